@@ -1,0 +1,345 @@
+//! `site.yaml`: the site's settings, with command-line overrides applied.
+
+use crate::content::fields::{FieldReader, KeySet};
+use crate::content::yaml;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::path::{Path, PathBuf};
+
+/// Site language: labels and date formats of the theme.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    De,
+    En,
+}
+
+impl Language {
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::De => "de",
+            Language::En => "en",
+        }
+    }
+}
+
+/// An ISO 8601 duration as the feeds use it (`P1D`, `PT12H`, `P2Y`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IsoDuration {
+    pub text: String,
+    pub years: u32,
+    pub months: u32,
+    pub days: u64,
+    pub seconds: u64,
+}
+
+impl IsoDuration {
+    pub fn parse(text: &str) -> Option<IsoDuration> {
+        let rest = text.strip_prefix('P')?;
+        let (date_part, time_part) = match rest.split_once('T') {
+            Some((d, t)) => (d, Some(t)),
+            None => (rest, None),
+        };
+        let mut d = IsoDuration {
+            text: text.to_string(),
+            years: 0,
+            months: 0,
+            days: 0,
+            seconds: 0,
+        };
+        let mut any = false;
+        let mut num = String::new();
+        for c in date_part.chars() {
+            if c.is_ascii_digit() {
+                num.push(c);
+                continue;
+            }
+            let n: u64 = num.parse().ok()?;
+            num.clear();
+            any = true;
+            match c {
+                'Y' => d.years = u32::try_from(n).ok()?,
+                'M' => d.months = u32::try_from(n).ok()?,
+                'W' => d.days = d.days.checked_add(n.checked_mul(7)?)?,
+                'D' => d.days = d.days.checked_add(n)?,
+                _ => return None,
+            }
+        }
+        if !num.is_empty() {
+            return None;
+        }
+        if let Some(t) = time_part {
+            for c in t.chars() {
+                if c.is_ascii_digit() {
+                    num.push(c);
+                    continue;
+                }
+                let n: u64 = num.parse().ok()?;
+                num.clear();
+                any = true;
+                let unit = match c {
+                    'H' => 3600,
+                    'M' => 60,
+                    'S' => 1,
+                    _ => return None,
+                };
+                d.seconds = d.seconds.checked_add(n.checked_mul(unit)?)?;
+            }
+            if !num.is_empty() || t.is_empty() {
+                return None;
+            }
+        }
+        any.then_some(d)
+    }
+
+    /// `instant` minus this duration, calendar-aware for years and months.
+    pub fn before(&self, instant: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let months = self.years.checked_mul(12)?.checked_add(self.months)?;
+        instant
+            .checked_sub_months(chrono::Months::new(months))?
+            .checked_sub_signed(chrono::TimeDelta::try_days(i64::try_from(self.days).ok()?)?)?
+            .checked_sub_signed(chrono::TimeDelta::try_seconds(
+                i64::try_from(self.seconds).ok()?,
+            )?)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct CalendarConfig {
+    pub name: String,
+    pub refresh: IsoDuration,
+    pub keep_past: Option<IsoDuration>,
+    pub uid_domain: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The site folder (`--root`).
+    pub root: PathBuf,
+    pub title: String,
+    /// Absolute, always ending in `/`.
+    pub base_url: String,
+    /// The path part of `base_url`, starting and ending with `/`.
+    pub base_path: String,
+    pub language: Language,
+    pub timezone: Tz,
+    pub theme: String,
+    pub description: Option<String>,
+    pub calendar: CalendarConfig,
+    pub extra: serde_json::Value,
+    /// Build drafts too (`--drafts`).
+    pub drafts: bool,
+    /// The build's "now": `SOURCE_DATE_EPOCH` when set, else the clock.
+    pub now: DateTime<Utc>,
+    /// Whether `now` came from `SOURCE_DATE_EPOCH` (then it is also every `DTSTAMP`).
+    pub reproducible: bool,
+}
+
+/// Settings from the command line that take precedence over `site.yaml`.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+const KEYS: KeySet = &[
+    "title",
+    "base_url",
+    "language",
+    "timezone",
+    "theme",
+    "description",
+    "calendar",
+    "extra",
+];
+const CALENDAR_KEYS: KeySet = &["name", "refresh", "keep_past", "uid_domain"];
+
+pub const CONFIG_FILE: &str = "site.yaml";
+
+/// Reads the build's notion of "now".
+pub fn now_from_env() -> (DateTime<Utc>, bool) {
+    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .and_then(|s| DateTime::from_timestamp(s, 0))
+    {
+        return (epoch, true);
+    }
+    (Utc::now(), false)
+}
+
+/// Splits an absolute URL into its normalised form (trailing `/`), host and path.
+pub fn split_base_url(url: &str) -> Option<(String, String, String)> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !(scheme == "http" || scheme == "https") || rest.is_empty() {
+        return None;
+    }
+    let (host, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, "/"),
+    };
+    if host.is_empty() || host.contains(char::is_whitespace) || path.contains(['?', '#']) {
+        return None;
+    }
+    let mut path = path.to_string();
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    Some((format!("{scheme}://{host}{path}"), host.to_string(), path))
+}
+
+impl Config {
+    /// Loads `root/site.yaml`. Problems go to `diags`; `None` when the file
+    /// cannot be used at all.
+    pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Config> {
+        let path = root.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    CONFIG_FILE,
+                    Pos::START,
+                    format!("cannot read the site settings: {e}"),
+                ));
+                return None;
+            }
+        };
+        Config::parse(root, &text, overrides, diags)
+    }
+
+    pub fn parse(
+        root: &Path,
+        text: &str,
+        overrides: &Overrides,
+        diags: &mut Diagnostics,
+    ) -> Option<Config> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+        let node = match yaml::parse(&text, 1) {
+            Ok(n) => n,
+            Err(e) => {
+                diags.push(Diagnostic::error(CONFIG_FILE, e.pos, e.message).with_source(&text));
+                return None;
+            }
+        };
+        let before = diags.error_count();
+        let mut r = FieldReader::new(CONFIG_FILE, &text, diags);
+        let fields = r.map_fields(&node, KEYS, "a site setting");
+        let title = r.required_text(&fields, "title", node.pos);
+        let base_pos = fields.get("base_url").map_or(node.pos, |n| n.pos);
+        let base_url = overrides
+            .base_url
+            .clone()
+            .or_else(|| r.text(&fields, "base_url"))
+            .unwrap_or_else(|| "http://localhost:1111/".to_string());
+        let language = match r.text(&fields, "language").as_deref() {
+            None | Some("de") => Language::De,
+            Some("en") => Language::En,
+            Some(other) => {
+                let pos = fields.get("language").map_or(node.pos, |n| n.pos);
+                r.error(pos, format!("unknown language `{other}`; use `de` or `en`"));
+                Language::De
+            }
+        };
+        let timezone = fields
+            .get("timezone")
+            .and_then(|n| r.timezone(n))
+            .unwrap_or(chrono_tz::Europe::Berlin);
+        let theme = r.text(&fields, "theme").unwrap_or_else(|| "default".into());
+        let description = r.text(&fields, "description");
+        let extra = fields.get("extra").map_or(serde_json::Value::Null, |n| n.to_json());
+
+        let (base_url, host, base_path) = match split_base_url(&base_url) {
+            Some(parts) => parts,
+            None => {
+                r.error(
+                    base_pos,
+                    format!("`base_url` must be an absolute http(s) URL such as https://example.org/, found `{base_url}`"),
+                );
+                ("http://localhost/".into(), "localhost".into(), "/".into())
+            }
+        };
+
+        let mut calendar = CalendarConfig {
+            name: title.clone().unwrap_or_default(),
+            refresh: IsoDuration::parse("P1D").expect("constant duration"),
+            keep_past: None,
+            uid_domain: format!("{host}{}", base_path.trim_end_matches('/')),
+        };
+        if let Some(cal) = fields.get("calendar") {
+            let cf = r.map_fields(cal, CALENDAR_KEYS, "a calendar setting");
+            if let Some(name) = r.text(&cf, "name") {
+                calendar.name = name;
+            }
+            for key in ["refresh", "keep_past"] {
+                let Some(n) = cf.get(key) else { continue };
+                let Some(text) = r.text(&cf, key) else { continue };
+                match IsoDuration::parse(&text) {
+                    Some(d) if key == "refresh" => calendar.refresh = d,
+                    Some(d) => calendar.keep_past = Some(d),
+                    None => r.error(
+                        n.pos,
+                        format!("`{key}` must be an ISO 8601 duration such as P1D or P2Y, found `{text}`"),
+                    ),
+                }
+            }
+            if let Some(d) = r.text(&cf, "uid_domain") {
+                calendar.uid_domain = d;
+            }
+        }
+        let (now, reproducible) = now_from_env();
+        let failed = diags.error_count() > before;
+        Some(Config {
+            root: root.to_path_buf(),
+            title: title.unwrap_or_default(),
+            base_url,
+            base_path,
+            language,
+            timezone,
+            theme,
+            description,
+            calendar,
+            extra,
+            drafts: overrides.drafts,
+            now,
+            reproducible,
+        })
+        .filter(|_| !failed)
+    }
+
+    /// Absolute URL of a site-relative path such as `events/x/`.
+    pub fn permalink(&self, rel: &str) -> String {
+        format!("{}{}", self.base_url, rel.trim_start_matches('/'))
+    }
+
+    /// Site-absolute link of a site-relative path: `/bildung/events/x/`.
+    pub fn link(&self, rel: &str) -> String {
+        format!("{}{}", self.base_path, rel.trim_start_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let d = IsoDuration::parse("P2Y").unwrap();
+        assert_eq!(d.years, 2);
+        assert_eq!(IsoDuration::parse("PT12H").unwrap().seconds, 43200);
+        assert_eq!(IsoDuration::parse("P1W2D").unwrap().days, 9);
+        assert!(IsoDuration::parse("P").is_none());
+        assert!(IsoDuration::parse("1D").is_none());
+        assert!(IsoDuration::parse("PT").is_none());
+    }
+
+    #[test]
+    fn base_url_keeps_its_path() {
+        let (url, host, path) = split_base_url("https://example.org/bildung").unwrap();
+        assert_eq!(url, "https://example.org/bildung/");
+        assert_eq!(host, "example.org");
+        assert_eq!(path, "/bildung/");
+        assert!(split_base_url("example.org").is_none());
+        assert!(split_base_url("ftp://example.org/").is_none());
+    }
+}

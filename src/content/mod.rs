@@ -1,0 +1,387 @@
+//! Loading a site's Markdown files: front matter per kind, typed and checked.
+
+pub mod fields;
+pub mod yaml;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::model::entry::*;
+use fields::{FieldReader, Fields, is_valid_id};
+use rayon::prelude::*;
+use std::path::Path;
+
+const COMMON: &[&str] = &[
+    "title", "summary", "draft", "tags", "image", "updated", "aliases", "extra",
+];
+
+/// The keys each kind accepts, common ones first.
+pub fn keys_of(kind: Kind) -> Vec<&'static str> {
+    let own: &[&str] = match kind {
+        Kind::Network => &["partners", "region", "website", "contact"],
+        Kind::Partner => &["short_name", "website", "city", "networks", "logo", "contact"],
+        Kind::Project => &[
+            "start", "end", "funding", "lead", "partners", "networks", "website",
+        ],
+        Kind::Event => &[
+            "project",
+            "organizers",
+            "networks",
+            "start",
+            "end",
+            "timezone",
+            "location",
+            "status",
+            "registration",
+            "recurrence",
+            "exdates",
+            "sessions",
+            "contact",
+        ],
+        Kind::Post => &["date", "author", "about"],
+        Kind::Page => &[],
+    };
+    COMMON.iter().chain(own).copied().collect()
+}
+
+/// Where the YAML and the Markdown of a file are.
+#[derive(Debug, PartialEq)]
+pub struct Split {
+    pub yaml_start: usize,
+    pub yaml_end: usize,
+    pub body_start: usize,
+    /// File line of the first body line.
+    pub body_line: usize,
+}
+
+/// Finds the front matter between a first line `---` and the next `---`.
+/// `text` has its BOM removed and `\n` line ends.
+pub fn split_front_matter(text: &str) -> Result<Split, (Pos, String)> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err((
+            Pos::START,
+            "missing front matter: the file must start with a line `---`, then `title: …`, then `---`".into(),
+        ));
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    let mut line = 2;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        if text[offset..end].trim_end() == "---" {
+            return Ok(Split {
+                yaml_start,
+                yaml_end: offset,
+                body_start: (end + 1).min(text.len()),
+                body_line: line + 1,
+            });
+        }
+        offset = end + 1;
+        line += 1;
+    }
+    Err((
+        Pos::START,
+        "the front matter is not closed: add a line `---` after the last field".into(),
+    ))
+}
+
+/// A BOM and Windows line ends are accepted and removed once, here, so that
+/// every later position is in terms of `\n` lines.
+pub fn normalise(raw: String) -> String {
+    let text = raw.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(raw);
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
+}
+
+/// The Markdown files of a site, typed.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub entries: Vec<Entry>,
+    /// `_index.md` of each kind's folder: the listing's title and text.
+    pub sections: Vec<Entry>,
+    /// `content/_index.md`: the home page's title and text.
+    pub home: Option<Entry>,
+}
+
+/// A file found under `content/` and what it will become.
+struct Found {
+    source: String,
+    kind: Kind,
+    id: String,
+    role: Role,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Role {
+    Entry,
+    Section,
+    Home,
+}
+
+/// Reads every Markdown file under `content/`, in parallel.
+pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
+    let content = config.root.join("content");
+    let mut found = Vec::new();
+    if !content.is_dir() {
+        diags.push(Diagnostic::error(
+            "content",
+            Pos::START,
+            "there is no `content/` folder in the site root",
+        ));
+        return Loaded::default();
+    }
+    for item in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let item = match item {
+            Ok(i) => i,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_path(&config.root, p))
+                    .unwrap_or_else(|| "content".into());
+                diags.push(Diagnostic::error(path, Pos::START, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        if let Some(f) = classify(&config.root, &content, item.path(), diags) {
+            found.push(f);
+        }
+    }
+
+    let results: Vec<(Option<(Role, Entry)>, Diagnostics)> = found
+        .par_iter()
+        .map(|f| {
+            let mut d = Diagnostics::new();
+            let entry = read_entry(config, f, &mut d).map(|e| (f.role, e));
+            (entry, d)
+        })
+        .collect();
+
+    let mut loaded = Loaded::default();
+    for (entry, d) in results {
+        diags.extend(d);
+        match entry {
+            Some((Role::Entry, e)) => loaded.entries.push(e),
+            Some((Role::Section, e)) => loaded.sections.push(e),
+            Some((Role::Home, e)) => loaded.home = Some(e),
+            None => {}
+        }
+    }
+    loaded
+}
+
+pub fn rel_path(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn classify(root: &Path, content: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Found> {
+    let source = rel_path(root, path);
+    let inner = rel_path(content, path);
+    let stem = inner.strip_suffix(".md").unwrap_or(&inner);
+    let mut parts: Vec<&str> = stem.split('/').collect();
+    let file = parts.pop().unwrap_or_default();
+    let kind = parts.first().and_then(|f| Kind::from_folder(f));
+    let (kind, id, role) = match kind {
+        Some(kind) if file == "_index" && parts.len() == 1 => (kind, String::new(), Role::Section),
+        Some(kind) => (kind, file.to_string(), Role::Entry),
+        None if file == "_index" && parts.is_empty() => (Kind::Page, String::new(), Role::Home),
+        None if file == "_index" => (Kind::Page, parts.join("/"), Role::Entry),
+        None => {
+            parts.push(file);
+            (Kind::Page, parts.join("/"), Role::Entry)
+        }
+    };
+    if role == Role::Entry && !id.split('/').all(is_valid_id) {
+        diags.push(Diagnostic::error(
+            source,
+            Pos::START,
+            format!(
+                "`{id}` is not a valid id: file names may hold only lower-case a-z, 0-9 and - (rename the file, e.g. to `{}.md`)",
+                crate::slug::slugify(file)
+            ),
+        ));
+        return None;
+    }
+    Some(Found {
+        source,
+        kind,
+        id,
+        role,
+    })
+}
+
+fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Entry> {
+    let path = config.root.join(&f.source);
+    let (raw, mtime) = match std::fs::read(&path) {
+        Ok(bytes) => (bytes, std::fs::metadata(&path).and_then(|m| m.modified()).ok()),
+        Err(e) => {
+            diags.push(Diagnostic::error(&f.source, Pos::START, format!("cannot read: {e}")));
+            return None;
+        }
+    };
+    let text = match String::from_utf8(raw) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            diags.push(Diagnostic::error(
+                &f.source,
+                Pos::new(line, 1),
+                "the file is not UTF-8 text: save it as UTF-8",
+            ));
+            return None;
+        }
+    };
+    let kind = if f.role == Role::Entry { f.kind } else { Kind::Page };
+    let mut entry = parse_entry(kind, &f.id, &f.source, normalise(text), config.timezone, diags)?;
+    entry.kind = f.kind;
+    entry.mtime = mtime;
+    Some(entry)
+}
+
+/// Parses one file's text (normalised) into an entry of `kind`.
+pub fn parse_entry(
+    kind: Kind,
+    id: &str,
+    source: &str,
+    text: String,
+    site_tz: chrono_tz::Tz,
+    diags: &mut Diagnostics,
+) -> Option<Entry> {
+    let split = match split_front_matter(&text) {
+        Ok(s) => s,
+        Err((pos, msg)) => {
+            diags.push(Diagnostic::error(source, pos, msg).with_source(&text));
+            return None;
+        }
+    };
+    let node = match yaml::parse(&text[split.yaml_start..split.yaml_end], 2) {
+        Ok(n) => n,
+        Err(e) => {
+            diags.push(Diagnostic::error(source, e.pos, e.message).with_source(&text));
+            return None;
+        }
+    };
+    let before = diags.error_count();
+    let mut r = FieldReader::new(source, &text, diags);
+    let keys = keys_of(kind);
+    let what = format!("a field of a {}", kind.name());
+    let f = r.map_fields(&node, &keys, &what);
+    let title = r.required_text(&f, "title", Pos::START);
+    let summary = r.text(&f, "summary");
+    let draft = r.bool(&f, "draft").unwrap_or(false);
+    let tags = r.text_list(&f, "tags").into_iter().map(|s| s.value).collect();
+    let image = r.image(&f, "image");
+    let updated = f.get("updated").and_then(|n| r.when(n, "updated"));
+    let aliases = r.text_list(&f, "aliases");
+    let extra = f.get("extra").map_or(serde_json::Value::Null, |n| {
+        if !matches!(n.value, yaml::Value::Map(_)) {
+            r.error(n.pos, "`extra` must be a map of your own `key: value` fields");
+        }
+        n.to_json()
+    });
+    let data = read_kind_data(kind, &f, &mut r, site_tz);
+    let ok = diags.error_count() == before;
+    let (title, data) = (title?, data?);
+    ok.then(|| Entry {
+        kind,
+        id: id.to_string(),
+        source: source.to_string(),
+        title,
+        summary,
+        draft,
+        tags,
+        image,
+        updated,
+        aliases,
+        extra,
+        body_start: split.body_start,
+        body_line: split.body_line,
+        mtime: None,
+        data,
+        text,
+    })
+}
+
+fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_tz::Tz) -> Option<KindData> {
+    Some(match kind {
+        Kind::Network => KindData::Network(NetworkData {
+            partners: r.references(f, "partners", Kind::Partner),
+            region: r.text(f, "region"),
+            website: r.text(f, "website"),
+            contact: r.contact(f, "contact"),
+        }),
+        Kind::Partner => KindData::Partner(PartnerData {
+            short_name: r.text(f, "short_name"),
+            website: r.text(f, "website"),
+            city: r.text(f, "city"),
+            networks: r.references(f, "networks", Kind::Network),
+            logo: r.image(f, "logo"),
+            contact: r.contact(f, "contact"),
+        }),
+        Kind::Project => {
+            let start = f.get("start").and_then(|n| r.date(n, "start"));
+            let end = f.get("end").and_then(|n| r.date(n, "end"));
+            if let (Some(s), Some(e), Some(n)) = (start, end, f.get("end")) {
+                if e < s {
+                    r.error(n.pos, format!("the funding period ends ({e}) before it starts ({s})"));
+                }
+            }
+            KindData::Project(ProjectData {
+                start,
+                end,
+                funding: r.text(f, "funding"),
+                lead: r.reference(f, "lead", Kind::Partner),
+                partners: r.references(f, "partners", Kind::Partner),
+                networks: r.references(f, "networks", Kind::Network),
+                website: r.text(f, "website"),
+            })
+        }
+        Kind::Event => KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz)?)),
+        Kind::Post => {
+            let date = match f.get("date") {
+                Some(n) => r.when(n, "date"),
+                None => {
+                    r.error(f.pos, "missing required field `date` (a post's publication date)");
+                    None
+                }
+            };
+            KindData::Post(PostData {
+                date: date?,
+                author: r.text(f, "author"),
+                about: r.kinded_references(f, "about"),
+            })
+        }
+        Kind::Page => KindData::Page,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_found_with_body_line() {
+        let s = split_front_matter("---\ntitle: A\n---\nBody\n").unwrap();
+        assert_eq!(s.body_line, 4);
+        assert_eq!(s.body_start, 17);
+        assert!(split_front_matter("title: A\n").is_err());
+        assert!(split_front_matter("---\ntitle: A\n").is_err());
+    }
+
+    #[test]
+    fn bom_and_crlf_are_accepted() {
+        let t = normalise("\u{feff}---\r\ntitle: A\r\n---\r\nx".into());
+        assert_eq!(t, "---\ntitle: A\n---\nx");
+    }
+}

@@ -1,0 +1,14 @@
+//! tandem: a static site generator for education networks, their partner
+//! organisations, funded projects and events, with calendar feeds.
+//!
+//! The modules follow the build pipeline:
+//! [`config`] → [`content`] (load, front matter) → [`model`] (entries, ids,
+//! relation graph) → [`render`] (Markdown, templates) → [`feeds`] (iCal,
+//! Atom, sitemap) → [`output`] (atomic write); [`serve`] sits on top.
+
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod model;
+pub mod render;
+pub mod slug;

@@ -1,0 +1,342 @@
+//! The entries of a site as the author wrote them, typed and positioned.
+
+use crate::diagnostics::Pos;
+use chrono::{NaiveDate, NaiveDateTime};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+/// What an entry is, decided by its top folder under `content/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Network,
+    Partner,
+    Project,
+    Event,
+    Post,
+    /// Any other Markdown file: a plain page at its path.
+    Page,
+}
+
+impl Kind {
+    /// The kinds with a folder, a listing and one page per entry.
+    pub const SECTIONS: [Kind; 5] = [
+        Kind::Network,
+        Kind::Partner,
+        Kind::Project,
+        Kind::Event,
+        Kind::Post,
+    ];
+
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Network => "networks",
+            Kind::Partner => "partners",
+            Kind::Project => "projects",
+            Kind::Event => "events",
+            Kind::Post => "posts",
+            Kind::Page => "",
+        }
+    }
+
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::SECTIONS.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// The singular word used in messages and front-matter field names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Network => "network",
+            Kind::Partner => "partner",
+            Kind::Project => "project",
+            Kind::Event => "event",
+            Kind::Post => "post",
+            Kind::Page => "page",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::SECTIONS.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Kinds that publish a `calendar.ics` of their own.
+    pub fn has_feed(self) -> bool {
+        matches!(self, Kind::Network | Kind::Partner | Kind::Project)
+    }
+}
+
+/// A value with the place the author wrote it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// A reference by id from front matter to an entry of a known kind.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ref {
+    pub kind: Kind,
+    pub id: String,
+    pub pos: Pos,
+}
+
+/// A date alone (all-day) or a local date and time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum When {
+    Date(NaiveDate),
+    Time(NaiveDateTime),
+}
+
+impl When {
+    pub fn date(self) -> NaiveDate {
+        match self {
+            When::Date(d) => d,
+            When::Time(t) => t.date(),
+        }
+    }
+
+    pub fn is_all_day(self) -> bool {
+        matches!(self, When::Date(_))
+    }
+
+    /// Midnight for a date, for ordering dates among times.
+    pub fn naive(self) -> NaiveDateTime {
+        match self {
+            When::Date(d) => d.and_time(chrono::NaiveTime::MIN),
+            When::Time(t) => t,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Image {
+    pub src: String,
+    pub alt: String,
+    #[serde(skip)]
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Location {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub city: Option<String>,
+    pub url: Option<String>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    /// Link of an online meeting; with a place too, the event is hybrid.
+    pub online: Option<String>,
+}
+
+impl Location {
+    /// Whether there is a physical place, as opposed to only an online link.
+    /// "Online" written as a place name counts as online.
+    pub fn has_place(&self) -> bool {
+        let named_online = self
+            .name
+            .as_deref()
+            .is_some_and(|n| n.trim().eq_ignore_ascii_case("online"));
+        (self.name.is_some() && !named_online)
+            || self.address.is_some()
+            || self.city.is_some()
+            || self.lat.is_some()
+    }
+
+    pub fn is_online(&self) -> bool {
+        self.online.is_some()
+            || self
+                .name
+                .as_deref()
+                .is_some_and(|n| n.trim().eq_ignore_ascii_case("online"))
+    }
+
+    /// One line for calendars and lists: "Haus der Technik, Hauptstr. 1, Köln".
+    pub fn one_line(&self) -> String {
+        let mut parts: Vec<&str> = Vec::new();
+        for p in [&self.name, &self.address, &self.city].into_iter().flatten() {
+            if !parts.iter().any(|q| q.contains(p.as_str())) {
+                parts.push(p);
+            }
+        }
+        if parts.is_empty() {
+            if let Some(url) = &self.online {
+                return url.clone();
+            }
+        }
+        parts.join(", ")
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Scheduled,
+    Cancelled,
+    Postponed,
+    Full,
+    MovedOnline,
+}
+
+impl Status {
+    pub const ALL: [(&'static str, Status); 5] = [
+        ("scheduled", Status::Scheduled),
+        ("cancelled", Status::Cancelled),
+        ("postponed", Status::Postponed),
+        ("full", Status::Full),
+        ("moved-online", Status::MovedOnline),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Status::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("scheduled", |(n, _)| n)
+    }
+}
+
+/// One dated session of a multi-session event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Session {
+    pub start: When,
+    pub end: Option<When>,
+    pub location: Option<Location>,
+    pub status: Option<Status>,
+    pub id: Option<String>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventData {
+    pub project: Option<Ref>,
+    pub organizers: Vec<Ref>,
+    pub networks: Vec<Ref>,
+    pub start: Option<Spanned<When>>,
+    pub end: Option<Spanned<When>>,
+    pub timezone: Tz,
+    pub location: Option<Location>,
+    pub status: Status,
+    pub registration: Option<String>,
+    /// The author's RRULE, validated; see [`crate::model::schedule`].
+    pub recurrence: Option<Spanned<String>>,
+    pub exdates: Vec<NaiveDate>,
+    pub sessions: Vec<Session>,
+    pub contact: Option<Contact>,
+    /// Every dated occurrence, worked out once when the event is read.
+    pub schedule: crate::model::schedule::Schedule,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NetworkData {
+    pub partners: Vec<Ref>,
+    pub region: Option<String>,
+    pub website: Option<String>,
+    pub contact: Option<Contact>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PartnerData {
+    pub short_name: Option<String>,
+    pub website: Option<String>,
+    pub city: Option<String>,
+    pub networks: Vec<Ref>,
+    pub logo: Option<Image>,
+    pub contact: Option<Contact>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProjectData {
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub funding: Option<String>,
+    pub lead: Option<Ref>,
+    pub partners: Vec<Ref>,
+    pub networks: Vec<Ref>,
+    pub website: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostData {
+    pub date: When,
+    pub author: Option<String>,
+    pub about: Vec<Ref>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum KindData {
+    Network(NetworkData),
+    Partner(PartnerData),
+    Project(ProjectData),
+    Event(Box<EventData>),
+    Post(PostData),
+    Page,
+}
+
+/// One Markdown file of the site.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub kind: Kind,
+    /// The file stem; for plain pages the path below `content/` without `.md`.
+    pub id: String,
+    /// Path relative to the site root, `/`-separated: `content/partners/x.md`.
+    pub source: String,
+    /// The whole file, kept for showing source lines in later diagnostics.
+    pub text: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub draft: bool,
+    pub tags: Vec<String>,
+    pub image: Option<Image>,
+    pub updated: Option<When>,
+    pub aliases: Vec<Spanned<String>>,
+    pub extra: serde_json::Value,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_start: usize,
+    /// File line of the body's first line.
+    pub body_line: usize,
+    /// Modification time of the file, the last resort for `DTSTAMP`.
+    pub mtime: Option<std::time::SystemTime>,
+    pub data: KindData,
+}
+
+impl Entry {
+    pub fn body(&self) -> &str {
+        self.text.get(self.body_start..).unwrap_or("")
+    }
+
+    /// Every front-matter reference to another entry, in order.
+    pub fn references(&self) -> Vec<&Ref> {
+        let mut refs: Vec<&Ref> = Vec::new();
+        match &self.data {
+            KindData::Network(n) => refs.extend(&n.partners),
+            KindData::Partner(p) => refs.extend(&p.networks),
+            KindData::Project(p) => {
+                refs.extend(&p.lead);
+                refs.extend(&p.partners);
+                refs.extend(&p.networks);
+            }
+            KindData::Event(e) => {
+                refs.extend(&e.project);
+                refs.extend(&e.organizers);
+                refs.extend(&e.networks);
+            }
+            KindData::Post(p) => refs.extend(&p.about),
+            KindData::Page => {}
+        }
+        refs
+    }
+
+    pub fn event(&self) -> Option<&EventData> {
+        match &self.data {
+            KindData::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,450 @@
+//! When an event takes place: single dates, multi-day spans, sessions and
+//! RRULE series, expanded once into occurrences with UTC instants, so that
+//! pages, "upcoming/past" and feeds agree on the same dates.
+
+use crate::content::fields::{FieldReader, Fields};
+use crate::model::entry::{EventData, Kind, Spanned, When};
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// At most this many dates per series: a guard against `COUNT=100000`.
+pub const MAX_OCCURRENCES: usize = 1000;
+
+/// One dated occurrence of an event.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Occurrence {
+    pub start: When,
+    /// For all-day occurrences the last day, inclusive.
+    pub end: Option<When>,
+    /// Index into `EventData::sessions` for multi-session events.
+    pub session: Option<usize>,
+    pub start_utc: DateTime<Utc>,
+    /// When the occurrence is over (see [`ends_at`]).
+    pub end_utc: DateTime<Utc>,
+}
+
+/// The RRULE as the feeds write it: `UNTIL` normalised to UTC for timed
+/// series (RFC 5545 §3.3.10) and to a date for all-day ones.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    pub text: String,
+    pub count: Option<u32>,
+    pub freq: String,
+    pub interval: u32,
+    pub byday: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Schedule {
+    pub occurrences: Vec<Occurrence>,
+    pub rule: Option<Rule>,
+    /// Series dates skipped by `exdates` (for the feed's EXDATE).
+    pub exdates: Vec<When>,
+}
+
+impl Schedule {
+    pub fn first(&self) -> Option<&Occurrence> {
+        self.occurrences.first()
+    }
+
+    /// The instant after which the whole event is past.
+    pub fn end_utc(&self) -> Option<DateTime<Utc>> {
+        self.occurrences.iter().map(|o| o.end_utc).max()
+    }
+
+    pub fn start_utc(&self) -> Option<DateTime<Utc>> {
+        self.occurrences.iter().map(|o| o.start_utc).min()
+    }
+
+    pub fn is_past(&self, now: DateTime<Utc>) -> bool {
+        self.end_utc().is_some_and(|e| e <= now)
+    }
+
+    /// Occurrences that have not ended by `now`.
+    pub fn upcoming(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Occurrence> {
+        self.occurrences.iter().filter(move |o| o.end_utc > now)
+    }
+}
+
+/// A local time as an instant. A time that falls in a daylight-saving gap is
+/// moved forward by the gap (as calendar clients do); an ambiguous one takes
+/// the earlier instant.
+pub fn to_utc(tz: Tz, t: NaiveDateTime) -> DateTime<Utc> {
+    match tz.from_local_datetime(&t).earliest() {
+        Some(dt) => dt.with_timezone(&Utc),
+        None => tz
+            .from_local_datetime(&(t + chrono::TimeDelta::hours(1)))
+            .earliest()
+            .map_or_else(|| t.and_utc(), |dt| dt.with_timezone(&Utc)),
+    }
+}
+
+/// When something starting at `start` and ending at `end` is over: its end,
+/// its start when it has no end, the end of its last day when all-day.
+pub fn ends_at(tz: Tz, start: When, end: Option<When>) -> DateTime<Utc> {
+    match end.unwrap_or(start) {
+        When::Time(t) => to_utc(tz, t),
+        When::Date(d) => to_utc(tz, next_day(d).and_time(NaiveTime::MIN)),
+    }
+}
+
+pub fn next_day(d: NaiveDate) -> NaiveDate {
+    d.checked_add_days(Days::new(1)).unwrap_or(d)
+}
+
+fn occurrence(tz: Tz, start: When, end: Option<When>, session: Option<usize>) -> Occurrence {
+    Occurrence {
+        start,
+        end,
+        session,
+        start_utc: to_utc(tz, start.naive()),
+        end_utc: ends_at(tz, start, end),
+    }
+}
+
+/// Reads an event's fields and works out its schedule.
+pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventData> {
+    let timezone = match f.get("timezone") {
+        Some(n) => r.timezone(n)?,
+        None => site_tz,
+    };
+    let start = f.get("start").and_then(|n| {
+        r.when(n, "start").map(|value| Spanned { value, pos: n.pos })
+    });
+    let end = f
+        .get("end")
+        .and_then(|n| r.when(n, "end").map(|value| Spanned { value, pos: n.pos }));
+    let sessions = r.sessions(f);
+    let recurrence = r.text(f, "recurrence").zip(f.get("recurrence")).map(|(value, n)| Spanned {
+        value: value.trim().to_string(),
+        pos: n.pos,
+    });
+    let exdate_items = r.text_list(f, "exdates");
+    let mut exdates = Vec::new();
+    for item in &exdate_items {
+        match crate::content::fields::parse_when(item.value.trim()) {
+            Ok(When::Date(d)) => exdates.push(d),
+            _ => r.error(item.pos, format!("`exdates`: `{}` is not a date (YYYY-MM-DD)", item.value)),
+        }
+    }
+    let mut ok = true;
+
+    if let (Some(s), Some(n)) = (&start, f.get("sessions")) {
+        let _ = s;
+        r.error(n.pos, "an event has `start` or `sessions`, not both: move the first date into `sessions`");
+        ok = false;
+    }
+    if start.is_none() && f.get("sessions").is_none() && f.get("start").is_none() {
+        r.error(f.pos, "missing required field `start` (or a list of `sessions`)");
+        ok = false;
+    }
+    if f.get("sessions").is_some() {
+        if let Some(n) = f.get("end") {
+            r.error(n.pos, "`end` belongs to each session when an event has `sessions`");
+            ok = false;
+        }
+        if let Some(n) = f.get("recurrence") {
+            r.error(n.pos, "`recurrence` cannot be combined with `sessions`");
+            ok = false;
+        }
+    }
+    if let (Some(s), Some(e)) = (&start, &end) {
+        ok &= check_span(r, s.value, e.value, e.pos);
+    }
+    for s in &sessions {
+        if let Some(e) = s.end {
+            ok &= check_span(r, s.start, e, s.pos);
+        }
+    }
+    if let (Some(n), None) = (f.get("exdates"), &recurrence) {
+        r.error(n.pos, "`exdates` skip dates of a `recurrence`, and this event has none");
+        ok = false;
+    }
+
+    let mut schedule = Schedule::default();
+    if let Some(s) = &start {
+        let end = end.as_ref().map(|e| e.value);
+        match &recurrence {
+            None => schedule.occurrences.push(occurrence(timezone, s.value, end, None)),
+            Some(rule) => match expand(timezone, s.value, end, &rule.value, &exdates) {
+                Ok((occ, rule_out, skipped, unmatched)) => {
+                    for d in unmatched {
+                        if let Some(item) = exdate_items.iter().find(|i| i.value.trim() == d.to_string()) {
+                            r.warning(item.pos, format!("`exdates`: {d} is not one of the series' dates"));
+                        }
+                    }
+                    schedule.occurrences = occ;
+                    schedule.rule = Some(rule_out);
+                    schedule.exdates = skipped;
+                }
+                Err(msg) => {
+                    r.error(rule.pos, format!("invalid `recurrence`: {msg}"));
+                    ok = false;
+                }
+            },
+        }
+    }
+    for (i, s) in sessions.iter().enumerate() {
+        schedule.occurrences.push(occurrence(timezone, s.start, s.end, Some(i)));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for s in &sessions {
+        if let Some(id) = &s.id {
+            if !seen.insert(id.clone()) {
+                r.error(s.pos, format!("two sessions have the id `{id}`"));
+                ok = false;
+            }
+        }
+    }
+    schedule.occurrences.sort_by_key(|o| (o.start_utc, o.session));
+
+    let location = f.get("location").and_then(|n| r.location(n));
+    let status = f.get("status").and_then(|n| r.status(n)).unwrap_or_default();
+    let registration = r.text(f, "registration");
+    let data = EventData {
+        project: r.reference(f, "project", Kind::Project),
+        organizers: r.references(f, "organizers", Kind::Partner),
+        networks: r.references(f, "networks", Kind::Network),
+        start,
+        end,
+        timezone,
+        location,
+        status,
+        registration,
+        recurrence,
+        exdates,
+        sessions,
+        contact: r.contact(f, "contact"),
+        schedule,
+    };
+    ok.then_some(data)
+}
+
+fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnostics::Pos) -> bool {
+    if start.is_all_day() != end.is_all_day() {
+        r.error(pos, "`start` and `end` must both be dates or both be dates with times");
+        return false;
+    }
+    if end < start {
+        r.error(pos, format!("the event ends ({}) before it starts ({})", show(end), show(start)));
+        return false;
+    }
+    true
+}
+
+fn show(w: When) -> String {
+    match w {
+        When::Date(d) => d.to_string(),
+        When::Time(t) => t.format("%Y-%m-%dT%H:%M").to_string(),
+    }
+}
+
+const RULE_PARTS: &[&str] = &[
+    "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY",
+    "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST",
+];
+
+type Expanded = (Vec<Occurrence>, Rule, Vec<When>, Vec<NaiveDate>);
+
+/// Checks an author's RRULE, normalises its `UNTIL`, and lists its dates.
+pub fn expand(tz: Tz, start: When, end: Option<When>, rule: &str, exdates: &[NaiveDate]) -> Result<Expanded, String> {
+    let rule = rule.strip_prefix("RRULE:").unwrap_or(rule);
+    let mut parts: Vec<(String, String)> = Vec::new();
+    for part in rule.split(';').filter(|p| !p.trim().is_empty()) {
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(format!("`{part}` is not a `NAME=VALUE` part"));
+        };
+        let k = k.trim().to_ascii_uppercase();
+        if !RULE_PARTS.contains(&k.as_str()) {
+            let hint = crate::diagnostics::did_you_mean(&k, RULE_PARTS.iter().copied())
+                .map(|s| format!(" — did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(format!("unknown rule part `{k}`{hint}"));
+        }
+        if parts.iter().any(|(seen, _)| *seen == k) {
+            return Err(format!("`{k}` is given twice"));
+        }
+        parts.push((k, v.trim().to_ascii_uppercase()));
+    }
+    let get = |k: &str| parts.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let freq = get("FREQ").ok_or("the rule needs a `FREQ` (e.g. FREQ=WEEKLY)")?;
+    if !["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"].contains(&freq.as_str()) {
+        return Err(format!("unknown FREQ `{freq}`"));
+    }
+    let count = match get("COUNT") {
+        Some(c) => Some(c.parse::<u32>().ok().filter(|c| *c > 0).ok_or(format!("COUNT `{c}` is not a positive number"))?),
+        None => None,
+    };
+    let until = get("UNTIL");
+    match (&count, &until) {
+        (None, None) => return Err("a series must end: add `COUNT=n` or `UNTIL=YYYYMMDD`".into()),
+        (Some(_), Some(_)) => return Err("give `COUNT` or `UNTIL`, not both".into()),
+        _ => {}
+    }
+    if count.is_some_and(|c| c as usize > MAX_OCCURRENCES) {
+        return Err(format!("at most {MAX_OCCURRENCES} dates per series"));
+    }
+    let interval = match get("INTERVAL") {
+        Some(i) => i.parse::<u32>().ok().filter(|i| *i > 0).ok_or(format!("INTERVAL `{i}` is not a positive number"))?,
+        None => 1,
+    };
+    // UNTIL as the feed writes it, and as the expander reads it.
+    let until_out = match &until {
+        None => None,
+        Some(u) => Some(normalise_until(tz, start, u)?),
+    };
+    let rule_out: String = parts
+        .iter()
+        .map(|(k, v)| match (k.as_str(), &until_out) {
+            ("UNTIL", Some(u)) => format!("UNTIL={u}"),
+            _ => format!("{k}={v}"),
+        })
+        .collect::<Vec<_>>()
+        .join(";");
+
+    // Expand in the event's zone (all-day: in UTC at midnight).
+    let (dtstart, exp_rule) = match start {
+        When::Time(t) => (
+            format!("DTSTART;TZID={}:{}", tz.name(), t.format("%Y%m%dT%H%M%S")),
+            rule_out.clone(),
+        ),
+        When::Date(d) => {
+            let r = parts
+                .iter()
+                .map(|(k, v)| match (k.as_str(), &until_out) {
+                    ("UNTIL", Some(u)) => format!("UNTIL={u}T235959Z"),
+                    _ => format!("{k}={v}"),
+                })
+                .collect::<Vec<_>>()
+                .join(";");
+            (format!("DTSTART:{}T000000Z", d.format("%Y%m%d")), r)
+        }
+    };
+    let set: rrule::RRuleSet = format!("{dtstart}\nRRULE:{exp_rule}")
+        .parse()
+        .map_err(|e: rrule::RRuleError| e.to_string())?;
+    let result = set.all(MAX_OCCURRENCES as u16 + 1);
+    if result.dates.len() > MAX_OCCURRENCES {
+        return Err(format!("the series has more than {MAX_OCCURRENCES} dates"));
+    }
+    if result.dates.is_empty() {
+        return Err("the rule gives no dates at all".into());
+    }
+    let duration = end.map(|e| e.naive() - start.naive());
+    let mut occ = Vec::new();
+    let mut skipped = Vec::new();
+    let mut matched = vec![false; exdates.len()];
+    for dt in result.dates {
+        let s = match start {
+            When::Time(_) => When::Time(dt.naive_local()),
+            When::Date(_) => When::Date(dt.naive_utc().date()),
+        };
+        if let Some(i) = exdates.iter().position(|d| *d == s.date()) {
+            matched[i] = true;
+            skipped.push(s);
+            continue;
+        }
+        let e = duration.map(|d| match s {
+            When::Time(t) => When::Time(t + d),
+            When::Date(day) => When::Date(day + d),
+        });
+        occ.push(occurrence(tz, s, e, None));
+    }
+    if occ.is_empty() {
+        return Err("`exdates` skip every date of the series".into());
+    }
+    let unmatched = exdates
+        .iter()
+        .zip(matched)
+        .filter(|(_, m)| !m)
+        .map(|(d, _)| *d)
+        .collect();
+    let byday = get("BYDAY").map(|b| b.split(',').map(str::to_string).collect()).unwrap_or_default();
+    Ok((
+        occ,
+        Rule {
+            text: rule_out,
+            count,
+            freq,
+            interval,
+            byday,
+        },
+        skipped,
+        unmatched,
+    ))
+}
+
+/// `UNTIL` in the form RFC 5545 wants for the series' start: a UTC time for
+/// timed series (a date alone meaning the end of that local day), a date
+/// for all-day series.
+fn normalise_until(tz: Tz, start: When, until: &str) -> Result<String, String> {
+    let bad = || format!("UNTIL `{until}` is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])");
+    let date = NaiveDate::parse_from_str(until.get(..8).ok_or_else(bad)?, "%Y%m%d").map_err(|_| bad())?;
+    let time = match until.get(8..) {
+        Some("") | None => None,
+        Some(rest) => {
+            let (t, utc) = match rest.strip_suffix('Z') {
+                Some(t) => (t, true),
+                None => (rest, false),
+            };
+            let t = t.strip_prefix('T').ok_or_else(bad)?;
+            let t = NaiveTime::parse_from_str(t, "%H%M%S").map_err(|_| bad())?;
+            Some((t, utc))
+        }
+    };
+    match start {
+        When::Date(_) => Ok(date.format("%Y%m%d").to_string()),
+        When::Time(_) => {
+            let instant = match time {
+                None => to_utc(tz, date.and_hms_opt(23, 59, 59).ok_or_else(bad)?),
+                Some((t, true)) => date.and_time(t).and_utc(),
+                Some((t, false)) => to_utc(tz, date.and_time(t)),
+            };
+            Ok(instant.format("%Y%m%dT%H%M%SZ").to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Europe::Berlin;
+
+    fn t(s: &str) -> When {
+        crate::content::fields::parse_when(s).unwrap()
+    }
+
+    #[test]
+    fn weekly_series_keeps_wall_clock_time_across_dst() {
+        let (occ, rule, _, _) = expand(Berlin, t("2022-10-19T16:00"), Some(t("2022-10-19T18:00")), "FREQ=WEEKLY;COUNT=3", &[]).unwrap();
+        assert_eq!(rule.text, "FREQ=WEEKLY;COUNT=3");
+        let utc: Vec<String> = occ.iter().map(|o| o.start_utc.format("%d %H:%M").to_string()).collect();
+        assert_eq!(utc, ["19 14:00", "26 14:00", "02 15:00"]);
+    }
+
+    #[test]
+    fn date_only_until_is_end_of_local_day_in_utc() {
+        let (occ, rule, _, _) = expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY;UNTIL=20220420", &[]).unwrap();
+        assert_eq!(rule.text, "FREQ=WEEKLY;UNTIL=20220420T215959Z");
+        assert_eq!(occ.len(), 3);
+    }
+
+    #[test]
+    fn exdates_skip_and_unending_series_are_refused() {
+        let ex = [NaiveDate::from_ymd_opt(2022, 4, 13).unwrap()];
+        let (occ, _, skipped, unmatched) = expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY;COUNT=3", &ex).unwrap();
+        assert_eq!(occ.len(), 2);
+        assert_eq!(skipped.len(), 1);
+        assert!(unmatched.is_empty());
+        assert!(expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY", &[]).is_err());
+        assert!(expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY;COUNT=2;BYDAI=MO", &[]).is_err());
+    }
+
+    #[test]
+    fn all_day_series_and_past() {
+        let (occ, rule, _, _) = expand(Berlin, t("2022-01-01"), None, "FREQ=YEARLY;UNTIL=20240101", &[]).unwrap();
+        assert_eq!(rule.text, "FREQ=YEARLY;UNTIL=20240101");
+        assert_eq!(occ.len(), 3);
+        assert_eq!(occ[2].end_utc.to_rfc3339(), "2024-01-01T23:00:00+00:00");
+    }
+}

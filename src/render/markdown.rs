@@ -1,0 +1,296 @@
+//! Markdown bodies to HTML (and to plain text for calendar descriptions),
+//! with heading ids, `@/` links rewritten to page addresses, and every
+//! link recorded with its position so the build can check it.
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::model::entry::Entry;
+use crate::model::pos_of_offset;
+use crate::slug::heading_id;
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+/// A link to another page (or an anchor of this one) that must resolve.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkRef {
+    /// Source path of the target (`content/partners/x.md`).
+    pub target: String,
+    pub anchor: Option<String>,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// The body as plain text: paragraphs kept, no Markdown or HTML.
+    pub plain: String,
+    /// Every `id` the page's body defines.
+    pub anchors: Vec<String>,
+    /// Headings of level 2 and 3, for a table of contents.
+    pub toc: Vec<(u8, String, String)>,
+    pub links: Vec<LinkRef>,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders `entry`'s body. `address` maps a source path to the target's
+/// site-absolute address; `base_path` prefixes other site-absolute links.
+pub fn render(
+    entry: &Entry,
+    base_path: &str,
+    address: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    let body = entry.body();
+    let file_pos = |off: usize| pos_of_offset(&entry.text, entry.body_start + off);
+    let mut events: Vec<(Event, std::ops::Range<usize>)> =
+        Parser::new_ext(body, options()).into_offset_iter().collect();
+
+    let mut out = Rendered::default();
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+
+    // Heading ids: explicit `{#id}` or from the text, repeats numbered.
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id, level, .. }) = &events[i].0 {
+            let level = *level;
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() {
+                match &events[j].0 {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    _ => {}
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| {
+                let id = heading_id(&text);
+                if id.is_empty() { "abschnitt".to_string() } else { id }
+            });
+            let n = seen.entry(base.clone()).or_insert(0);
+            let unique = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+            *n += 1;
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                out.toc.push((level as u8, unique.clone(), text.trim().to_string()));
+            }
+            out.anchors.push(unique);
+            i = j;
+        }
+        i += 1;
+    }
+
+    // Links: `@/` to another entry, `#x` within this one, `/x` within the site.
+    for (ev, range) in events.iter_mut() {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) = ev else {
+            if let Event::Html(h) | Event::InlineHtml(h) = ev {
+                check_embed(entry, h, file_pos(range.start), diags);
+                collect_html_ids(h, &mut out.anchors);
+            }
+            continue;
+        };
+        let pos = file_pos(range.start);
+        let url = dest_url.to_string();
+        if let Some(rest) = url.strip_prefix("@/") {
+            let (path, anchor) = match rest.split_once('#') {
+                Some((p, a)) => (p, Some(a.to_string())),
+                None => (rest, None),
+            };
+            let target = format!("content/{path}");
+            match address(&target) {
+                Some(addr) => {
+                    let full = match &anchor {
+                        Some(a) => format!("{addr}#{a}"),
+                        None => addr,
+                    };
+                    *dest_url = CowStr::from(full);
+                    out.links.push(LinkRef { target, anchor, pos });
+                }
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            &entry.source,
+                            pos,
+                            format!("broken link `{url}`: there is no file `{target}`"),
+                        )
+                        .with_source(&entry.text),
+                    );
+                }
+            }
+        } else if let Some(anchor) = url.strip_prefix('#') {
+            if !anchor.is_empty() && anchor != "top" {
+                out.links.push(LinkRef {
+                    target: entry.source.clone(),
+                    anchor: Some(anchor.to_string()),
+                    pos,
+                });
+            }
+        } else if url.starts_with('/') && !url.starts_with("//") && base_path != "/" {
+            *dest_url = CowStr::from(format!("{}{}", base_path, &url[1..]));
+        }
+    }
+
+    let evs: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
+    out.plain = plain_text(&evs);
+    pulldown_cmark::html::push_html(&mut out.html, evs.into_iter());
+    out
+}
+
+/// Warns about raw HTML that loads from another host: it leaks visitors'
+/// data, and such widgets die (the seeds are full of dead Zoom widgets).
+fn check_embed(entry: &Entry, html: &str, pos: Pos, diags: &mut Vec<Diagnostic>) {
+    let lower = html.to_ascii_lowercase();
+    for tag in ["<iframe", "<script", "<img", "<video", "<audio", "<embed", "<object", "<source"] {
+        if let Some(at) = lower.find(tag) {
+            let rest = &lower[at..];
+            let end = rest.find('>').unwrap_or(rest.len());
+            let tag_text = &rest[..end];
+            if tag_text.contains("src=\"http") || tag_text.contains("src='http") || tag_text.contains("src=\"//") || tag_text.contains("data=\"http") {
+                diags.push(
+                    Diagnostic::warning(
+                        &entry.source,
+                        pos,
+                        format!("`{}` loads content from another host: visitors' browsers contact it, and such embeds break when the host changes; link to it instead", &tag[1..]),
+                    )
+                    .with_source(&entry.text),
+                );
+                return;
+            }
+        }
+    }
+}
+
+fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
+    let mut rest = html;
+    while let Some(at) = rest.find(" id=\"") {
+        let after = &rest[at + 5..];
+        if let Some(end) = after.find('"') {
+            anchors.push(after[..end].to_string());
+            rest = &after[end..];
+        } else {
+            break;
+        }
+    }
+}
+
+/// The body as plain text for calendar descriptions.
+fn plain_text(events: &[Event]) -> String {
+    let mut out = String::new();
+    let mut list_depth = 0usize;
+    let block_end = |out: &mut String| {
+        while out.ends_with(' ') {
+            out.pop();
+        }
+        if !out.is_empty() && !out.ends_with("\n\n") {
+            if out.ends_with('\n') {
+                out.push('\n');
+            } else {
+                out.push_str("\n\n");
+            }
+        }
+    };
+    for ev in events {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(t),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push('\n'),
+            Event::Start(Tag::Item) => {
+                if !out.is_empty() && !out.ends_with('\n') {
+                    out.push('\n');
+                }
+                out.push_str(&"  ".repeat(list_depth.saturating_sub(1)));
+                out.push_str("- ");
+            }
+            Event::Start(Tag::List(_)) => {
+                if list_depth == 0 {
+                    block_end(&mut out);
+                }
+                list_depth += 1;
+            }
+            Event::End(TagEnd::List(_)) => {
+                list_depth = list_depth.saturating_sub(1);
+                if list_depth == 0 {
+                    block_end(&mut out);
+                }
+            }
+            Event::End(TagEnd::TableCell) => out.push_str(" | "),
+            Event::End(TagEnd::TableRow) | Event::End(TagEnd::TableHead) => {
+                while out.ends_with(" | ") {
+                    out.truncate(out.len() - 3);
+                }
+                out.push('\n');
+            }
+            Event::End(TagEnd::Paragraph) if list_depth > 0 => {}
+            Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::BlockQuote(_))
+            | Event::End(TagEnd::CodeBlock)
+            | Event::End(TagEnd::Table) => block_end(&mut out),
+            _ => {}
+        }
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::entry::{Kind, KindData};
+
+    fn entry(body: &str) -> Entry {
+        let text = format!("---\ntitle: T\n---\n{body}");
+        Entry {
+            kind: Kind::Page,
+            id: "x".into(),
+            source: "content/x.md".into(),
+            body_start: 17,
+            body_line: 4,
+            text,
+            title: "T".into(),
+            summary: None,
+            draft: false,
+            tags: vec![],
+            image: None,
+            updated: None,
+            aliases: vec![],
+            extra: serde_json::Value::Null,
+            mtime: None,
+            data: KindData::Page,
+        }
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_links_resolve() {
+        let e = entry("## Ziele\n\n## Ziele\n\n## Eigene {#own}\n\nSiehe [P](@/partners/p.md#profil) und [oben](#ziele).\n");
+        let mut d = Vec::new();
+        let r = render(&e, "/sub/", &|p| (p == "content/partners/p.md").then(|| "/sub/partners/p/".to_string()), &mut d);
+        assert_eq!(r.anchors, ["ziele", "ziele-1", "own"]);
+        assert!(r.html.contains(r#"<h2 id="ziele-1">"#), "{}", r.html);
+        assert!(r.html.contains(r#"href="/sub/partners/p/#profil""#));
+        assert_eq!(r.links[0].pos, Pos::new(10, 7));
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn dangling_link_is_an_error_with_its_line() {
+        let e = entry("Text\n\n[x](@/partners/nope.md)\n");
+        let mut d = Vec::new();
+        render(&e, "/", &|_| None, &mut d);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].pos, Pos::new(6, 1));
+    }
+
+    #[test]
+    fn plain_text_keeps_paragraphs_and_drops_markup() {
+        let e = entry("Erster **fetter** Absatz.\n\n- eins\n- zwei\n\nLetzter [Link](https://example.org).\n");
+        let r = render(&e, "/", &|_| None, &mut Vec::new());
+        assert_eq!(r.plain, "Erster fetter Absatz.\n\n- eins\n- zwei\n\nLetzter Link.");
+    }
+}

@@ -1,0 +1,4 @@
+//! Rendering: Markdown bodies, the theme's Tera templates, and the
+//! contexts handed to them.
+
+pub mod markdown;
