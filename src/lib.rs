@@ -9,6 +9,7 @@
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod feeds;
 pub mod model;
 pub mod render;
 pub mod slug;
