@@ -214,7 +214,10 @@ impl Config {
         overrides: &Overrides,
         diags: &mut Diagnostics,
     ) -> Option<Config> {
-        let text = text.strip_prefix('\u{feff}').unwrap_or(text).replace("\r\n", "\n");
+        let text = text
+            .strip_prefix('\u{feff}')
+            .unwrap_or(text)
+            .replace("\r\n", "\n");
         let node = match yaml::parse(&text, 1) {
             Ok(n) => n,
             Err(e) => {
@@ -247,7 +250,9 @@ impl Config {
             .unwrap_or(chrono_tz::Europe::Berlin);
         let theme = r.text(&fields, "theme").unwrap_or_else(|| "default".into());
         let description = r.text(&fields, "description");
-        let extra = fields.get("extra").map_or(serde_json::Value::Null, |n| n.to_json());
+        let extra = fields
+            .get("extra")
+            .map_or(serde_json::Value::Null, |n| n.to_json());
 
         let (base_url, host, base_path) = match split_base_url(&base_url) {
             Some(parts) => parts,
@@ -273,7 +278,9 @@ impl Config {
             }
             for key in ["refresh", "keep_past"] {
                 let Some(n) = cf.get(key) else { continue };
-                let Some(text) = r.text(&cf, key) else { continue };
+                let Some(text) = r.text(&cf, key) else {
+                    continue;
+                };
                 match IsoDuration::parse(&text) {
                     Some(d) if key == "refresh" => calendar.refresh = d,
                     Some(d) => calendar.keep_past = Some(d),

@@ -216,7 +216,10 @@ pub fn use_color() -> bool {
 }
 
 /// The known name closest to `unknown`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let mut best: Option<(&str, f64)> = None;
     for k in known {
         let score = strsim::jaro_winkler(unknown, k);
@@ -228,7 +231,11 @@ pub fn did_you_mean<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>)
 }
 
 /// Up to `n` known names closest to `unknown`, best first.
-pub fn nearest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn nearest<'a>(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let mut scored: Vec<(&str, f64)> = known
         .into_iter()
         .map(|k| (k, strsim::jaro_winkler(unknown, k)))

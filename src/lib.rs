@@ -6,10 +6,15 @@
 //! relation graph) → [`render`] (Markdown, templates) → [`feeds`] (iCal,
 //! Atom, sitemap) → [`output`] (atomic write); [`serve`] sits on top.
 
+pub mod build;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod feeds;
 pub mod model;
+pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
 pub mod slug;

@@ -63,7 +63,10 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Größe & Übermut: Köln 2022!"), "groesse-uebermut-koeln-2022");
+        assert_eq!(
+            slugify("Größe & Übermut: Köln 2022!"),
+            "groesse-uebermut-koeln-2022"
+        );
         assert_eq!(heading_id("Ziele und Vorgehen"), "ziele-und-vorgehen");
         assert_eq!(heading_id("Förderung (ESF)"), "förderung-esf");
     }

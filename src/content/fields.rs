@@ -69,14 +69,20 @@ impl<'a> FieldReader<'a> {
             if !node.is_null() {
                 self.error(
                     node.pos,
-                    format!("expected a map of `key: value` lines, found {}", node.type_name()),
+                    format!(
+                        "expected a map of `key: value` lines, found {}",
+                        node.type_name()
+                    ),
                 );
             }
             return fields;
         };
         for (k, v) in entries {
             let Value::Str(key) = &k.value else {
-                self.error(k.pos, format!("a key must be text, found {}", k.type_name()));
+                self.error(
+                    k.pos,
+                    format!("a key must be text, found {}", k.type_name()),
+                );
                 continue;
             };
             if !keys.contains(&key.as_str()) {
@@ -173,7 +179,11 @@ impl<'a> FieldReader<'a> {
     /// A date (`2022-03-19`) or a local date and time (`2022-03-19T10:00`).
     pub fn when(&mut self, node: &Node, key: &str) -> Option<When> {
         let Some(text) = node.as_text() else {
-            self.type_error(node, key, "a date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)");
+            self.type_error(
+                node,
+                key,
+                "a date (YYYY-MM-DD) or date and time (YYYY-MM-DDTHH:MM)",
+            );
             return None;
         };
         let text = text.trim();
@@ -190,7 +200,10 @@ impl<'a> FieldReader<'a> {
         match self.when(node, key)? {
             When::Date(d) => Some(d),
             When::Time(_) => {
-                self.error(node.pos, format!("`{key}` must be a date without a time (YYYY-MM-DD)"));
+                self.error(
+                    node.pos,
+                    format!("`{key}` must be a date without a time (YYYY-MM-DD)"),
+                );
                 None
             }
         }
@@ -206,7 +219,9 @@ impl<'a> FieldReader<'a> {
                     .unwrap_or_default();
                 self.error(
                     node.pos,
-                    format!("unknown time zone `{name}`: use an IANA name such as Europe/Berlin{hint}"),
+                    format!(
+                        "unknown time zone `{name}`: use an IANA name such as Europe/Berlin{hint}"
+                    ),
                 );
                 None
             }
@@ -333,7 +348,10 @@ impl<'a> FieldReader<'a> {
                 online: self.text(&m, "online"),
             };
             if loc == Location::default() {
-                self.error(node.pos, "an empty location: give at least a `name`, `city` or `online` link");
+                self.error(
+                    node.pos,
+                    "an empty location: give at least a `name`, `city` or `online` link",
+                );
                 return None;
             }
             return Some(loc);
@@ -388,7 +406,10 @@ impl<'a> FieldReader<'a> {
             let id = self.text(&m, "id");
             if let (Some(id), Some(n)) = (&id, m.get("id")) {
                 if !is_valid_id(id) {
-                    self.error(n.pos, format!("session id `{id}` may hold only a-z, 0-9 and -"));
+                    self.error(
+                        n.pos,
+                        format!("session id `{id}` may hold only a-z, 0-9 and -"),
+                    );
                 }
             }
             if let Some(start) = start {

@@ -18,7 +18,14 @@ const COMMON: &[&str] = &[
 pub fn keys_of(kind: Kind) -> Vec<&'static str> {
     let own: &[&str] = match kind {
         Kind::Network => &["partners", "region", "website", "contact"],
-        Kind::Partner => &["short_name", "website", "city", "networks", "logo", "contact"],
+        Kind::Partner => &[
+            "short_name",
+            "website",
+            "city",
+            "networks",
+            "logo",
+            "contact",
+        ],
         Kind::Project => &[
             "start", "end", "funding", "lead", "partners", "networks", "website",
         ],
@@ -88,7 +95,10 @@ pub fn split_front_matter(text: &str) -> Result<Split, (Pos, String)> {
 /// A BOM and Windows line ends are accepted and removed once, here, so that
 /// every later position is in terms of `\n` lines.
 pub fn normalise(raw: String) -> String {
-    let text = raw.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(raw);
+    let text = raw
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(raw);
     if text.contains('\r') {
         text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
@@ -141,7 +151,11 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
                     .path()
                     .map(|p| rel_path(&config.root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(path, Pos::START, format!("cannot read: {e}")));
+                diags.push(Diagnostic::error(
+                    path,
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                ));
                 continue;
             }
         };
@@ -223,9 +237,16 @@ fn classify(root: &Path, content: &Path, path: &Path, diags: &mut Diagnostics) -
 fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Entry> {
     let path = config.root.join(&f.source);
     let (raw, mtime) = match std::fs::read(&path) {
-        Ok(bytes) => (bytes, std::fs::metadata(&path).and_then(|m| m.modified()).ok()),
+        Ok(bytes) => (
+            bytes,
+            std::fs::metadata(&path).and_then(|m| m.modified()).ok(),
+        ),
         Err(e) => {
-            diags.push(Diagnostic::error(&f.source, Pos::START, format!("cannot read: {e}")));
+            diags.push(Diagnostic::error(
+                &f.source,
+                Pos::START,
+                format!("cannot read: {e}"),
+            ));
             return None;
         }
     };
@@ -242,8 +263,19 @@ fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Ent
             return None;
         }
     };
-    let kind = if f.role == Role::Entry { f.kind } else { Kind::Page };
-    let mut entry = parse_entry(kind, &f.id, &f.source, normalise(text), config.timezone, diags)?;
+    let kind = if f.role == Role::Entry {
+        f.kind
+    } else {
+        Kind::Page
+    };
+    let mut entry = parse_entry(
+        kind,
+        &f.id,
+        &f.source,
+        normalise(text),
+        config.timezone,
+        diags,
+    )?;
     entry.kind = f.kind;
     entry.mtime = mtime;
     Some(entry)
@@ -280,13 +312,20 @@ pub fn parse_entry(
     let title = r.required_text(&f, "title", Pos::START);
     let summary = r.text(&f, "summary");
     let draft = r.bool(&f, "draft").unwrap_or(false);
-    let tags = r.text_list(&f, "tags").into_iter().map(|s| s.value).collect();
+    let tags = r
+        .text_list(&f, "tags")
+        .into_iter()
+        .map(|s| s.value)
+        .collect();
     let image = r.image(&f, "image");
     let updated = f.get("updated").and_then(|n| r.when(n, "updated"));
     let aliases = r.text_list(&f, "aliases");
     let extra = f.get("extra").map_or(serde_json::Value::Null, |n| {
         if !matches!(n.value, yaml::Value::Map(_)) {
-            r.error(n.pos, "`extra` must be a map of your own `key: value` fields");
+            r.error(
+                n.pos,
+                "`extra` must be a map of your own `key: value` fields",
+            );
         }
         n.to_json()
     });
@@ -313,7 +352,12 @@ pub fn parse_entry(
     })
 }
 
-fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_tz::Tz) -> Option<KindData> {
+fn read_kind_data(
+    kind: Kind,
+    f: &Fields,
+    r: &mut FieldReader,
+    site_tz: chrono_tz::Tz,
+) -> Option<KindData> {
     Some(match kind {
         Kind::Network => KindData::Network(NetworkData {
             partners: r.references(f, "partners", Kind::Partner),
@@ -334,7 +378,10 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
             let end = f.get("end").and_then(|n| r.date(n, "end"));
             if let (Some(s), Some(e), Some(n)) = (start, end, f.get("end")) {
                 if e < s {
-                    r.error(n.pos, format!("the funding period ends ({e}) before it starts ({s})"));
+                    r.error(
+                        n.pos,
+                        format!("the funding period ends ({e}) before it starts ({s})"),
+                    );
                 }
             }
             KindData::Project(ProjectData {
@@ -347,12 +394,17 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
                 website: r.text(f, "website"),
             })
         }
-        Kind::Event => KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz)?)),
+        Kind::Event => {
+            KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz)?))
+        }
         Kind::Post => {
             let date = match f.get("date") {
                 Some(n) => r.when(n, "date"),
                 None => {
-                    r.error(f.pos, "missing required field `date` (a post's publication date)");
+                    r.error(
+                        f.pos,
+                        "missing required field `date` (a post's publication date)",
+                    );
                     None
                 }
             };

@@ -160,7 +160,10 @@ impl Location {
     /// One line for calendars and lists: "Haus der Technik, Hauptstr. 1, Köln".
     pub fn one_line(&self) -> String {
         let mut parts: Vec<&str> = Vec::new();
-        for p in [&self.name, &self.address, &self.city].into_iter().flatten() {
+        for p in [&self.name, &self.address, &self.city]
+            .into_iter()
+            .flatten()
+        {
             if !parts.iter().any(|q| q.contains(p.as_str())) {
                 parts.push(p);
             }

@@ -40,19 +40,43 @@ pub fn compute(site: &Site) -> Vec<Links> {
         }
         let l = &mut links[i];
         match &e.data {
-            KindData::Network(d) => d.partners.iter().filter_map(res).for_each(|t| add(&mut l.partners, t)),
-            KindData::Partner(d) => d.networks.iter().filter_map(res).for_each(|t| add(&mut l.networks, t)),
+            KindData::Network(d) => d
+                .partners
+                .iter()
+                .filter_map(res)
+                .for_each(|t| add(&mut l.partners, t)),
+            KindData::Partner(d) => d
+                .networks
+                .iter()
+                .filter_map(res)
+                .for_each(|t| add(&mut l.networks, t)),
             KindData::Project(d) => {
                 l.lead = d.lead.as_ref().and_then(res);
-                d.partners.iter().filter_map(res).for_each(|t| add(&mut l.partners, t));
-                d.networks.iter().filter_map(res).for_each(|t| add(&mut l.networks, t));
+                d.partners
+                    .iter()
+                    .filter_map(res)
+                    .for_each(|t| add(&mut l.partners, t));
+                d.networks
+                    .iter()
+                    .filter_map(res)
+                    .for_each(|t| add(&mut l.networks, t));
             }
             KindData::Event(d) => {
                 l.project = d.project.as_ref().and_then(res);
-                d.organizers.iter().filter_map(res).for_each(|t| add(&mut l.organizers, t));
-                d.networks.iter().filter_map(res).for_each(|t| add(&mut l.networks, t));
+                d.organizers
+                    .iter()
+                    .filter_map(res)
+                    .for_each(|t| add(&mut l.organizers, t));
+                d.networks
+                    .iter()
+                    .filter_map(res)
+                    .for_each(|t| add(&mut l.networks, t));
             }
-            KindData::Post(d) => d.about.iter().filter_map(res).for_each(|t| add(&mut l.about, t)),
+            KindData::Post(d) => d
+                .about
+                .iter()
+                .filter_map(res)
+                .for_each(|t| add(&mut l.about, t)),
             KindData::Page => {}
         }
     }

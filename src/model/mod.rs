@@ -84,7 +84,12 @@ impl Site {
                     Diagnostic::error(
                         &e.source,
                         crate::diagnostics::Pos::START,
-                        format!("duplicate {} id `{}`: {} has it too", e.kind.name(), e.id, other),
+                        format!(
+                            "duplicate {} id `{}`: {} has it too",
+                            e.kind.name(),
+                            e.id,
+                            other
+                        ),
                     )
                     .with_note(format!("{other}:1:1: the other file with id `{}`", e.id)),
                 );
@@ -132,7 +137,12 @@ impl Site {
             .find(|k| *k != r.kind && self.lookup(*k, &r.id).is_some());
         let mut msg = format!("unknown {} `{}`", r.kind.name(), r.id);
         if let Some(k) = other_kind {
-            msg.push_str(&format!(" (`{}` is a {}, not a {})", r.id, k.name(), r.kind.name()));
+            msg.push_str(&format!(
+                " (`{}` is a {}, not a {})",
+                r.id,
+                k.name(),
+                r.kind.name()
+            ));
         }
         if !near.is_empty() {
             let list: Vec<String> = near.iter().map(|n| format!("`{n}`")).collect();
@@ -156,30 +166,50 @@ impl Site {
             if !self.visible(i) {
                 continue;
             }
-            for (needle, what) in [("lorem ipsum", "placeholder text"), ("dolor sit amet", "placeholder text")] {
+            for (needle, what) in [
+                ("lorem ipsum", "placeholder text"),
+                ("dolor sit amet", "placeholder text"),
+            ] {
                 if let Some(off) = e.text.to_lowercase().find(needle) {
                     let pos = pos_of_offset(&e.text, off);
                     diags.push(
-                        Diagnostic::warning(&e.source, pos, format!("{what} (\"Lorem ipsum\") left in the page"))
-                            .with_source(&e.text),
+                        Diagnostic::warning(
+                            &e.source,
+                            pos,
+                            format!("{what} (\"Lorem ipsum\") left in the page"),
+                        )
+                        .with_source(&e.text),
                     );
                     break;
                 }
             }
             match &e.data {
                 KindData::Event(ev) => {
-                    let pos = ev.start.as_ref().map_or(crate::diagnostics::Pos::START, |s| s.pos);
-                    if ev.location.is_none() && ev.sessions.iter().any(|s| s.location.is_none()) || ev.location.is_none() && ev.sessions.is_empty() {
+                    let pos = ev
+                        .start
+                        .as_ref()
+                        .map_or(crate::diagnostics::Pos::START, |s| s.pos);
+                    if ev.location.is_none() && ev.sessions.iter().any(|s| s.location.is_none())
+                        || ev.location.is_none() && ev.sessions.is_empty()
+                    {
                         diags.push(
-                            Diagnostic::warning(&e.source, crate::diagnostics::Pos::START, "the event has no `location` (a place, or `Online`)")
-                                .with_source(&e.text),
+                            Diagnostic::warning(
+                                &e.source,
+                                crate::diagnostics::Pos::START,
+                                "the event has no `location` (a place, or `Online`)",
+                            )
+                            .with_source(&e.text),
                         );
                     }
                     if ev.registration.is_some() && ev.schedule.is_past(now) {
                         let rpos = find_key(&e.text, "registration").unwrap_or(pos);
                         diags.push(
-                            Diagnostic::warning(&e.source, rpos, "the event is over but still has a `registration` link")
-                                .with_source(&e.text),
+                            Diagnostic::warning(
+                                &e.source,
+                                rpos,
+                                "the event is over but still has a `registration` link",
+                            )
+                            .with_source(&e.text),
                         );
                     }
                     if let Some(p) = ev.project.as_ref().and_then(|r| self.resolve(r)) {
@@ -214,7 +244,11 @@ impl Site {
                 }
                 KindData::Partner(_) => {
                     let l = &self.links[i];
-                    if l.networks.is_empty() && l.projects.is_empty() && l.events.is_empty() && l.posts.is_empty() {
+                    if l.networks.is_empty()
+                        && l.projects.is_empty()
+                        && l.events.is_empty()
+                        && l.posts.is_empty()
+                    {
                         diags.push(Diagnostic::warning(
                             &e.source,
                             crate::diagnostics::Pos::START,
@@ -246,4 +280,13 @@ pub fn find_key(text: &str, key: &str) -> Option<crate::diagnostics::Pos> {
         offset += line.len();
     }
     None
+}
+
+/// Position of a top-level key in a file on disk (for settings found wrong
+/// after parsing); the file's start when it cannot be read.
+pub fn find_key_in(path: &std::path::Path, key: &str) -> crate::diagnostics::Pos {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| find_key(&t, key))
+        .unwrap_or(crate::diagnostics::Pos::START)
 }

@@ -109,38 +109,54 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
         None => site_tz,
     };
     let start = f.get("start").and_then(|n| {
-        r.when(n, "start").map(|value| Spanned { value, pos: n.pos })
+        r.when(n, "start")
+            .map(|value| Spanned { value, pos: n.pos })
     });
     let end = f
         .get("end")
         .and_then(|n| r.when(n, "end").map(|value| Spanned { value, pos: n.pos }));
     let sessions = r.sessions(f);
-    let recurrence = r.text(f, "recurrence").zip(f.get("recurrence")).map(|(value, n)| Spanned {
-        value: value.trim().to_string(),
-        pos: n.pos,
-    });
+    let recurrence = r
+        .text(f, "recurrence")
+        .zip(f.get("recurrence"))
+        .map(|(value, n)| Spanned {
+            value: value.trim().to_string(),
+            pos: n.pos,
+        });
     let exdate_items = r.text_list(f, "exdates");
     let mut exdates = Vec::new();
     for item in &exdate_items {
         match crate::content::fields::parse_when(item.value.trim()) {
             Ok(When::Date(d)) => exdates.push(d),
-            _ => r.error(item.pos, format!("`exdates`: `{}` is not a date (YYYY-MM-DD)", item.value)),
+            _ => r.error(
+                item.pos,
+                format!("`exdates`: `{}` is not a date (YYYY-MM-DD)", item.value),
+            ),
         }
     }
     let mut ok = true;
 
     if let (Some(s), Some(n)) = (&start, f.get("sessions")) {
         let _ = s;
-        r.error(n.pos, "an event has `start` or `sessions`, not both: move the first date into `sessions`");
+        r.error(
+            n.pos,
+            "an event has `start` or `sessions`, not both: move the first date into `sessions`",
+        );
         ok = false;
     }
     if start.is_none() && f.get("sessions").is_none() && f.get("start").is_none() {
-        r.error(f.pos, "missing required field `start` (or a list of `sessions`)");
+        r.error(
+            f.pos,
+            "missing required field `start` (or a list of `sessions`)",
+        );
         ok = false;
     }
     if f.get("sessions").is_some() {
         if let Some(n) = f.get("end") {
-            r.error(n.pos, "`end` belongs to each session when an event has `sessions`");
+            r.error(
+                n.pos,
+                "`end` belongs to each session when an event has `sessions`",
+            );
             ok = false;
         }
         if let Some(n) = f.get("recurrence") {
@@ -157,7 +173,10 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
         }
     }
     if let (Some(n), None) = (f.get("exdates"), &recurrence) {
-        r.error(n.pos, "`exdates` skip dates of a `recurrence`, and this event has none");
+        r.error(
+            n.pos,
+            "`exdates` skip dates of a `recurrence`, and this event has none",
+        );
         ok = false;
     }
 
@@ -165,12 +184,20 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
     if let Some(s) = &start {
         let end = end.as_ref().map(|e| e.value);
         match &recurrence {
-            None => schedule.occurrences.push(occurrence(timezone, s.value, end, None)),
+            None => schedule
+                .occurrences
+                .push(occurrence(timezone, s.value, end, None)),
             Some(rule) => match expand(timezone, s.value, end, &rule.value, &exdates) {
                 Ok((occ, rule_out, skipped, unmatched)) => {
                     for d in unmatched {
-                        if let Some(item) = exdate_items.iter().find(|i| i.value.trim() == d.to_string()) {
-                            r.warning(item.pos, format!("`exdates`: {d} is not one of the series' dates"));
+                        if let Some(item) = exdate_items
+                            .iter()
+                            .find(|i| i.value.trim() == d.to_string())
+                        {
+                            r.warning(
+                                item.pos,
+                                format!("`exdates`: {d} is not one of the series' dates"),
+                            );
                         }
                     }
                     schedule.occurrences = occ;
@@ -185,7 +212,9 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
         }
     }
     for (i, s) in sessions.iter().enumerate() {
-        schedule.occurrences.push(occurrence(timezone, s.start, s.end, Some(i)));
+        schedule
+            .occurrences
+            .push(occurrence(timezone, s.start, s.end, Some(i)));
     }
     let mut seen = std::collections::HashSet::new();
     for s in &sessions {
@@ -196,10 +225,15 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
             }
         }
     }
-    schedule.occurrences.sort_by_key(|o| (o.start_utc, o.session));
+    schedule
+        .occurrences
+        .sort_by_key(|o| (o.start_utc, o.session));
 
     let location = f.get("location").and_then(|n| r.location(n));
-    let status = f.get("status").and_then(|n| r.status(n)).unwrap_or_default();
+    let status = f
+        .get("status")
+        .and_then(|n| r.status(n))
+        .unwrap_or_default();
     let registration = r.text(f, "registration");
     let data = EventData {
         project: r.reference(f, "project", Kind::Project),
@@ -222,11 +256,21 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
 
 fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnostics::Pos) -> bool {
     if start.is_all_day() != end.is_all_day() {
-        r.error(pos, "`start` and `end` must both be dates or both be dates with times");
+        r.error(
+            pos,
+            "`start` and `end` must both be dates or both be dates with times",
+        );
         return false;
     }
     if end < start {
-        r.error(pos, format!("the event ends ({}) before it starts ({})", show(end), show(start)));
+        r.error(
+            pos,
+            format!(
+                "the event ends ({}) before it starts ({})",
+                show(end),
+                show(start)
+            ),
+        );
         return false;
     }
     true
@@ -240,14 +284,32 @@ fn show(w: When) -> String {
 }
 
 const RULE_PARTS: &[&str] = &[
-    "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY",
-    "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST",
+    "FREQ",
+    "UNTIL",
+    "COUNT",
+    "INTERVAL",
+    "BYSECOND",
+    "BYMINUTE",
+    "BYHOUR",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
 ];
 
 type Expanded = (Vec<Occurrence>, Rule, Vec<When>, Vec<NaiveDate>);
 
 /// Checks an author's RRULE, normalises its `UNTIL`, and lists its dates.
-pub fn expand(tz: Tz, start: When, end: Option<When>, rule: &str, exdates: &[NaiveDate]) -> Result<Expanded, String> {
+pub fn expand(
+    tz: Tz,
+    start: When,
+    end: Option<When>,
+    rule: &str,
+    exdates: &[NaiveDate],
+) -> Result<Expanded, String> {
     let rule = rule.strip_prefix("RRULE:").unwrap_or(rule);
     let mut parts: Vec<(String, String)> = Vec::new();
     for part in rule.split(';').filter(|p| !p.trim().is_empty()) {
@@ -268,11 +330,20 @@ pub fn expand(tz: Tz, start: When, end: Option<When>, rule: &str, exdates: &[Nai
     }
     let get = |k: &str| parts.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let freq = get("FREQ").ok_or("the rule needs a `FREQ` (e.g. FREQ=WEEKLY)")?;
-    if !["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"].contains(&freq.as_str()) {
+    if ![
+        "SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY",
+    ]
+    .contains(&freq.as_str())
+    {
         return Err(format!("unknown FREQ `{freq}`"));
     }
     let count = match get("COUNT") {
-        Some(c) => Some(c.parse::<u32>().ok().filter(|c| *c > 0).ok_or(format!("COUNT `{c}` is not a positive number"))?),
+        Some(c) => Some(
+            c.parse::<u32>()
+                .ok()
+                .filter(|c| *c > 0)
+                .ok_or(format!("COUNT `{c}` is not a positive number"))?,
+        ),
         None => None,
     };
     let until = get("UNTIL");
@@ -285,7 +356,11 @@ pub fn expand(tz: Tz, start: When, end: Option<When>, rule: &str, exdates: &[Nai
         return Err(format!("at most {MAX_OCCURRENCES} dates per series"));
     }
     let interval = match get("INTERVAL") {
-        Some(i) => i.parse::<u32>().ok().filter(|i| *i > 0).ok_or(format!("INTERVAL `{i}` is not a positive number"))?,
+        Some(i) => i
+            .parse::<u32>()
+            .ok()
+            .filter(|i| *i > 0)
+            .ok_or(format!("INTERVAL `{i}` is not a positive number"))?,
         None => 1,
     };
     // UNTIL as the feed writes it, and as the expander reads it.
@@ -359,7 +434,9 @@ pub fn expand(tz: Tz, start: When, end: Option<When>, rule: &str, exdates: &[Nai
         .filter(|(_, m)| !m)
         .map(|(d, _)| *d)
         .collect();
-    let byday = get("BYDAY").map(|b| b.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let byday = get("BYDAY")
+        .map(|b| b.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     Ok((
         occ,
         Rule {
@@ -378,8 +455,10 @@ pub fn expand(tz: Tz, start: When, end: Option<When>, rule: &str, exdates: &[Nai
 /// timed series (a date alone meaning the end of that local day), a date
 /// for all-day series.
 fn normalise_until(tz: Tz, start: When, until: &str) -> Result<String, String> {
-    let bad = || format!("UNTIL `{until}` is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])");
-    let date = NaiveDate::parse_from_str(until.get(..8).ok_or_else(bad)?, "%Y%m%d").map_err(|_| bad())?;
+    let bad =
+        || format!("UNTIL `{until}` is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])");
+    let date =
+        NaiveDate::parse_from_str(until.get(..8).ok_or_else(bad)?, "%Y%m%d").map_err(|_| bad())?;
     let time = match until.get(8..) {
         Some("") | None => None,
         Some(rest) => {
@@ -416,15 +495,32 @@ mod tests {
 
     #[test]
     fn weekly_series_keeps_wall_clock_time_across_dst() {
-        let (occ, rule, _, _) = expand(Berlin, t("2022-10-19T16:00"), Some(t("2022-10-19T18:00")), "FREQ=WEEKLY;COUNT=3", &[]).unwrap();
+        let (occ, rule, _, _) = expand(
+            Berlin,
+            t("2022-10-19T16:00"),
+            Some(t("2022-10-19T18:00")),
+            "FREQ=WEEKLY;COUNT=3",
+            &[],
+        )
+        .unwrap();
         assert_eq!(rule.text, "FREQ=WEEKLY;COUNT=3");
-        let utc: Vec<String> = occ.iter().map(|o| o.start_utc.format("%d %H:%M").to_string()).collect();
+        let utc: Vec<String> = occ
+            .iter()
+            .map(|o| o.start_utc.format("%d %H:%M").to_string())
+            .collect();
         assert_eq!(utc, ["19 14:00", "26 14:00", "02 15:00"]);
     }
 
     #[test]
     fn date_only_until_is_end_of_local_day_in_utc() {
-        let (occ, rule, _, _) = expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY;UNTIL=20220420", &[]).unwrap();
+        let (occ, rule, _, _) = expand(
+            Berlin,
+            t("2022-04-06T18:00"),
+            None,
+            "FREQ=WEEKLY;UNTIL=20220420",
+            &[],
+        )
+        .unwrap();
         assert_eq!(rule.text, "FREQ=WEEKLY;UNTIL=20220420T215959Z");
         assert_eq!(occ.len(), 3);
     }
@@ -432,17 +528,40 @@ mod tests {
     #[test]
     fn exdates_skip_and_unending_series_are_refused() {
         let ex = [NaiveDate::from_ymd_opt(2022, 4, 13).unwrap()];
-        let (occ, _, skipped, unmatched) = expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY;COUNT=3", &ex).unwrap();
+        let (occ, _, skipped, unmatched) = expand(
+            Berlin,
+            t("2022-04-06T18:00"),
+            None,
+            "FREQ=WEEKLY;COUNT=3",
+            &ex,
+        )
+        .unwrap();
         assert_eq!(occ.len(), 2);
         assert_eq!(skipped.len(), 1);
         assert!(unmatched.is_empty());
         assert!(expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY", &[]).is_err());
-        assert!(expand(Berlin, t("2022-04-06T18:00"), None, "FREQ=WEEKLY;COUNT=2;BYDAI=MO", &[]).is_err());
+        assert!(
+            expand(
+                Berlin,
+                t("2022-04-06T18:00"),
+                None,
+                "FREQ=WEEKLY;COUNT=2;BYDAI=MO",
+                &[]
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn all_day_series_and_past() {
-        let (occ, rule, _, _) = expand(Berlin, t("2022-01-01"), None, "FREQ=YEARLY;UNTIL=20240101", &[]).unwrap();
+        let (occ, rule, _, _) = expand(
+            Berlin,
+            t("2022-01-01"),
+            None,
+            "FREQ=YEARLY;UNTIL=20240101",
+            &[],
+        )
+        .unwrap();
         assert_eq!(rule.text, "FREQ=YEARLY;UNTIL=20240101");
         assert_eq!(occ.len(), 3);
         assert_eq!(occ[2].end_utc.to_rfc3339(), "2024-01-01T23:00:00+00:00");

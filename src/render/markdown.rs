@@ -46,8 +46,9 @@ pub fn render(
 ) -> Rendered {
     let body = entry.body();
     let file_pos = |off: usize| pos_of_offset(&entry.text, entry.body_start + off);
-    let mut events: Vec<(Event, std::ops::Range<usize>)> =
-        Parser::new_ext(body, options()).into_offset_iter().collect();
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
 
     let mut out = Rendered::default();
     let mut seen: std::collections::HashMap<String, usize> = Default::default();
@@ -70,16 +71,25 @@ pub fn render(
             }
             let base = explicit.unwrap_or_else(|| {
                 let id = heading_id(&text);
-                if id.is_empty() { "abschnitt".to_string() } else { id }
+                if id.is_empty() {
+                    "abschnitt".to_string()
+                } else {
+                    id
+                }
             });
             let n = seen.entry(base.clone()).or_insert(0);
-            let unique = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+            let unique = if *n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
             *n += 1;
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
                 *id = Some(CowStr::from(unique.clone()));
             }
             if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                out.toc.push((level as u8, unique.clone(), text.trim().to_string()));
+                out.toc
+                    .push((level as u8, unique.clone(), text.trim().to_string()));
             }
             out.anchors.push(unique);
             i = j;
@@ -89,7 +99,9 @@ pub fn render(
 
     // Links: `@/` to another entry, `#x` within this one, `/x` within the site.
     for (ev, range) in events.iter_mut() {
-        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) = ev else {
+        let (Event::Start(Tag::Link { dest_url, .. }) | Event::Start(Tag::Image { dest_url, .. })) =
+            ev
+        else {
             if let Event::Html(h) | Event::InlineHtml(h) = ev {
                 check_embed(entry, h, file_pos(range.start), diags);
                 collect_html_ids(h, &mut out.anchors);
@@ -111,7 +123,11 @@ pub fn render(
                         None => addr,
                     };
                     *dest_url = CowStr::from(full);
-                    out.links.push(LinkRef { target, anchor, pos });
+                    out.links.push(LinkRef {
+                        target,
+                        anchor,
+                        pos,
+                    });
                 }
                 None => {
                     diags.push(
@@ -147,12 +163,18 @@ pub fn render(
 /// data, and such widgets die (the seeds are full of dead Zoom widgets).
 fn check_embed(entry: &Entry, html: &str, pos: Pos, diags: &mut Vec<Diagnostic>) {
     let lower = html.to_ascii_lowercase();
-    for tag in ["<iframe", "<script", "<img", "<video", "<audio", "<embed", "<object", "<source"] {
+    for tag in [
+        "<iframe", "<script", "<img", "<video", "<audio", "<embed", "<object", "<source",
+    ] {
         if let Some(at) = lower.find(tag) {
             let rest = &lower[at..];
             let end = rest.find('>').unwrap_or(rest.len());
             let tag_text = &rest[..end];
-            if tag_text.contains("src=\"http") || tag_text.contains("src='http") || tag_text.contains("src=\"//") || tag_text.contains("data=\"http") {
+            if tag_text.contains("src=\"http")
+                || tag_text.contains("src='http")
+                || tag_text.contains("src=\"//")
+                || tag_text.contains("data=\"http")
+            {
                 diags.push(
                     Diagnostic::warning(
                         &entry.source,
@@ -268,9 +290,16 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_links_resolve() {
-        let e = entry("## Ziele\n\n## Ziele\n\n## Eigene {#own}\n\nSiehe [P](@/partners/p.md#profil) und [oben](#ziele).\n");
+        let e = entry(
+            "## Ziele\n\n## Ziele\n\n## Eigene {#own}\n\nSiehe [P](@/partners/p.md#profil) und [oben](#ziele).\n",
+        );
         let mut d = Vec::new();
-        let r = render(&e, "/sub/", &|p| (p == "content/partners/p.md").then(|| "/sub/partners/p/".to_string()), &mut d);
+        let r = render(
+            &e,
+            "/sub/",
+            &|p| (p == "content/partners/p.md").then(|| "/sub/partners/p/".to_string()),
+            &mut d,
+        );
         assert_eq!(r.anchors, ["ziele", "ziele-1", "own"]);
         assert!(r.html.contains(r#"<h2 id="ziele-1">"#), "{}", r.html);
         assert!(r.html.contains(r#"href="/sub/partners/p/#profil""#));
@@ -289,8 +318,13 @@ mod tests {
 
     #[test]
     fn plain_text_keeps_paragraphs_and_drops_markup() {
-        let e = entry("Erster **fetter** Absatz.\n\n- eins\n- zwei\n\nLetzter [Link](https://example.org).\n");
+        let e = entry(
+            "Erster **fetter** Absatz.\n\n- eins\n- zwei\n\nLetzter [Link](https://example.org).\n",
+        );
         let r = render(&e, "/", &|_| None, &mut Vec::new());
-        assert_eq!(r.plain, "Erster fetter Absatz.\n\n- eins\n- zwei\n\nLetzter Link.");
+        assert_eq!(
+            r.plain,
+            "Erster fetter Absatz.\n\n- eins\n- zwei\n\nLetzter Link."
+        );
     }
 }

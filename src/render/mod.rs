@@ -1,4 +1,8 @@
 //! Rendering: Markdown bodies, the theme's Tera templates, and the
 //! contexts handed to them.
 
+pub mod context;
+pub mod i18n;
 pub mod markdown;
+pub mod pages;
+pub mod theme;

@@ -1,0 +1,569 @@
+//! What templates see. Every entry's "card" (the short form lists show) is
+//! built once and reused by every page that lists the entry; an entry's
+//! page adds its full fields and its relations. The README documents
+//! these names for theme authors.
+
+use super::i18n::Labels;
+use super::markdown::Rendered;
+use crate::model::Site;
+use crate::model::entry::{Entry, EventData, Kind, KindData, Location, Status, When};
+use crate::model::schedule::Occurrence;
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+
+pub struct Contexts<'a> {
+    pub site: &'a Site,
+    pub labels: &'a Labels,
+    pub bodies: &'a [Rendered],
+    cards: Vec<Value>,
+    /// `site`, `t` and `lang`: the same on every page.
+    base: tera::Context,
+}
+
+/// A feed's two links: `webcal://` to subscribe, `https://` to download.
+pub fn feed_links(site: &Site, rel: &str) -> Value {
+    let url = site.config.permalink(rel);
+    let webcal = match url.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => url.clone(),
+    };
+    json!({ "webcal": webcal, "https": url, "path": site.config.link(rel) })
+}
+
+fn instant(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// The `datetime` attribute of a `<time>`: a date, or a local time with offset.
+fn machine_time(e: &EventData, w: When) -> String {
+    match w {
+        When::Date(d) => d.format("%Y-%m-%d").to_string(),
+        When::Time(t) => crate::model::schedule::to_utc(e.timezone, t)
+            .with_timezone(&e.timezone)
+            .format("%Y-%m-%dT%H:%M%:z")
+            .to_string(),
+    }
+}
+
+impl<'a> Contexts<'a> {
+    pub fn new(site: &'a Site, labels: &'a Labels, bodies: &'a [Rendered]) -> Self {
+        let c = &site.config;
+        let nav: Vec<Value> = [Kind::Event, Kind::Network, Kind::Project, Kind::Partner, Kind::Post]
+            .into_iter()
+            .map(|k| json!({ "kind": k, "title": labels.get(k.folder()), "url": c.link(&format!("{}/", k.folder())) }))
+            .collect();
+        let pages: Vec<Value> = site
+            .of_kind
+            .get(&Kind::Page)
+            .into_iter()
+            .flatten()
+            .map(|&i| json!({ "title": site.entries[i].title, "url": c.link(&site.rel_url(i)) }))
+            .collect();
+        let site_value = json!({
+            "title": c.title,
+            "description": c.description,
+            "base_url": c.base_url,
+            "base_path": c.base_path,
+            "language": c.language.code(),
+            "timezone": c.timezone.name(),
+            "now": instant(c.now),
+            "nav": nav,
+            "pages": pages,
+            "calendar": { "name": c.calendar.name, "feed": feed_links(site, "calendar.ics") },
+            "atom_url": c.link("atom.xml"),
+            "atom_permalink": c.permalink("atom.xml"),
+            "style_url": c.link("style.css"),
+            "script_url": c.link("tandem.js"),
+            "extra": c.extra,
+        });
+        let mut base = tera::Context::new();
+        base.insert("site", &site_value);
+        base.insert("t", &labels.map);
+        base.insert("lang", c.language.code());
+        let mut ctx = Contexts {
+            site,
+            labels,
+            bodies,
+            cards: Vec::new(),
+            base,
+        };
+        ctx.cards = (0..site.entries.len()).map(|i| ctx.make_card(i)).collect();
+        ctx
+    }
+
+    pub fn card(&self, i: usize) -> &Value {
+        &self.cards[i]
+    }
+
+    pub fn cards(&self, list: &[usize]) -> Value {
+        Value::Array(list.iter().map(|&i| self.cards[i].clone()).collect())
+    }
+
+    /// A fresh context holding `site`, `t` and `lang`.
+    pub fn base(&self, page_rel: &str) -> tera::Context {
+        let mut ctx = self.base.clone();
+        ctx.insert("current_url", &self.site.config.link(page_rel));
+        ctx.insert("current_permalink", &self.site.config.permalink(page_rel));
+        ctx
+    }
+
+    fn status_label(&self, s: Status) -> String {
+        self.labels
+            .get(&format!("status_{}", s.as_str()))
+            .to_string()
+    }
+
+    fn location_value(&self, loc: &Location) -> Value {
+        let osm = match (loc.lat, loc.lon) {
+            (Some(lat), Some(lon)) => Some(format!(
+                "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
+            )),
+            _ if loc.has_place() => {
+                let q: String = loc.one_line();
+                Some(format!(
+                    "https://www.openstreetmap.org/search?query={}",
+                    url_encode(&q)
+                ))
+            }
+            _ => None,
+        };
+        json!({
+            "name": loc.name, "address": loc.address, "city": loc.city, "url": loc.url,
+            "lat": loc.lat, "lon": loc.lon, "online": loc.online,
+            "has_place": loc.has_place(), "is_online": loc.is_online(),
+            "one_line": loc.one_line(), "osm_url": osm,
+        })
+    }
+
+    fn place_text(&self, loc: Option<&Location>) -> String {
+        match loc {
+            Some(l) if l.has_place() => l
+                .city
+                .clone()
+                .or_else(|| l.name.clone())
+                .unwrap_or_else(|| l.one_line()),
+            Some(l) if l.is_online() => self.labels.get("online").to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn make_card(&self, i: usize) -> Value {
+        let site = self.site;
+        let e = &site.entries[i];
+        let url = site.visible(i).then(|| site.config.link(&site.rel_url(i)));
+        let mut m = Map::new();
+        m.insert("kind".into(), json!(e.kind));
+        m.insert("id".into(), json!(e.id));
+        m.insert("title".into(), json!(e.title));
+        m.insert("url".into(), json!(url));
+        m.insert("summary".into(), json!(e.summary));
+        m.insert("tags".into(), json!(e.tags));
+        match &e.data {
+            KindData::Partner(p) => {
+                m.insert("short_name".into(), json!(p.short_name));
+                m.insert("city".into(), json!(p.city));
+            }
+            KindData::Network(n) => {
+                m.insert("region".into(), json!(n.region));
+            }
+            KindData::Project(p) => {
+                m.insert("period".into(), json!(self.period_text(p.start, p.end)));
+                m.insert("funding".into(), json!(p.funding));
+            }
+            KindData::Post(p) => {
+                m.insert(
+                    "date".into(),
+                    json!(p.date.date().format("%Y-%m-%d").to_string()),
+                );
+                m.insert(
+                    "date_text".into(),
+                    json!(self.labels.date_short(p.date.date())),
+                );
+                m.insert("author".into(), json!(p.author));
+            }
+            KindData::Event(ev) => self.event_card_fields(i, ev, &mut m),
+            KindData::Page => {}
+        }
+        Value::Object(m)
+    }
+
+    fn period_text(
+        &self,
+        start: Option<chrono::NaiveDate>,
+        end: Option<chrono::NaiveDate>,
+    ) -> Option<String> {
+        match (start, end) {
+            (Some(s), Some(e)) => Some(format!(
+                "{} – {}",
+                self.labels.date_short(s),
+                self.labels.date_short(e)
+            )),
+            (Some(s), None) => Some(format!("{} –", self.labels.date_short(s))),
+            (None, Some(e)) => Some(format!("– {}", self.labels.date_short(e))),
+            (None, None) => None,
+        }
+    }
+
+    /// The occurrence a list shows: the next one still to come, else the last.
+    fn shown_occurrence<'e>(&self, ev: &'e EventData) -> Option<&'e Occurrence> {
+        let now = self.site.config.now;
+        ev.schedule
+            .upcoming(now)
+            .next()
+            .or(ev.schedule.occurrences.last())
+    }
+
+    fn event_card_fields(&self, i: usize, ev: &EventData, m: &mut Map<String, Value>) {
+        let site = self.site;
+        let now = site.config.now;
+        let occ = self.shown_occurrence(ev);
+        let status = occ
+            .and_then(|o| o.session)
+            .and_then(|s| ev.sessions.get(s))
+            .and_then(|s| s.status)
+            .unwrap_or(ev.status);
+        let n = ev.schedule.occurrences.len();
+        if let Some(o) = occ {
+            m.insert("when".into(), json!(self.labels.when_short(o.start, o.end)));
+            m.insert(
+                "when_long".into(),
+                json!(self.labels.when_text(o.start, o.end)),
+            );
+            m.insert("start".into(), json!(machine_time(ev, o.start)));
+            m.insert(
+                "date".into(),
+                json!(o.start.date().format("%Y-%m-%d").to_string()),
+            );
+            m.insert("day".into(), json!(o.start.date().format("%d").to_string()));
+            m.insert(
+                "weekday".into(),
+                json!(
+                    o.start
+                        .date()
+                        .format_localized(self.labels.get("weekday_short"), self.labels.locale)
+                        .to_string()
+                ),
+            );
+            m.insert(
+                "month_short".into(),
+                json!(
+                    o.start
+                        .date()
+                        .format_localized("%b", self.labels.locale)
+                        .to_string()
+                ),
+            );
+            m.insert(
+                "month".into(),
+                json!(o.start.date().format("%Y-%m").to_string()),
+            );
+            m.insert(
+                "month_label".into(),
+                json!(self.labels.month_year(o.start.date())),
+            );
+            m.insert(
+                "year".into(),
+                json!(o.start.date().format("%Y").to_string()),
+            );
+        }
+        let end = ev.schedule.end_utc();
+        m.insert("ends_at".into(), json!(end.map(instant)));
+        m.insert(
+            "all_day".into(),
+            json!(occ.is_some_and(|o| o.start.is_all_day())),
+        );
+        m.insert("past".into(), json!(ev.schedule.is_past(now)));
+        m.insert("dates_count".into(), json!(n));
+        let more = n.saturating_sub(1);
+        m.insert("more_dates".into(), json!(more));
+        m.insert("status".into(), json!(status));
+        m.insert("status_label".into(), json!(self.status_label(status)));
+        let loc = occ
+            .and_then(|o| o.session)
+            .and_then(|s| ev.sessions.get(s))
+            .and_then(|s| s.location.as_ref())
+            .or(ev.location.as_ref());
+        m.insert("place".into(), json!(self.place_text(loc)));
+        m.insert("online".into(), json!(loc.is_some_and(|l| l.is_online())));
+        let links = &site.links[i];
+        let ids = |list: &[usize]| -> Vec<String> {
+            list.iter().map(|&j| site.entries[j].id.clone()).collect()
+        };
+        m.insert("network_ids".into(), json!(ids(&links.networks)));
+        m.insert(
+            "project_id".into(),
+            json!(links.project.map(|p| site.entries[p].id.clone())),
+        );
+        m.insert(
+            "project_title".into(),
+            json!(links.project.map(|p| site.entries[p].title.clone())),
+        );
+        m.insert("registration".into(), json!(ev.registration));
+    }
+
+    /// The full context of an entry's own page.
+    pub fn entry_page(&self, i: usize) -> tera::Context {
+        let site = self.site;
+        let e = &site.entries[i];
+        let rel = site.rel_url(i);
+        let mut ctx = self.base(&rel);
+        let body = &self.bodies[i];
+        let mut m = match self.cards[i].clone() {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        m.insert("content".into(), json!(body.html));
+        m.insert(
+            "toc".into(),
+            json!(
+                body.toc
+                    .iter()
+                    .map(|(l, id, t)| json!({"level": l, "id": id, "title": t}))
+                    .collect::<Vec<_>>()
+            ),
+        );
+        m.insert("permalink".into(), json!(site.config.permalink(&rel)));
+        m.insert("source".into(), json!(e.source));
+        m.insert("extra".into(), e.extra.clone());
+        m.insert("draft".into(), json!(e.draft));
+        m.insert(
+            "updated".into(),
+            json!(e.updated.map(|u| self.labels.date_short(u.date()))),
+        );
+        m.insert(
+            "image".into(),
+            json!(
+                e.image
+                    .as_ref()
+                    .map(|img| json!({"src": site.config.link(&img.src), "alt": img.alt}))
+            ),
+        );
+        let links = &site.links[i];
+        let now = site.config.now;
+        let (upcoming, past): (Vec<usize>, Vec<usize>) = links.events.iter().partition(|&&ev| {
+            !site.entries[ev]
+                .event()
+                .is_some_and(|d| d.schedule.is_past(now))
+        });
+        let mut past = past;
+        past.reverse();
+        m.insert("networks".into(), self.cards(&links.networks));
+        m.insert("partners".into(), self.cards(&links.partners));
+        m.insert("projects".into(), self.cards(&links.projects));
+        m.insert("events_upcoming".into(), self.cards(&upcoming));
+        m.insert("events_past".into(), self.cards(&past));
+        m.insert("posts".into(), self.cards(&links.posts));
+        m.insert("organizers".into(), self.cards(&links.organizers));
+        m.insert("about".into(), self.cards(&links.about));
+        m.insert(
+            "lead".into(),
+            json!(links.lead.map(|l| self.cards[l].clone())),
+        );
+        m.insert(
+            "project".into(),
+            json!(links.project.map(|p| self.cards[p].clone())),
+        );
+        if e.kind.has_feed() {
+            m.insert(
+                "feed".into(),
+                feed_links(site, &format!("{rel}calendar.ics")),
+            );
+        }
+        match &e.data {
+            KindData::Network(n) => {
+                m.insert("website".into(), json!(n.website));
+                m.insert("contact".into(), json!(n.contact));
+            }
+            KindData::Partner(p) => {
+                m.insert("website".into(), json!(p.website));
+                m.insert("contact".into(), json!(p.contact));
+                m.insert("logo".into(), json!(p.logo.as_ref().map(|img| json!({"src": site.config.link(&img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }}))));
+            }
+            KindData::Project(p) => {
+                m.insert("website".into(), json!(p.website));
+                m.insert("start".into(), json!(p.start.map(|d| d.to_string())));
+                m.insert("end".into(), json!(p.end.map(|d| d.to_string())));
+            }
+            KindData::Event(ev) => self.event_page_fields(i, e, ev, &mut m),
+            KindData::Post(_) | KindData::Page => {}
+        }
+        ctx.insert("entry", &Value::Object(m));
+        ctx.insert("page_kind", &e.kind);
+        ctx
+    }
+
+    fn event_page_fields(&self, i: usize, e: &Entry, ev: &EventData, m: &mut Map<String, Value>) {
+        let site = self.site;
+        let now = site.config.now;
+        let rel = site.rel_url(i);
+        m.insert(
+            "ics_url".into(),
+            json!(site.config.link(&format!("{rel}event.ics"))),
+        );
+        m.insert("timezone".into(), json!(ev.timezone.name()));
+        m.insert(
+            "show_timezone".into(),
+            json!(ev.timezone != site.config.timezone),
+        );
+        m.insert("contact".into(), json!(ev.contact));
+        m.insert(
+            "location".into(),
+            json!(ev.location.as_ref().map(|l| self.location_value(l))),
+        );
+        m.insert(
+            "registration_open".into(),
+            json!(ev.registration.is_some() && !ev.schedule.is_past(now)),
+        );
+        let occ_value = |o: &Occurrence| {
+            let session = o.session.and_then(|s| ev.sessions.get(s));
+            let status = session.and_then(|s| s.status).unwrap_or(ev.status);
+            json!({
+                "when": self.labels.when_text(o.start, o.end),
+                "when_short": self.labels.when_short(o.start, o.end),
+                "start": machine_time(ev, o.start),
+                "end": o.end.map(|w| machine_time(ev, w)),
+                "ends_at": instant(o.end_utc),
+                "past": o.end_utc <= now,
+                "status": status,
+                "status_label": self.status_label(status),
+                "location": session.and_then(|s| s.location.as_ref()).map(|l| self.location_value(l)),
+            })
+        };
+        let occurrences: Vec<Value> = ev.schedule.occurrences.iter().map(occ_value).collect();
+        m.insert("is_series".into(), json!(ev.schedule.rule.is_some()));
+        m.insert("has_sessions".into(), json!(!ev.sessions.is_empty()));
+        if let (Some(rule), Some(first), Some(last)) = (
+            &ev.schedule.rule,
+            ev.schedule.occurrences.first(),
+            ev.schedule.occurrences.last(),
+        ) {
+            m.insert(
+                "rule_text".into(),
+                json!(self.labels.rule_text(
+                    rule,
+                    first.start.date(),
+                    last.start.date(),
+                    ev.schedule.occurrences.len()
+                )),
+            );
+        }
+        let next: Vec<Value> = ev.schedule.upcoming(now).take(5).map(occ_value).collect();
+        m.insert("next_dates".into(), json!(next));
+        m.insert("occurrences".into(), json!(occurrences));
+        if let Some(first) = ev.schedule.occurrences.first() {
+            m.insert(
+                "when_long".into(),
+                json!(self.labels.when_text(first.start, first.end)),
+            );
+        }
+        m.insert("json_ld".into(), json!(self.event_json_ld(i, e, ev)));
+    }
+
+    /// schema.org `Event` for search engines, escaped for a `<script>` block.
+    fn event_json_ld(&self, i: usize, e: &Entry, ev: &EventData) -> String {
+        let site = self.site;
+        let first = ev.schedule.occurrences.first();
+        let last = ev.schedule.occurrences.last();
+        let status = match ev.status {
+            Status::Scheduled | Status::Full => "https://schema.org/EventScheduled",
+            Status::Cancelled => "https://schema.org/EventCancelled",
+            Status::Postponed => "https://schema.org/EventPostponed",
+            Status::MovedOnline => "https://schema.org/EventMovedOnline",
+        };
+        let loc = ev.location.as_ref();
+        let online = loc.is_some_and(|l| l.is_online()) || ev.status == Status::MovedOnline;
+        let place = loc.is_some_and(|l| l.has_place());
+        let mode = match (online, place) {
+            (true, true) => "https://schema.org/MixedEventAttendanceMode",
+            (true, false) => "https://schema.org/OnlineEventAttendanceMode",
+            _ => "https://schema.org/OfflineEventAttendanceMode",
+        };
+        let mut locations = Vec::new();
+        if let Some(l) = loc {
+            if place {
+                locations.push(json!({
+                    "@type": "Place",
+                    "name": l.name.clone().or_else(|| l.city.clone()).unwrap_or_else(|| l.one_line()),
+                    "address": { "@type": "PostalAddress", "streetAddress": l.address, "addressLocality": l.city },
+                    "geo": l.lat.zip(l.lon).map(|(lat, lon)| json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon})),
+                }));
+            }
+            if online {
+                locations.push(json!({ "@type": "VirtualLocation", "url": l.online.clone().unwrap_or_else(|| site.config.permalink(&site.rel_url(i))) }));
+            }
+        }
+        let organizers: Vec<Value> = site.links[i]
+            .organizers
+            .iter()
+            .map(|&o| {
+                let p = &site.entries[o];
+                let url = match &p.data {
+                    KindData::Partner(pd) => pd.website.clone(),
+                    _ => None,
+                }
+                .unwrap_or_else(|| site.config.permalink(&site.rel_url(o)));
+                json!({ "@type": "Organization", "name": p.title, "url": url })
+            })
+            .collect();
+        let mut v = json!({
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": e.title,
+            "url": site.config.permalink(&site.rel_url(i)),
+            "eventStatus": status,
+            "eventAttendanceMode": mode,
+            "startDate": first.map(|o| machine_time(ev, o.start)),
+            "endDate": last.map(|o| machine_time(ev, o.end.unwrap_or(o.start))),
+        });
+        if let Some(obj) = v.as_object_mut() {
+            if let Some(s) = &e.summary {
+                obj.insert("description".into(), json!(s));
+            }
+            if !locations.is_empty() {
+                obj.insert(
+                    "location".into(),
+                    if locations.len() == 1 {
+                        locations.remove(0)
+                    } else {
+                        Value::Array(locations)
+                    },
+                );
+            }
+            if !organizers.is_empty() {
+                obj.insert("organizer".into(), Value::Array(organizers));
+            }
+        }
+        strip_nulls(&mut v);
+        serde_json::to_string(&v)
+            .unwrap_or_default()
+            .replace("</", "<\\/")
+    }
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters kept).
+pub fn url_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Drops `null` members, which schema.org validators flag.
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(strip_nulls);
+            m.retain(
+                |_, x| !matches!(x, Value::Object(o) if o.len() <= 1 && o.contains_key("@type")),
+            );
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}

@@ -1,0 +1,379 @@
+//! Every HTML page of the site: home, listings, yearly event archives,
+//! entry pages, plain pages, aliases and the 404 page, rendered in
+//! parallel.
+
+use super::context::Contexts;
+use super::theme::Theme;
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::model::entry::Kind;
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+/// How many upcoming events the home page shows.
+pub const HOME_EVENTS: usize = 8;
+/// How many recent past events the events listing shows before the archive links.
+pub const RECENT_PAST: usize = 12;
+
+/// One page to render: its output path, its origin and what it shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Job {
+    Home,
+    Listing(Kind),
+    Archive(i32),
+    Entry(usize),
+    Alias { entry: usize, path: String },
+    NotFound,
+}
+
+pub struct Page {
+    pub path: String,
+    pub origin: String,
+    pub html: Result<String, Diagnostic>,
+}
+
+/// The output path of an alias (`alte-seite/` → `alte-seite/index.html`).
+pub fn alias_path(alias: &str) -> Option<String> {
+    let a = alias.trim().trim_start_matches('/');
+    if a.is_empty() || a.split('/').any(|s| s == ".." || s == ".") || a.contains('\\') {
+        return None;
+    }
+    Some(if a.ends_with(".html") {
+        a.to_string()
+    } else {
+        format!("{}/index.html", a.trim_end_matches('/'))
+    })
+}
+
+/// Years that have past events, newest first.
+pub fn archive_years(site: &Site) -> Vec<i32> {
+    let mut years: Vec<i32> = past_events(site)
+        .filter_map(|i| last_year(site, i))
+        .collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    years
+}
+
+/// The year a past event is filed under: that of its last date, which is
+/// also the date its card shows.
+fn last_year(site: &Site, i: usize) -> Option<i32> {
+    site.entries[i]
+        .event()
+        .and_then(|e| e.schedule.occurrences.last())
+        .map(|o| chrono::Datelike::year(&o.start.date()))
+}
+
+/// Past events, oldest first, ordered by their last date.
+fn past_events(site: &Site) -> impl Iterator<Item = usize> + '_ {
+    let now = site.config.now;
+    let mut list: Vec<usize> = site
+        .of_kind
+        .get(&Kind::Event)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(move |&i| {
+            site.entries[i]
+                .event()
+                .is_some_and(|e| e.schedule.is_past(now))
+        })
+        .collect();
+    list.sort_by_cached_key(|&i| {
+        (
+            site.entries[i]
+                .event()
+                .and_then(|e| e.schedule.occurrences.last())
+                .map(|o| o.start_utc),
+            site.entries[i].id.clone(),
+        )
+    });
+    list.into_iter()
+}
+
+fn upcoming_events(site: &Site) -> Vec<usize> {
+    let now = site.config.now;
+    let mut list: Vec<usize> = site
+        .of_kind
+        .get(&Kind::Event)
+        .into_iter()
+        .flatten()
+        .copied()
+        .filter(|&i| {
+            site.entries[i]
+                .event()
+                .is_some_and(|e| !e.schedule.is_past(now))
+        })
+        .collect();
+    // Ordered by the next date each still has, so a series shows when it next meets.
+    list.sort_by_cached_key(|&i| {
+        let e = site.entries[i].event();
+        (
+            e.and_then(|e| e.schedule.upcoming(now).next().map(|o| o.start_utc)),
+            site.entries[i].id.clone(),
+        )
+    });
+    list
+}
+
+/// Every page job of the site.
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let mut jobs = vec![Job::Home, Job::NotFound];
+    jobs.extend(Kind::SECTIONS.into_iter().map(Job::Listing));
+    jobs.extend(archive_years(site).into_iter().map(Job::Archive));
+    for (i, e) in site.entries.iter().enumerate() {
+        if !site.visible(i) {
+            continue;
+        }
+        jobs.push(Job::Entry(i));
+        for a in &e.aliases {
+            jobs.push(Job::Alias {
+                entry: i,
+                path: a.value.clone(),
+            });
+        }
+    }
+    jobs
+}
+
+pub fn render_jobs(ctx: &Contexts, theme: &Theme, jobs: &[Job]) -> Vec<Page> {
+    jobs.par_iter()
+        .map(|job| render_job(ctx, theme, job))
+        .collect()
+}
+
+fn template_for(theme: &Theme, preferred: &str, fallback: &str) -> String {
+    if theme.has(preferred) {
+        preferred.to_string()
+    } else {
+        fallback.to_string()
+    }
+}
+
+fn group_by_month(ctx: &Contexts, list: &[usize]) -> Value {
+    let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
+    for &i in list {
+        let card = ctx.card(i);
+        let month = card
+            .get("month")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        let label = card
+            .get("month_label")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string();
+        match groups.last_mut() {
+            Some(g) if g.0 == month => g.2.push(card.clone()),
+            _ => groups.push((month, label, vec![card.clone()])),
+        }
+    }
+    Value::Array(
+        groups
+            .into_iter()
+            .map(|(m, l, e)| json!({"month": m, "label": l, "events": e}))
+            .collect(),
+    )
+}
+
+/// Choices for the events filter: networks, projects and places that occur.
+fn filter_options(ctx: &Contexts, list: &[usize]) -> Value {
+    let site = ctx.site;
+    let mut networks = BTreeMap::new();
+    let mut projects = BTreeMap::new();
+    let mut places = std::collections::BTreeSet::new();
+    for &i in list {
+        for &n in &site.links[i].networks {
+            networks.insert(site.entries[n].title.clone(), site.entries[n].id.clone());
+        }
+        if let Some(p) = site.links[i].project {
+            projects.insert(site.entries[p].title.clone(), site.entries[p].id.clone());
+        }
+        if let Some(place) = ctx.card(i).get("place").and_then(Value::as_str) {
+            if !place.is_empty() {
+                places.insert(place.to_string());
+            }
+        }
+    }
+    let pairs = |m: BTreeMap<String, String>| {
+        m.into_iter()
+            .map(|(t, id)| json!({"id": id, "title": t}))
+            .collect::<Vec<_>>()
+    };
+    json!({ "networks": pairs(networks), "projects": pairs(projects), "places": places })
+}
+
+fn section_value(ctx: &Contexts, kind: Kind) -> Value {
+    let site = ctx.site;
+    let index = site.sections.get(&kind);
+    let title = index.map_or_else(
+        || ctx.labels.get(kind.folder()).to_string(),
+        |e| e.title.clone(),
+    );
+    let content = index.map(|e| {
+        super::markdown::render(
+            e,
+            &site.config.base_path,
+            &|p| {
+                site.by_source
+                    .get(p)
+                    .map(|&i| site.config.link(&site.rel_url(i)))
+            },
+            &mut Vec::new(),
+        )
+        .html
+    });
+    json!({
+        "kind": kind,
+        "folder": kind.folder(),
+        "title": title,
+        "summary": index.and_then(|e| e.summary.clone()),
+        "content": content,
+        "url": site.config.link(&format!("{}/", kind.folder())),
+    })
+}
+
+fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
+    let site = ctx.site;
+    let (path, origin, template, context) = match job {
+        Job::Home => {
+            let mut c = ctx.base("");
+            let upcoming = upcoming_events(site);
+            let shown: Vec<usize> = upcoming.iter().copied().take(HOME_EVENTS).collect();
+            c.insert("upcoming", &ctx.cards(&shown));
+            c.insert("upcoming_total", &upcoming.len());
+            let list = |k: Kind| site.of_kind.get(&k).cloned().unwrap_or_default();
+            c.insert("networks", &ctx.cards(&list(Kind::Network)));
+            let projects = list(Kind::Project);
+            c.insert("projects", &ctx.cards(&projects));
+            let posts: Vec<usize> = list(Kind::Post).into_iter().take(3).collect();
+            c.insert("posts", &ctx.cards(&posts));
+            let home = site.home.as_ref().map(|h| {
+                let html = super::markdown::render(
+                    h,
+                    &site.config.base_path,
+                    &|p| {
+                        site.by_source
+                            .get(p)
+                            .map(|&i| site.config.link(&site.rel_url(i)))
+                    },
+                    &mut Vec::new(),
+                )
+                .html;
+                json!({"title": h.title, "summary": h.summary, "content": html})
+            });
+            c.insert("home", &home);
+            c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
+            c.insert("page_kind", "home");
+            (
+                "index.html".to_string(),
+                "home page".to_string(),
+                template_for(theme, "home.html", "index.html"),
+                c,
+            )
+        }
+        Job::Listing(kind) => {
+            let rel = format!("{}/", kind.folder());
+            let mut c = ctx.base(&rel);
+            c.insert("section", &section_value(ctx, *kind));
+            c.insert("page_kind", "section");
+            if *kind == Kind::Event {
+                let upcoming = upcoming_events(site);
+                let mut past: Vec<usize> = past_events(site).collect();
+                past.reverse();
+                let recent: Vec<usize> = past.iter().copied().take(RECENT_PAST).collect();
+                c.insert("months", &group_by_month(ctx, &upcoming));
+                c.insert("past", &ctx.cards(&recent));
+                let years: Vec<Value> = archive_years(site)
+                    .into_iter()
+                    .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
+                    .collect();
+                c.insert("archive_years", &years);
+                let mut all = upcoming.clone();
+                all.extend(&recent);
+                c.insert("filters", &filter_options(ctx, &all));
+                c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
+                (
+                    format!("{rel}index.html"),
+                    rel.clone(),
+                    template_for(theme, "events.html", "list.html"),
+                    c,
+                )
+            } else {
+                let list = site.of_kind.get(kind).cloned().unwrap_or_default();
+                c.insert("entries", &ctx.cards(&list));
+                (
+                    format!("{rel}index.html"),
+                    rel.clone(),
+                    template_for(theme, &format!("{}.html", kind.folder()), "list.html"),
+                    c,
+                )
+            }
+        }
+        Job::Archive(year) => {
+            let rel = format!("events/archive/{year}/");
+            let mut c = ctx.base(&rel);
+            let mut list: Vec<usize> = past_events(site)
+                .filter(|&i| last_year(site, i) == Some(*year))
+                .collect();
+            list.reverse();
+            c.insert("section", &section_value(ctx, Kind::Event));
+            c.insert("year", year);
+            c.insert("months", &group_by_month(ctx, &list));
+            let years: Vec<Value> = archive_years(site)
+                .into_iter()
+                .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
+                .collect();
+            c.insert("archive_years", &years);
+            c.insert("filters", &filter_options(ctx, &list));
+            c.insert("page_kind", "archive");
+            (
+                format!("{rel}index.html"),
+                rel.clone(),
+                template_for(theme, "archive.html", "events.html"),
+                c,
+            )
+        }
+        Job::Entry(i) => {
+            let e = &site.entries[*i];
+            let c = ctx.entry_page(*i);
+            let template = format!("{}.html", e.kind.name());
+            (
+                format!("{}index.html", site.rel_url(*i)),
+                e.source.clone(),
+                template,
+                c,
+            )
+        }
+        Job::Alias { entry, path } => {
+            let target = site.config.permalink(&site.rel_url(*entry));
+            let rel_target = site.config.link(&site.rel_url(*entry));
+            let out = alias_path(path).unwrap_or_default();
+            let mut c = ctx.base(&out);
+            c.insert("target", &target);
+            c.insert("target_path", &rel_target);
+            c.insert("title", &site.entries[*entry].title);
+            c.insert("page_kind", "alias");
+            (
+                out,
+                format!("alias `{path}` of {}", site.entries[*entry].source),
+                "alias.html".to_string(),
+                c,
+            )
+        }
+        Job::NotFound => {
+            let mut c = ctx.base("404.html");
+            c.insert("page_kind", "404");
+            (
+                "404.html".to_string(),
+                "404 page".to_string(),
+                "404.html".to_string(),
+                c,
+            )
+        }
+    };
+    let html = theme.render(&template, &context);
+    Page { path, origin, html }
+}

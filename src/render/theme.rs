@@ -1,0 +1,217 @@
+//! The theme: Tera templates, static files and translations, from the
+//! site's `themes/NAME/` or the default theme built into the binary, with
+//! the site's own `templates/` overriding templates of the same name.
+
+use super::i18n::Labels;
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
+}
+
+/// The default theme's files, as built into the binary.
+pub fn default_theme_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::FILES
+}
+
+pub struct Theme {
+    pub tera: tera::Tera,
+    pub labels: Labels,
+    /// Static files of the theme: (path below `static/`, bytes).
+    pub static_files: Vec<(String, Vec<u8>)>,
+    /// Where each template came from, for error messages.
+    pub origins: BTreeMap<String, String>,
+}
+
+impl Theme {
+    pub fn load(config: &Config, diags: &mut Diagnostics) -> Option<Theme> {
+        let mut files: BTreeMap<String, (Vec<u8>, String)> = BTreeMap::new();
+        let theme_dir = config.root.join("themes").join(&config.theme);
+        if theme_dir.is_dir() {
+            read_dir_files(&config.root, &theme_dir, &mut files, diags);
+        } else if config.theme == "default" {
+            for (rel, bytes) in embedded::FILES {
+                files.insert(
+                    rel.to_string(),
+                    (bytes.to_vec(), format!("themes/default/{rel} (built in)")),
+                );
+            }
+        } else {
+            diags.push(Diagnostic::error(
+                crate::config::CONFIG_FILE,
+                crate::model::find_key_in(&config.root.join(crate::config::CONFIG_FILE), "theme"),
+                format!(
+                    "theme `{}` not found: there is no folder `themes/{}/`",
+                    config.theme, config.theme
+                ),
+            ));
+            return None;
+        }
+        // The site's own templates override the theme's.
+        let site_templates = config.root.join("templates");
+        if site_templates.is_dir() {
+            let mut own = BTreeMap::new();
+            read_dir_files(&config.root, &site_templates, &mut own, diags);
+            for (rel, v) in own {
+                files.insert(format!("templates/{rel}"), v);
+            }
+        }
+
+        let lang_file = format!("i18n/{}.yaml", config.language.code());
+        let labels = match files.get(&lang_file) {
+            Some((bytes, origin)) => match Labels::parse(&String::from_utf8_lossy(bytes)) {
+                Ok(l) => l,
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        origin.clone(),
+                        Pos::START,
+                        format!("cannot read the translations: {e}"),
+                    ));
+                    return None;
+                }
+            },
+            None => {
+                diags.push(Diagnostic::error(
+                    format!("themes/{}", config.theme),
+                    Pos::START,
+                    format!("the theme has no translation file `{lang_file}`"),
+                ));
+                return None;
+            }
+        };
+
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
+        let mut origins = BTreeMap::new();
+        let mut templates = Vec::new();
+        let mut static_files = Vec::new();
+        for (rel, (bytes, origin)) in files {
+            if let Some(name) = rel.strip_prefix("templates/") {
+                match String::from_utf8(bytes) {
+                    Ok(text) => {
+                        origins.insert(name.to_string(), origin);
+                        templates.push((name.to_string(), text));
+                    }
+                    Err(_) => diags.push(Diagnostic::error(
+                        origin,
+                        Pos::START,
+                        "a template must be UTF-8 text",
+                    )),
+                }
+            } else if let Some(name) = rel.strip_prefix("static/") {
+                static_files.push((name.to_string(), bytes));
+            }
+        }
+        if let Err(e) = tera.add_raw_templates(templates) {
+            diags.push(template_error(&e, &origins));
+            return None;
+        }
+        Some(Theme {
+            tera,
+            labels,
+            static_files,
+            origins,
+        })
+    }
+
+    /// Renders a template, turning Tera's error chain into a diagnostic.
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, ctx)
+            .map_err(|e| template_error(&e, &self.origins))
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+}
+
+fn read_dir_files(
+    root: &Path,
+    dir: &Path,
+    files: &mut BTreeMap<String, (Vec<u8>, String)>,
+    diags: &mut Diagnostics,
+) {
+    for item in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let Ok(item) = item else { continue };
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let rel = crate::content::rel_path(dir, item.path());
+        let origin = crate::content::rel_path(root, item.path());
+        match std::fs::read(item.path()) {
+            Ok(bytes) => {
+                files.insert(rel, (bytes, origin));
+            }
+            Err(e) => diags.push(Diagnostic::error(
+                origin,
+                Pos::START,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+}
+
+/// Tera reports parse errors as "--> line:col" inside its message chain;
+/// the diagnostic points there, in the template's own file.
+pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Diagnostic {
+    let mut chain = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        chain.push(s.to_string());
+        source = s.source();
+    }
+    let text = chain.join(": ");
+    let name = origins
+        .keys()
+        .find(|n| text.contains(&format!("'{n}'")))
+        .cloned()
+        .unwrap_or_default();
+    let path = origins
+        .get(&name)
+        .cloned()
+        .unwrap_or_else(|| format!("templates/{name}"));
+    let pos = text
+        .find("--> ")
+        .and_then(|i| {
+            let rest = &text[i + 4..];
+            let end = rest
+                .find(|c: char| !(c.is_ascii_digit() || c == ':'))
+                .unwrap_or(rest.len());
+            let (l, c) = rest[..end].split_once(':')?;
+            Some(Pos::new(l.parse().ok()?, c.parse().ok()?))
+        })
+        .unwrap_or(Pos::START);
+    let message = chain
+        .iter()
+        .map(|s| {
+            s.lines()
+                .map(str::trim_end)
+                .collect::<Vec<_>>()
+                .join("\n    ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n  caused by: ");
+    Diagnostic::error(path, pos, format!("template error: {message}"))
+}
+
+/// HTML escaping without Tera's `/` → `&#x2F;`, which bloats every URL and
+/// protects nothing inside quoted attributes or text.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

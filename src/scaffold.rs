@@ -1,0 +1,151 @@
+//! `tandem init` and `tandem new`: files an author starts from.
+
+use crate::cli::exit;
+use crate::model::entry::Kind;
+use crate::slug::slugify;
+use std::path::Path;
+
+const INIT_FILES: &[(&str, &str)] = &[
+    (
+        "site.yaml",
+        "title: Mein Bildungsnetzwerk\nbase_url: https://example.org/\nlanguage: de\ntimezone: Europe/Berlin\ntheme: default\ndescription: Termine, Projekte und Partner unseres Netzwerks.\ncalendar:\n  name: Mein Bildungsnetzwerk – Termine\n  refresh: P1D\n",
+    ),
+    (
+        "content/_index.md",
+        "---\ntitle: Willkommen\n---\nHier stellt sich unser Netzwerk vor: die Partner, die Projekte und die nächsten Termine.\n",
+    ),
+    (
+        "content/networks/mein-netzwerk.md",
+        "---\ntitle: Mein Netzwerk\nsummary: Ein regionales Netzwerk für Weiterbildung.\nregion: Beispielregion\npartners: [beispiel-partner]\n---\n## Schwerpunkte\n\nBeschreiben Sie hier, wofür das Netzwerk steht.\n",
+    ),
+    (
+        "content/partners/beispiel-partner.md",
+        "---\ntitle: Beispiel-Bildungsträger\nshort_name: BBT\ncity: Beispielstadt\nwebsite: https://example.org/\ncontact: { name: Erika Muster, email: kontakt@example.org }\n---\n## Profil\n\nEin kurzer Text über die Organisation.\n",
+    ),
+    (
+        "content/projects/beispiel-projekt.md",
+        "---\ntitle: Beispielprojekt\nsummary: Ein gefördertes Projekt des Netzwerks.\nstart: 2027-01-01\nend: 2027-12-31\nfunding: Beispielförderung\nlead: beispiel-partner\nnetworks: [mein-netzwerk]\n---\n## Ziele\n\nWas das Projekt erreichen will. Mehr über den [Träger](@/partners/beispiel-partner.md#profil).\n",
+    ),
+    (
+        "content/events/auftakt.md",
+        "---\ntitle: Auftaktveranstaltung\nsummary: Der Start des Beispielprojekts.\nproject: beispiel-projekt\norganizers: [beispiel-partner]\nstart: 2027-03-10T10:00\nend: 2027-03-10T15:00\nlocation: { name: Rathaus, city: Beispielstadt }\n---\n## Ablauf\n\nBegrüßung, Vorstellung des Projekts, Austausch.\n",
+    ),
+    (
+        "content/posts/willkommen.md",
+        "---\ntitle: Unsere Seite ist online\ndate: 2027-01-15\nauthor: Redaktion\nabout: [networks/mein-netzwerk]\n---\nAb heute finden Sie hier alle Termine – auch als Kalender zum Abonnieren.\n",
+    ),
+    ("static/.keep", ""),
+];
+
+/// Creates a new site in `dir` (default: the current folder).
+pub fn init(dir: Option<&Path>) -> u8 {
+    let dir = dir.unwrap_or_else(|| Path::new("."));
+    if dir.exists() {
+        let empty = std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
+        if !empty {
+            eprintln!(
+                "error: {} is not empty; choose a new folder, e.g. `tandem init mein-netzwerk`",
+                dir.display()
+            );
+            return exit::USAGE;
+        }
+    }
+    for (rel, text) in INIT_FILES {
+        let path = dir.join(rel);
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|_| std::fs::write(&path, text));
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return exit::IO;
+        }
+    }
+    eprintln!(
+        "created a new site in {}\nnext: tandem build --root {0}   or   tandem serve --root {0}",
+        dir.display()
+    );
+    exit::OK
+}
+
+/// The front matter a new entry of `kind` starts with.
+pub fn template(kind: Kind, title: &str) -> String {
+    let title = yaml_quote(title);
+    let fields = match kind {
+        Kind::Network => {
+            "summary: \nregion: \nwebsite: \npartners: []\ncontact: { name: , email:  }\n"
+        }
+        Kind::Partner => {
+            "summary: \nshort_name: \ncity: \nwebsite: \nnetworks: []\ncontact: { name: , email:  }\n"
+        }
+        Kind::Project => {
+            "summary: \nstart: 2027-01-01\nend: 2027-12-31\nfunding: \nlead: \npartners: []\nnetworks: []\nwebsite: \n"
+        }
+        Kind::Event => {
+            "summary: \nproject: \norganizers: []\nnetworks: []\nstart: 2027-01-01T10:00\nend: 2027-01-01T12:00\nlocation: { name: , city:  }\n# status: scheduled   # scheduled | cancelled | postponed | full | moved-online\n# registration: https://\n"
+        }
+        Kind::Post => "date: 2027-01-01\nauthor: \nabout: []\n",
+        Kind::Page => "",
+    };
+    format!("---\ntitle: {title}\n{fields}---\n\n")
+}
+
+fn yaml_quote(s: &str) -> String {
+    let needs = s.is_empty()
+        || s.contains([
+            ':', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
+        ])
+        || s.starts_with(['-', '?', ' '])
+        || s.ends_with(' ');
+    if needs {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// `tandem new KIND "Title"`: writes `content/KIND/slug.md`, never over a file.
+pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
+    let Some(kind) = Kind::from_name(kind).or_else(|| Kind::from_folder(kind)) else {
+        eprintln!("error: unknown kind `{kind}`; use network, partner, project, event or post");
+        return exit::USAGE;
+    };
+    let slug = slugify(title);
+    if slug.is_empty() {
+        eprintln!("error: the title `{title}` gives an empty file name; use letters or digits");
+        return exit::USAGE;
+    }
+    let path = root
+        .join("content")
+        .join(kind.folder())
+        .join(format!("{slug}.md"));
+    if path.exists() {
+        eprintln!(
+            "error: {} exists already; it was left as it is",
+            path.display()
+        );
+        return exit::USAGE;
+    }
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|_| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+        })
+        .and_then(|mut f| std::io::Write::write_all(&mut f, template(kind, title).as_bytes()));
+    match written {
+        Ok(()) => {
+            println!("{}", path.display());
+            exit::OK
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            exit::IO
+        }
+    }
+}
