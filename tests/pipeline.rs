@@ -1,0 +1,242 @@
+//! The build pipeline as the content format describes it (sections 1–5):
+//! a fixture site in, built files out, relations checked where the page
+//! shows them.
+
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// 2026-11-17: "now" for every test, so past and upcoming never drift.
+const EPOCH: &str = "1795000000";
+
+struct Built {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    status: i32,
+    stderr: String,
+}
+
+impl Built {
+    fn page(&self, rel: &str) -> Html {
+        let path = self.out.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}\n{}", path.display(), self.stderr));
+        Html::parse_document(&text)
+    }
+
+    fn exists(&self, rel: &str) -> bool {
+        self.out.join(rel).is_file()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Copies `tests/fixtures/NAME`, lets `edit` change it, builds it.
+fn build_fixture(name: &str, args: &[&str], edit: impl FnOnce(&Path)) -> Built {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), &root);
+    edit(&root);
+    let out = dir.path().join("out");
+    let result = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("build")
+        .arg("--root")
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    Built {
+        _dir: dir,
+        out,
+        status: result.status.code().unwrap_or(-1),
+        stderr: String::from_utf8_lossy(&result.stderr).into_owned(),
+    }
+}
+
+/// Titles of the links inside the element matching `scope`.
+fn titles_in(html: &Html, scope: &str) -> Vec<String> {
+    let scope_sel = Selector::parse(scope).unwrap();
+    let heading = Selector::parse("a").unwrap();
+    let mut out: Vec<String> = html
+        .select(&scope_sel)
+        .flat_map(|s| s.select(&heading).map(|a| a.text().collect::<String>().trim().to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+fn texts_in(html: &Html, scope: &str) -> String {
+    let sel = Selector::parse(scope).unwrap();
+    html.select(&sel).map(|e| e.text().collect::<String>()).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn relations_show_in_both_directions() {
+    let b = build_fixture("relations", &[], |_| {});
+    assert_eq!(b.status, 0, "{}", b.stderr);
+
+    // A network lists its own partners and every partner naming it.
+    let nord = b.page("networks/nord/index.html");
+    assert_eq!(titles_in(&nord, ".related-partners"), ["Alpha Bildung", "Beta Verband"]);
+    assert_eq!(titles_in(&nord, "[data-upcoming] .event-list"), ["Nordtreffen"]);
+    assert_eq!(titles_in(&nord, ".related-posts"), ["Bericht aus dem Projekt"]);
+
+    // …its projects, and the events of its projects.
+    let sued = b.page("networks/sued/index.html");
+    assert_eq!(titles_in(&sued, ".related-partners"), ["Gamma Schule"]);
+    assert_eq!(titles_in(&sued, ".related-projects"), ["Projekt Brücke"]);
+    assert_eq!(titles_in(&sued, "[data-upcoming] .event-list"), ["Kommender Workshop"]);
+    assert_eq!(titles_in(&sued, "[data-past] .event-list"), ["Vergangener Workshop"]);
+
+    // A partner lists its networks, the projects it leads or joins, the events it organises.
+    let beta = b.page("partners/beta/index.html");
+    assert_eq!(titles_in(&beta, ".related-networks"), ["Netzwerk Nord"]);
+    assert_eq!(titles_in(&beta, ".related-projects"), ["Projekt Brücke"]);
+    assert_eq!(titles_in(&beta, "[data-upcoming] .event-list"), ["Nordtreffen"]);
+    let alpha = b.page("partners/alpha/index.html");
+    assert_eq!(titles_in(&alpha, ".related-networks"), ["Netzwerk Nord"]);
+    assert_eq!(titles_in(&alpha, "[data-past] .event-list"), ["Vergangener Workshop"]);
+    assert!(titles_in(&alpha, "[data-upcoming] .event-list").is_empty());
+    let gamma = b.page("partners/gamma/index.html");
+    assert_eq!(titles_in(&gamma, ".related-projects"), ["Projekt Brücke"]);
+
+    // A project lists lead, partners, networks, events split by the build date, posts.
+    let proj = b.page("projects/proj/index.html");
+    assert_eq!(titles_in(&proj, ".related-lead"), ["Beta Verband"]);
+    assert_eq!(titles_in(&proj, ".related-partners"), ["Gamma Schule"]);
+    assert_eq!(titles_in(&proj, ".related-networks"), ["Netzwerk Süd"]);
+    assert_eq!(titles_in(&proj, ".events-upcoming .event-list"), ["Kommender Workshop"]);
+    assert_eq!(titles_in(&proj, ".events-past .event-list"), ["Vergangener Workshop"]);
+    assert_eq!(titles_in(&proj, ".related-posts"), ["Bericht aus dem Projekt"]);
+
+    // An event shows its project, organisers and networks (its project's too).
+    let ev = b.page("events/past-ws/index.html");
+    assert_eq!(titles_in(&ev, ".related-organizers"), ["Alpha Bildung"]);
+    assert_eq!(titles_in(&ev, ".related-networks"), ["Netzwerk Süd"]);
+    assert!(texts_in(&ev, ".kicker").contains("Projekt Brücke"));
+}
+
+#[test]
+fn every_address_of_the_contract_is_written() {
+    let b = build_fixture("relations", &[], |_| {});
+    assert_eq!(b.status, 0, "{}", b.stderr);
+    for rel in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "atom.xml",
+        "calendar.ics",
+        "networks/index.html",
+        "partners/index.html",
+        "projects/index.html",
+        "events/index.html",
+        "posts/index.html",
+        "networks/nord/index.html",
+        "networks/nord/calendar.ics",
+        "networks/sued/calendar.ics",
+        "partners/alpha/calendar.ics",
+        "partners/beta/calendar.ics",
+        "projects/proj/calendar.ics",
+        "events/past-ws/index.html",
+        "events/past-ws/event.ics",
+        "posts/bericht/index.html",
+        "impressum/index.html",
+        "alt/alpha-alt/index.html",
+        "events/archive/2022/index.html",
+    ] {
+        assert!(b.exists(rel), "missing {rel}");
+    }
+    // The alias redirects to the entry.
+    let alias = std::fs::read_to_string(b.out.join("alt/alpha-alt/index.html")).unwrap();
+    assert!(alias.contains("url=/partners/alpha/"), "{alias}");
+    // Feeds are linked twice: webcal to subscribe, https to download.
+    let nord = std::fs::read_to_string(b.out.join("networks/nord/index.html")).unwrap();
+    assert!(nord.contains("webcal://example.org/networks/nord/calendar.ics"));
+    assert!(nord.contains("https://example.org/networks/nord/calendar.ics"));
+    let sitemap = std::fs::read_to_string(b.out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("<loc>https://example.org/partners/alpha/</loc>"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let b = build_fixture("relations", &[], |_| {});
+    assert!(!b.exists("partners/delta/index.html"));
+    let sued = b.page("networks/sued/index.html");
+    assert!(!titles_in(&sued, ".related-partners").contains(&"Delta Entwurf".to_string()));
+    let listing = std::fs::read_to_string(b.out.join("partners/index.html")).unwrap();
+    assert!(!listing.contains("Delta Entwurf"));
+    let sitemap = std::fs::read_to_string(b.out.join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("delta"));
+
+    let with = build_fixture("relations", &["--drafts"], |_| {});
+    assert_eq!(with.status, 0, "{}", with.stderr);
+    assert!(with.exists("partners/delta/index.html"));
+    let sued = with.page("networks/sued/index.html");
+    assert!(titles_in(&sued, ".related-partners").contains(&"Delta Entwurf".to_string()));
+}
+
+#[test]
+fn a_base_path_is_honoured_in_every_link() {
+    let b = build_fixture("relations", &["--base-url", "https://example.org/sub/"], |_| {});
+    assert_eq!(b.status, 0, "{}", b.stderr);
+    let sel = Selector::parse("a[href], link[href], script[src]").unwrap();
+    for rel in ["index.html", "partners/alpha/index.html", "events/future-ws/index.html", "posts/bericht/index.html"] {
+        let page = b.page(rel);
+        for el in page.select(&sel) {
+            let url = el.value().attr("href").or(el.value().attr("src")).unwrap();
+            if url.starts_with('/') {
+                assert!(url.starts_with("/sub/"), "{rel}: {url}");
+            }
+        }
+    }
+    let alpha = b.page("partners/alpha/index.html");
+    assert!(titles_in(&alpha, ".prose").contains(&"Netzwerk Nord".to_string()));
+    let html = std::fs::read_to_string(b.out.join("partners/alpha/index.html")).unwrap();
+    assert!(html.contains(r#"href="/sub/networks/nord/#schwerpunkte""#));
+}
+
+#[test]
+fn an_unknown_id_fails_the_build_naming_path_and_line() {
+    let b = build_fixture("relations", &[], |root| {
+        let p = root.join("content/events/nord-treffen.md");
+        let text = std::fs::read_to_string(&p).unwrap().replace("organizers: [beta]", "organizers: [betta]");
+        std::fs::write(p, text).unwrap();
+    });
+    assert_eq!(b.status, 1);
+    assert!(b.stderr.contains("content/events/nord-treffen.md:4:14: error: unknown partner `betta` — did you mean `beta`"), "{}", b.stderr);
+    assert!(!b.out.exists(), "a failed build writes nothing");
+}
+
+#[test]
+fn a_dangling_link_fails_the_build_naming_path_and_line() {
+    let b = build_fixture("relations", &[], |root| {
+        let p = root.join("content/posts/bericht.md");
+        let text = std::fs::read_to_string(&p).unwrap().replace("@/events/past-ws.md", "@/events/nope.md");
+        std::fs::write(p, text).unwrap();
+    });
+    assert_eq!(b.status, 1);
+    assert!(b.stderr.contains("content/posts/bericht.md:7:7: error: broken link `@/events/nope.md`"), "{}", b.stderr);
+}
+
+#[test]
+fn two_sources_for_one_address_are_an_error() {
+    let b = build_fixture("relations", &[], |root| {
+        std::fs::create_dir_all(root.join("static/impressum")).unwrap();
+        std::fs::write(root.join("static/impressum/index.html"), "x").unwrap();
+    });
+    assert_eq!(b.status, 1);
+    assert!(b.stderr.contains("two sources write `impressum/index.html`"), "{}", b.stderr);
+}
