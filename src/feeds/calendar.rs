@@ -1,0 +1,558 @@
+//! The iCalendar feeds of section 6 of the content format: one `event.ics`
+//! per event and a subscription `calendar.ics` for the site and for each
+//! network, partner and project.
+//!
+//! People subscribe once and never look again, so everything here serves
+//! two promises: a subscriber's client shows the right wall-clock time in
+//! every zone and season (local times with `TZID` and a matching
+//! VTIMEZONE), and an event keeps its identity across rebuilds and edits
+//! (UIDs from ids, never from content; `DTSTAMP` from the source, never
+//! from the clock), so clients update events instead of duplicating them.
+
+use super::ical::{self, Writer};
+use super::vtimezone;
+use crate::config::Language;
+use crate::model::Site;
+use crate::model::entry::{Entry, EventData, KindData, Location, Session, Status, When};
+use crate::model::schedule::{next_day, to_utc};
+use chrono::{DateTime, Datelike, Utc};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+/// `PRODID`: who wrote the file, as RFC 5545 asks. The version is part of
+/// it, so a build is byte-identical only with the same tandem.
+pub fn prodid(site: &Site) -> String {
+    let lang = match site.config.language {
+        Language::De => "DE",
+        Language::En => "EN",
+    };
+    format!("-//tandem//tandem {}//{lang}", env!("CARGO_PKG_VERSION"))
+}
+
+/// The `UID` of an event (or of a series): `event-ID@DOMAIN`. Built from
+/// the id alone so that it survives edits of title, text, place and time.
+pub fn event_uid(site: &Site, event: usize) -> String {
+    format!(
+        "event-{}@{}",
+        site.entries[event].id, site.config.calendar.uid_domain
+    )
+}
+
+/// The `UID` of one session: from its `id` when it has one (which keeps it
+/// across a move to another time), else from its start, so that adding a
+/// session leaves every other session's UID alone.
+pub fn session_uid(site: &Site, event: usize, session: &Session) -> String {
+    let key = match (&session.id, session.start) {
+        (Some(id), _) => id.clone(),
+        (None, When::Date(d)) => ical::date(d),
+        (None, When::Time(t)) => t.format("%Y%m%dT%H%M").to_string(),
+    };
+    format!(
+        "event-{}-{key}@{}",
+        site.entries[event].id, site.config.calendar.uid_domain
+    )
+}
+
+/// RFC 5545 `STATUS` of an event or session.
+pub fn ical_status(status: Status) -> &'static str {
+    match status {
+        Status::Scheduled | Status::Full | Status::MovedOnline => "CONFIRMED",
+        Status::Cancelled => "CANCELLED",
+        Status::Postponed => "TENTATIVE",
+    }
+}
+
+/// The line a description starts with when the status is not plain
+/// "scheduled": many clients never show `STATUS`, and a subscriber should
+/// not travel to a booked-out or cancelled workshop.
+pub fn status_note(language: Language, status: Status) -> Option<&'static str> {
+    let (de, en) = match status {
+        Status::Scheduled => return None,
+        Status::Full => ("ausgebucht", "booked out"),
+        Status::Cancelled => ("abgesagt", "cancelled"),
+        Status::Postponed => ("verschoben", "postponed"),
+        Status::MovedOnline => ("findet online statt", "moved online"),
+    };
+    Some(match language {
+        Language::De => de,
+        Language::En => en,
+    })
+}
+
+/// The feed name for the site (`owner` = `None`) or for a network,
+/// partner or project: "Digit-Ready II — Termine".
+pub fn feed_name(site: &Site, owner: Option<usize>) -> String {
+    let word = match site.config.language {
+        Language::De => "Termine",
+        Language::En => "Events",
+    };
+    match owner {
+        Some(i) => format!("{} — {word}", site.entries[i].title.trim()),
+        None => {
+            let name = site.config.calendar.name.trim();
+            if name.is_empty() {
+                word.to_string()
+            } else {
+                name.to_string()
+            }
+        }
+    }
+}
+
+/// `DTSTAMP` of an entry. From the source rather than the clock, so that
+/// an unchanged entry gives unchanged bytes: `SOURCE_DATE_EPOCH` when set,
+/// else `updated` (local to the site's zone), else the file's mtime.
+pub fn dtstamp(site: &Site, entry: &Entry) -> DateTime<Utc> {
+    let config = &site.config;
+    if config.reproducible {
+        return config.now;
+    }
+    if let Some(u) = entry.updated {
+        return to_utc(config.timezone, u.naive());
+    }
+    match entry.mtime {
+        Some(m) => DateTime::<Utc>::from(m),
+        None => config.now,
+    }
+}
+
+/// What one VEVENT says, worked out before any of it is written.
+struct VEvent<'a> {
+    uid: String,
+    start: When,
+    end: Option<When>,
+    rule: Option<&'a str>,
+    exdates: &'a [When],
+    status: Status,
+    location: Option<&'a Location>,
+}
+
+/// Every VEVENT of one event, CRLF-terminated and folded: one for a single
+/// or multi-day event, one with `RRULE` (and `EXDATE`) for a series, one
+/// per session for an event with sessions. `plain_body` is the body as
+/// plain text (`Rendered::plain`). Empty for an entry that is no event.
+pub fn event_vevents(site: &Site, event: usize, plain_body: &str) -> String {
+    let entry = &site.entries[event];
+    let Some(ev) = entry.event() else {
+        return String::new();
+    };
+    let mut w = Writer::new();
+    for v in vevent_plans(site, event, ev) {
+        write_vevent(&mut w, site, event, ev, &v, plain_body);
+    }
+    w.finish()
+}
+
+fn vevent_plans<'a>(site: &Site, event: usize, ev: &'a EventData) -> Vec<VEvent<'a>> {
+    let mut plans = Vec::new();
+    if !ev.sessions.is_empty() {
+        let mut order: Vec<(usize, &Session)> = ev.sessions.iter().enumerate().collect();
+        order.sort_by_key(|(i, s)| (to_utc(ev.timezone, s.start.naive()), *i));
+        let mut seen: Vec<String> = Vec::new();
+        for (_, s) in order {
+            let mut uid = session_uid(site, event, s);
+            // Two sessions at the same start without ids would share a
+            // UID and one would vanish in clients; number the repeats.
+            let base = uid.clone();
+            let mut n = 1;
+            while seen.contains(&uid) {
+                n += 1;
+                uid = match base.rsplit_once('@') {
+                    Some((l, d)) => format!("{l}-{n}@{d}"),
+                    None => format!("{base}-{n}"),
+                };
+            }
+            seen.push(uid.clone());
+            plans.push(VEvent {
+                uid,
+                start: s.start,
+                end: s.end,
+                rule: None,
+                exdates: &[],
+                status: s.status.unwrap_or(ev.status),
+                location: s.location.as_ref().or(ev.location.as_ref()),
+            });
+        }
+        return plans;
+    }
+    let Some(start) = ev.start.as_ref().map(|s| s.value) else {
+        return plans;
+    };
+    let end = ev.end.as_ref().map(|e| e.value);
+    let uid = event_uid(site, event);
+    match &ev.schedule.rule {
+        None => plans.push(VEvent {
+            uid,
+            start,
+            end,
+            rule: None,
+            exdates: &[],
+            status: ev.status,
+            location: ev.location.as_ref(),
+        }),
+        Some(rule) => {
+            // DTSTART must be the series' first date (RFC 5545 §3.8.5.3):
+            // an author's start that the rule does not produce would be
+            // an extra date in some clients and missing in others.
+            let first = ev
+                .schedule
+                .occurrences
+                .iter()
+                .map(|o| o.start)
+                .chain(ev.schedule.exdates.iter().copied())
+                .min_by_key(|w| w.naive())
+                .unwrap_or(start);
+            let end = end.map(|e| shift(e, first.naive() - start.naive()));
+            plans.push(VEvent {
+                uid,
+                start: first,
+                end,
+                rule: Some(rule.text.as_str()),
+                exdates: &ev.schedule.exdates,
+                status: ev.status,
+                location: ev.location.as_ref(),
+            });
+        }
+    }
+    plans
+}
+
+fn shift(w: When, by: chrono::TimeDelta) -> When {
+    match w {
+        When::Date(d) => When::Date(d.checked_add_signed(by).unwrap_or(d)),
+        When::Time(t) => When::Time(t.checked_add_signed(by).unwrap_or(t)),
+    }
+}
+
+/// `DTSTART`/`DTEND`/`EXDATE` as local time with `TZID`, or as `DATE`.
+fn when_prop(w: &mut Writer, name: &str, tz: Tz, when: When) {
+    match when {
+        When::Time(t) => w.line(name, &[("TZID", tz.name())], &ical::local(t)),
+        When::Date(d) => w.line(name, &[("VALUE", "DATE")], &ical::date(d)),
+    }
+}
+
+fn write_vevent(
+    w: &mut Writer,
+    site: &Site,
+    event: usize,
+    ev: &EventData,
+    v: &VEvent,
+    plain_body: &str,
+) {
+    let entry = &site.entries[event];
+    let config = &site.config;
+    let tz = ev.timezone;
+    let url = config.permalink(&site.rel_url(event));
+
+    w.begin("VEVENT");
+    w.line("UID", &[], &v.uid);
+    w.line("DTSTAMP", &[], &ical::utc(dtstamp(site, entry)));
+    when_prop(w, "DTSTART", tz, v.start);
+    match (v.start, v.end) {
+        (When::Time(_), Some(end @ When::Time(_))) => when_prop(w, "DTEND", tz, end),
+        // All-day: DTEND is exclusive, the day after the author's last day.
+        (When::Date(s), end) => {
+            let last = match end {
+                Some(e) => e.date().max(s),
+                None => s,
+            };
+            when_prop(w, "DTEND", tz, When::Date(next_day(last)));
+        }
+        // A timed event without end has no duration (and no DTEND).
+        _ => {}
+    }
+    if let Some(rule) = v.rule {
+        w.line("RRULE", &[], rule);
+        if let Some(first) = v.exdates.first() {
+            let values: Vec<String> = v
+                .exdates
+                .iter()
+                .map(|x| match x {
+                    When::Time(t) => ical::local(*t),
+                    When::Date(d) => ical::date(*d),
+                })
+                .collect();
+            let param = match first {
+                When::Time(_) => ("TZID", tz.name()),
+                When::Date(_) => ("VALUE", "DATE"),
+            };
+            w.line("EXDATE", &[param], &values.join(","));
+        }
+    }
+    w.text("SUMMARY", &[], ical::clean_text(&entry.title).trim());
+    w.text(
+        "DESCRIPTION",
+        &[],
+        &description(
+            config.language,
+            v.status,
+            entry.summary.as_deref(),
+            plain_body,
+            &url,
+        ),
+    );
+    if let Some(loc) = v.location {
+        let text = if loc.has_place() {
+            loc.one_line()
+        } else {
+            loc.online.clone().unwrap_or_else(|| loc.one_line())
+        };
+        let text = ical::clean_text(&text);
+        if !text.trim().is_empty() {
+            w.text("LOCATION", &[], text.trim());
+        }
+        if let (Some(lat), Some(lon)) = (loc.lat, loc.lon)
+            && lat.is_finite()
+            && lon.is_finite()
+            && lat.abs() <= 90.0
+            && lon.abs() <= 180.0
+        {
+            w.line("GEO", &[], &format!("{lat};{lon}"));
+        }
+    }
+    w.line("URL", &[], &url);
+    let tags: Vec<&str> = entry
+        .tags
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .collect();
+    if !tags.is_empty() {
+        w.text_list("CATEGORIES", &tags);
+    }
+    if let Some((name, email)) = organizer(site, event, ev) {
+        let cn = name.as_deref().map(ical::quoted);
+        let params: Vec<(&str, &str)> = cn.iter().map(|c| ("CN", c.as_str())).collect();
+        w.line("ORGANIZER", &params, &format!("mailto:{email}"));
+    }
+    w.line("STATUS", &[], ical_status(v.status));
+    w.end("VEVENT");
+}
+
+/// `DESCRIPTION`: the status note if any, the summary, the body as plain
+/// text and the page URL, separated by blank lines; empty parts are left
+/// out rather than leaving stray blank lines.
+pub fn description(
+    language: Language,
+    status: Status,
+    summary: Option<&str>,
+    plain_body: &str,
+    url: &str,
+) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(status_note(language, status).map(str::to_string));
+    for text in summary.into_iter().chain([plain_body]) {
+        let clean = ical::clean_text(text);
+        if !clean.trim().is_empty() {
+            parts.push(clean.trim().to_string());
+        }
+    }
+    parts.push(url.to_string());
+    parts.join("\n\n")
+}
+
+/// An address fit for a `mailto:` URI, or `None`. Author-written contact
+/// fields may hold "Name <mail>", a `mailto:` prefix or a typo; a bad
+/// address is left out rather than breaking the feed.
+fn mail_address(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let s = s.strip_prefix("mailto:").unwrap_or(s);
+    let ok = s.contains('@')
+        && !s.starts_with('@')
+        && !s.ends_with('@')
+        && s.chars().all(|c| {
+            c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '\\' | ',' | ';' | ':')
+        });
+    ok.then(|| s.to_string())
+}
+
+/// The organiser to name in `ORGANIZER`: the event's own contact if it has
+/// an email, else the first organising partner that has one.
+fn organizer(site: &Site, event: usize, ev: &EventData) -> Option<(Option<String>, String)> {
+    let clean_name = |n: &Option<String>| {
+        n.as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+    };
+    if let Some(c) = &ev.contact
+        && let Some(email) = c.email.as_deref().and_then(mail_address)
+    {
+        return Some((clean_name(&c.name), email));
+    }
+    for &p in &site.links[event].organizers {
+        if !site.visible(p) {
+            continue;
+        }
+        let partner = &site.entries[p];
+        let KindData::Partner(data) = &partner.data else {
+            continue;
+        };
+        let Some(c) = &data.contact else { continue };
+        if let Some(email) = c.email.as_deref().and_then(mail_address) {
+            let name = clean_name(&c.name).or_else(|| Some(partner.title.trim().to_string()));
+            return Some((name, email));
+        }
+    }
+    None
+}
+
+/// The events of `events` that belong in a feed, in the given order: the
+/// visible ones (no drafts unless built with `--drafts`) that did not end
+/// longer ago than `calendar.keep_past`.
+pub fn feed_events(site: &Site, events: &[usize]) -> Vec<usize> {
+    let cutoff = site
+        .config
+        .calendar
+        .keep_past
+        .as_ref()
+        .and_then(|d| d.before(site.config.now));
+    let mut out: Vec<usize> = Vec::new();
+    for &i in events {
+        let Some(entry) = site.entries.get(i) else {
+            continue;
+        };
+        let Some(ev) = entry.event() else { continue };
+        if !site.visible(i) || out.contains(&i) {
+            continue;
+        }
+        if let (Some(cut), Some(end)) = (cutoff, ev.schedule.end_utc())
+            && end < cut
+        {
+            continue;
+        }
+        out.push(i);
+    }
+    out
+}
+
+/// The years each zone's local times span in `events`, for the VTIMEZONEs.
+fn zones_used(site: &Site, events: &[usize]) -> BTreeMap<&'static str, (Tz, i32, i32)> {
+    let mut zones: BTreeMap<&'static str, (Tz, i32, i32)> = BTreeMap::new();
+    for &i in events {
+        let Some(ev) = site.entries[i].event() else {
+            continue;
+        };
+        let tz = ev.timezone;
+        let mut note = |w: When| {
+            if let When::Time(t) = w {
+                let y = t.year();
+                let e = zones.entry(tz.name()).or_insert((tz, y, y));
+                e.1 = e.1.min(y);
+                e.2 = e.2.max(y);
+            }
+        };
+        for o in &ev.schedule.occurrences {
+            note(o.start);
+            if let Some(e) = o.end {
+                note(e);
+            }
+        }
+        ev.schedule.exdates.iter().copied().for_each(&mut note);
+        ev.sessions.iter().for_each(|s| {
+            note(s.start);
+            s.end.into_iter().for_each(&mut note);
+        });
+        if let Some(s) = &ev.start {
+            note(s.value);
+        }
+    }
+    zones
+}
+
+/// The VTIMEZONEs for `events`; the site's zone (this year) when there are
+/// none, since a file needs one component and subscribers of a feed
+/// without events yet still get a valid calendar.
+fn write_zones(w: &mut Writer, site: &Site, events: &[usize], empty: bool) {
+    let zones = zones_used(site, events);
+    for (tz, first, last) in zones.values() {
+        vtimezone::write(w, *tz, *first..=*last);
+    }
+    if empty && zones.is_empty() {
+        let tz = site.config.timezone;
+        let year = site.config.now.with_timezone(&tz).year();
+        vtimezone::write(w, tz, year..=year);
+    }
+}
+
+/// RFC 5545 DURATION from the configured ISO duration: `P2Y` or `P1M`
+/// are ISO but not iCalendar, so years and months count as 365 and 30
+/// days, and weeks as days (RFC 5545 does not mix them).
+pub fn rfc_duration(d: &crate::config::IsoDuration) -> String {
+    let days = u64::from(d.years) * 365 + u64::from(d.months) * 30 + d.days;
+    let (h, m, s) = (d.seconds / 3600, d.seconds / 60 % 60, d.seconds % 60);
+    let mut out = String::from("P");
+    if days > 0 {
+        out.push_str(&format!("{days}D"));
+    }
+    if d.seconds > 0 {
+        out.push('T');
+        if h > 0 {
+            out.push_str(&format!("{h}H"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}M"));
+        }
+        if s > 0 {
+            out.push_str(&format!("{s}S"));
+        }
+    }
+    if out == "P" {
+        out.push_str("T0S");
+    }
+    out
+}
+
+fn begin_calendar(w: &mut Writer, site: &Site) {
+    w.begin("VCALENDAR");
+    w.line("VERSION", &[], "2.0");
+    w.text("PRODID", &[], &prodid(site));
+    w.line("CALSCALE", &[], "GREGORIAN");
+    w.line("METHOD", &[], "PUBLISH");
+}
+
+/// A subscription feed (`calendar.ics`) named `name` (see [`feed_name`])
+/// with the VEVENTs of `events` as `vevents` gives them (the build renders
+/// each event once and hands the same text to every feed). Only
+/// [`feed_events`] of `events` are included, so drafts cannot leak in.
+pub fn calendar(
+    site: &Site,
+    name: &str,
+    events: &[usize],
+    vevents: &dyn Fn(usize) -> String,
+) -> String {
+    let events = feed_events(site, events);
+    let bodies: Vec<(usize, String)> = events
+        .iter()
+        .map(|&i| (i, vevents(i)))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    let written: Vec<usize> = bodies.iter().map(|(i, _)| *i).collect();
+    let mut w = Writer::new();
+    begin_calendar(&mut w, site);
+    // Clients read these only before the first component.
+    w.text("NAME", &[], name);
+    w.text("X-WR-CALNAME", &[], name);
+    let refresh = rfc_duration(&site.config.calendar.refresh);
+    w.line("REFRESH-INTERVAL", &[("VALUE", "DURATION")], &refresh);
+    w.line("X-PUBLISHED-TTL", &[], &refresh);
+    w.line("X-WR-TIMEZONE", &[], site.config.timezone.name());
+    write_zones(&mut w, site, &written, bodies.is_empty());
+    for (_, v) in &bodies {
+        w.raw(v);
+    }
+    w.end("VCALENDAR");
+    w.finish()
+}
+
+/// `events/ID/event.ics`: the one event, for "add to calendar". It names
+/// no feed and no refresh: importing clients copy it once.
+pub fn event_ics(site: &Site, event: usize, vevents: &str) -> String {
+    let mut w = Writer::new();
+    begin_calendar(&mut w, site);
+    write_zones(&mut w, site, &[event], vevents.is_empty());
+    w.raw(vevents);
+    w.end("VCALENDAR");
+    w.finish()
+}

@@ -1,0 +1,334 @@
+//! A small iCalendar (RFC 5545) content-line writer.
+//!
+//! The `icalendar` crate invents a random UID and the current time when they
+//! are missing and writes no VTIMEZONE, both of which break subscribers and
+//! reproducible builds; so tandem writes its few properties itself, and this
+//! module owns the byte-level rules every client depends on: CRLF line ends,
+//! folding at 75 octets without splitting a UTF-8 character, TEXT escaping
+//! and safe parameter values.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+
+/// The longest a physical line may be, in octets, without its CRLF
+/// (RFC 5545 §3.1).
+pub const MAX_LINE: usize = 75;
+
+/// Builds an iCalendar stream one content line at a time.
+#[derive(Clone, Debug, Default)]
+pub struct Writer {
+    out: String,
+}
+
+impl Writer {
+    pub fn new() -> Writer {
+        Writer::default()
+    }
+
+    pub fn begin(&mut self, component: &str) {
+        self.line("BEGIN", &[], component);
+    }
+
+    pub fn end(&mut self, component: &str) {
+        self.line("END", &[], component);
+    }
+
+    /// A property whose value is already in its RFC 5545 form (a date, a
+    /// URI, an RRULE): only folded, never escaped. Parameter values are
+    /// made safe with [`param_value`].
+    pub fn line(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
+        let mut content = String::with_capacity(name.len() + value.len() + 16);
+        content.push_str(name);
+        for (key, val) in params {
+            content.push(';');
+            content.push_str(key);
+            content.push('=');
+            content.push_str(&param_value(val));
+        }
+        content.push(':');
+        content.push_str(value);
+        fold_into(&mut self.out, &content);
+    }
+
+    /// A TEXT property: the value is normalised ([`clean_text`]) and escaped.
+    pub fn text(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
+        self.line(name, params, &escape_text(value));
+    }
+
+    /// A multi-valued TEXT property such as `CATEGORIES`: each item escaped,
+    /// joined by the unescaped commas that separate them.
+    pub fn text_list<S: AsRef<str>>(&mut self, name: &str, items: &[S]) {
+        let joined: Vec<String> = items.iter().map(|i| escape_text(i.as_ref())).collect();
+        self.line(name, &[], &joined.join(","));
+    }
+
+    /// Appends lines that another writer produced (already folded, CRLF).
+    pub fn raw(&mut self, lines: &str) {
+        self.out.push_str(lines);
+        if !lines.is_empty() && !lines.ends_with("\r\n") {
+            self.out.push_str("\r\n");
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.out
+    }
+
+    pub fn finish(self) -> String {
+        self.out
+    }
+}
+
+/// Text as the spec's TEXT rule wants it before escaping: CR and CRLF
+/// become a line break (LF), and control characters other than tab and
+/// line breaks are dropped, since RFC 5545 forbids them in TEXT and
+/// clients reject or mangle whole feeds over a stray `\x0c` pasted from a
+/// word processor.
+pub fn clean_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push('\n');
+            }
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes a TEXT value (RFC 5545 §3.3.11) after [`clean_text`]:
+/// backslash, semicolon, comma and line breaks.
+pub fn escape_text(s: &str) -> String {
+    let clean = clean_text(s);
+    let mut out = String::with_capacity(clean.len() + 8);
+    for c in clean.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parameter value as RFC 5545 §3.2 allows it. A value cannot hold a
+/// double quote or a control character in any form, so quotes become
+/// apostrophes and line breaks spaces; a value with `:`, `;` or `,` is
+/// quoted so that it is not read as the start of the value or the next
+/// parameter. Names (`CN`) are always safe to quote, so callers may quote
+/// them on purpose with [`quoted`].
+pub fn param_value(v: &str) -> String {
+    if v.starts_with('"') && v.ends_with('"') && v.len() >= 2 {
+        let inner = &v[1..v.len() - 1];
+        return format!("\"{}\"", param_safe(inner));
+    }
+    let safe = param_safe(v);
+    if safe.contains([':', ';', ',']) {
+        format!("\"{safe}\"")
+    } else {
+        safe
+    }
+}
+
+/// Marks a parameter value to be written quoted whatever it holds.
+pub fn quoted(v: &str) -> String {
+    format!("\"{}\"", param_safe(v))
+}
+
+fn param_safe(v: &str) -> String {
+    clean_text(v)
+        .chars()
+        .map(|c| match c {
+            '"' => '\'',
+            '\n' | '\t' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Appends `content` as one or more physical lines, each ending in CRLF,
+/// each at most [`MAX_LINE`] octets including a continuation's leading
+/// space. Breaks fall between characters, never inside a UTF-8 sequence,
+/// and not between a backslash and the character it escapes (unfolding
+/// would rejoin them, but some readers unescape line by line).
+pub fn fold_into(out: &mut String, content: &str) {
+    let mut used = 0usize;
+    let mut rest = content;
+    while !rest.is_empty() {
+        // The next unit: one character, or a backslash with its successor.
+        let mut chars = rest.char_indices();
+        let unit_len = match chars.next() {
+            Some((_, '\\')) => chars.next().map_or(1, |(i, c)| i + c.len_utf8()),
+            Some((_, c)) => c.len_utf8(),
+            None => break,
+        };
+        if used + unit_len > MAX_LINE && used > 1 {
+            out.push_str("\r\n ");
+            used = 1;
+        }
+        out.push_str(&rest[..unit_len]);
+        used += unit_len;
+        rest = &rest[unit_len..];
+    }
+    out.push_str("\r\n");
+}
+
+/// One content line folded, for tests and callers that build lines alone.
+pub fn fold(content: &str) -> String {
+    let mut out = String::new();
+    fold_into(&mut out, content);
+    out
+}
+
+/// `DATE-TIME` in UTC: `20220319T090000Z`.
+pub fn utc(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// Local `DATE-TIME` without zone, for use with a `TZID` parameter.
+pub fn local(t: NaiveDateTime) -> String {
+    t.format("%Y%m%dT%H%M%S").to_string()
+}
+
+/// `DATE`: `20220319`.
+pub fn date(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(s: &str) -> Vec<&str> {
+        s.split("\r\n").filter(|l| !l.is_empty()).collect()
+    }
+
+    fn unfold(s: &str) -> String {
+        s.replace("\r\n ", "")
+    }
+
+    #[test]
+    fn short_lines_are_left_alone() {
+        let mut w = Writer::new();
+        w.begin("VCALENDAR");
+        w.line("VERSION", &[], "2.0");
+        w.end("VCALENDAR");
+        assert_eq!(
+            w.finish(),
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+        );
+    }
+
+    #[test]
+    fn exactly_75_octets_is_one_line() {
+        let value = "x".repeat(75 - "SUMMARY:".len());
+        let out = fold(&format!("SUMMARY:{value}"));
+        assert_eq!(lines(&out).len(), 1);
+        let out = fold(&format!("SUMMARY:{value}y"));
+        assert_eq!(lines(&out), [format!("SUMMARY:{value}").as_str(), " y"]);
+    }
+
+    #[test]
+    fn folding_never_splits_a_character() {
+        for prefix in 0..6 {
+            let content = format!("SUMMARY:{}{}", "a".repeat(prefix), "ä€😀ß".repeat(40));
+            let out = fold(&content);
+            for l in lines(&out) {
+                assert!(l.len() <= MAX_LINE, "{} octets: {l}", l.len());
+            }
+            // Every physical line is valid UTF-8 on its own.
+            for raw in out.as_bytes().split(|b| *b == b'\n') {
+                assert!(std::str::from_utf8(raw).is_ok());
+            }
+            assert_eq!(unfold(&out), format!("{content}\r\n"));
+        }
+    }
+
+    #[test]
+    fn continuation_lines_start_with_one_space_and_use_the_full_width() {
+        let out = fold(&"b".repeat(200));
+        let l = lines(&out);
+        assert_eq!(l[0].len(), 75);
+        assert!(l[1].starts_with(' ') && !l[1].starts_with("  "));
+        assert_eq!(l[1].len(), 75);
+    }
+
+    #[test]
+    fn escapes_stay_whole_across_folds() {
+        for n in 60..80 {
+            let content = format!(
+                "DESCRIPTION:{}{}",
+                "a".repeat(n - 12),
+                escape_text("\\;,\n".repeat(10).as_str())
+            );
+            let out = fold(&content);
+            for l in lines(&out) {
+                let trailing = l.len() - l.trim_end_matches('\\').len();
+                assert_eq!(trailing % 2, 0, "line ends inside an escape: {l:?}");
+            }
+            assert_eq!(unfold(&out), format!("{content}\r\n"));
+        }
+    }
+
+    #[test]
+    fn text_escaping() {
+        assert_eq!(escape_text("a\\b;c,d\ne:f"), "a\\\\b\\;c\\,d\\ne:f");
+        assert_eq!(escape_text("Köln, Straße 1"), "Köln\\, Straße 1");
+    }
+
+    #[test]
+    fn control_characters_and_line_ends() {
+        assert_eq!(clean_text("a\r\nb\rc\nd"), "a\nb\nc\nd");
+        assert_eq!(
+            clean_text("tab\there\u{0}\u{7}\u{1b}[0m\u{7f}\u{85}"),
+            "tab\there[0m"
+        );
+        assert_eq!(escape_text("x\r\n\r\ny"), "x\\n\\ny");
+    }
+
+    #[test]
+    fn parameter_values_are_quoted_when_needed() {
+        assert_eq!(param_value("Europe/Berlin"), "Europe/Berlin");
+        assert_eq!(param_value("Müller, Anna"), "\"Müller, Anna\"");
+        assert_eq!(param_value("a:b"), "\"a:b\"");
+        assert_eq!(param_value("x;y"), "\"x;y\"");
+        assert_eq!(param_value("say \"hi\"\nnow"), "say 'hi' now");
+        assert_eq!(quoted("Anna"), "\"Anna\"");
+        let mut w = Writer::new();
+        w.line(
+            "ORGANIZER",
+            &[("CN", &quoted("Bildung \"Turbo\", GmbH"))],
+            "mailto:a@b.de",
+        );
+        assert_eq!(
+            w.finish(),
+            "ORGANIZER;CN=\"Bildung 'Turbo', GmbH\":mailto:a@b.de\r\n"
+        );
+    }
+
+    #[test]
+    fn text_lists_escape_items_not_separators() {
+        let mut w = Writer::new();
+        w.text_list("CATEGORIES", &["KI", "Lernen, digital"]);
+        assert_eq!(w.finish(), "CATEGORIES:KI,Lernen\\, digital\r\n");
+    }
+
+    #[test]
+    fn value_formats() {
+        let d = NaiveDate::from_ymd_opt(2022, 3, 19).unwrap();
+        assert_eq!(date(d), "20220319");
+        assert_eq!(local(d.and_hms_opt(10, 0, 0).unwrap()), "20220319T100000");
+        assert_eq!(
+            utc(d.and_hms_opt(9, 5, 7).unwrap().and_utc()),
+            "20220319T090507Z"
+        );
+    }
+}
