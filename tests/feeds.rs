@@ -754,6 +754,48 @@ fn all_day_events_have_an_exclusive_end() {
 }
 
 #[test]
+fn all_day_series_skip_dates_as_dates() {
+    let site = site();
+    let (_, comps) = parse(&ics_of(&site, "jahrestreffen"));
+    let ev = &vevents(&comps)[0];
+    assert_eq!(val(ev, "DTSTART"), "20220610");
+    assert_eq!(val(ev, "DTEND"), "20220612", "two days, exclusive end");
+    assert_eq!(val(ev, "RRULE"), "FREQ=YEARLY;COUNT=3");
+    let ex = prop(ev, "EXDATE").unwrap();
+    assert_eq!(param(ex, "VALUE").as_deref(), Some("DATE"));
+    assert_eq!(ex.val.as_str(), "20230610");
+}
+
+#[test]
+fn a_series_starts_on_its_first_date_even_if_the_author_did_not() {
+    let site = site();
+    let i = event(&site, "sprechstunde");
+    let (_, comps) = parse(&ics_of(&site, "sprechstunde"));
+    let ev = &vevents(&comps)[0];
+    // 3 January 2023 is a Tuesday; the rule only gives Wednesdays.
+    assert_eq!(val(ev, "DTSTART"), "20230104T090000");
+    assert_eq!(val(ev, "DTEND"), "20230104T100000");
+    let theirs = expand_utc(ev);
+    let ours: Vec<String> = site.entries[i]
+        .event()
+        .unwrap()
+        .schedule
+        .occurrences
+        .iter()
+        .map(|o| o.start_utc.format("%Y-%m-%dT%H:%MZ").to_string())
+        .collect();
+    assert_eq!(theirs, ours, "clients list the dates the page lists");
+    assert_eq!(
+        theirs,
+        [
+            "2023-01-04T08:00Z",
+            "2023-01-11T08:00Z",
+            "2023-01-18T08:00Z"
+        ]
+    );
+}
+
+#[test]
 fn status_description_and_details() {
     let site = site();
     let (_, comps) = parse(&ics_of(&site, "kongress"));

@@ -556,3 +556,72 @@ pub fn event_ics(site: &Site, event: usize, vevents: &str) -> String {
     w.end("VCALENDAR");
     w.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::IsoDuration;
+
+    #[test]
+    fn statuses_map_as_section_6_says() {
+        assert_eq!(ical_status(Status::Scheduled), "CONFIRMED");
+        assert_eq!(ical_status(Status::Full), "CONFIRMED");
+        assert_eq!(ical_status(Status::MovedOnline), "CONFIRMED");
+        assert_eq!(ical_status(Status::Cancelled), "CANCELLED");
+        assert_eq!(ical_status(Status::Postponed), "TENTATIVE");
+        assert_eq!(status_note(Language::De, Status::Full), Some("ausgebucht"));
+        assert_eq!(status_note(Language::En, Status::Full), Some("booked out"));
+        assert_eq!(status_note(Language::De, Status::Scheduled), None);
+    }
+
+    #[test]
+    fn description_parts_and_blank_lines() {
+        let url = "https://example.org/events/x/";
+        assert_eq!(
+            description(
+                Language::De,
+                Status::Scheduled,
+                Some(" Kurz. "),
+                "Text\r\n\r\nMehr",
+                url
+            ),
+            "Kurz.\n\nText\n\nMehr\n\nhttps://example.org/events/x/"
+        );
+        assert_eq!(
+            description(Language::En, Status::Full, None, "  ", url),
+            "booked out\n\nhttps://example.org/events/x/"
+        );
+        assert_eq!(
+            description(Language::De, Status::Cancelled, Some("\u{7}"), "", url),
+            "abgesagt\n\nhttps://example.org/events/x/"
+        );
+    }
+
+    #[test]
+    fn refresh_durations_are_rfc_5545() {
+        let d = |s: &str| rfc_duration(&IsoDuration::parse(s).unwrap());
+        assert_eq!(d("P1D"), "P1D");
+        assert_eq!(d("PT12H"), "PT12H");
+        assert_eq!(d("PT1H30M"), "PT1H30M");
+        assert_eq!(d("P1W"), "P7D");
+        assert_eq!(d("P1M"), "P30D");
+        assert_eq!(d("P1Y"), "P365D");
+        assert_eq!(d("P0D"), "PT0S");
+    }
+
+    #[test]
+    fn only_usable_mail_addresses() {
+        assert_eq!(
+            mail_address(" a.b@example.org "),
+            Some("a.b@example.org".into())
+        );
+        assert_eq!(
+            mail_address("mailto:a@example.org"),
+            Some("a@example.org".into())
+        );
+        assert_eq!(mail_address("Anna <a@example.org>"), None);
+        assert_eq!(mail_address("a@"), None);
+        assert_eq!(mail_address("kein Mail"), None);
+        assert_eq!(mail_address("a@b.org\r\nX-INJECT:1"), None);
+    }
+}
