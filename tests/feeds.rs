@@ -571,6 +571,18 @@ fn uids_survive_edits_of_title_times_text_and_place() {
 }
 
 #[test]
+fn uid_domain_is_written_as_text() {
+    let mut site = site();
+    site.config.calendar.uid_domain = "example.org/netz;a,b".into();
+    let text = ics_of(&site, "tagung");
+    assert!(
+        text.contains("UID:event-tagung@example.org/netz\\;a\\,b\r\n"),
+        "{text}"
+    );
+    assert_eq!(uids(&text), ["event-tagung@example.org/netz;a,b"]);
+}
+
+#[test]
 fn sessions_have_their_own_stable_uids() {
     let dir = scratch();
     let root = dir.path();

@@ -246,7 +246,8 @@ fn write_vevent(
     let url = config.permalink(&site.rel_url(event));
 
     w.begin("VEVENT");
-    w.line("UID", &[], &v.uid);
+    // TEXT: a session `id` or `uid_domain` may hold any character.
+    w.text("UID", &[], &v.uid);
     w.line("DTSTAMP", &[], &ical::utc(dtstamp(site, entry)));
     when_prop(w, "DTSTART", tz, v.start);
     match (v.start, v.end) {
