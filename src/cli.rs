@@ -15,11 +15,17 @@ pub mod exit {
     pub const IO: u8 = 3;
 }
 
+const EXIT_HELP: &str = "\
+Exit status: 0 fine (warnings allowed), 1 content or template errors,
+2 wrong usage or a refused output folder, 3 a file could not be read or written.
+Problems are reported as `path:line:col: message`; set NO_COLOR to turn colours off.";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "tandem",
     version,
-    about = "Static sites and calendar feeds for education networks, partners, projects and events"
+    about = "Static sites and calendar feeds for education networks, partners, projects and events",
+    after_help = EXIT_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,11 +35,23 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Create a new site with example content (the default theme is built in)
+    #[command(
+        after_help = "The folder must not exist yet or be empty; nothing is ever overwritten."
+    )]
     Init {
         /// Folder to create (default: the current folder, which must be empty)
         dir: Option<PathBuf>,
     },
     /// Build the site into the output folder
+    #[command(after_help = "\
+The site is written into a new folder beside the output and swapped in when
+complete: a failed or interrupted build leaves the previous output as it was.
+tandem refuses (exit 2) an output folder that is the site folder or contains it,
+lies inside content/, static/, templates/ or themes/, or is a non-empty folder
+that tandem did not create (it has no .tandem-output file).
+
+Exit status: 0 built, 1 content or template errors (nothing written),
+2 wrong usage or refused output folder, 3 could not write.")]
     Build {
         /// The site folder
         #[arg(long, default_value = ".")]
@@ -53,10 +71,13 @@ pub enum Command {
     },
     /// Build, serve on localhost, rebuild on change and reload the browser
     Serve {
+        /// The site folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// The port to listen on
         #[arg(long, default_value_t = 1111)]
         port: u16,
+        /// The address to listen on
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         /// Include entries marked `draft: true`
@@ -64,7 +85,12 @@ pub enum Command {
         drafts: bool,
     },
     /// Check content, links and templates; print every problem; write nothing
+    #[command(after_help = "\
+Runs every validation of a build and prints every error and warning, without
+writing anything. Exit status: 0 when there are no errors (warnings allowed;
+with --deny-warnings a warning counts as an error), 1 on errors, 2 on wrong usage.")]
     Check {
+        /// The site folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Include entries marked `draft: true`
@@ -75,7 +101,13 @@ pub enum Command {
         deny_warnings: bool,
     },
     /// Create a new entry file from the kind's template
+    #[command(after_help = "\
+Writes content/KIND/SLUG.md, SLUG made from the title (ä→ae, ö→oe, ü→ue, ß→ss,
+other characters to -), and prints its path. An existing file is never
+overwritten. Example: tandem new event \"Größe & Übermut\" writes
+content/events/groesse-uebermut.md.")]
     New {
+        /// The site folder
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// network, partner, project, event or post
@@ -99,6 +131,9 @@ pub fn run(cli: Cli) -> u8 {
             drafts,
             deny_warnings,
         } => {
+            if let Err(code) = require_site(&root) {
+                return code;
+            }
             let mut built = build_in_memory(
                 &root,
                 &Overrides {
@@ -124,6 +159,9 @@ pub fn run(cli: Cli) -> u8 {
             drafts,
             deny_warnings,
         } => {
+            if let Err(code) = require_site(&root) {
+                return code;
+            }
             let out_dir = output.unwrap_or_else(|| root.join("output"));
             // Refuse a dangerous output folder before doing any work.
             if let Err(e) = crate::output::check_output_dir(&root, &out_dir) {
@@ -170,4 +208,21 @@ pub fn run(cli: Cli) -> u8 {
             drafts,
         } => crate::serve::serve(&root, &bind, port, drafts),
     }
+}
+
+/// A site folder is one with a `site.yaml`; anything else is wrong usage
+/// (most often a wrong `--root`), not a content error.
+fn require_site(root: &std::path::Path) -> Result<(), u8> {
+    if root.join(crate::config::CONFIG_FILE).is_file() {
+        return Ok(());
+    }
+    if !root.is_dir() {
+        eprintln!("error: the site folder {} does not exist", root.display());
+    } else {
+        eprintln!(
+            "error: {} is not a tandem site: it has no site.yaml (pass the site folder with --root, or create a site with `tandem init`)",
+            root.display()
+        );
+    }
+    Err(exit::USAGE)
 }

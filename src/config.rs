@@ -191,7 +191,9 @@ pub fn split_base_url(url: &str) -> Option<(String, String, String)> {
 
 impl Config {
     /// Loads `root/site.yaml`. Problems go to `diags`; `None` when the file
-    /// cannot be used at all.
+    /// cannot be used at all (unreadable, or not YAML). A setting that is
+    /// wrong is reported and replaced by its default, so that the content
+    /// is still checked in the same run (the build fails on the error).
     pub fn load(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Config> {
         let path = root.join(CONFIG_FILE);
         let text = match std::fs::read_to_string(&path) {
@@ -225,7 +227,6 @@ impl Config {
                 return None;
             }
         };
-        let before = diags.error_count();
         let mut r = FieldReader::new(CONFIG_FILE, &text, diags);
         let fields = r.map_fields(&node, KEYS, "a site setting");
         let title = r.required_text(&fields, "title", node.pos);
@@ -295,7 +296,6 @@ impl Config {
             }
         }
         let (now, reproducible) = now_from_env();
-        let failed = diags.error_count() > before;
         Some(Config {
             root: root.to_path_buf(),
             title: title.unwrap_or_default(),
@@ -311,7 +311,6 @@ impl Config {
             now,
             reproducible,
         })
-        .filter(|_| !failed)
     }
 
     /// Absolute URL of a site-relative path such as `events/x/`.

@@ -130,6 +130,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Clone, Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// How many errors were warnings before [`Diagnostics::deny_warnings`].
+    denied: usize,
 }
 
 impl Diagnostics {
@@ -176,8 +178,37 @@ impl Diagnostics {
     /// Turns every warning into an error (`--deny-warnings`).
     pub fn deny_warnings(&mut self) {
         for d in &mut self.items {
-            d.severity = Severity::Error;
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+                self.denied += 1;
+            }
         }
+    }
+
+    /// The closing line: "2 errors, 1 warning".
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| {
+            if n == 1 {
+                format!("1 {word}")
+            } else {
+                format!("{n} {word}s")
+            }
+        };
+        let mut s = plural(self.error_count(), "error");
+        if self.denied > 0 {
+            s.push_str(&format!(
+                " ({} of them {} turned into errors by --deny-warnings)",
+                self.denied,
+                if self.denied == 1 {
+                    "a warning"
+                } else {
+                    "warnings"
+                }
+            ));
+        }
+        s.push_str(", ");
+        s.push_str(&plural(self.warning_count(), "warning"));
+        s
     }
 
     pub fn into_vec(self) -> Vec<Diagnostic> {
@@ -192,11 +223,8 @@ impl Diagnostics {
             out.push_str(&d.render(color));
         }
         if !self.items.is_empty() {
-            out.push_str(&format!(
-                "{} error(s), {} warning(s)\n",
-                self.error_count(),
-                self.warning_count()
-            ));
+            out.push_str(&self.summary());
+            out.push('\n');
         }
         eprint!("{out}");
     }

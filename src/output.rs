@@ -133,6 +133,13 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
 /// Writes `output` into a new sibling of `out` and swaps it in. Files whose
 /// bytes did not change are hard-linked from the previous output, so they
 /// keep their modification time and sync tools skip them.
+///
+/// The swap is one atomic `renameat2(RENAME_EXCHANGE)` on Linux, so at every
+/// instant `out` holds either the complete previous output or the complete
+/// new one, even when the process is killed. Elsewhere (or on file systems
+/// without it) the previous output is renamed aside first; if the process
+/// dies between the two renames, the next build puts it back before doing
+/// anything else.
 pub fn write_atomically(output: &Output, root: &Path, out: &Path) -> Result<(), OutputError> {
     check_output_dir(root, out)?;
     let out = canonical(out);
@@ -154,18 +161,29 @@ pub fn write_atomically(output: &Output, root: &Path, out: &Path) -> Result<(), 
         OutputError::Io(format!("cannot {what} {}: {e}", p.display()))
     };
 
+    // A leftover of an earlier process with our pid (after a reboot).
+    let _ = std::fs::remove_dir_all(&fresh);
     std::fs::create_dir(&fresh).map_err(|e| io("create", &fresh, e))?;
     let result = write_tree(output, &fresh, &out);
     if let Err(e) = result {
         let _ = std::fs::remove_dir_all(&fresh);
         return Err(e);
     }
-    if out.exists() {
-        std::fs::rename(&out, &old).map_err(|e| {
+    if !out.exists() {
+        return std::fs::rename(&fresh, &out).map_err(|e| {
             let _ = std::fs::remove_dir_all(&fresh);
-            io("move aside", &out, e)
-        })?;
+            io("move into place", &out, e)
+        });
     }
+    if exchange(&fresh, &out).is_ok() {
+        // `fresh` now holds the previous output.
+        let _ = std::fs::remove_dir_all(&fresh);
+        return Ok(());
+    }
+    std::fs::rename(&out, &old).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&fresh);
+        io("move aside", &out, e)
+    })?;
     if let Err(e) = std::fs::rename(&fresh, &out) {
         // Put the previous output back before reporting.
         let _ = std::fs::rename(&old, &out);
@@ -176,18 +194,68 @@ pub fn write_atomically(output: &Output, root: &Path, out: &Path) -> Result<(), 
     Ok(())
 }
 
-/// Removes what an interrupted earlier build left beside the output; when
-/// the output itself went missing between the two renames, restores it.
+/// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use std::ffi::{CString, c_char, c_int, c_uint};
+    use std::os::unix::ffi::OsStrExt;
+    unsafe extern "C" {
+        fn renameat2(
+            olddirfd: c_int,
+            oldpath: *const c_char,
+            newdirfd: c_int,
+            newpath: *const c_char,
+            flags: c_uint,
+        ) -> c_int;
+    }
+    const AT_FDCWD: c_int = -100;
+    const RENAME_EXCHANGE: c_uint = 2;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are NUL-terminated strings that outlive the call;
+    // renameat2 only reads them.
+    let r = unsafe { renameat2(AT_FDCWD, a.as_ptr(), AT_FDCWD, b.as_ptr(), RENAME_EXCHANGE) };
+    if r == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
+}
+
+/// Whether the process that owns a leftover folder may still be writing it.
+fn alive(pid: u32) -> bool {
+    pid != std::process::id()
+        && cfg!(target_os = "linux")
+        && Path::new("/proc").join(pid.to_string()).exists()
+}
+
+/// Removes what interrupted earlier builds left beside the output; when
+/// the output itself went missing between the two renames of the fallback
+/// swap, restores it. Folders of builds that are still running are left
+/// alone.
 fn clean_leftovers(parent: &Path, name: &str) {
     let Ok(read) = std::fs::read_dir(parent) else {
         return;
     };
     let out = parent.join(name);
+    let prefix = format!(".{name}.tandem-");
     for item in read.flatten() {
         let file = item.file_name().to_string_lossy().to_string();
-        if file.starts_with(&format!(".{name}.tandem-old-")) && !out.exists() {
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let (state, pid) = rest.split_once('-').unwrap_or((rest, ""));
+        if pid.parse().is_ok_and(alive) {
+            continue;
+        }
+        if state == "old" && !out.exists() {
             let _ = std::fs::rename(item.path(), &out);
-        } else if file.starts_with(&format!(".{name}.tandem-")) {
+        } else if state == "old" || state == "new" {
             let _ = std::fs::remove_dir_all(item.path());
         }
     }
@@ -209,13 +277,12 @@ fn write_tree(output: &Output, fresh: &Path, previous: &Path) -> Result<(), Outp
     output.files.par_iter().try_for_each(|(rel, file)| {
         let target = fresh.join(rel);
         let prev = previous.join(rel);
-        if let Ok(meta) = std::fs::metadata(&prev) {
-            if meta.len() == file.bytes.len() as u64
-                && std::fs::read(&prev).is_ok_and(|b| b == file.bytes)
-                && std::fs::hard_link(&prev, &target).is_ok()
-            {
-                return Ok(());
-            }
+        if let Ok(meta) = std::fs::metadata(&prev)
+            && meta.len() == file.bytes.len() as u64
+            && std::fs::read(&prev).is_ok_and(|b| b == file.bytes)
+            && std::fs::hard_link(&prev, &target).is_ok()
+        {
+            return Ok(());
         }
         let mut f = std::fs::File::create(&target)
             .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", target.display())))?;

@@ -70,53 +70,125 @@ pub fn init(dir: Option<&Path>) -> u8 {
     exit::OK
 }
 
-/// The front matter a new entry of `kind` starts with.
-pub fn template(kind: Kind, title: &str) -> String {
+/// The front matter a new entry of `kind` starts with: every field of the
+/// kind, empty or with an example date, each with a comment saying what
+/// goes there. The file builds as it is (with warnings for what is still
+/// missing), so an author can fill it in step by step. `today` dates the
+/// example: events four weeks ahead, posts today, projects from today.
+pub fn template(kind: Kind, title: &str, today: chrono::NaiveDate) -> String {
     let title = yaml_quote(title);
+    let later = |days: u64| {
+        today
+            .checked_add_days(chrono::Days::new(days))
+            .unwrap_or(today)
+    };
+    let event_day = later(28);
     let fields = match kind {
-        Kind::Network => {
-            "summary: \nregion: \nwebsite: \npartners: []\ncontact: { name: , email:  }\n"
-        }
-        Kind::Partner => {
-            "summary: \nshort_name: \ncity: \nwebsite: \nnetworks: []\ncontact: { name: , email:  }\n"
-        }
-        Kind::Project => {
-            "summary: \nstart: 2027-01-01\nend: 2027-12-31\nfunding: \nlead: \npartners: []\nnetworks: []\nwebsite: \n"
-        }
-        Kind::Event => {
-            "summary: \nproject: \norganizers: []\nnetworks: []\nstart: 2027-01-01T10:00\nend: 2027-01-01T12:00\nlocation: { name: , city:  }\n# status: scheduled   # scheduled | cancelled | postponed | full | moved-online\n# registration: https://\n"
-        }
-        Kind::Post => "date: 2027-01-01\nauthor: \nabout: []\n",
-        Kind::Page => "",
+        Kind::Network => "\
+summary:                 # one sentence for lists and feeds
+region:                  # e.g. Südwestfalen
+website:                 # https://…
+partners: []             # partner ids (file names without .md), e.g. [provadis, vhs-hamm]
+contact:                 # text, or { name: …, email: …, phone: … }
+"
+        .to_string(),
+        Kind::Partner => "\
+summary:                 # one sentence for lists and feeds
+short_name:              # e.g. VHS
+city:
+website:                 # https://…
+networks: []             # network ids, e.g. [weiterbildungsverbund-hamm]
+logo:                    # a file under static/, e.g. logos/partner.svg
+contact:                 # text, or { name: …, email: …, phone: … }
+"
+        .to_string(),
+        Kind::Project => format!(
+            "\
+summary:                 # one sentence for lists and feeds
+start: {}        # first day of the funding period
+end: {}          # last day of the funding period
+funding:                 # e.g. ESF Plus
+lead:                    # partner id of the lead organisation
+partners: []             # partner ids
+networks: []             # network ids
+website:                 # https://…
+",
+            today,
+            later(364)
+        ),
+        Kind::Event => format!(
+            "\
+summary:                 # one sentence for lists and feeds
+project:                 # project id, e.g. digit-ready-2
+organizers: []           # partner ids, e.g. [bildungsturbo]
+networks: []             # network ids
+start: {event_day}T10:00   # local time; a date alone is an all-day event
+end: {event_day}T12:00     # optional; for all-day events the last day
+location:                # a place, or {{ name: …, address: …, city: …, online: https://… }}
+status: scheduled        # scheduled | cancelled | postponed | full | moved-online
+registration:            # optional sign-up link, https://…
+"
+        ),
+        Kind::Post => format!(
+            "\
+date: {today}            # publication date
+author:
+about: []                # what the post is about, e.g. [projects/dine, events/auftakt]
+"
+        ),
+        Kind::Page => String::new(),
     };
     format!("---\ntitle: {title}\n{fields}---\n\n")
 }
 
+/// `s` as a YAML scalar that reads back as the same text.
 fn yaml_quote(s: &str) -> String {
+    let s: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let lower = s.to_ascii_lowercase();
     let needs = s.is_empty()
         || s.contains([
             ':', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
+            '\\',
         ])
         || s.starts_with(['-', '?', ' '])
-        || s.ends_with(' ');
+        || s.ends_with(' ')
+        || ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(&lower.as_str())
+        || s.parse::<f64>().is_ok();
     if needs {
         format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
 /// `tandem new KIND "Title"`: writes `content/KIND/slug.md`, never over a file.
 pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
     let Some(kind) = Kind::from_name(kind).or_else(|| Kind::from_folder(kind)) else {
-        eprintln!("error: unknown kind `{kind}`; use network, partner, project, event or post");
+        let names: Vec<&str> = Kind::SECTIONS.iter().map(|k| k.name()).collect();
+        let hint = crate::diagnostics::did_you_mean(kind, names.iter().copied())
+            .map(|s| format!(" — did you mean `{s}`?"))
+            .unwrap_or_default();
+        eprintln!(
+            "error: unknown kind `{kind}`{hint}; use network, partner, project, event or post"
+        );
         return exit::USAGE;
     };
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        eprintln!(
+            "error: {} is not a tandem site (it has no site.yaml); pass the site folder with --root, or create one with `tandem init`",
+            root.display()
+        );
+        return exit::USAGE;
+    }
     let slug = slugify(title);
     if slug.is_empty() {
         eprintln!("error: the title `{title}` gives an empty file name; use letters or digits");
         return exit::USAGE;
     }
+    let today = crate::config::now_from_env().0.date_naive();
     let path = root
         .join("content")
         .join(kind.folder())
@@ -137,7 +209,9 @@ pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
                 .create_new(true)
                 .open(&path)
         })
-        .and_then(|mut f| std::io::Write::write_all(&mut f, template(kind, title).as_bytes()));
+        .and_then(|mut f| {
+            std::io::Write::write_all(&mut f, template(kind, title, today).as_bytes())
+        });
     match written {
         Ok(()) => {
             println!("{}", path.display());

@@ -14,16 +14,33 @@ pub type KeySet = &'static [&'static str];
 /// The keys of one map, looked up by name.
 pub struct Fields<'n> {
     pub pos: Pos,
-    entries: Vec<(&'n str, &'n Node)>,
+    /// Key, position of the key, value.
+    entries: Vec<(&'n str, Pos, &'n Node)>,
+    /// Known keys that an unknown key was taken for (`stat` → `start`):
+    /// their absence is not reported again as a missing field.
+    suggested: Vec<String>,
 }
 
 impl<'n> Fields<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
         self.entries
             .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| *v)
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
             .filter(|v| !v.is_null())
+    }
+
+    /// Where the key itself is written (for findings about the field, not its value).
+    pub fn key_pos(&self, key: &str) -> Option<Pos> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, p, _)| *p)
+    }
+
+    /// Whether an unknown key was reported with `key` as its likely meaning.
+    pub fn suggested(&self, key: &str) -> bool {
+        self.suggested.iter().any(|s| s == key)
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -64,6 +81,7 @@ impl<'a> FieldReader<'a> {
         let mut fields = Fields {
             pos: node.pos,
             entries: Vec::new(),
+            suggested: Vec::new(),
         };
         let Value::Map(entries) = &node.value else {
             if !node.is_null() {
@@ -87,17 +105,20 @@ impl<'a> FieldReader<'a> {
             };
             if !keys.contains(&key.as_str()) {
                 let hint = match did_you_mean(key, keys.iter().copied()) {
-                    Some(s) => format!(" — did you mean `{s}`?"),
+                    Some(s) => {
+                        fields.suggested.push(s.to_string());
+                        format!(" — did you mean `{s}`?")
+                    }
                     None => format!("; known keys: {}", keys.join(", ")),
                 };
                 self.error(k.pos, format!("unknown key `{key}`: not {what}{hint}"));
                 continue;
             }
-            if fields.entries.iter().any(|(seen, _)| *seen == key) {
+            if fields.entries.iter().any(|(seen, _, _)| *seen == key) {
                 self.error(k.pos, format!("`{key}` is given twice"));
                 continue;
             }
-            fields.entries.push((key.as_str(), v));
+            fields.entries.push((key.as_str(), k.pos, v));
         }
         fields
     }
@@ -117,18 +138,25 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// A text field that must be there and must not be empty; a missing
+    /// one is reported at `pos` (usually the start of the map).
     pub fn required_text(&mut self, f: &Fields, key: &str, pos: Pos) -> Option<String> {
-        let t = self.text(f, key);
-        match &t {
-            Some(s) if !s.trim().is_empty() => t,
-            Some(_) => {
-                let p = f.get(key).map_or(pos, |n| n.pos);
-                self.error(p, format!("`{key}` must not be empty"));
-                None
+        match f.get(key) {
+            Some(node) => {
+                let t = self.node_text(node, key)?;
+                if t.trim().is_empty() {
+                    self.error(node.pos, format!("`{key}` must not be empty"));
+                    return None;
+                }
+                Some(t)
             }
             None => {
-                if f.get(key).is_none() {
-                    self.error(pos, format!("missing required field `{key}`"));
+                match f.key_pos(key) {
+                    Some(p) => {
+                        self.error(p, format!("`{key}` has no value: write it after the `:`"))
+                    }
+                    None if f.suggested(key) => {}
+                    None => self.error(pos, format!("missing required field `{key}`")),
                 }
                 None
             }
@@ -298,10 +326,10 @@ impl<'a> FieldReader<'a> {
         if let Value::Map(_) = node.value {
             let m = self.map_fields(node, &["name", "email", "phone"], "a contact field");
             let email = self.text(&m, "email");
-            if let (Some(e), Some(n)) = (&email, m.get("email")) {
-                if !e.contains('@') || e.contains(char::is_whitespace) {
-                    self.error(n.pos, format!("`email`: `{e}` is not an e-mail address"));
-                }
+            if let (Some(e), Some(n)) = (&email, m.get("email"))
+                && (!e.contains('@') || e.contains(char::is_whitespace))
+            {
+                self.error(n.pos, format!("`email`: `{e}` is not an e-mail address"));
             }
             return Some(Contact {
                 name: self.text(&m, "name"),
@@ -325,15 +353,15 @@ impl<'a> FieldReader<'a> {
             );
             let lat = m.get("lat").and_then(|n| self.float(n, "lat"));
             let lon = m.get("lon").and_then(|n| self.float(n, "lon"));
-            if let (Some(n), Some(v)) = (m.get("lat"), lat) {
-                if !(-90.0..=90.0).contains(&v) {
-                    self.error(n.pos, "`lat` must lie between -90 and 90");
-                }
+            if let (Some(n), Some(v)) = (m.get("lat"), lat)
+                && !(-90.0..=90.0).contains(&v)
+            {
+                self.error(n.pos, "`lat` must lie between -90 and 90");
             }
-            if let (Some(n), Some(v)) = (m.get("lon"), lon) {
-                if !(-180.0..=180.0).contains(&v) {
-                    self.error(n.pos, "`lon` must lie between -180 and 180");
-                }
+            if let (Some(n), Some(v)) = (m.get("lon"), lon)
+                && !(-180.0..=180.0).contains(&v)
+            {
+                self.error(n.pos, "`lon` must lie between -180 and 180");
             }
             if lat.is_some() != lon.is_some() {
                 self.error(node.pos, "give both `lat` and `lon`, or neither");
@@ -404,13 +432,13 @@ impl<'a> FieldReader<'a> {
             let location = m.get("location").and_then(|n| self.location(n));
             let status = m.get("status").and_then(|n| self.status(n));
             let id = self.text(&m, "id");
-            if let (Some(id), Some(n)) = (&id, m.get("id")) {
-                if !is_valid_id(id) {
-                    self.error(
-                        n.pos,
-                        format!("session id `{id}` may hold only a-z, 0-9 and -"),
-                    );
-                }
+            if let (Some(id), Some(n)) = (&id, m.get("id"))
+                && !is_valid_id(id)
+            {
+                self.error(
+                    n.pos,
+                    format!("session id `{id}` may hold only a-z, 0-9 and -"),
+                );
             }
             if let Some(start) = start {
                 out.push(Session {

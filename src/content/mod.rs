@@ -114,6 +114,10 @@ pub struct Loaded {
     pub sections: Vec<Entry>,
     /// `content/_index.md`: the home page's title and text.
     pub home: Option<Entry>,
+    /// Entries with errors that leave nothing to show (an event without a
+    /// single date): they get no page, but their references are still
+    /// checked, so that one run reports every problem of the file.
+    pub rejected: Vec<Entry>,
 }
 
 /// A file found under `content/` and what it will become.
@@ -162,7 +166,9 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
         if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
             continue;
         }
-        if let Some(f) = classify(&config.root, &content, item.path(), diags) {
+        let source = rel_path(&config.root, item.path());
+        let inner = rel_path(&content, item.path());
+        if let Some(f) = classify(source, &inner, diags) {
             found.push(f);
         }
     }
@@ -175,11 +181,45 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
             (entry, d)
         })
         .collect();
+    collect(results, diags)
+}
 
+/// Like [`load`], from files held in memory instead of the `content/`
+/// folder: each file is a path relative to the site root
+/// (`content/events/kickoff.md`) and its bytes. Paths outside `content/`
+/// or not ending in `.md` are ignored. Used by tests and the fuzz harness,
+/// which must not touch the disk.
+pub fn load_from_memory(
+    config: &Config,
+    files: &[(String, Vec<u8>)],
+    diags: &mut Diagnostics,
+) -> Loaded {
+    let mut sorted: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut results = Vec::new();
+    for (path, bytes) in sorted {
+        let Some(inner) = path.strip_prefix("content/") else {
+            continue;
+        };
+        if !inner.ends_with(".md") || inner.split('/').any(|p| p.is_empty() || p == "..") {
+            continue;
+        }
+        let Some(f) = classify(path.clone(), inner, diags) else {
+            continue;
+        };
+        let mut d = Diagnostics::new();
+        let entry = entry_from_bytes(config, &f, bytes.clone(), None, &mut d).map(|e| (f.role, e));
+        results.push((entry, d));
+    }
+    collect(results, diags)
+}
+
+fn collect(results: Vec<(Option<(Role, Entry)>, Diagnostics)>, diags: &mut Diagnostics) -> Loaded {
     let mut loaded = Loaded::default();
     for (entry, d) in results {
         diags.extend(d);
         match entry {
+            Some((Role::Entry, e)) if unusable(&e) => loaded.rejected.push(e),
             Some((Role::Entry, e)) => loaded.entries.push(e),
             Some((Role::Section, e)) => loaded.sections.push(e),
             Some((Role::Home, e)) => loaded.home = Some(e),
@@ -198,10 +238,10 @@ pub fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
-fn classify(root: &Path, content: &Path, path: &Path, diags: &mut Diagnostics) -> Option<Found> {
-    let source = rel_path(root, path);
-    let inner = rel_path(content, path);
-    let stem = inner.strip_suffix(".md").unwrap_or(&inner);
+/// Decides what the file at `source` (relative to the site root) becomes;
+/// `inner` is its path below `content/`.
+fn classify(source: String, inner: &str, diags: &mut Diagnostics) -> Option<Found> {
+    let stem = inner.strip_suffix(".md").unwrap_or(inner);
     let mut parts: Vec<&str> = stem.split('/').collect();
     let file = parts.pop().unwrap_or_default();
     let kind = parts.first().and_then(|f| Kind::from_folder(f));
@@ -236,20 +276,29 @@ fn classify(root: &Path, content: &Path, path: &Path, diags: &mut Diagnostics) -
 
 fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Entry> {
     let path = config.root.join(&f.source);
-    let (raw, mtime) = match std::fs::read(&path) {
-        Ok(bytes) => (
-            bytes,
-            std::fs::metadata(&path).and_then(|m| m.modified()).ok(),
-        ),
+    match std::fs::read(&path) {
+        Ok(bytes) => {
+            let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+            entry_from_bytes(config, f, bytes, mtime, diags)
+        }
         Err(e) => {
             diags.push(Diagnostic::error(
                 &f.source,
                 Pos::START,
                 format!("cannot read: {e}"),
             ));
-            return None;
+            None
         }
-    };
+    }
+}
+
+fn entry_from_bytes(
+    config: &Config,
+    f: &Found,
+    raw: Vec<u8>,
+    mtime: Option<std::time::SystemTime>,
+    diags: &mut Diagnostics,
+) -> Option<Entry> {
     let text = match String::from_utf8(raw) {
         Ok(t) => t,
         Err(e) => {
@@ -304,12 +353,25 @@ pub fn parse_entry(
             return None;
         }
     };
-    let before = diags.error_count();
+    if !matches!(node.value, yaml::Value::Map(_) | yaml::Value::Null) {
+        diags.push(
+            Diagnostic::error(
+                source,
+                node.pos,
+                format!(
+                    "the front matter must be `key: value` lines (such as `title: …`), found {}",
+                    node.type_name()
+                ),
+            )
+            .with_source(&text),
+        );
+        return None;
+    }
     let mut r = FieldReader::new(source, &text, diags);
     let keys = keys_of(kind);
-    let what = format!("a field of a {}", kind.name());
+    let what = format!("a field of {}", with_article(kind.name()));
     let f = r.map_fields(&node, &keys, &what);
-    let title = r.required_text(&f, "title", Pos::START);
+    let title = r.required_text(&f, "title", f.pos);
     let summary = r.text(&f, "summary");
     let draft = r.bool(&f, "draft").unwrap_or(false);
     let tags = r
@@ -330,9 +392,11 @@ pub fn parse_entry(
         n.to_json()
     });
     let data = read_kind_data(kind, &f, &mut r, site_tz);
-    let ok = diags.error_count() == before;
-    let (title, data) = (title?, data?);
-    ok.then(|| Entry {
+    // An entry with errors is kept, a missing title replaced by its id, so
+    // that its references and links are checked in the same run; the errors
+    // reported above stop the build.
+    let title = title.unwrap_or_else(|| id.rsplit('/').next().unwrap_or(id).to_string());
+    Some(Entry {
         kind,
         id: id.to_string(),
         source: source.to_string(),
@@ -352,13 +416,20 @@ pub fn parse_entry(
     })
 }
 
-fn read_kind_data(
-    kind: Kind,
-    f: &Fields,
-    r: &mut FieldReader,
-    site_tz: chrono_tz::Tz,
-) -> Option<KindData> {
-    Some(match kind {
+/// An event without a single date cannot be shown or put in a feed (its
+/// errors have been reported).
+fn unusable(e: &Entry) -> bool {
+    matches!(&e.data, KindData::Event(ev) if ev.schedule.occurrences.is_empty())
+}
+
+/// "an event", "a partner".
+pub fn with_article(word: &str) -> String {
+    let an = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if an { "an" } else { "a" })
+}
+
+fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_tz::Tz) -> KindData {
+    match kind {
         Kind::Network => KindData::Network(NetworkData {
             partners: r.references(f, "partners", Kind::Partner),
             region: r.text(f, "region"),
@@ -376,13 +447,13 @@ fn read_kind_data(
         Kind::Project => {
             let start = f.get("start").and_then(|n| r.date(n, "start"));
             let end = f.get("end").and_then(|n| r.date(n, "end"));
-            if let (Some(s), Some(e), Some(n)) = (start, end, f.get("end")) {
-                if e < s {
-                    r.error(
-                        n.pos,
-                        format!("the funding period ends ({e}) before it starts ({s})"),
-                    );
-                }
+            if let (Some(s), Some(e), Some(n)) = (start, end, f.get("end"))
+                && e < s
+            {
+                r.error(
+                    n.pos,
+                    format!("the funding period ends ({e}) before it starts ({s})"),
+                );
             }
             KindData::Project(ProjectData {
                 start,
@@ -394,12 +465,11 @@ fn read_kind_data(
                 website: r.text(f, "website"),
             })
         }
-        Kind::Event => {
-            KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz)?))
-        }
+        Kind::Event => KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz))),
         Kind::Post => {
             let date = match f.get("date") {
                 Some(n) => r.when(n, "date"),
+                None if f.suggested("date") => None,
                 None => {
                     r.error(
                         f.pos,
@@ -409,13 +479,14 @@ fn read_kind_data(
                 }
             };
             KindData::Post(PostData {
-                date: date?,
+                // A missing or wrong date is an error; 1970-01-01 stands in.
+                date: date.unwrap_or(When::Date(chrono::NaiveDate::default())),
                 author: r.text(f, "author"),
                 about: r.kinded_references(f, "about"),
             })
         }
         Kind::Page => KindData::Page,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -38,9 +38,13 @@ pub struct SyntaxError {
 /// An empty document is `Null`.
 pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
     let shift = first_line.saturating_sub(1);
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| SyntaxError {
-        pos: Pos::new(e.marker().line() + shift, e.marker().col() + 1),
-        message: format!("invalid YAML: {}", e.info()),
+    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
+        let line = e.marker().line();
+        let col = e.marker().col() + 1;
+        SyntaxError {
+            pos: Pos::new(line + shift, col),
+            message: explain(text, line, col, e.info(), shift),
+        }
     })?;
     if docs.len() > 1 {
         return Err(SyntaxError {
@@ -55,6 +59,105 @@ pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
         }),
         Some(doc) => convert(&doc, shift),
     }
+}
+
+/// Turns the YAML parser's message into one an author can act on: the
+/// parser's own words, and a hint for the mistakes people make in front
+/// matter (an unclosed `[`, an unquoted `:` in a title, a tab).
+/// `line` is 1-based within `text`, `col` 1-based; `shift` turns lines of
+/// `text` into lines of the file.
+fn explain(text: &str, line: usize, col: usize, info: &str, shift: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+    if info.contains("duplicated key") {
+        let key = here.trim_start().trim_start_matches("- ").split(':').next();
+        return match key {
+            Some(k) if !here.contains('{') && !k.trim().is_empty() => {
+                format!("`{}` is given twice: keep one of them", k.trim())
+            }
+            _ => "a key is given twice in this map: keep one of them".into(),
+        };
+    }
+    let mut message = format!("invalid YAML: {info}");
+    if let Some((open, opened_at)) = unclosed_bracket(&lines, line) {
+        let close = if open == '[' { ']' } else { '}' };
+        message.push_str(&format!(
+            " — the `{open}` on line {} is not closed: add `{close}` at the end of that line",
+            opened_at + shift
+        ));
+        return message;
+    }
+    let tab_indent = lines
+        .iter()
+        .take(line + 1)
+        .any(|l| l.starts_with('\t') || l.trim_start_matches(' ').starts_with('\t'));
+    if info.contains("tab") || tab_indent {
+        message.push_str(" — indent with spaces: YAML does not allow tabs");
+        return message;
+    }
+    if info.contains("mapping values are not allowed") {
+        let first_colon = here.find(": ").or_else(|| here.find(':'));
+        let err_byte = here
+            .char_indices()
+            .nth(col.saturating_sub(1))
+            .map_or(here.len(), |(i, _)| i);
+        match first_colon {
+            Some(c) if c < err_byte => {
+                let (key, value) = here.split_at(c);
+                let value = value[1..].trim().replace('"', "\\\"");
+                message.push_str(&format!(
+                    " — text with `: ` in it must be in quotes: `{}: \"{value}\"`",
+                    key.trim()
+                ));
+            }
+            _ if here.starts_with(' ') => message.push_str(
+                " — this line is indented: top-level fields start at the beginning of the line",
+            ),
+            _ => {}
+        }
+        return message;
+    }
+    if info.contains("unexpected character") || info.contains("found character that cannot start") {
+        message.push_str(
+            " — text that starts with `@`, `` ` ``, `%`, `!`, `&`, `*` or `|` must be in quotes",
+        );
+    }
+    message
+}
+
+/// The bracket (`[` or `{`) and 1-based line of a flow collection opened
+/// before `line` and never closed, if any.
+fn unclosed_bracket(lines: &[&str], line: usize) -> Option<(char, usize)> {
+    let mut stack: Vec<(char, usize)> = Vec::new();
+    for (i, l) in lines.iter().enumerate().take(line.saturating_sub(1)) {
+        let mut quote: Option<char> = None;
+        // The last character that was not a space: a quote only opens a
+        // quoted scalar where a value begins.
+        let mut last = ':';
+        let mut prev = ' ';
+        for c in l.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '#') if prev == ' ' => break,
+                (None, '"' | '\'') if matches!(last, ':' | '[' | '{' | ',' | '-') => {
+                    quote = Some(c)
+                }
+                (None, '[' | '{') if matches!(last, ':' | '[' | '{' | ',' | '-') => {
+                    stack.push((c, i + 1))
+                }
+                (None, ']' | '}') => {
+                    stack.pop();
+                }
+                _ => {}
+            }
+            if c != ' ' {
+                last = c;
+            }
+            prev = c;
+        }
+    }
+    stack.first().copied()
 }
 
 fn convert(node: &MarkedYaml<'_>, shift: usize) -> Result<Node, SyntaxError> {

@@ -36,6 +36,7 @@ impl Site {
             entries,
             sections,
             home,
+            rejected,
         } = loaded;
         let mut site = Site {
             config,
@@ -49,6 +50,9 @@ impl Site {
         };
         site.index_entries(diags);
         site.check_references(diags);
+        for e in &rejected {
+            site.check_references_of(e, diags);
+        }
         site.links = graph::compute(&site);
         site.of_kind = graph::listing_order(&site);
         site
@@ -80,17 +84,23 @@ impl Site {
             self.by_source.insert(e.source.clone(), i);
             if let Some(&first) = self.index.get(&(e.kind, e.id.clone())) {
                 let other = &self.entries[first].source;
+                let what = if e.kind == Kind::Page {
+                    "two pages have the address".to_string()
+                } else {
+                    format!("duplicate {} id", e.kind.name())
+                };
                 diags.push(
                     Diagnostic::error(
                         &e.source,
                         crate::diagnostics::Pos::START,
                         format!(
-                            "duplicate {} id `{}`: {} has it too",
-                            e.kind.name(),
+                            "{what} `{}`: {other} and {} both have it (ids come from file names and must be unique within `content/{}`): rename one of them",
                             e.id,
-                            other
+                            e.source,
+                            e.kind.folder()
                         ),
                     )
+                    .with_source(&e.text)
                     .with_note(format!("{other}:1:1: the other file with id `{}`", e.id)),
                 );
                 continue;
@@ -101,26 +111,30 @@ impl Site {
 
     fn check_references(&self, diags: &mut Diagnostics) {
         for (i, e) in self.entries.iter().enumerate() {
-            if !self.visible(i) {
-                continue;
+            if self.visible(i) {
+                self.check_references_of(e, diags);
             }
-            for r in e.references() {
-                match self.resolve(r) {
-                    Some(t) if !self.visible(t) => diags.push(
-                        Diagnostic::warning(
-                            &e.source,
-                            r.pos,
-                            format!(
-                                "{} `{}` is a draft: it is shown without a link until it is published",
-                                r.kind.name(),
-                                r.id
-                            ),
-                        )
-                        .with_source(&e.text),
-                    ),
-                    Some(_) => {}
-                    None => diags.push(self.unknown_reference(e, r)),
-                }
+        }
+    }
+
+    /// Every front-matter reference of `e` must name an entry.
+    fn check_references_of(&self, e: &Entry, diags: &mut Diagnostics) {
+        for r in e.references() {
+            match self.resolve(r) {
+                Some(t) if !self.visible(t) => diags.push(
+                    Diagnostic::warning(
+                        &e.source,
+                        r.pos,
+                        format!(
+                            "{} `{}` is a draft: it is shown without a link until it is published",
+                            r.kind.name(),
+                            r.id
+                        ),
+                    )
+                    .with_source(&e.text),
+                ),
+                Some(_) => {}
+                None => diags.push(self.unknown_reference(e, r)),
             }
         }
     }
@@ -160,17 +174,25 @@ impl Site {
     /// Warnings that do not stop a build: dates outside the funding period,
     /// registration open after the event, unreferenced partners, events
     /// without a place, placeholder text.
+    ///
+    /// A file that already has errors gets no warnings: they would mostly be
+    /// echoes of its errors (a wrong date "outside the funding period").
     pub fn lint(&self, diags: &mut Diagnostics) {
         let now = self.config.now;
+        let with_errors: std::collections::HashSet<String> = diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.path.clone())
+            .collect();
         for (i, e) in self.entries.iter().enumerate() {
-            if !self.visible(i) {
+            if !self.visible(i) || with_errors.contains(&e.source) {
                 continue;
             }
             for (needle, what) in [
                 ("lorem ipsum", "placeholder text"),
                 ("dolor sit amet", "placeholder text"),
             ] {
-                if let Some(off) = e.text.to_lowercase().find(needle) {
+                if let Some(off) = find_ascii_ci(&e.text, needle) {
                     let pos = pos_of_offset(&e.text, off);
                     diags.push(
                         Diagnostic::warning(
@@ -183,23 +205,29 @@ impl Site {
                     break;
                 }
             }
+            let title_pos = find_key(&e.text, "title").unwrap_or(crate::diagnostics::Pos::START);
             match &e.data {
                 KindData::Event(ev) => {
-                    let pos = ev
-                        .start
-                        .as_ref()
-                        .map_or(crate::diagnostics::Pos::START, |s| s.pos);
-                    if ev.location.is_none() && ev.sessions.iter().any(|s| s.location.is_none())
-                        || ev.location.is_none() && ev.sessions.is_empty()
-                    {
-                        diags.push(
-                            Diagnostic::warning(
-                                &e.source,
-                                crate::diagnostics::Pos::START,
-                                "the event has no `location` (a place, or `Online`)",
-                            )
-                            .with_source(&e.text),
-                        );
+                    let pos = ev.start.as_ref().map_or(title_pos, |s| s.pos);
+                    if ev.location.is_none() {
+                        let unplaced = ev.sessions.iter().find(|s| s.location.is_none());
+                        if ev.sessions.is_empty() || unplaced.is_some() {
+                            let (at, what) = match unplaced {
+                                Some(s) => (
+                                    s.pos,
+                                    "this session has no `location`, and the event none either",
+                                ),
+                                None => (title_pos, "the event has no `location`"),
+                            };
+                            diags.push(
+                                Diagnostic::warning(
+                                    &e.source,
+                                    at,
+                                    format!("{what}: add `location: Ort` (a place, or `location: {{ online: https://… }}`)"),
+                                )
+                                .with_source(&e.text),
+                            );
+                        }
                     }
                     if ev.registration.is_some() && ev.schedule.is_past(now) {
                         let rpos = find_key(&e.text, "registration").unwrap_or(pos);
@@ -212,32 +240,32 @@ impl Site {
                             .with_source(&e.text),
                         );
                     }
-                    if let Some(p) = ev.project.as_ref().and_then(|r| self.resolve(r)) {
-                        if let KindData::Project(pd) = &self.entries[p].data {
-                            for o in &ev.schedule.occurrences {
-                                let d = o.start.date();
-                                let before = pd.start.is_some_and(|s| d < s);
-                                let after = pd.end.is_some_and(|en| d > en);
-                                if before || after {
-                                    let opos = o
-                                        .session
-                                        .and_then(|s| ev.sessions.get(s))
-                                        .map_or(pos, |s| s.pos);
-                                    diags.push(
-                                        Diagnostic::warning(
-                                            &e.source,
-                                            opos,
-                                            format!(
-                                                "{d} lies outside the funding period of project `{}` ({} – {})",
-                                                self.entries[p].id,
-                                                pd.start.map_or("…".into(), |s| s.to_string()),
-                                                pd.end.map_or("…".into(), |s| s.to_string()),
-                                            ),
-                                        )
-                                        .with_source(&e.text),
-                                    );
-                                    break;
-                                }
+                    if let Some(p) = ev.project.as_ref().and_then(|r| self.resolve(r))
+                        && let KindData::Project(pd) = &self.entries[p].data
+                    {
+                        for o in &ev.schedule.occurrences {
+                            let d = o.start.date();
+                            let before = pd.start.is_some_and(|s| d < s);
+                            let after = pd.end.is_some_and(|en| d > en);
+                            if before || after {
+                                let opos = o
+                                    .session
+                                    .and_then(|s| ev.sessions.get(s))
+                                    .map_or(pos, |s| s.pos);
+                                diags.push(
+                                    Diagnostic::warning(
+                                        &e.source,
+                                        opos,
+                                        format!(
+                                            "{d} lies outside the funding period of project `{}` ({} – {})",
+                                            self.entries[p].id,
+                                            pd.start.map_or("…".into(), |s| s.to_string()),
+                                            pd.end.map_or("…".into(), |s| s.to_string()),
+                                        ),
+                                    )
+                                    .with_source(&e.text),
+                                );
+                                break;
                             }
                         }
                     }
@@ -249,11 +277,17 @@ impl Site {
                         && l.events.is_empty()
                         && l.posts.is_empty()
                     {
-                        diags.push(Diagnostic::warning(
-                            &e.source,
-                            crate::diagnostics::Pos::START,
-                            format!("partner `{}` is not referred to by any network, project, event or post", e.id),
-                        ));
+                        diags.push(
+                            Diagnostic::warning(
+                                &e.source,
+                                title_pos,
+                                format!(
+                                    "partner `{}` is not referred to by any network, project, event or post: its page is reachable only from the partner list",
+                                    e.id
+                                ),
+                            )
+                            .with_source(&e.text),
+                        );
                     }
                 }
                 _ => {}
@@ -262,9 +296,25 @@ impl Site {
     }
 }
 
-/// The 1-based line and column of byte `offset` in `text`.
+/// The byte offset of `needle` (ASCII, lower-case) in `text`, ignoring
+/// ASCII case. Unlike searching a lower-cased copy, the offset is one of
+/// `text` itself (lower-casing can change the length of other letters).
+pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    if n.is_empty() || t.len() < n.len() {
+        return None;
+    }
+    (0..=t.len() - n.len()).find(|&i| t[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// The 1-based line and column of byte `offset` in `text` (an offset
+/// inside a character counts as that character).
 pub fn pos_of_offset(text: &str, offset: usize) -> crate::diagnostics::Pos {
-    let before = &text[..offset.min(text.len())];
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     crate::diagnostics::Pos::new(line, col)

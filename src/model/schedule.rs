@@ -102,10 +102,16 @@ fn occurrence(tz: Tz, start: When, end: Option<When>, session: Option<usize>) ->
     }
 }
 
-/// Reads an event's fields and works out its schedule.
-pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventData> {
+/// Reads an event's fields and works out its schedule. Problems are
+/// reported through `r`; the event is returned all the same, with what
+/// could be read (an unknown zone replaced by the site's, a bad rule
+/// without its dates), so that its references and links are checked in
+/// the same run. The reported errors stop the build.
+pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
+    // An unknown zone is reported and the site's zone stands in, so that
+    // the event's other problems are found in the same run.
     let timezone = match f.get("timezone") {
-        Some(n) => r.timezone(n)?,
+        Some(n) => r.timezone(n).unwrap_or(site_tz),
         None => site_tz,
     };
     let start = f.get("start").and_then(|n| {
@@ -134,50 +140,52 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
             ),
         }
     }
-    let mut ok = true;
 
-    if let (Some(s), Some(n)) = (&start, f.get("sessions")) {
-        let _ = s;
+    let key_pos = |key: &str| f.key_pos(key).unwrap_or(f.pos);
+    if f.get("start").is_some() && f.get("sessions").is_some() {
         r.error(
-            n.pos,
-            "an event has `start` or `sessions`, not both: move the first date into `sessions`",
+            key_pos("sessions"),
+            format!(
+                "an event has `start` or `sessions`, not both (`start` is on line {}): move that date into `sessions`",
+                key_pos("start").line
+            ),
         );
-        ok = false;
     }
-    if start.is_none() && f.get("sessions").is_none() && f.get("start").is_none() {
-        r.error(
-            f.pos,
-            "missing required field `start` (or a list of `sessions`)",
-        );
-        ok = false;
+    if f.get("start").is_none() && f.get("sessions").is_none() {
+        if !(f.suggested("start") || f.suggested("sessions")) {
+            r.error(
+                f.pos,
+                "missing required field `start` (or a list of `sessions`)",
+            );
+        }
     }
     if f.get("sessions").is_some() {
-        if let Some(n) = f.get("end") {
+        if f.get("end").is_some() {
             r.error(
-                n.pos,
+                key_pos("end"),
                 "`end` belongs to each session when an event has `sessions`",
             );
-            ok = false;
         }
-        if let Some(n) = f.get("recurrence") {
-            r.error(n.pos, "`recurrence` cannot be combined with `sessions`");
-            ok = false;
+        if f.get("recurrence").is_some() {
+            r.error(
+                key_pos("recurrence"),
+                "`recurrence` cannot be combined with `sessions`",
+            );
         }
     }
     if let (Some(s), Some(e)) = (&start, &end) {
-        ok &= check_span(r, s.value, e.value, e.pos);
+        check_span(r, s.value, e.value, e.pos);
     }
     for s in &sessions {
         if let Some(e) = s.end {
-            ok &= check_span(r, s.start, e, s.pos);
+            check_span(r, s.start, e, s.pos);
         }
     }
-    if let (Some(n), None) = (f.get("exdates"), &recurrence) {
+    if let (Some(_), None) = (f.get("exdates"), &recurrence) {
         r.error(
-            n.pos,
+            key_pos("exdates"),
             "`exdates` skip dates of a `recurrence`, and this event has none",
         );
-        ok = false;
     }
 
     let mut schedule = Schedule::default();
@@ -206,7 +214,6 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
                 }
                 Err(msg) => {
                     r.error(rule.pos, format!("invalid `recurrence`: {msg}"));
-                    ok = false;
                 }
             },
         }
@@ -218,11 +225,10 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
     }
     let mut seen = std::collections::HashSet::new();
     for s in &sessions {
-        if let Some(id) = &s.id {
-            if !seen.insert(id.clone()) {
-                r.error(s.pos, format!("two sessions have the id `{id}`"));
-                ok = false;
-            }
+        if let Some(id) = &s.id
+            && !seen.insert(id.clone())
+        {
+            r.error(s.pos, format!("two sessions have the id `{id}`"));
         }
     }
     schedule
@@ -251,16 +257,16 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> Option<EventD
         contact: r.contact(f, "contact"),
         schedule,
     };
-    ok.then_some(data)
+    data
 }
 
-fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnostics::Pos) -> bool {
+fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnostics::Pos) {
     if start.is_all_day() != end.is_all_day() {
         r.error(
             pos,
             "`start` and `end` must both be dates or both be dates with times",
         );
-        return false;
+        return;
     }
     if end < start {
         r.error(
@@ -271,9 +277,7 @@ fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnosti
                 show(start)
             ),
         );
-        return false;
     }
-    true
 }
 
 fn show(w: When) -> String {

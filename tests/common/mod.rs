@@ -1,0 +1,482 @@
+//! A small builder of fixture sites for integration tests, in the manner of
+//! `just`'s `Test::new()`: describe the files, run the real `tandem`
+//! binary on them, and look at its exit status, output and diagnostics.
+//!
+//! ```ignore
+//! mod common;
+//! use common::Site;
+//!
+//! let site = Site::new()
+//!     .file("content/events/x.md", "---\ntitle: X\nstat: 2022-03-19\n---\n");
+//! let run = site.check();
+//! run.assert_code(1);
+//! run.diag("content/events/x.md", 3, Some(1), "error", "did you mean `start`?");
+//! ```
+//!
+//! Every site lives in its own temporary folder (removed when the `Site` is
+//! dropped). Commands run with `SOURCE_DATE_EPOCH` set to [`EPOCH`] (so
+//! "now" is fixed: 2026-11-18) and without `NO_COLOR`, unless a test sets
+//! its own environment with [`Site::env`].
+//!
+//! Not every test binary uses every helper.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// "Now" for every command: 2026-11-18T11:06:40Z.
+pub const EPOCH: &str = "1795000000";
+
+/// The `site.yaml` of [`Site::new`].
+pub const SITE_YAML: &str = "\
+title: Testnetz
+base_url: https://example.org/
+language: de
+timezone: Europe/Berlin
+";
+
+/// A site folder under construction.
+pub struct Site {
+    dir: tempfile::TempDir,
+    root: PathBuf,
+    env: Vec<(String, Option<String>)>,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Site::new()
+    }
+}
+
+impl Site {
+    /// A minimal valid site: just [`SITE_YAML`] and an empty `content/`.
+    pub fn new() -> Site {
+        Site::empty().file("site.yaml", SITE_YAML).dir("content")
+    }
+
+    /// An empty folder (no `site.yaml`, no `content/`).
+    pub fn empty() -> Site {
+        let dir = tempfile::Builder::new()
+            .prefix("tandem-test-")
+            .tempdir()
+            .expect("create a temporary folder");
+        // Canonical, so that paths compare equal to what the binary resolves.
+        let root = dir
+            .path()
+            .canonicalize()
+            .expect("canonicalise the temporary folder")
+            .join("site");
+        std::fs::create_dir(&root).expect("create the site folder");
+        Site {
+            dir,
+            root,
+            env: Vec::new(),
+        }
+    }
+
+    /// A copy of the site folder `from` (e.g. `tests/fixtures/feeds/site`,
+    /// relative to the crate root).
+    pub fn copy_of(from: impl AsRef<Path>) -> Site {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
+        let site = Site::empty();
+        copy_dir(&from, &site.root);
+        site
+    }
+
+    /// A generated site of about `pages` entries, made by the bench tool
+    /// `/work/shared/bench/gen-site` when it exists, else by
+    /// [`generated_fallback`]. Both are valid sites without warnings
+    /// that matter here.
+    pub fn generated(pages: usize) -> Site {
+        let site = Site::empty();
+        let tool = Path::new("/work/shared/bench/gen-site");
+        if tool.is_file() {
+            let out = site.root.join("gen");
+            let ok = Command::new(tool)
+                .args(["--format", "tandem", "--pages", &pages.to_string()])
+                .arg(&out)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                for item in std::fs::read_dir(&out).expect("read generated site") {
+                    let item = item.expect("read generated site");
+                    std::fs::rename(item.path(), site.root.join(item.file_name()))
+                        .expect("move generated file");
+                }
+                std::fs::remove_dir(&out).expect("remove generator folder");
+                return site;
+            }
+        }
+        generated_fallback(site, pages)
+    }
+
+    /// Writes `text` to `rel` (relative to the site root), creating folders
+    /// and replacing an existing file.
+    pub fn file(self, rel: &str, text: &str) -> Site {
+        self.bytes(rel, text.as_bytes())
+    }
+
+    /// Like [`Site::file`], with raw bytes (for BOMs, CRLF, invalid UTF-8).
+    pub fn bytes(self, rel: &str, bytes: &[u8]) -> Site {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folders");
+        }
+        std::fs::write(&path, bytes).expect("write fixture file");
+        self
+    }
+
+    /// Creates the folder `rel` (and its parents).
+    pub fn dir(self, rel: &str) -> Site {
+        std::fs::create_dir_all(self.root.join(rel)).expect("create folder");
+        self
+    }
+
+    /// Removes the file `rel`.
+    pub fn remove(self, rel: &str) -> Site {
+        std::fs::remove_file(self.root.join(rel)).expect("remove fixture file");
+        self
+    }
+
+    /// Sets (or with `None` removes) an environment variable for every command.
+    pub fn env(mut self, key: &str, value: Option<&str>) -> Site {
+        self.env.push((key.into(), value.map(str::to_string)));
+        self
+    }
+
+    /// The site folder (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The temporary folder that holds the site folder: room for other
+    /// folders beside the site (outputs, symlinks).
+    pub fn scratch(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `rel` below the site root.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// The text of the file `rel`.
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).expect("read file")
+    }
+
+    /// The `tandem` binary with `args`, run in the site folder with the
+    /// test environment; for tests that need to spawn and kill it.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tandem"));
+        cmd.args(args)
+            .current_dir(&self.root)
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env_remove("NO_COLOR")
+            .stdin(Stdio::null());
+        for (k, v) in &self.env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        cmd
+    }
+
+    /// Runs `tandem ARGS` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        let out = self.command(args).output().expect("run tandem");
+        Run {
+            status: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `tandem build --root ROOT` (output into `ROOT/output`).
+    pub fn build(&self) -> Run {
+        let root = self.root.to_string_lossy().into_owned();
+        self.run(&["build", "--root", &root])
+    }
+
+    /// `tandem check --root ROOT`.
+    pub fn check(&self) -> Run {
+        let root = self.root.to_string_lossy().into_owned();
+        self.run(&["check", "--root", &root])
+    }
+}
+
+/// What one run of `tandem` did.
+#[derive(Debug)]
+pub struct Run {
+    /// The exit status; `None` when killed by a signal.
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// One `path:line:col: severity: message` finding from stderr.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diag {
+    pub path: String,
+    pub line: u32,
+    pub col: u32,
+    /// `error` or `warning`.
+    pub severity: String,
+    /// The first line of the message.
+    pub message: String,
+    /// The whole block: message, further lines, source line, notes.
+    pub text: String,
+}
+
+impl Run {
+    /// Panics, showing stderr, unless the exit status is `code`.
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.status,
+            Some(code),
+            "expected exit status {code}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Every finding printed on stderr, in order.
+    pub fn diagnostics(&self) -> Vec<Diag> {
+        let mut out: Vec<Diag> = Vec::new();
+        for line in self.stderr.lines() {
+            match parse_header(line) {
+                Some(d) => out.push(d),
+                None => {
+                    if let Some(last) = out.last_mut() {
+                        last.text.push('\n');
+                        last.text.push_str(line);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    pub fn errors(&self) -> Vec<Diag> {
+        self.diagnostics()
+            .into_iter()
+            .filter(|d| d.severity == "error")
+            .collect()
+    }
+
+    pub fn warnings(&self) -> Vec<Diag> {
+        self.diagnostics()
+            .into_iter()
+            .filter(|d| d.severity == "warning")
+            .collect()
+    }
+
+    /// The finding in `path` on `line` (and `col`, when given) of
+    /// `severity` whose message contains `contains`; panics listing every
+    /// finding when there is none.
+    pub fn diag(
+        &self,
+        path: &str,
+        line: u32,
+        col: Option<u32>,
+        severity: &str,
+        contains: &str,
+    ) -> Diag {
+        let all = self.diagnostics();
+        all.iter()
+            .find(|d| {
+                d.path == path
+                    && d.line == line
+                    && col.is_none_or(|c| d.col == c)
+                    && d.severity == severity
+                    && d.message.contains(contains)
+            })
+            .cloned()
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {severity} at {path}:{line}:{} containing {contains:?}\n--- stderr\n{}",
+                    col.map_or("*".into(), |c| c.to_string()),
+                    self.stderr
+                )
+            })
+    }
+}
+
+fn parse_header(line: &str) -> Option<Diag> {
+    let (head, severity, message) = [": error: ", ": warning: "].iter().find_map(|sep| {
+        let i = line.find(sep)?;
+        Some((
+            &line[..i],
+            sep.trim_matches([':', ' ']),
+            &line[i + sep.len()..],
+        ))
+    })?;
+    let mut parts = head.rsplitn(3, ':');
+    let col = parts.next()?.parse().ok()?;
+    let line_no = parts.next()?.parse().ok()?;
+    let path = parts.next()?;
+    Some(Diag {
+        path: path.to_string(),
+        line: line_no,
+        col,
+        severity: severity.to_string(),
+        message: message.to_string(),
+        text: message.to_string(),
+    })
+}
+
+/// Everything in a folder: path → kind and bytes (file), target (symlink)
+/// or nothing (folder). Two snapshots are equal when the trees are
+/// byte-identical.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot(pub BTreeMap<String, Node>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Node {
+    Dir,
+    File(Vec<u8>),
+    Link(PathBuf),
+}
+
+impl Snapshot {
+    /// Reads the whole tree below `dir` (not following symlinks).
+    pub fn of(dir: &Path) -> Snapshot {
+        let mut map = BTreeMap::new();
+        walk(dir, dir, &mut map);
+        Snapshot(map)
+    }
+
+    pub fn files(&self) -> usize {
+        self.0
+            .values()
+            .filter(|n| matches!(n, Node::File(_)))
+            .count()
+    }
+
+    /// A short account of how `other` differs, for assertion messages.
+    pub fn diff(&self, other: &Snapshot) -> String {
+        let mut out = Vec::new();
+        for (k, v) in &self.0 {
+            match other.0.get(k) {
+                None => out.push(format!("- {k}")),
+                Some(w) if w != v => out.push(format!("~ {k}")),
+                _ => {}
+            }
+        }
+        for k in other.0.keys() {
+            if !self.0.contains_key(k) {
+                out.push(format!("+ {k}"));
+            }
+        }
+        let n = out.len();
+        out.truncate(20);
+        format!("{n} differences: {}", out.join(", "))
+    }
+}
+
+fn walk(base: &Path, dir: &Path, map: &mut BTreeMap<String, Node>) {
+    let mut items: Vec<_> = std::fs::read_dir(dir)
+        .expect("read folder")
+        .map(|i| i.expect("read folder entry"))
+        .collect();
+    items.sort_by_key(|i| i.file_name());
+    for item in items {
+        let path = item.path();
+        let rel = path
+            .strip_prefix(base)
+            .expect("inside base")
+            .to_string_lossy()
+            .into_owned();
+        let meta = std::fs::symlink_metadata(&path).expect("stat");
+        if meta.file_type().is_symlink() {
+            map.insert(
+                rel,
+                Node::Link(std::fs::read_link(&path).expect("readlink")),
+            );
+        } else if meta.is_dir() {
+            map.insert(rel, Node::Dir);
+            walk(base, &path, map);
+        } else {
+            map.insert(rel, Node::File(std::fs::read(&path).expect("read file")));
+        }
+    }
+}
+
+/// Copies the folder `from` into `to` (created when missing).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for item in std::fs::read_dir(from).expect("read folder") {
+        let item = item.expect("read folder entry");
+        let target = to.join(item.file_name());
+        if item.file_type().expect("file type").is_dir() {
+            copy_dir(&item.path(), &target);
+        } else {
+            std::fs::copy(item.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A synthetic site of `pages` entries written by the test itself, for
+/// machines without the bench generator: networks, partners, projects,
+/// events and posts that refer to each other.
+pub fn generated_fallback(site: Site, pages: usize) -> Site {
+    let n = |share: usize| (pages * share / 100).max(1);
+    let (networks, partners, projects, events, posts) = (n(5), n(20), n(10), n(50), n(15));
+    let mut site = site.file("site.yaml", SITE_YAML);
+    for i in 0..networks {
+        site = site.file(
+            &format!("content/networks/netz-{i}.md"),
+            &format!("---\ntitle: Netzwerk {i}\nregion: Region {i}\n---\n## Profil\n\nDas Netzwerk {i}.\n"),
+        );
+    }
+    for i in 0..partners {
+        site = site.file(
+            &format!("content/partners/partner-{i}.md"),
+            &format!(
+                "---\ntitle: Partner {i}\ncity: Stadt {i}\nnetworks: [netz-{}]\n---\n## Profil\n\nDer Partner {i}.\n",
+                i % networks
+            ),
+        );
+    }
+    for i in 0..projects {
+        site = site.file(
+            &format!("content/projects/projekt-{i}.md"),
+            &format!(
+                "---\ntitle: Projekt {i}\nstart: 2020-01-01\nend: 2030-12-31\nlead: partner-{}\nnetworks: [netz-{}]\n---\n## Ziele\n\nDas Projekt {i}.\n",
+                i % partners,
+                i % networks
+            ),
+        );
+    }
+    for i in 0..events {
+        site = site.file(
+            &format!("content/events/termin-{i}.md"),
+            &format!(
+                "---\ntitle: Termin {i}\nproject: projekt-{}\norganizers: [partner-{}]\nstart: 2026-{:02}-{:02}T10:00\nend: 2026-{:02}-{:02}T12:00\nlocation: Ort {i}\n---\nWorkshop {i} im [Projekt](@/projects/projekt-{}.md#ziele).\n",
+                i % projects,
+                i % partners,
+                i % 12 + 1,
+                i % 28 + 1,
+                i % 12 + 1,
+                i % 28 + 1,
+                i % projects
+            ),
+        );
+    }
+    for i in 0..posts {
+        site = site.file(
+            &format!("content/posts/beitrag-{i}.md"),
+            &format!(
+                "---\ntitle: Beitrag {i}\ndate: 2026-01-{:02}\nabout: [projects/projekt-{}]\n---\nNeuigkeiten {i}.\n",
+                i % 28 + 1,
+                i % projects
+            ),
+        );
+    }
+    site
+}

@@ -1,0 +1,649 @@
+//! Every kind of problem an author can make is reported as
+//! `path:line:col: message` at the offending key, value or link, with the
+//! source line, all of them in one run (content format, section 7).
+
+mod common;
+use common::Site;
+
+const EV: &str = "content/events/x.md";
+
+/// A valid site with one network, two partners, one project and one
+/// event, to which the tests add a broken file.
+fn base() -> Site {
+    Site::new()
+        .file(
+            "content/networks/hessenbildung.md",
+            "---\ntitle: Hessenbildung\npartners: [bildungsturbo]\n---\n",
+        )
+        .file(
+            "content/partners/bildungsturbo.md",
+            "---\ntitle: Bildungsturbo\n---\n## Profil\n\nText.\n",
+        )
+        .file(
+            "content/partners/bildungswerk.md",
+            "---\ntitle: Bildungswerk\nnetworks: [hessenbildung]\n---\n",
+        )
+        .file(
+            "content/projects/digit-ready-2.md",
+            "---\ntitle: Digit-Ready II\nstart: 2026-01-01\nend: 2027-12-31\nlead: bildungsturbo\n---\n## Ziele und Vorgehen\n\nText.\n",
+        )
+        .file(
+            "content/events/kickoff.md",
+            "---\ntitle: Kick-off\nproject: digit-ready-2\nstart: 2027-03-10T10:00\nlocation: Köln\n---\n",
+        )
+}
+
+/// `base()` plus `content/events/x.md` with this front matter and body.
+fn event(front: &str, body: &str) -> Site {
+    base().file(EV, &format!("---\n{front}---\n{body}"))
+}
+
+#[test]
+fn the_base_site_is_clean() {
+    let run = base().check();
+    run.assert_code(0);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn malformed_yaml_points_at_the_line_and_names_the_unclosed_bracket() {
+    let run = event(
+        "title: Broken\norganizers: [bildungsturbo\nstart: 2027-03-01\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    let d = run.diag(EV, 4, Some(6), "error", "invalid YAML");
+    assert!(
+        d.message.contains("the `[` on line 3 is not closed"),
+        "{}",
+        d.message
+    );
+    // The source line is shown with a caret under the column.
+    assert!(d.text.contains("4 | start: 2027-03-01"), "{}", d.text);
+    assert!(d.text.contains("  |      ^"), "{}", d.text);
+}
+
+#[test]
+fn an_unquoted_colon_in_a_title_gets_a_quoting_hint() {
+    let run = event("title: Workshop: Teil 1\nstart: 2027-03-01\n", "").check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        2,
+        Some(16),
+        "error",
+        "must be in quotes: `title: \"Workshop: Teil 1\"`",
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_nearest_known_key() {
+    let run = event(
+        "title: Unknown key\nstat: 2027-03-19T10:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        3,
+        Some(1),
+        "error",
+        "unknown key `stat`: not a field of an event — did you mean `start`?",
+    );
+    // The misspelt `start` is not reported a second time as missing.
+    assert_eq!(run.errors().len(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn a_date_that_is_not_a_date() {
+    let run = event("title: Types\nstart: morgen früh\nlocation: Köln\n", "").check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        3,
+        Some(8),
+        "error",
+        "`start`: `morgen früh` is not a date (YYYY-MM-DD)",
+    );
+    let run = event("title: Types\nstart: 2027-02-30\nlocation: Köln\n", "").check();
+    run.diag(EV, 3, Some(8), "error", "`2027-02-30` is not a date");
+}
+
+#[test]
+fn text_where_a_list_belongs() {
+    let run = event(
+        "title: Types\nstart: 2027-03-01\norganizers: bildungsturbo\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        4,
+        Some(13),
+        "error",
+        "`organizers` must be a list such as `[a, b]`, found text",
+    );
+}
+
+#[test]
+fn missing_required_field() {
+    let run = event("start: 2027-03-01\nlocation: Köln\n", "").check();
+    run.assert_code(1);
+    run.diag(EV, 2, Some(1), "error", "missing required field `title`");
+
+    let run = base()
+        .file("content/posts/news.md", "---\ntitle: News\n---\nText\n")
+        .check();
+    run.assert_code(1);
+    run.diag(
+        "content/posts/news.md",
+        2,
+        Some(1),
+        "error",
+        "missing required field `date`",
+    );
+
+    let run = event("title:\nstart: 2027-03-01\nlocation: Köln\n", "").check();
+    run.diag(EV, 2, Some(1), "error", "`title` has no value");
+}
+
+#[test]
+fn unknown_reference_suggests_the_nearest_ids() {
+    let run = event(
+        "title: Ref\nproject: digit-redy-2\norganizers: [bildungsturbo, bildungs]\nstart: 2027-03-01\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        3,
+        Some(10),
+        "error",
+        "unknown project `digit-redy-2` — did you mean `digit-ready-2`?",
+    );
+    let d = run.diag(EV, 4, Some(29), "error", "unknown partner `bildungs`");
+    assert!(
+        d.message.contains("`bildungsturbo`") && d.message.contains("`bildungswerk`"),
+        "both near ids are suggested: {}",
+        d.message
+    );
+    // An id of another kind is named as such.
+    let run = event(
+        "title: Ref\norganizers: [hessenbildung]\nstart: 2027-03-01\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.diag(
+        EV,
+        3,
+        Some(14),
+        "error",
+        "unknown partner `hessenbildung` (`hessenbildung` is a network, not a partner)",
+    );
+}
+
+#[test]
+fn dangling_at_link() {
+    let run = event(
+        "title: Link\nstart: 2027-03-01\nlocation: Köln\n",
+        "Erste Zeile.\n\nMehr beim [Träger](@/partners/bildungsturbo-gmbh.md).\n",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        8,
+        Some(11),
+        "error",
+        "broken link `@/partners/bildungsturbo-gmbh.md`",
+    );
+}
+
+#[test]
+fn missing_anchor() {
+    let run = event(
+        "title: Anchor\nstart: 2027-03-01\nlocation: Köln\n",
+        "Siehe [Ziele](@/projects/digit-ready-2.md#ziele).\n",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        6,
+        Some(7),
+        "error",
+        "broken anchor `#ziele`: content/projects/digit-ready-2.md has no heading with that id — did you mean `#ziele-und-vorgehen`?",
+    );
+}
+
+#[test]
+fn duplicate_ids_name_both_files() {
+    let run = base()
+        .file(
+            "content/events/a.md",
+            "---\ntitle: A\nstart: 2027-03-01\nlocation: X\n---\n",
+        )
+        .file(
+            "content/events/sub/a.md",
+            "---\ntitle: A again\nstart: 2027-03-02\nlocation: X\n---\n",
+        )
+        .check();
+    run.assert_code(1);
+    let d = run.diag(
+        "content/events/sub/a.md",
+        1,
+        Some(1),
+        "error",
+        "duplicate event id `a`",
+    );
+    assert!(
+        d.message.contains("content/events/a.md") && d.message.contains("content/events/sub/a.md"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.text.contains("note: content/events/a.md:1:1"),
+        "{}",
+        d.text
+    );
+}
+
+#[test]
+fn end_before_start() {
+    let run = event(
+        "title: Span\nstart: 2027-03-05T10:00\nend: 2027-03-04T12:00\nlocation: X\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        4,
+        Some(6),
+        "error",
+        "the event ends (2027-03-04T12:00) before it starts (2027-03-05T10:00)",
+    );
+    // The same for a project's funding period.
+    let run = base()
+        .file(
+            "content/projects/p.md",
+            "---\ntitle: P\nstart: 2027-01-01\nend: 2026-12-31\n---\n",
+        )
+        .check();
+    run.diag(
+        "content/projects/p.md",
+        4,
+        Some(6),
+        "error",
+        "the funding period ends (2026-12-31) before it starts (2027-01-01)",
+    );
+}
+
+#[test]
+fn invalid_timezone_and_the_other_errors_of_the_file() {
+    let run = event(
+        "title: Zone\nstart: 2027-03-05T10:00\nend: 2027-03-04T12:00\ntimezone: Europe/Berln\nlocation: X\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        5,
+        Some(11),
+        "error",
+        "unknown time zone `Europe/Berln`: use an IANA name such as Europe/Berlin — did you mean `Europe/Berlin`?",
+    );
+    // The bad zone does not hide the end before the start.
+    run.diag(
+        EV,
+        4,
+        Some(6),
+        "error",
+        "ends (2027-03-04T12:00) before it starts",
+    );
+}
+
+#[test]
+fn invalid_rrule() {
+    let run = event(
+        "title: Rule\nstart: 2027-03-03T18:00\nrecurrence: FREQ=WEEKLY;BYDAI=WE;COUNT=3\nlocation: X\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        4,
+        Some(13),
+        "error",
+        "invalid `recurrence`: unknown rule part `BYDAI` — did you mean `BYDAY`?",
+    );
+    let run = event(
+        "title: Rule\nstart: 2027-03-03T18:00\nrecurrence: FREQ=WEEKLY\nlocation: X\n",
+        "",
+    )
+    .check();
+    run.diag(
+        EV,
+        4,
+        Some(13),
+        "error",
+        "invalid `recurrence`: a series must end: add `COUNT=n` or `UNTIL=YYYYMMDD`",
+    );
+}
+
+#[test]
+fn start_together_with_sessions() {
+    let run = event(
+        "title: Both\nstart: 2027-03-05T10:00\nsessions:\n  - { start: 2027-03-06T10:00 }\nlocation: X\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    run.diag(
+        EV,
+        4,
+        Some(1),
+        "error",
+        "an event has `start` or `sessions`, not both (`start` is on line 3)",
+    );
+}
+
+#[test]
+fn bad_site_yaml() {
+    let run = base()
+        .file(
+            "site.yaml",
+            "titel: Testnetz\nbase_url: example.org\nlanguage: fr\ncalendar:\n  refresh: 1 day\n",
+        )
+        .check();
+    run.assert_code(1);
+    run.diag(
+        "site.yaml",
+        1,
+        Some(1),
+        "error",
+        "unknown key `titel`: not a site setting — did you mean `title`?",
+    );
+    run.diag(
+        "site.yaml",
+        2,
+        Some(11),
+        "error",
+        "`base_url` must be an absolute http(s) URL such as https://example.org/, found `example.org`",
+    );
+    run.diag("site.yaml", 3, Some(11), "error", "unknown language `fr`");
+    run.diag(
+        "site.yaml",
+        5,
+        Some(12),
+        "error",
+        "`refresh` must be an ISO 8601 duration",
+    );
+    assert_eq!(run.errors().len(), 4, "{}", run.stderr);
+
+    let run = base()
+        .file(
+            "site.yaml",
+            "title: Testnetz\nbase_url: [https://example.org/\n",
+        )
+        .check();
+    run.assert_code(1);
+    let d = run.errors().remove(0);
+    assert_eq!(d.path, "site.yaml");
+    assert!(d.message.starts_with("invalid YAML"), "{}", d.message);
+    assert!(
+        d.message.contains("the `[` on line 2 is not closed"),
+        "{}",
+        d.message
+    );
+}
+
+#[test]
+fn template_syntax_error_names_the_template_and_line() {
+    let run = base()
+        .file(
+            "templates/event.html",
+            "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ entry.title }</h1>\n{% endblock content %}\n",
+        )
+        .check();
+    run.assert_code(1);
+    let d = run.diag(
+        "templates/event.html",
+        3,
+        Some(20),
+        "error",
+        "template error",
+    );
+    assert!(d.text.contains("event.html"), "{}", d.text);
+}
+
+#[test]
+fn template_runtime_error_names_the_template() {
+    let run = base()
+        .file(
+            "templates/event.html",
+            "<!doctype html><title>{{ entry.title }}</title>{{ entry.no_such_field.x }}\n",
+        )
+        .check();
+    run.assert_code(1);
+    let d = run
+        .errors()
+        .into_iter()
+        .find(|d| d.path == "templates/event.html")
+        .unwrap_or_else(|| panic!("no template error\n{}", run.stderr));
+    assert!(d.text.contains("no_such_field"), "{}", d.text);
+}
+
+#[test]
+fn warnings_do_not_stop_the_build_unless_denied() {
+    let site = base()
+        .file(
+            "content/events/w.md",
+            "---\ntitle: Warn\nproject: digit-ready-2\nstart: 2025-03-05T10:00\nregistration: https://example.org/anmeldung\n---\nLorem ipsum dolor sit amet.\n",
+        )
+        .file("content/partners/einsam.md", "---\ntitle: Einsam\n---\n");
+    let run = site.check();
+    run.assert_code(0);
+    let w = "content/events/w.md";
+    run.diag(w, 2, Some(1), "warning", "the event has no `location`");
+    run.diag(
+        w,
+        4,
+        Some(8),
+        "warning",
+        "2025-03-05 lies outside the funding period of project `digit-ready-2` (2026-01-01 – 2027-12-31)",
+    );
+    run.diag(
+        w,
+        5,
+        Some(1),
+        "warning",
+        "the event is over but still has a `registration` link",
+    );
+    run.diag(
+        w,
+        7,
+        Some(1),
+        "warning",
+        "placeholder text (\"Lorem ipsum\")",
+    );
+    run.diag(
+        "content/partners/einsam.md",
+        2,
+        Some(1),
+        "warning",
+        "partner `einsam` is not referred to by any network, project, event or post",
+    );
+    assert_eq!(run.warnings().len(), 5, "{}", run.stderr);
+    assert!(run.errors().is_empty());
+    assert!(
+        run.stderr.contains("0 errors, 5 warnings"),
+        "{}",
+        run.stderr
+    );
+
+    // A build with warnings writes the site.
+    site.build().assert_code(0);
+    assert!(site.path("output/events/w/index.html").is_file());
+
+    // --deny-warnings: the same findings are errors, and nothing is written.
+    let root = site.root().to_string_lossy().into_owned();
+    let run = site.run(&["check", "--root", &root, "--deny-warnings"]);
+    run.assert_code(1);
+    assert_eq!(run.errors().len(), 5, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "5 errors (5 of them warnings turned into errors by --deny-warnings), 0 warnings"
+        ),
+        "{}",
+        run.stderr
+    );
+    let before = common::Snapshot::of(&site.path("output"));
+    let site = site.file(
+        "content/events/w.md",
+        "---\ntitle: Warn, edited\nproject: digit-ready-2\nstart: 2025-03-05T10:00\nregistration: https://example.org/anmeldung\n---\nLorem ipsum.\n",
+    );
+    let run = site.run(&["build", "--root", &root, "--deny-warnings"]);
+    run.assert_code(1);
+    assert_eq!(common::Snapshot::of(&site.path("output")), before);
+}
+
+#[test]
+fn a_session_without_a_place_is_pointed_at() {
+    let run = event(
+        "title: Reihe\nsessions:\n  - { start: 2027-03-01T10:00, location: Köln }\n  - { start: 2027-03-08T10:00 }\n",
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    run.diag(EV, 5, Some(5), "warning", "this session has no `location`");
+}
+
+#[test]
+fn every_problem_of_several_files_in_one_run() {
+    let run = base()
+        // Four problems in one file.
+        .file(
+            EV,
+            "---\ntitle: Many\nstat: 2027-03-01\nstart: 2027-03-05T10:00\nend: 2027-03-04T10:00\norganizers: [nobody]\nstatus: ausgebucht\n---\nSee [x](@/partners/nope.md).\n",
+        )
+        // One more in another file, and a YAML error in a third.
+        .file(
+            "content/partners/p.md",
+            "---\ntitle: P\nnetworks: [hessenbild]\n---\n",
+        )
+        .file("content/posts/broken.md", "---\ntitle: [x\ndate: 2027-01-01\n---\n")
+        // And a bad setting.
+        .file("site.yaml", &format!("{}theme_color: red\n", common::SITE_YAML))
+        .check();
+    run.assert_code(1);
+    run.diag(EV, 3, Some(1), "error", "unknown key `stat`");
+    run.diag(EV, 5, Some(6), "error", "before it starts");
+    run.diag(EV, 6, Some(14), "error", "unknown partner `nobody`");
+    run.diag(EV, 7, Some(9), "error", "unknown status `ausgebucht`");
+    run.diag(EV, 9, Some(5), "error", "broken link `@/partners/nope.md`");
+    run.diag(
+        "content/partners/p.md",
+        3,
+        Some(12),
+        "error",
+        "unknown network `hessenbild` — did you mean `hessenbildung`?",
+    );
+    run.diag("content/posts/broken.md", 3, None, "error", "invalid YAML");
+    run.diag(
+        "site.yaml",
+        5,
+        Some(1),
+        "error",
+        "unknown key `theme_color`",
+    );
+    assert_eq!(run.errors().len(), 8, "{}", run.stderr);
+}
+
+#[test]
+fn bom_and_crlf_keep_positions() {
+    let run = base()
+        .bytes(
+            EV,
+            b"\xef\xbb\xbf---\r\ntitle: Windows\r\nstart: 2027-13-01\r\nlocation: X\r\n---\r\nText\r\n",
+        )
+        .check();
+    run.assert_code(1);
+    run.diag(EV, 3, Some(8), "error", "`2027-13-01` is not a date");
+}
+
+#[test]
+fn a_file_that_is_not_utf8_or_has_no_front_matter() {
+    let run = base()
+        .bytes(EV, b"---\ntitle: Caf\xe9\n---\n")
+        .file("content/events/plain.md", "# Nur Text\n")
+        .file("content/events/open.md", "---\ntitle: Offen\n")
+        .check();
+    run.assert_code(1);
+    run.diag(EV, 2, Some(1), "error", "not UTF-8");
+    run.diag(
+        "content/events/plain.md",
+        1,
+        Some(1),
+        "error",
+        "missing front matter",
+    );
+    run.diag(
+        "content/events/open.md",
+        1,
+        Some(1),
+        "error",
+        "the front matter is not closed",
+    );
+}
+
+#[test]
+fn no_colours_without_a_terminal_or_with_no_color() {
+    let site = event("title: X\nstat: 2027-03-01\n", "");
+    let run = site.check();
+    assert!(!run.stderr.is_empty());
+    assert!(!run.stderr.contains('\x1b'), "piped output has no escapes");
+    let run = site.env("NO_COLOR", Some("1")).check();
+    assert!(!run.stderr.contains('\x1b'));
+}
+
+/// On a terminal (faked with `script`, where it exists) colours appear,
+/// and `NO_COLOR` turns them off.
+#[test]
+fn colours_on_a_terminal_unless_no_color() {
+    let script = std::path::Path::new("/usr/bin/script");
+    if !script.is_file() {
+        eprintln!("skipped: no /usr/bin/script to fake a terminal");
+        return;
+    }
+    let site = event("title: X\nstat: 2027-03-01\n", "");
+    let cmd = format!(
+        "{} check --root {}",
+        env!("CARGO_BIN_EXE_tandem"),
+        site.root().display()
+    );
+    let run_tty = |no_color: Option<&str>| {
+        let mut c = std::process::Command::new(script);
+        c.args(["-qec", &cmd, "/dev/null"]).env_remove("NO_COLOR");
+        if let Some(v) = no_color {
+            c.env("NO_COLOR", v);
+        }
+        let out = c.output().expect("run script");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let coloured = run_tty(None);
+    if !coloured.contains("unknown key") {
+        eprintln!("skipped: `script` did not run the command: {coloured}");
+        return;
+    }
+    assert!(coloured.contains("\x1b["), "{coloured:?}");
+    let plain = run_tty(Some("1"));
+    assert!(plain.contains("unknown key"), "{plain:?}");
+    assert!(!plain.contains("\x1b["), "{plain:?}");
+}
