@@ -193,13 +193,17 @@ impl<'a> Contexts<'a> {
         end: Option<chrono::NaiveDate>,
     ) -> Option<String> {
         match (start, end) {
-            (Some(s), Some(e)) => Some(format!(
-                "{} – {}",
-                self.labels.date_short(s),
-                self.labels.date_short(e)
-            )),
-            (Some(s), None) => Some(format!("{} –", self.labels.date_short(s))),
-            (None, Some(e)) => Some(format!("– {}", self.labels.date_short(e))),
+            (Some(s), Some(e)) => Some(self.labels.date_range(s, e)),
+            (Some(s), None) => Some(
+                self.labels
+                    .get("period_since")
+                    .replace("%s", &self.labels.date_short(s)),
+            ),
+            (None, Some(e)) => Some(
+                self.labels
+                    .get("period_until")
+                    .replace("%s", &self.labels.date_short(e)),
+            ),
             (None, None) => None,
         }
     }
@@ -234,7 +238,10 @@ impl<'a> Contexts<'a> {
                 "date".into(),
                 json!(o.start.date().format("%Y-%m-%d").to_string()),
             );
-            m.insert("day".into(), json!(o.start.date().format("%d").to_string()));
+            m.insert(
+                "day".into(),
+                json!(o.start.date().format("%-d").to_string()),
+            );
             m.insert(
                 "weekday".into(),
                 json!(
@@ -274,7 +281,8 @@ impl<'a> Contexts<'a> {
         );
         m.insert("past".into(), json!(ev.schedule.is_past(now)));
         m.insert("dates_count".into(), json!(n));
-        let more = n.saturating_sub(1);
+        // Dates still to come after the one shown (none once the event is past).
+        let more = ev.schedule.upcoming(now).count().saturating_sub(1);
         m.insert("more_dates".into(), json!(more));
         m.insert("status".into(), json!(status));
         m.insert("status_label".into(), json!(self.status_label(status)));
@@ -285,6 +293,10 @@ impl<'a> Contexts<'a> {
             .or(ev.location.as_ref());
         m.insert("place".into(), json!(self.place_text(loc)));
         m.insert("online".into(), json!(loc.is_some_and(|l| l.is_online())));
+        m.insert(
+            "hybrid".into(),
+            json!(loc.is_some_and(|l| l.is_online() && l.has_place())),
+        );
         let links = &site.links[i];
         let ids = |list: &[usize]| -> Vec<String> {
             list.iter().map(|&j| site.entries[j].id.clone()).collect()
@@ -345,8 +357,12 @@ impl<'a> Contexts<'a> {
                 .event()
                 .is_some_and(|d| d.schedule.is_past(now))
         });
+        // Past events newest first, by the end of their last date (the
+        // date their cards show), as in the events listing.
         let mut past = past;
-        past.reverse();
+        past.sort_by_cached_key(|&ev| {
+            std::cmp::Reverse(site.entries[ev].event().and_then(|d| d.schedule.end_utc()))
+        });
         m.insert("networks".into(), self.cards(&links.networks));
         m.insert("partners".into(), self.cards(&links.partners));
         m.insert("projects".into(), self.cards(&links.projects));
@@ -412,7 +428,12 @@ impl<'a> Contexts<'a> {
         );
         m.insert(
             "registration_open".into(),
-            json!(ev.registration.is_some() && !ev.schedule.is_past(now)),
+            // Not once the event is over, nor while it is cancelled or booked out.
+            json!(
+                ev.registration.is_some()
+                    && !ev.schedule.is_past(now)
+                    && !matches!(ev.status, Status::Cancelled | Status::Full)
+            ),
         );
         let occ_value = |o: &Occurrence| {
             let session = o.session.and_then(|s| ev.sessions.get(s));
@@ -447,6 +468,13 @@ impl<'a> Contexts<'a> {
                 )),
             );
         }
+        let skipped: Vec<String> = ev
+            .schedule
+            .exdates
+            .iter()
+            .map(|w| self.labels.date_short(w.date()))
+            .collect();
+        m.insert("skipped_dates".into(), json!(skipped));
         let next: Vec<Value> = ev.schedule.upcoming(now).take(5).map(occ_value).collect();
         m.insert("next_dates".into(), json!(next));
         m.insert("occurrences".into(), json!(occurrences));

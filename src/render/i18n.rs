@@ -89,28 +89,38 @@ impl Labels {
         }
     }
 
-    /// A short form for lists: "19.03.2022, 10:00" or "19.–20.03.2022".
+    /// A span of days, as short as stays clear: "25.–26. Juni 2022",
+    /// "19. März – 2. April 2022", "30. Dezember 2022 – 2. Januar 2023"
+    /// ("25–26 June 2022" in English).
+    pub fn date_range(&self, s: NaiveDate, e: NaiveDate) -> String {
+        use chrono::Datelike;
+        if e <= s {
+            self.date_short(s)
+        } else if (s.year(), s.month()) == (e.year(), e.month()) {
+            format!("{}–{}", self.fmt_date("range_day", s), self.date_short(e))
+        } else if s.year() == e.year() {
+            format!("{} – {}", self.fmt_date("day_month", s), self.date_short(e))
+        } else {
+            format!("{} – {}", self.date_short(s), self.date_short(e))
+        }
+    }
+
+    /// A short form for lists: "19. März 2022, 10:00–16:00 Uhr" or
+    /// "19.–20. März 2022".
     pub fn when_short(&self, start: When, end: Option<When>) -> String {
         let d = |d: NaiveDate| self.fmt_date("date_short", d);
+        let suffix = self.get("time_suffix");
         match (start, end) {
-            (When::Date(s), Some(When::Date(e))) if e > s => format!("{} – {}", d(s), d(e)),
+            (When::Date(s), Some(When::Date(e))) => self.date_range(s, e),
             (When::Date(s), _) => d(s),
-            (When::Time(s), Some(When::Time(e))) if e.date() == s.date() => {
-                format!(
-                    "{}, {}–{}{}",
-                    d(s.date()),
-                    self.fmt_time(s),
-                    self.fmt_time(e),
-                    self.get("time_suffix")
-                )
-            }
-            (When::Time(s), Some(e)) => format!("{} – {}", d(s.date()), d(e.date())),
-            (When::Time(s), None) => format!(
-                "{}, {}{}",
+            (When::Time(s), Some(When::Time(e))) if e.date() == s.date() => format!(
+                "{}, {}–{}{suffix}",
                 d(s.date()),
                 self.fmt_time(s),
-                self.get("time_suffix")
+                self.fmt_time(e),
             ),
+            (When::Time(s), Some(e)) => self.date_range(s.date(), e.date()),
+            (When::Time(s), None) => format!("{}, {}{suffix}", d(s.date()), self.fmt_time(s)),
         }
     }
 
@@ -155,15 +165,7 @@ impl Labels {
                 parts.push(days.join(", "));
             }
         }
-        let span = if first.format("%Y").to_string() == last.format("%Y").to_string() {
-            format!(
-                "{} – {}",
-                self.fmt_date("day_month", first),
-                self.date_short(last)
-            )
-        } else {
-            format!("{} – {}", self.date_short(first), self.date_short(last))
-        };
+        let span = self.date_range(first, last);
         parts.push(span);
         parts.join(", ")
     }
@@ -215,5 +217,36 @@ mod tests {
         };
         let s = de.rule_text(&rule, t("2022-04-06").date(), t("2022-06-08").date(), 10);
         assert_eq!(s, "10 Termine, mittwochs, 6. April – 8. Juni 2022");
+    }
+
+    #[test]
+    fn date_ranges_stay_short() {
+        let de = labels("de");
+        let en = labels("en");
+        let d = |s: &str| t(s).date();
+        assert_eq!(
+            de.date_range(d("2022-06-25"), d("2022-06-26")),
+            "25.–26. Juni 2022"
+        );
+        assert_eq!(
+            en.date_range(d("2022-06-25"), d("2022-06-26")),
+            "25–26 June 2022"
+        );
+        assert_eq!(
+            de.date_range(d("2022-03-19"), d("2022-04-02")),
+            "19. März – 2. April 2022"
+        );
+        assert_eq!(
+            en.date_range(d("2022-12-30"), d("2023-01-02")),
+            "30 December 2022 – 2 January 2023"
+        );
+        assert_eq!(
+            de.when_short(t("2022-04-06T18:00"), Some(t("2022-04-06T20:00"))),
+            "6. April 2022, 18:00–20:00 Uhr"
+        );
+        assert_eq!(
+            en.when_short(t("2027-03-10T10:00"), Some(t("2027-03-11T16:00"))),
+            "10–11 March 2027"
+        );
     }
 }

@@ -13,6 +13,9 @@ use std::collections::BTreeMap;
 
 /// How many upcoming events the home page shows.
 pub const HOME_EVENTS: usize = 8;
+/// How many more upcoming events the home page holds back, hidden, to
+/// fill in for those that pass after the build.
+pub const HOME_SPARE: usize = 4;
 /// How many recent past events the events listing shows before the archive links.
 pub const RECENT_PAST: usize = 12;
 
@@ -191,10 +194,10 @@ fn filter_options(ctx: &Contexts, list: &[usize]) -> Value {
         if let Some(p) = site.links[i].project {
             projects.insert(site.entries[p].title.clone(), site.entries[p].id.clone());
         }
-        if let Some(place) = ctx.card(i).get("place").and_then(Value::as_str) {
-            if !place.is_empty() {
-                places.insert(place.to_string());
-            }
+        if let Some(place) = ctx.card(i).get("place").and_then(Value::as_str)
+            && !place.is_empty()
+        {
+            places.insert(place.to_string());
         }
     }
     let pairs = |m: BTreeMap<String, String>| {
@@ -243,6 +246,15 @@ fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
             let upcoming = upcoming_events(site);
             let shown: Vec<usize> = upcoming.iter().copied().take(HOME_EVENTS).collect();
             c.insert("upcoming", &ctx.cards(&shown));
+            // The next few after those, hidden: tandem.js shows them as
+            // shown events pass after the build.
+            let spare: Vec<usize> = upcoming
+                .iter()
+                .copied()
+                .skip(HOME_EVENTS)
+                .take(HOME_SPARE)
+                .collect();
+            c.insert("upcoming_spare", &ctx.cards(&spare));
             c.insert("upcoming_total", &upcoming.len());
             let list = |k: Kind| site.of_kind.get(&k).cloned().unwrap_or_default();
             c.insert("networks", &ctx.cards(&list(Kind::Network)));
@@ -286,6 +298,7 @@ fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
                 let recent: Vec<usize> = past.iter().copied().take(RECENT_PAST).collect();
                 c.insert("months", &group_by_month(ctx, &upcoming));
                 c.insert("past", &ctx.cards(&recent));
+                c.insert("past_months", &group_by_month(ctx, &recent));
                 let years: Vec<Value> = archive_years(site)
                     .into_iter()
                     .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))

@@ -1,0 +1,552 @@
+//! The default theme, seen from outside: sites built with the `tandem`
+//! binary, read with `scraper` (no browser), and the browser tests of
+//! `tests/browser/run.mjs` (axe-core, local-only requests, moving past,
+//! listing filter) when node, Debian's chromium and the npm packages are
+//! there. Without them the browser tests print a skip notice, or fail when
+//! `TANDEM_REQUIRE_BROWSER=1` (as in CI).
+
+use scraper::{Html, Selector};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The build time of every test build: 2026-11-18T11:06:40Z.
+const EPOCH: &str = "1795000000";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture_dir() -> PathBuf {
+    repo().join("tests/browser/fixture")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for item in std::fs::read_dir(from).unwrap() {
+        let item = item.unwrap();
+        let target = to.join(item.file_name());
+        if item.file_type().unwrap().is_dir() {
+            copy_dir(&item.path(), &target);
+        } else {
+            std::fs::copy(item.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs `tandem build` on `root` into `out`, with extra arguments.
+fn build(root: &Path, out: &Path, extra: &[&str]) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .expect("run tandem");
+    assert!(
+        output.status.success(),
+        "tandem build failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// The fixture site in `language` (it is written in English), built into a
+/// temporary folder; returns (temp dir guard, output folder).
+fn built_fixture(language: &str) -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture_dir(), &root);
+    let yaml = root.join("site.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    let text = text.replace("language: en", &format!("language: {language}"));
+    std::fs::write(&yaml, text).unwrap();
+    let out = tmp.path().join("out");
+    build(&root, &out, &[]);
+    (tmp, out)
+}
+
+fn page(out: &Path, rel: &str) -> Html {
+    let path = out.join(rel);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    Html::parse_document(&text)
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn texts(doc: &Html, s: &str) -> Vec<String> {
+    doc.select(&sel(s))
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
+}
+
+fn attrs(doc: &Html, s: &str, attr: &str) -> Vec<String> {
+    doc.select(&sel(s))
+        .filter_map(|e| e.value().attr(attr).map(str::to_string))
+        .collect()
+}
+
+fn html_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for item in std::fs::read_dir(dir).unwrap() {
+        let path = item.unwrap().path();
+        if path.is_dir() {
+            html_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "html") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn english_site_has_lang_and_dates_in_words() {
+    let (_tmp, out) = built_fixture("en");
+    let mut files = Vec::new();
+    html_files(&out, &mut files);
+    assert!(files.len() > 15, "only {} pages", files.len());
+    for f in &files {
+        let doc = Html::parse_document(&std::fs::read_to_string(f).unwrap());
+        assert_eq!(
+            attrs(&doc, "html", "lang"),
+            vec!["en".to_string()],
+            "{}",
+            f.display()
+        );
+    }
+    let ev = page(&out, "events/evening-talk/index.html");
+    let when = texts(&ev, ".fact-when time");
+    assert_eq!(when, vec!["Wednesday, 6 April 2022, 18:00–20:00"]);
+    assert_eq!(
+        attrs(&ev, ".fact-when time", "datetime"),
+        vec!["2022-04-06T18:00+02:00"]
+    );
+    // A series: its rule in words and its next dates.
+    let series = page(&out, "events/online-series/index.html");
+    assert_eq!(
+        texts(&series, ".rule"),
+        vec!["4 dates, on Wednesdays, 3–24 February 2027"]
+    );
+    assert_eq!(texts(&series, ".next-dates li").len(), 4);
+    // A multi-day all-day event in a list, kept short.
+    let home = page(&out, "index.html");
+    let whens = texts(&home, ".event-card .when");
+    assert!(
+        whens.iter().any(|w| w == "4–5 March 2027"),
+        "home dates: {whens:?}"
+    );
+    assert_eq!(texts(&home, "h1"), vec!["Learning together in the region"]);
+}
+
+#[test]
+fn german_site_has_dates_in_words() {
+    let (_tmp, out) = built_fixture("de");
+    let ev = page(&out, "events/evening-talk/index.html");
+    assert_eq!(attrs(&ev, "html", "lang"), vec!["de"]);
+    assert_eq!(
+        texts(&ev, ".fact-when time"),
+        vec!["Mittwoch, 6. April 2022, 18:00–20:00 Uhr"]
+    );
+    let series = page(&out, "events/weekly-clinic/index.html");
+    assert_eq!(
+        texts(&series, ".rule"),
+        vec!["5 Termine, mittwochs, 4. Mai – 8. Juni 2022"]
+    );
+    assert_eq!(texts(&series, ".skipped"), vec!["Entfällt am 25. Mai 2022"]);
+    let full = page(&out, "events/spring-forum/index.html");
+    assert!(texts(&full, "h1 .badge").contains(&"ausgebucht".to_string()));
+    let cancelled = page(&out, "events/cancelled-meeting/index.html");
+    assert!(texts(&cancelled, "h1 .badge").contains(&"abgesagt".to_string()));
+}
+
+#[test]
+fn total_css_stays_under_30_kb() {
+    let (_tmp, out) = built_fixture("en");
+    let mut total = 0;
+    let mut stack = vec![out.clone()];
+    while let Some(dir) = stack.pop() {
+        for item in std::fs::read_dir(dir).unwrap() {
+            let path = item.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "css") {
+                total += std::fs::metadata(&path).unwrap().len();
+            }
+        }
+    }
+    assert!(total > 0, "no CSS");
+    assert!(total < 30 * 1024, "CSS is {total} bytes");
+}
+
+#[test]
+fn event_pages_show_place_registration_calendar_and_relations() {
+    let (_tmp, out) = built_fixture("en");
+    // Upcoming, with registration: the button carries its end for tandem.js.
+    let up = page(&out, "events/winter-workshop/index.html");
+    assert_eq!(
+        attrs(&up, "a.js-registration", "href"),
+        vec!["https://example.org/register/winter-workshop"]
+    );
+    assert_eq!(
+        attrs(&up, "a.js-registration", "data-ends"),
+        vec!["2026-12-02T15:00:00Z"]
+    );
+    assert_eq!(
+        attrs(&up, ".actions a[download]", "href"),
+        vec!["/events/winter-workshop/event.ics"]
+    );
+    assert_eq!(
+        texts(&up, ".related-project a"),
+        vec!["Alpha Project".to_string()]
+    );
+    assert_eq!(
+        texts(&up, ".related-organizers a"),
+        vec!["North College".to_string()]
+    );
+    assert_eq!(
+        texts(&up, ".related-networks a"),
+        vec!["North Network".to_string()]
+    );
+    assert_eq!(attrs(&up, ".js-past-notice[hidden]", "class").len(), 1);
+    // Past: no registration button, the notice shows; the place links to OpenStreetMap.
+    let past = page(&out, "events/evening-talk/index.html");
+    assert!(attrs(&past, ".js-registration", "href").is_empty());
+    assert_eq!(
+        attrs(&past, ".js-past-notice:not([hidden])", "class").len(),
+        1
+    );
+    let osm = attrs(&past, "a.map-link", "href");
+    assert_eq!(osm.len(), 1);
+    assert!(
+        osm[0].starts_with("https://www.openstreetmap.org/?mlat=50.9375&mlon=6.9603"),
+        "{osm:?}"
+    );
+    // Booked out and cancelled: a badge, no registration button.
+    let full = page(&out, "events/spring-forum/index.html");
+    assert!(texts(&full, "h1 .badge").contains(&"booked out".to_string()));
+    assert!(attrs(&full, ".js-registration", "href").is_empty());
+    // Sessions: each its own date, the second with its own place and status.
+    let sessions = page(&out, "events/workshop-sessions/index.html");
+    let items = texts(&sessions, ".sessions li");
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert!(items[1].contains("Bonn") && items[1].contains("postponed"));
+    // Online and hybrid.
+    let hybrid = page(&out, "events/two-day-conference/index.html");
+    assert_eq!(
+        attrs(&hybrid, "a.online-link", "href"),
+        vec!["https://example.org/online/conference"]
+    );
+    assert!(texts(&hybrid, ".fact-when time")[0].contains("4 March 2027"));
+}
+
+#[test]
+fn feeds_are_linked_twice_on_network_partner_project_home_and_events() {
+    let (_tmp, out) = built_fixture("en");
+    for (rel, feed) in [
+        (
+            "networks/north-network/index.html",
+            "networks/north-network/calendar.ics",
+        ),
+        (
+            "partners/third-org/index.html",
+            "partners/third-org/calendar.ics",
+        ),
+        (
+            "projects/beta-project/index.html",
+            "projects/beta-project/calendar.ics",
+        ),
+        ("index.html", "calendar.ics"),
+        ("events/index.html", "calendar.ics"),
+    ] {
+        let doc = page(&out, rel);
+        let links = attrs(&doc, "main .subscribe a", "href");
+        assert_eq!(
+            links,
+            vec![
+                format!("webcal://example.org/{feed}"),
+                format!("https://example.org/{feed}")
+            ],
+            "{rel}"
+        );
+    }
+}
+
+#[test]
+fn project_network_and_partner_pages_show_their_relations() {
+    let (_tmp, out) = built_fixture("en");
+    let p = page(&out, "projects/alpha-project/index.html");
+    assert_eq!(
+        texts(&p, ".fact-period dd"),
+        vec!["1 January 2022 – 31 December 2027"]
+    );
+    assert_eq!(texts(&p, ".fact-funding dd"), vec!["Example Foundation"]);
+    assert_eq!(texts(&p, ".related-lead a"), vec!["North College"]);
+    assert_eq!(
+        texts(&p, ".related-partners a"),
+        vec!["South Agency", "Third Organisation"]
+    );
+    assert_eq!(texts(&p, ".related-networks a"), vec!["North Network"]);
+    let upcoming = texts(&p, ".events-upcoming .event-title");
+    let past = texts(&p, ".events-past .event-title");
+    assert_eq!(
+        upcoming,
+        vec!["Winter workshop", "Workshop in two sessions"]
+    );
+    assert_eq!(
+        past,
+        vec!["Weekly online clinic", "Evening talk on digital learning"]
+    );
+    assert_eq!(
+        texts(&p, ".related-posts h3"),
+        vec!["Alpha halfway through"]
+    );
+    let beta = page(&out, "projects/beta-project/index.html");
+    assert_eq!(
+        texts(&beta, ".fact-period dd"),
+        vec!["since 1 January 2026"]
+    );
+    // No past events yet: the past section is there, hidden, for tandem.js.
+    assert_eq!(attrs(&beta, "#past[data-past][hidden]", "id").len(), 1);
+
+    let n = page(&out, "networks/north-network/index.html");
+    assert_eq!(texts(&n, ".related-partners h3"), vec!["North College"]);
+    assert_eq!(texts(&n, ".related-projects h3"), vec!["Alpha Project"]);
+    let events = texts(&n, ".events-upcoming .event-title");
+    assert_eq!(
+        events,
+        vec![
+            "Winter workshop",
+            "Two-day conference",
+            "Workshop in two sessions",
+            "Annual conference 2028"
+        ]
+    );
+
+    let partner = page(&out, "partners/north-college/index.html");
+    assert_eq!(
+        attrs(&partner, "img.logo", "alt"),
+        vec!["North College logo"]
+    );
+    assert_eq!(
+        attrs(&partner, "img.logo", "src"),
+        vec!["/img/north-college.svg"]
+    );
+    assert_eq!(
+        texts(&partner, ".related-networks a"),
+        vec!["North Network"]
+    );
+}
+
+#[test]
+fn events_listing_groups_by_month_and_carries_filter_data() {
+    let (_tmp, out) = built_fixture("en");
+    let doc = page(&out, "events/index.html");
+    assert_eq!(
+        texts(&doc, "[data-upcoming] .month-heading"),
+        vec![
+            "December 2026",
+            "January 2027",
+            "February 2027",
+            "March 2027",
+            "April 2027",
+            "May 2027",
+            "September 2027",
+            "February 2028"
+        ]
+    );
+    assert_eq!(
+        texts(&doc, "[data-past] .month-heading"),
+        vec!["June 2022", "April 2022"]
+    );
+    assert_eq!(
+        attrs(&doc, "form[data-filter][hidden] select", "name"),
+        vec!["network", "project", "place"]
+    );
+    for card in doc.select(&sel(".event-card")) {
+        let v = card.value();
+        assert!(v.attr("data-ends").is_some_and(|e| e.ends_with('Z')));
+        assert!(v.attr("data-networks").is_some());
+        assert!(v.attr("data-project").is_some());
+        assert!(v.attr("data-place").is_some());
+    }
+    assert_eq!(
+        attrs(&doc, "nav.archive a", "href"),
+        vec!["/events/archive/2022/"]
+    );
+    let archive = page(&out, "events/archive/2022/index.html");
+    assert_eq!(texts(&archive, "h1"), vec!["Events 2022"]);
+}
+
+#[test]
+fn pages_have_landmarks_skip_link_alt_text_and_no_foreign_resources() {
+    let (_tmp, out) = built_fixture("en");
+    let mut files = Vec::new();
+    html_files(&out, &mut files);
+    for f in files {
+        let doc = Html::parse_document(&std::fs::read_to_string(&f).unwrap());
+        let name = f.display().to_string();
+        if !attrs(&doc, "meta[http-equiv=refresh]", "content").is_empty() {
+            continue; // an alias page
+        }
+        assert_eq!(doc.select(&sel("main#main")).count(), 1, "{name}");
+        assert_eq!(doc.select(&sel("body > header")).count(), 1, "{name}");
+        assert_eq!(doc.select(&sel("body > footer")).count(), 1, "{name}");
+        assert_eq!(attrs(&doc, "a.skip-link", "href"), vec!["#main"], "{name}");
+        assert_eq!(doc.select(&sel("h1")).count(), 1, "{name}");
+        for img in doc.select(&sel("img")) {
+            let alt = img.value().attr("alt").unwrap_or("");
+            assert!(!alt.trim().is_empty(), "{name}: an image without alt text");
+        }
+        for (s, a) in [
+            ("link[rel~=stylesheet]", "href"),
+            ("link[rel~=icon]", "href"),
+            ("script[src]", "src"),
+            ("img", "src"),
+        ] {
+            for u in attrs(&doc, s, a) {
+                assert!(
+                    u.starts_with('/') && !u.starts_with("//"),
+                    "{name}: {s} loads {u}"
+                );
+            }
+        }
+        assert!(
+            doc.select(&sel("link[rel~=preconnect], link[rel~=dns-prefetch]"))
+                .next()
+                .is_none(),
+            "{name}"
+        );
+    }
+    let css = std::fs::read_to_string(out.join("style.css")).unwrap();
+    assert!(
+        !css.contains("@import") && !css.contains("url("),
+        "style.css loads something"
+    );
+    let post = page(&out, "posts/alpha-news/index.html");
+    assert_eq!(
+        attrs(&post, "img.hero-image", "alt"),
+        vec!["Drawing of people around a table"]
+    );
+}
+
+#[test]
+fn a_site_overrides_one_template() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture_dir(), &root);
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    // The example of docs/theme.md.
+    std::fs::write(
+        root.join("templates/page.html"),
+        r#"{% extends "base.html" %}
+{% block title %}{{ entry.title }} – {{ site.title }}{% endblock title %}
+{% block content %}
+<article class="entry page">
+  <h1>{{ entry.title }}</h1>
+  <p class="updated-note">{{ t.updated }}: {{ entry.updated | default(value="–") }}</p>
+  <div class="prose">{{ entry.content | safe }}</div>
+</article>
+{% endblock content %}
+"#,
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    build(&root, &out, &[]);
+    let about = page(&out, "about/index.html");
+    assert_eq!(texts(&about, ".updated-note"), vec!["updated: –"]);
+    // Every other template is still the theme's.
+    let home = page(&out, "index.html");
+    assert_eq!(home.select(&sel(".event-card:not([hidden])")).count(), 8);
+}
+
+#[test]
+fn base_path_is_honoured_by_theme_links() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build(
+        &fixture_dir(),
+        &out,
+        &["--base-url", "https://example.org/sub/"],
+    );
+    let doc = page(&out, "events/winter-workshop/index.html");
+    for (s, a) in [
+        ("link[rel~=stylesheet]", "href"),
+        ("script[src]", "src"),
+        ("a.brand", "href"),
+        (".actions a[download]", "href"),
+        (".site-header nav a", "href"),
+    ] {
+        for u in attrs(&doc, s, a) {
+            assert!(u.starts_with("/sub/"), "{s}: {u}");
+        }
+    }
+}
+
+// ------------------------------------------------------------------ browser
+
+/// Why the browser tests cannot run here, if they cannot.
+fn browser_missing() -> Option<String> {
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        return Some("no `node`".into());
+    }
+    if !Path::new("/usr/bin/chromium").exists() && std::env::var_os("CHROMIUM").is_none() {
+        return Some("no /usr/bin/chromium".into());
+    }
+    let has_modules = [
+        repo().join("node_modules"),
+        repo().join("tests/browser/node_modules"),
+    ]
+    .iter()
+    .any(|d| d.join("playwright-core").is_dir() && d.join("axe-core").is_dir());
+    if !has_modules {
+        return Some("no node_modules with playwright-core and axe-core (run `npm ci`)".into());
+    }
+    None
+}
+
+/// Runs `tests/browser/run.mjs` on a built site, or skips (fails under
+/// `TANDEM_REQUIRE_BROWSER=1`) when node, chromium or the packages are missing.
+fn run_browser_tests(site: &Path, extra: &[&str]) {
+    if let Some(why) = browser_missing() {
+        if std::env::var("TANDEM_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
+            panic!("browser tests required (TANDEM_REQUIRE_BROWSER=1) but cannot run: {why}");
+        }
+        eprintln!(
+            "SKIPPED browser tests: {why}; set TANDEM_REQUIRE_BROWSER=1 to make this an error"
+        );
+        return;
+    }
+    let output = Command::new("node")
+        .arg(repo().join("tests/browser/run.mjs"))
+        .arg(site)
+        .args(extra)
+        .current_dir(repo())
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "browser tests failed on {}:\n{stdout}\n{stderr}",
+        site.display()
+    );
+}
+
+#[test]
+fn browser_tests_on_the_fixture() {
+    let (_tmp, out) = built_fixture("en");
+    run_browser_tests(&out, &[]);
+}
+
+#[test]
+fn browser_tests_on_the_example_site_under_a_base_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build(&repo(), &out, &["--base-url", "https://example.org/sub/"]);
+    run_browser_tests(&out, &["--base-path", "/sub/", "--quick"]);
+}
