@@ -19,10 +19,14 @@ use std::path::Path;
 /// Loads and checks a site: settings, entries, references, warnings.
 /// `None` when the settings are unusable.
 pub fn load_site(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Site> {
+    let mut timer = crate::timing::Timer::new();
     let config = Config::load(root, overrides, diags)?;
     let loaded = content::load(&config, diags);
+    timer.lap("load");
     let site = Site::new(config, loaded, diags);
+    timer.lap("model");
     site.lint(diags);
+    timer.lap("lint");
     Some(site)
 }
 
@@ -153,16 +157,22 @@ fn check_images(site: &Site, theme: &Theme, diags: &mut Diagnostics) {
 /// Renders the whole site into memory. Content and template errors go to
 /// `diags`; the output is only complete when `diags` has no errors.
 pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
+    let mut timer = crate::timing::Timer::new();
     let mut out = Output::default();
     let Some(theme) = Theme::load(&site.config, diags) else {
         return out;
     };
     check_images(site, &theme, diags);
+    timer.lap("theme");
     let bodies = render_bodies(site, diags);
+    timer.lap("markdown");
     let ctx = Contexts::new(site, &theme.labels, &bodies);
+    timer.lap("contexts");
 
     let jobs = pages::jobs(site);
-    for (job, page) in jobs.iter().zip(pages::render_jobs(&ctx, &theme, &jobs)) {
+    let rendered = pages::render_jobs(&ctx, &theme, &jobs);
+    timer.lap("pages");
+    for (job, page) in jobs.iter().zip(rendered) {
         if let pages::Job::Alias { entry, path } = job {
             if pages::alias_path(path).is_none() {
                 let e = &site.entries[*entry];
@@ -195,7 +205,9 @@ pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
         }
     }
 
+    timer.lap("collect");
     write_feeds(site, &bodies, &mut out, diags);
+    timer.lap("feeds");
 
     // Static files: the site's own win over the theme's of the same name.
     let mut statics: std::collections::BTreeMap<String, (Vec<u8>, String)> = theme
@@ -283,17 +295,16 @@ fn write_feeds(site: &Site, bodies: &[Rendered], out: &mut Output, diags: &mut D
     for (i, v) in &vevents {
         by_entry[*i] = Some(v.as_str());
     }
-    let lookup = |i: usize| by_entry[i].unwrap_or_default().to_string();
-    let feed_name = |title: &str| format!("{title} — {}", site.config.calendar.name);
+    let lookup = |i: usize| by_entry[i].unwrap_or_default();
 
     let mut feeds_out: Vec<(String, String, String)> = Vec::new();
-    for &(i, ref v) in &vevents {
-        feeds_out.push((
-            format!("{}event.ics", site.rel_url(i)),
-            feeds::calendar::event_ics(site, i, v),
-            site.entries[i].source.clone(),
-        ));
-    }
+    feeds_out.par_extend(vevents.par_iter().map(|(i, v)| {
+        (
+            format!("{}event.ics", site.rel_url(*i)),
+            feeds::calendar::event_ics(site, *i, v),
+            site.entries[*i].source.clone(),
+        )
+    }));
     let owners: Vec<usize> = (0..site.entries.len())
         .filter(|&i| site.visible(i) && site.entries[i].kind.has_feed())
         .collect();
@@ -301,23 +312,23 @@ fn write_feeds(site: &Site, bodies: &[Rendered], out: &mut Output, diags: &mut D
         .par_iter()
         .map(|&i| {
             let e = &site.entries[i];
-            let list = feeds::calendar::feed_events(site, &site.links[i].events);
-            let label = match e.kind {
-                Kind::Partner => e.title.clone(),
-                _ => e.title.clone(),
-            };
+            let name = feeds::calendar::feed_name(site, Some(i));
             (
                 format!("{}calendar.ics", site.rel_url(i)),
-                feeds::calendar::calendar(site, &feed_name(&label), &list, &lookup),
+                feeds::calendar::calendar(site, &name, &site.links[i].events, &lookup),
                 e.source.clone(),
             )
         })
         .collect();
     feeds_out.extend(owner_feeds);
-    let all = feeds::calendar::feed_events(site, &events);
     feeds_out.push((
         "calendar.ics".into(),
-        feeds::calendar::calendar(site, &site.config.calendar.name, &all, &lookup),
+        feeds::calendar::calendar(
+            site,
+            &feeds::calendar::feed_name(site, None),
+            &events,
+            &lookup,
+        ),
         "site calendar".into(),
     ));
     for (path, text, origin) in feeds_out {

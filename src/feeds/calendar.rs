@@ -468,12 +468,12 @@ fn zones_used(site: &Site, events: &[usize]) -> BTreeMap<&'static str, (Tz, i32,
 fn write_zones(w: &mut Writer, site: &Site, events: &[usize], empty: bool) {
     let zones = zones_used(site, events);
     for (tz, first, last) in zones.values() {
-        vtimezone::write(w, *tz, *first..=*last);
+        w.raw(&vtimezone::cached(*tz, *first..=*last));
     }
     if empty && zones.is_empty() {
         let tz = site.config.timezone;
         let year = site.config.now.with_timezone(&tz).year();
-        vtimezone::write(w, tz, year..=year);
+        w.raw(&vtimezone::cached(tz, year..=year));
     }
 }
 
@@ -517,17 +517,17 @@ fn begin_calendar(w: &mut Writer, site: &Site) {
 /// with the VEVENTs of `events` as `vevents` gives them (the build renders
 /// each event once and hands the same text to every feed). Only
 /// [`feed_events`] of `events` are included, so drafts cannot leak in.
-pub fn calendar(
+pub fn calendar<S: AsRef<str>>(
     site: &Site,
     name: &str,
     events: &[usize],
-    vevents: &dyn Fn(usize) -> String,
+    vevents: &dyn Fn(usize) -> S,
 ) -> String {
     let events = feed_events(site, events);
-    let bodies: Vec<(usize, String)> = events
+    let bodies: Vec<(usize, S)> = events
         .iter()
         .map(|&i| (i, vevents(i)))
-        .filter(|(_, v)| !v.is_empty())
+        .filter(|(_, v)| !v.as_ref().is_empty())
         .collect();
     let written: Vec<usize> = bodies.iter().map(|(i, _)| *i).collect();
     let mut w = Writer::new();
@@ -541,7 +541,7 @@ pub fn calendar(
     w.line("X-WR-TIMEZONE", &[], site.config.timezone.name());
     write_zones(&mut w, site, &written, bodies.is_empty());
     for (_, v) in &bodies {
-        w.raw(v);
+        w.raw(v.as_ref());
     }
     w.end("VCALENDAR");
     w.finish()

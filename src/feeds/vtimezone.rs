@@ -234,6 +234,26 @@ pub fn vtimezone(tz: Tz, years: RangeInclusive<i32>) -> String {
     w.finish()
 }
 
+/// [`vtimezone`], computed once per zone and year span for the whole
+/// process: a site has thousands of feeds but only a handful of distinct
+/// spans, and scanning the tz database is the costly part of a feed.
+pub fn cached(tz: Tz, years: RangeInclusive<i32>) -> std::sync::Arc<str> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Key = (&'static str, i32, i32);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<str>>>> = OnceLock::new();
+    let key = (tz.name(), *years.start(), *years.end());
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let text: Arc<str> = Arc::from(vtimezone(tz, years));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, text.clone());
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
