@@ -1,0 +1,264 @@
+//! The command line as an author meets it: `check`, `init`, `new`, help
+//! texts and exit statuses (content format, sections 7 and 8).
+
+mod common;
+use common::{Site, Snapshot};
+
+#[test]
+fn check_writes_nothing_and_exits_0_with_only_warnings() {
+    let site = Site::new().file(
+        "content/events/x.md",
+        "---\ntitle: Ohne Ort\nstart: 2027-03-01\n---\nLorem ipsum.\n",
+    );
+    let before = Snapshot::of(site.scratch());
+    let run = site.check();
+    run.assert_code(0);
+    assert_eq!(run.warnings().len(), 2, "{}", run.stderr);
+    assert!(run.stderr.contains("checked: no errors"), "{}", run.stderr);
+    assert!(before == Snapshot::of(site.scratch()), "check wrote files");
+}
+
+#[test]
+fn check_exits_1_on_errors_and_writes_nothing() {
+    let site = Site::new().file(
+        "content/events/x.md",
+        "---\ntitle: Kaputt\nstart: 2027-03-01\nlocaton: Köln\n---\n",
+    );
+    let before = Snapshot::of(site.scratch());
+    let run = site.check();
+    run.assert_code(1);
+    run.diag(
+        "content/events/x.md",
+        4,
+        Some(1),
+        "error",
+        "did you mean `location`?",
+    );
+    assert!(before == Snapshot::of(site.scratch()));
+}
+
+#[test]
+fn a_folder_without_site_yaml_is_wrong_usage() {
+    let site = Site::empty();
+    for cmd in ["check", "build"] {
+        let run = site.run(&[cmd]);
+        run.assert_code(2);
+        assert!(run.stderr.contains("has no site.yaml"), "{}", run.stderr);
+    }
+    let run = site.run(&["check", "--root", "does-not-exist"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
+    let run = site.run(&["new", "event", "Auftakt"]);
+    run.assert_code(2);
+    assert!(!site.path("content").exists(), "new wrote into a non-site");
+}
+
+#[test]
+fn init_makes_a_site_that_builds_without_errors_or_warnings() {
+    let site = Site::empty();
+    let run = site.run(&["init", "x"]);
+    run.assert_code(0);
+    for f in [
+        "site.yaml",
+        "content/networks/mein-netzwerk.md",
+        "content/partners/beispiel-partner.md",
+        "content/projects/beispiel-projekt.md",
+        "content/events/auftakt.md",
+        "content/posts/willkommen.md",
+    ] {
+        assert!(site.path(&format!("x/{f}")).is_file(), "{f} missing");
+    }
+    let run = site.run(&["build", "--root", "x"]);
+    run.assert_code(0);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    for page in [
+        "index.html",
+        "events/auftakt/index.html",
+        "events/auftakt/event.ics",
+        "partners/beispiel-partner/index.html",
+        "networks/mein-netzwerk/calendar.ics",
+        "projects/beispiel-projekt/index.html",
+        "posts/willkommen/index.html",
+        "calendar.ics",
+        "atom.xml",
+    ] {
+        assert!(site.path(&format!("x/output/{page}")).is_file(), "{page}");
+    }
+    // Also without SOURCE_DATE_EPOCH (the real clock).
+    let run = site
+        .env("SOURCE_DATE_EPOCH", None)
+        .run(&["check", "--root", "x"]);
+    run.assert_code(0);
+}
+
+#[test]
+fn init_in_the_current_empty_folder() {
+    let site = Site::empty();
+    site.run(&["init"]).assert_code(0);
+    assert!(site.path("site.yaml").is_file());
+    site.check().assert_code(0);
+}
+
+#[test]
+fn init_refuses_a_non_empty_folder() {
+    let site = Site::empty().file("x/notes.txt", "meine Notizen");
+    let before = Snapshot::of(site.scratch());
+    let run = site.run(&["init", "x"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("is not empty"), "{}", run.stderr);
+    assert!(before == Snapshot::of(site.scratch()));
+    // Nor over a file.
+    let run = site.run(&["init", "x/notes.txt"]);
+    run.assert_code(2);
+    assert_eq!(site.read("x/notes.txt"), "meine Notizen");
+}
+
+#[test]
+fn new_names_the_file_by_the_slug_of_the_title() {
+    let site = Site::new();
+    let run = site.run(&["new", "event", "Größe & Übermut"]);
+    run.assert_code(0);
+    let rel = "content/events/groesse-uebermut.md";
+    assert!(site.path(rel).is_file(), "{}", run.stderr);
+    assert!(run.stdout.trim().ends_with(rel), "{}", run.stdout);
+    let text = site.read(rel);
+    assert!(
+        text.starts_with("---\ntitle: \"Größe & Übermut\"\n"),
+        "{text}"
+    );
+
+    for (title, slug) in [
+        (
+            "Ärger über Öl: Straße 2027!",
+            "aerger-ueber-oel-strasse-2027",
+        ),
+        ("  Netzwerk-Treffen (III) ", "netzwerk-treffen-iii"),
+        ("Café crème", "cafe-creme"),
+    ] {
+        site.run(&["new", "post", title]).assert_code(0);
+        assert!(
+            site.path(&format!("content/posts/{slug}.md")).is_file(),
+            "{title} → {slug}"
+        );
+    }
+}
+
+#[test]
+fn every_scaffold_parses_and_builds_as_it_is() {
+    let site = Site::new();
+    for kind in ["network", "partner", "project", "event", "post"] {
+        site.run(&["new", kind, "Größe & Übermut"]).assert_code(0);
+    }
+    // Only warnings: the fields still to fill in.
+    let run = site.check();
+    run.assert_code(0);
+    assert!(run.errors().is_empty(), "{}", run.stderr);
+    run.diag(
+        "content/events/groesse-uebermut.md",
+        2,
+        Some(1),
+        "warning",
+        "the event has no `location`",
+    );
+    site.build().assert_code(0);
+    assert!(
+        site.path("output/events/groesse-uebermut/index.html")
+            .is_file()
+    );
+    // The event is dated four weeks after "now".
+    assert!(
+        site.read("content/events/groesse-uebermut.md")
+            .contains("start: 2026-12-16T10:00"),
+        "{}",
+        site.read("content/events/groesse-uebermut.md")
+    );
+}
+
+#[test]
+fn a_filled_in_scaffold_builds_without_warnings() {
+    let site = Site::new();
+    site.run(&["new", "partner", "Bildungswerk"]).assert_code(0);
+    site.run(&["new", "project", "Digit-Ready III"])
+        .assert_code(0);
+    site.run(&["new", "event", "Größe & Übermut"])
+        .assert_code(0);
+    let path = site.path("content/events/groesse-uebermut.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let filled = text
+        .replace("\nsummary: ", "\nsummary: Ein Workshop. ")
+        .replace("\nproject: ", "\nproject: digit-ready-iii ")
+        .replace("\norganizers: []", "\norganizers: [bildungswerk]")
+        .replace("\nlocation: ", "\nlocation: Köln ");
+    std::fs::write(&path, filled).unwrap();
+    let run = site.build();
+    run.assert_code(0);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    let page = site.read("output/events/groesse-uebermut/index.html");
+    assert!(page.contains("Größe &amp; Übermut"));
+    assert!(page.contains("Köln"));
+}
+
+#[test]
+fn new_refuses_to_overwrite() {
+    let site = Site::new().file(
+        "content/events/auftakt.md",
+        "---\ntitle: Auftakt\nstart: 2027-03-01\nlocation: Hamm\n---\nMein Text.\n",
+    );
+    let before = site.read("content/events/auftakt.md");
+    let run = site.run(&["new", "event", "Auftakt"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("exists already"), "{}", run.stderr);
+    assert_eq!(site.read("content/events/auftakt.md"), before);
+}
+
+#[test]
+fn new_rejects_unknown_kinds_and_empty_slugs() {
+    let site = Site::new();
+    let run = site.run(&["new", "evnt", "Auftakt"]);
+    run.assert_code(2);
+    assert!(
+        run.stderr.contains("did you mean `event`?"),
+        "{}",
+        run.stderr
+    );
+    let run = site.run(&["new", "event", "!!!"]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("empty file name"), "{}", run.stderr);
+    // The plural folder name is accepted too.
+    site.run(&["new", "events", "Auftakt"]).assert_code(0);
+    assert!(site.path("content/events/auftakt.md").is_file());
+}
+
+#[test]
+fn help_on_every_command() {
+    let site = Site::empty();
+    let run = site.run(&["--help"]);
+    run.assert_code(0);
+    assert!(run.stdout.contains("Exit status"), "{}", run.stdout);
+    for cmd in ["init", "build", "serve", "check", "new"] {
+        let run = site.run(&[cmd, "--help"]);
+        run.assert_code(0);
+        assert!(
+            run.stdout.contains(&format!("Usage: tandem {cmd}")),
+            "{cmd}: {}",
+            run.stdout
+        );
+        let run = site.run(&["help", cmd]);
+        run.assert_code(0);
+    }
+    for cmd in ["build", "check"] {
+        let run = site.run(&[cmd, "--help"]);
+        assert!(run.stdout.contains("--deny-warnings"), "{}", run.stdout);
+        assert!(run.stdout.contains("--root"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn wrong_usage_exits_2() {
+    let site = Site::new();
+    site.run(&[]).assert_code(2);
+    site.run(&["bild"]).assert_code(2);
+    site.run(&["build", "--nope"]).assert_code(2);
+    site.run(&["new", "event"]).assert_code(2);
+    site.run(&["serve", "--port", "many"]).assert_code(2);
+}
