@@ -32,6 +32,25 @@ pub fn load_site(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) ->
 
 /// Renders every entry's Markdown and checks every `@/` link and anchor.
 pub fn render_bodies(site: &Site, diags: &mut Diagnostics) -> Vec<Rendered> {
+    let results: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.entries.len())
+        .into_par_iter()
+        .map(|i| render_body(site, i))
+        .collect();
+    let mut bodies = Vec::with_capacity(results.len());
+    for (r, d) in results {
+        diags.extend(d);
+        bodies.push(r);
+    }
+    for i in 0..bodies.len() {
+        check_links_of(site, &bodies, i, diags);
+    }
+    bodies
+}
+
+/// Renders the Markdown of entry `i` (nothing for a draft that is not
+/// built) with the problems found in it. Public so that `serve` can
+/// re-render only the bodies an edit touches.
+pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
     let address = |source: &str| -> Option<String> {
         let &i = site.by_source.get(source)?;
         if site.visible(i) {
@@ -44,25 +63,20 @@ pub fn render_bodies(site: &Site, diags: &mut Diagnostics) -> Vec<Rendered> {
             )
         }
     };
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = site
-        .entries
-        .par_iter()
-        .enumerate()
-        .map(|(i, e)| {
-            let mut d = Vec::new();
-            if !site.visible(i) {
-                return (Rendered::default(), d);
-            }
-            let r = markdown::render(e, &site.config.base_path, &address, &mut d);
-            (r, d)
-        })
-        .collect();
-    let mut bodies = Vec::with_capacity(results.len());
-    for (r, d) in results {
-        diags.extend(d);
-        bodies.push(r);
+    let mut d = Vec::new();
+    if !site.visible(i) {
+        return (Rendered::default(), d);
     }
-    for (i, body) in bodies.iter().enumerate() {
+    let r = markdown::render(&site.entries[i], &site.config.base_path, &address, &mut d);
+    (r, d)
+}
+
+/// Checks the `@/` links and anchors of entry `i`'s body against the
+/// other bodies. Public so that `serve` can re-check only the entries an
+/// edit touches.
+pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Diagnostics) {
+    {
+        let body = &bodies[i];
         let e = &site.entries[i];
         for link in &body.links {
             let Some(&t) = site.by_source.get(&link.target) else {
@@ -120,14 +134,21 @@ pub fn render_bodies(site: &Site, diags: &mut Diagnostics) -> Vec<Rendered> {
             }
         }
     }
-    bodies
 }
 
 /// Checks that `image`/`logo` files exist under `static/`.
 fn check_images(site: &Site, theme: &Theme, diags: &mut Diagnostics) {
-    for (i, e) in site.entries.iter().enumerate() {
+    for i in 0..site.entries.len() {
+        check_images_of(site, theme, i, diags);
+    }
+}
+
+/// [`check_images`] for entry `i` alone, for `serve`.
+pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnostics) {
+    {
+        let e = &site.entries[i];
         if !site.visible(i) {
-            continue;
+            return;
         }
         let logo = match &e.data {
             KindData::Partner(p) => p.logo.as_ref(),

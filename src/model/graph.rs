@@ -190,15 +190,21 @@ pub fn listing_order(site: &Site) -> HashMap<Kind, Vec<usize>> {
         }
     }
     for (kind, list) in map.iter_mut() {
-        match kind {
-            Kind::Event => list.sort_by_cached_key(|i| {
-                let e = &site.entries[*i];
-                (e.event().and_then(|d| d.schedule.start_utc()), e.id.clone())
-            }),
-            Kind::Post => sort_posts(site, list),
-            Kind::Page => list.sort_by(|a, b| site.entries[*a].id.cmp(&site.entries[*b].id)),
-            _ => sort_by_title(site, list),
-        }
+        sort_listing(site, *kind, list);
     }
     map
+}
+
+/// Sorts entries of `kind` into the order their listing shows them. Public
+/// so that `serve` can re-sort one kind after an edit instead of all.
+pub fn sort_listing(site: &Site, kind: Kind, list: &mut [usize]) {
+    match kind {
+        Kind::Event => list.sort_by_cached_key(|i| {
+            let e = &site.entries[*i];
+            (e.event().and_then(|d| d.schedule.start_utc()), e.id.clone())
+        }),
+        Kind::Post => sort_posts(site, list),
+        Kind::Page => list.sort_by(|a, b| site.entries[*a].id.cmp(&site.entries[*b].id)),
+        _ => sort_by_title(site, list),
+    }
 }

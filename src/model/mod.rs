@@ -118,7 +118,7 @@ impl Site {
     }
 
     /// Every front-matter reference of `e` must name an entry.
-    fn check_references_of(&self, e: &Entry, diags: &mut Diagnostics) {
+    pub fn check_references_of(&self, e: &Entry, diags: &mut Diagnostics) {
         for r in e.references() {
             match self.resolve(r) {
                 Some(t) if !self.visible(t) => diags.push(
@@ -178,7 +178,6 @@ impl Site {
     /// A file that already has errors gets no warnings: they would mostly be
     /// echoes of its errors (a wrong date "outside the funding period").
     pub fn lint(&self, diags: &mut Diagnostics) {
-        let now = self.config.now;
         let with_errors: std::collections::HashSet<String> = diags
             .iter()
             .filter(|d| d.is_error())
@@ -188,110 +187,119 @@ impl Site {
             if !self.visible(i) || with_errors.contains(&e.source) {
                 continue;
             }
-            for (needle, what) in [
-                ("lorem ipsum", "placeholder text"),
-                ("dolor sit amet", "placeholder text"),
-            ] {
-                if let Some(off) = find_ascii_ci(&e.text, needle) {
-                    let pos = pos_of_offset(&e.text, off);
+            self.lint_entry(i, diags);
+        }
+    }
+
+    /// The warnings of entry `i` alone: [`Site::lint`] without its checks
+    /// of visibility and of earlier errors in the file, so that `serve`
+    /// re-lints only the entries an edit touches.
+    pub fn lint_entry(&self, i: usize, diags: &mut Diagnostics) {
+        let now = self.config.now;
+        let e = &self.entries[i];
+        for (needle, what) in [
+            ("lorem ipsum", "placeholder text"),
+            ("dolor sit amet", "placeholder text"),
+        ] {
+            if let Some(off) = find_ascii_ci(&e.text, needle) {
+                let pos = pos_of_offset(&e.text, off);
+                diags.push(
+                    Diagnostic::warning(
+                        &e.source,
+                        pos,
+                        format!("{what} (\"Lorem ipsum\") left in the page"),
+                    )
+                    .with_source(&e.text),
+                );
+                break;
+            }
+        }
+        let title_pos = find_key(&e.text, "title").unwrap_or(crate::diagnostics::Pos::START);
+        match &e.data {
+            KindData::Event(ev) => {
+                let pos = ev.start.as_ref().map_or(title_pos, |s| s.pos);
+                if ev.location.is_none() {
+                    let unplaced = ev.sessions.iter().find(|s| s.location.is_none());
+                    if ev.sessions.is_empty() || unplaced.is_some() {
+                        let (at, what) = match unplaced {
+                            Some(s) => (
+                                s.pos,
+                                "this session has no `location`, and the event none either",
+                            ),
+                            None => (title_pos, "the event has no `location`"),
+                        };
+                        diags.push(
+                            Diagnostic::warning(
+                                &e.source,
+                                at,
+                                format!("{what}: add `location: Ort` (a place, or `location: {{ online: https://… }}`)"),
+                            )
+                            .with_source(&e.text),
+                        );
+                    }
+                }
+                if ev.registration.is_some() && ev.schedule.is_past(now) {
+                    let rpos = find_key(&e.text, "registration").unwrap_or(pos);
                     diags.push(
                         Diagnostic::warning(
                             &e.source,
-                            pos,
-                            format!("{what} (\"Lorem ipsum\") left in the page"),
+                            rpos,
+                            "the event is over but still has a `registration` link",
                         )
                         .with_source(&e.text),
                     );
-                    break;
                 }
-            }
-            let title_pos = find_key(&e.text, "title").unwrap_or(crate::diagnostics::Pos::START);
-            match &e.data {
-                KindData::Event(ev) => {
-                    let pos = ev.start.as_ref().map_or(title_pos, |s| s.pos);
-                    if ev.location.is_none() {
-                        let unplaced = ev.sessions.iter().find(|s| s.location.is_none());
-                        if ev.sessions.is_empty() || unplaced.is_some() {
-                            let (at, what) = match unplaced {
-                                Some(s) => (
-                                    s.pos,
-                                    "this session has no `location`, and the event none either",
-                                ),
-                                None => (title_pos, "the event has no `location`"),
-                            };
+                if let Some(p) = ev.project.as_ref().and_then(|r| self.resolve(r))
+                    && let KindData::Project(pd) = &self.entries[p].data
+                {
+                    for o in &ev.schedule.occurrences {
+                        let d = o.start.date();
+                        let before = pd.start.is_some_and(|s| d < s);
+                        let after = pd.end.is_some_and(|en| d > en);
+                        if before || after {
+                            let opos = o
+                                .session
+                                .and_then(|s| ev.sessions.get(s))
+                                .map_or(pos, |s| s.pos);
                             diags.push(
                                 Diagnostic::warning(
                                     &e.source,
-                                    at,
-                                    format!("{what}: add `location: Ort` (a place, or `location: {{ online: https://… }}`)"),
+                                    opos,
+                                    format!(
+                                        "{d} lies outside the funding period of project `{}` ({} – {})",
+                                        self.entries[p].id,
+                                        pd.start.map_or("…".into(), |s| s.to_string()),
+                                        pd.end.map_or("…".into(), |s| s.to_string()),
+                                    ),
                                 )
                                 .with_source(&e.text),
                             );
-                        }
-                    }
-                    if ev.registration.is_some() && ev.schedule.is_past(now) {
-                        let rpos = find_key(&e.text, "registration").unwrap_or(pos);
-                        diags.push(
-                            Diagnostic::warning(
-                                &e.source,
-                                rpos,
-                                "the event is over but still has a `registration` link",
-                            )
-                            .with_source(&e.text),
-                        );
-                    }
-                    if let Some(p) = ev.project.as_ref().and_then(|r| self.resolve(r))
-                        && let KindData::Project(pd) = &self.entries[p].data
-                    {
-                        for o in &ev.schedule.occurrences {
-                            let d = o.start.date();
-                            let before = pd.start.is_some_and(|s| d < s);
-                            let after = pd.end.is_some_and(|en| d > en);
-                            if before || after {
-                                let opos = o
-                                    .session
-                                    .and_then(|s| ev.sessions.get(s))
-                                    .map_or(pos, |s| s.pos);
-                                diags.push(
-                                    Diagnostic::warning(
-                                        &e.source,
-                                        opos,
-                                        format!(
-                                            "{d} lies outside the funding period of project `{}` ({} – {})",
-                                            self.entries[p].id,
-                                            pd.start.map_or("…".into(), |s| s.to_string()),
-                                            pd.end.map_or("…".into(), |s| s.to_string()),
-                                        ),
-                                    )
-                                    .with_source(&e.text),
-                                );
-                                break;
-                            }
+                            break;
                         }
                     }
                 }
-                KindData::Partner(_) => {
-                    let l = &self.links[i];
-                    if l.networks.is_empty()
-                        && l.projects.is_empty()
-                        && l.events.is_empty()
-                        && l.posts.is_empty()
-                    {
-                        diags.push(
-                            Diagnostic::warning(
-                                &e.source,
-                                title_pos,
-                                format!(
-                                    "partner `{}` is not referred to by any network, project, event or post: its page is reachable only from the partner list",
-                                    e.id
-                                ),
-                            )
-                            .with_source(&e.text),
-                        );
-                    }
-                }
-                _ => {}
             }
+            KindData::Partner(_) => {
+                let l = &self.links[i];
+                if l.networks.is_empty()
+                    && l.projects.is_empty()
+                    && l.events.is_empty()
+                    && l.posts.is_empty()
+                {
+                    diags.push(
+                        Diagnostic::warning(
+                            &e.source,
+                            title_pos,
+                            format!(
+                                "partner `{}` is not referred to by any network, project, event or post: its page is reachable only from the partner list",
+                                e.id
+                            ),
+                        )
+                        .with_source(&e.text),
+                    );
+                }
+            }
+            _ => {}
         }
     }
 }

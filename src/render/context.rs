@@ -47,6 +47,20 @@ fn machine_time(e: &EventData, w: When) -> String {
 
 impl<'a> Contexts<'a> {
     pub fn new(site: &'a Site, labels: &'a Labels, bodies: &'a [Rendered]) -> Self {
+        let mut ctx = Self::with_cards(site, labels, bodies, Vec::new());
+        ctx.cards = (0..site.entries.len()).map(|i| ctx.make_card(i)).collect();
+        ctx
+    }
+
+    /// Like [`Contexts::new`], with the cards given (`cards[i]` for entry
+    /// `i`) instead of made: `serve` keeps them between rebuilds and
+    /// remakes only those of the entries an edit touches ([`Self::card_of`]).
+    pub fn with_cards(
+        site: &'a Site,
+        labels: &'a Labels,
+        bodies: &'a [Rendered],
+        cards: Vec<Value>,
+    ) -> Self {
         let c = &site.config;
         let nav: Vec<Value> = [Kind::Event, Kind::Network, Kind::Project, Kind::Partner, Kind::Post]
             .into_iter()
@@ -80,19 +94,32 @@ impl<'a> Contexts<'a> {
         base.insert("site", &site_value);
         base.insert("t", &labels.map);
         base.insert("lang", c.language.code());
-        let mut ctx = Contexts {
+        Contexts {
             site,
             labels,
             bodies,
-            cards: Vec::new(),
+            cards,
             base,
-        };
-        ctx.cards = (0..site.entries.len()).map(|i| ctx.make_card(i)).collect();
-        ctx
+        }
     }
 
     pub fn card(&self, i: usize) -> &Value {
         &self.cards[i]
+    }
+
+    /// Makes entry `i`'s card afresh (for `serve`; [`Self::card`] reads the kept one).
+    pub fn card_of(&self, i: usize) -> Value {
+        self.make_card(i)
+    }
+
+    /// Replaces the kept card of entry `i`.
+    pub fn set_card(&mut self, i: usize, card: Value) {
+        self.cards[i] = card;
+    }
+
+    /// The cards, for the next [`Self::with_cards`].
+    pub fn into_cards(self) -> Vec<Value> {
+        self.cards
     }
 
     pub fn cards(&self, list: &[usize]) -> Value {

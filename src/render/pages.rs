@@ -239,6 +239,28 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
 }
 
 fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
+    let PageContext {
+        path,
+        origin,
+        template,
+        context,
+    } = job_context(ctx, theme, job);
+    let html = theme.render(&template, &context);
+    Page { path, origin, html }
+}
+
+/// What a job renders: its output path and origin, the template and the
+/// template's context.
+pub struct PageContext {
+    pub path: String,
+    pub origin: String,
+    pub template: String,
+    pub context: tera::Context,
+}
+
+/// The context of a job without rendering it. Public so that `serve` can
+/// skip rendering a page whose context did not change.
+pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
     let site = ctx.site;
     let (path, origin, template, context) = match job {
         Job::Home => {
@@ -387,6 +409,10 @@ fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
             )
         }
     };
-    let html = theme.render(&template, &context);
-    Page { path, origin, html }
+    PageContext {
+        path,
+        origin,
+        template,
+        context,
+    }
 }
