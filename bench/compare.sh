@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Cold full builds of tandem and Hugo on the same synthetic content, side by
+# side: wall time, entries per second and peak memory, as ratios taken in
+# the same run (the machines are shared and noisy, so seconds alone say
+# little). Sites come from ../shared/bench/gen-site (or $GEN_SITE).
+#
+#   bench/compare.sh                      # 1,000 and 10,000 entries, 3 runs each, on tmpfs
+#   bench/compare.sh --pages "1000" --runs 5
+#   bench/compare.sh --disk               # sources and output on disk instead of /dev/shm
+#
+# Hugo comes from Debian's package: apt-get install hugo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAGES="1000 10000"
+RUNS=3
+BASE=/dev/shm/tandem-bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pages) PAGES=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --disk) BASE=${TMPDIR:-/tmp}/tandem-bench; shift ;;
+    --dir) BASE=$2; shift 2 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+GEN_SITE=${GEN_SITE:-../shared/bench/gen-site}
+if ! command -v hugo >/dev/null 2>&1; then
+  echo "hugo is not installed: the comparison needs it. Install it with: apt-get install hugo" >&2
+  exit 2
+fi
+if [ ! -x "$GEN_SITE" ]; then
+  echo "gen-site not found at $GEN_SITE (set GEN_SITE=/path/to/gen-site)" >&2
+  exit 2
+fi
+cargo build --release --quiet
+TANDEM=$PWD/target/release/tandem
+export SOURCE_DATE_EPOCH=1795000000
+mkdir -p "$BASE"
+
+# Prints "seconds peak_kib" for one run of the command.
+measure() {
+  local f; f=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; }
+  tail -1 "$f"; rm -f "$f"
+}
+calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+declare -A T_WALL H_WALL T_MEM H_MEM
+printf '%-8s %-6s %10s %10s %12s %12s %12s\n' entries run tandem_s hugo_s tandem_MiB hugo_MiB "ratio(t/h)"
+for n in $PAGES; do
+  site="$BASE/tandem-$n"; hsite="$BASE/hugo-$n"
+  [ -f "$site/site.yaml" ] || "$GEN_SITE" --format tandem --pages "$n" --force "$site" >/dev/null
+  [ -f "$hsite/config.toml" ] || "$GEN_SITE" --format hugo --pages "$n" --force "$hsite" >/dev/null
+  # Warm-up of both (file cache, binaries).
+  "$TANDEM" build --root "$site" --output "$BASE/warm-t" >/dev/null 2>&1; rm -rf "$BASE/warm-t"
+  hugo --source "$hsite" --destination "$BASE/warm-h" --quiet >/dev/null 2>&1; rm -rf "$BASE/warm-h"
+  tw=(); hw=(); tm=(); hm=()
+  for r in $(seq 1 "$RUNS"); do
+    out=$(mktemp -u -d "$BASE/o.XXXX")
+    read -r s m < <(measure "$TANDEM" build --root "$site" --output "$out"); rm -rf "$out"
+    tw+=("$s"); tm+=("$m")
+    out=$(mktemp -u -d "$BASE/o.XXXX")
+    read -r hs hmm < <(measure hugo --source "$hsite" --destination "$out" --quiet); rm -rf "$out"
+    hw+=("$hs"); hm+=("$hmm")
+    printf '%-8s %-6s %10s %10s %12d %12d %12.2f\n' "$n" "$r" "$s" "$hs" $((m/1024)) $((hmm/1024)) "$(calc "$s / $hs")"
+  done
+  T_WALL[$n]=$(printf '%s\n' "${tw[@]}" | median); H_WALL[$n]=$(printf '%s\n' "${hw[@]}" | median)
+  T_MEM[$n]=$(printf '%s\n' "${tm[@]}" | median); H_MEM[$n]=$(printf '%s\n' "${hm[@]}" | median)
+done
+
+echo
+echo "medians (tandem: every page and feed of the default theme; hugo: the bench theme, no feeds)"
+printf '%-8s %10s %10s %10s %12s %12s %10s %14s\n' entries tandem_s hugo_s "wall t/h" tandem_MiB hugo_MiB "mem t/h" "tandem entries/s"
+for n in $PAGES; do
+  printf '%-8s %10s %10s %10.2f %12d %12d %10.2f %14.0f\n' "$n" "${T_WALL[$n]}" "${H_WALL[$n]}" \
+    "$(calc "${T_WALL[$n]} / ${H_WALL[$n]}")" $(( ${T_MEM[$n]%.*} / 1024 )) $(( ${H_MEM[$n]%.*} / 1024 )) \
+    "$(calc "${T_MEM[$n]} / ${H_MEM[$n]}")" "$(calc "$n / ${T_WALL[$n]}")"
+done
+set -- $PAGES
+if [ $# -ge 2 ]; then
+  a=$1; b=${!#}
+  echo
+  printf 'cost of each added entry (%s -> %s): tandem %.3f ms, hugo %.3f ms\n' "$a" "$b" \
+    "$(calc "(${T_WALL[$b]} - ${T_WALL[$a]}) * 1000 / ($b - $a)")" \
+    "$(calc "(${H_WALL[$b]} - ${H_WALL[$a]}) * 1000 / ($b - $a)")"
+fi
