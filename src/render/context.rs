@@ -1,7 +1,7 @@
 //! What templates see. Every entry's "card" (the short form lists show) is
 //! built once and reused by every page that lists the entry; an entry's
-//! page adds its full fields and its relations. The README documents
-//! these names for theme authors.
+//! page adds its full fields and its relations. docs/theme.md documents
+//! these names for theme authors: keep it in step.
 
 use super::i18n::Labels;
 use super::markdown::Rendered;
@@ -18,6 +18,17 @@ pub struct Contexts<'a> {
     cards: Vec<Value>,
     /// `site`, `t` and `lang`: the same on every page.
     base: tera::Context,
+}
+
+/// Moves a JSON value into a template context. `Context::insert`
+/// serialises its argument, which for an already built `Value` is a deep
+/// copy: with thousands of cards per site that copy dominated rendering.
+pub fn put(ctx: &mut tera::Context, key: &str, value: Value) {
+    let mut map = Map::new();
+    map.insert(key.to_string(), value);
+    if let Ok(c) = tera::Context::from_value(Value::Object(map)) {
+        ctx.extend(c);
+    }
 }
 
 /// A feed's two links: `webcal://` to subscribe, `https://` to download.
@@ -430,7 +441,7 @@ impl<'a> Contexts<'a> {
             KindData::Event(ev) => self.event_page_fields(i, e, ev, &mut m),
             KindData::Post(_) | KindData::Page => {}
         }
-        ctx.insert("entry", &Value::Object(m));
+        put(&mut ctx, "entry", Value::Object(m));
         ctx.insert("page_kind", &e.kind);
         ctx
     }
