@@ -8,13 +8,14 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::feeds;
 use crate::model::Site;
 use crate::model::entry::{Kind, KindData};
-use crate::output::Output;
+use crate::output::{MemorySink, Output, Sink, Staging};
 use crate::render::context::Contexts;
 use crate::render::markdown::{self, Rendered};
 use crate::render::pages;
 use crate::render::theme::Theme;
 use rayon::prelude::*;
 use std::path::Path;
+use std::sync::Mutex;
 
 /// Loads and checks a site: settings, entries, references, warnings.
 /// `None` when the settings are unusable.
@@ -178,10 +179,17 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
 /// Renders the whole site into memory. Content and template errors go to
 /// `diags`; the output is only complete when `diags` has no errors.
 pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
+    let sink = MemorySink::default();
+    render_site_into(site, &sink, diags);
+    sink.into_output()
+}
+
+/// Renders every page, feed and static file of the site into `sink` as
+/// soon as each is ready, in parallel.
+pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     let mut timer = crate::timing::Timer::new();
-    let mut out = Output::default();
     let Some(theme) = Theme::load(&site.config, diags) else {
-        return out;
+        return;
     };
     check_images(site, &theme, diags);
     timer.lap("theme");
@@ -190,10 +198,9 @@ pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
     let ctx = Contexts::new(site, &theme.labels, &bodies);
     timer.lap("contexts");
 
+    let found = Mutex::new(Vec::new());
     let jobs = pages::jobs(site);
-    let rendered = pages::render_jobs(&ctx, &theme, &jobs);
-    timer.lap("pages");
-    for (job, page) in jobs.iter().zip(rendered) {
+    jobs.par_iter().for_each(|job| {
         if let pages::Job::Alias { entry, path } = job {
             if pages::alias_path(path).is_none() {
                 let e = &site.entries[*entry];
@@ -202,7 +209,8 @@ pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
                     .iter()
                     .find(|a| &a.value == path)
                     .map_or(Pos::START, |a| a.pos);
-                diags.push(
+                push(
+                    &found,
                     Diagnostic::error(
                         &e.source,
                         pos,
@@ -210,24 +218,24 @@ pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
                     )
                     .with_source(&e.text),
                 );
-                continue;
+                return;
             }
         }
+        let page = pages::render_job(&ctx, &theme, job);
         match page.html {
             Ok(html) => add(
-                &mut out,
+                sink,
                 site,
-                page.path,
-                html.into_bytes(),
-                page.origin,
-                diags,
+                &page.path,
+                html.as_bytes(),
+                &page.origin,
+                &found,
             ),
-            Err(d) => diags.push(d),
+            Err(d) => push(&found, d),
         }
-    }
-
-    timer.lap("collect");
-    write_feeds(site, &bodies, &mut out, diags);
+    });
+    timer.lap("pages");
+    write_feeds(site, &bodies, sink, &found);
     timer.lap("feeds");
 
     // Static files: the site's own win over the theme's of the same name.
@@ -260,52 +268,66 @@ pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
         }
     }
     for (rel, (bytes, origin)) in statics {
-        add(&mut out, site, rel, bytes, origin, diags);
+        add(sink, site, &rel, &bytes, &origin, &found);
     }
-    out
+    diags.extend(found.into_inner().unwrap_or_else(|p| p.into_inner()));
+    timer.lap("static");
 }
 
+fn push(found: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
+    found.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+}
+
+/// Hands one file to the sink; two sources for one address are an error
+/// that names both (in a fixed order, whichever thread came first).
 fn add(
-    out: &mut Output,
+    sink: &dyn Sink,
     site: &Site,
-    path: String,
-    bytes: Vec<u8>,
-    origin: String,
-    diags: &mut Diagnostics,
+    path: &str,
+    bytes: &[u8],
+    origin: &str,
+    found: &Mutex<Vec<Diagnostic>>,
 ) {
-    if let Err(first) = out.add(path.clone(), bytes, origin.clone()) {
-        let file = |o: &str| {
-            o.split_whitespace()
-                .find(|w| w.starts_with("content/") || w.starts_with("static/"))
-                .map(str::to_string)
-        };
-        let here = file(&origin).unwrap_or_else(|| origin.clone());
-        let pos = site
-            .by_source
-            .get(&here)
-            .and_then(|&i| {
-                let e = &site.entries[i];
-                e.aliases
-                    .iter()
-                    .find(|a| pages::alias_path(&a.value).as_deref() == Some(path.as_str()))
-                    .map(|a| a.pos)
-            })
-            .unwrap_or(Pos::START);
-        diags.push(
-            Diagnostic::error(
-                here,
-                pos,
-                format!("two sources write `{path}`: {origin} and {first}"),
-            )
-            .with_note(format!(
-                "{}:1:1: the other source",
-                file(&first).unwrap_or(first.clone())
-            )),
-        );
-    }
+    let Err(first) = sink.put(path, bytes, origin) else {
+        return;
+    };
+    let (a, b) = if first.as_str() <= origin {
+        (first.clone(), origin.to_string())
+    } else {
+        (origin.to_string(), first.clone())
+    };
+    let file = |o: &str| {
+        o.split_whitespace()
+            .find(|w| w.starts_with("content/") || w.starts_with("static/"))
+            .map(str::to_string)
+    };
+    let here = file(&b).unwrap_or_else(|| b.clone());
+    let pos = site
+        .by_source
+        .get(&here)
+        .and_then(|&i| {
+            let e = &site.entries[i];
+            e.aliases
+                .iter()
+                .find(|al| pages::alias_path(&al.value).as_deref() == Some(path))
+                .map(|al| al.pos)
+        })
+        .unwrap_or(Pos::START);
+    push(
+        found,
+        Diagnostic::error(
+            here,
+            pos,
+            format!("two sources write `{path}`: {b} and {a}"),
+        )
+        .with_note(format!(
+            "{}:1:1: the other source",
+            file(&a).unwrap_or(a.clone())
+        )),
+    );
 }
 
-fn write_feeds(site: &Site, bodies: &[Rendered], out: &mut Output, diags: &mut Diagnostics) {
+fn write_feeds(site: &Site, bodies: &[Rendered], sink: &dyn Sink, found: &Mutex<Vec<Diagnostic>>) {
     let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
     // Each event's VEVENTs are written once and shared by every feed.
     let vevents: Vec<(usize, String)> = events
@@ -318,52 +340,52 @@ fn write_feeds(site: &Site, bodies: &[Rendered], out: &mut Output, diags: &mut D
     }
     let lookup = |i: usize| by_entry[i].unwrap_or_default();
 
-    let mut feeds_out: Vec<(String, String, String)> = Vec::new();
-    feeds_out.par_extend(vevents.par_iter().map(|(i, v)| {
-        (
-            format!("{}event.ics", site.rel_url(*i)),
-            feeds::calendar::event_ics(site, *i, v),
-            site.entries[*i].source.clone(),
-        )
-    }));
+    vevents.par_iter().for_each(|(i, v)| {
+        let text = feeds::calendar::event_ics(site, *i, v);
+        let path = format!("{}event.ics", site.rel_url(*i));
+        add(
+            sink,
+            site,
+            &path,
+            text.as_bytes(),
+            &site.entries[*i].source,
+            found,
+        );
+    });
     let owners: Vec<usize> = (0..site.entries.len())
         .filter(|&i| site.visible(i) && site.entries[i].kind.has_feed())
         .collect();
-    let owner_feeds: Vec<(String, String, String)> = owners
-        .par_iter()
-        .map(|&i| {
-            let e = &site.entries[i];
-            let name = feeds::calendar::feed_name(site, Some(i));
-            (
-                format!("{}calendar.ics", site.rel_url(i)),
-                feeds::calendar::calendar(site, &name, &site.links[i].events, &lookup),
-                e.source.clone(),
-            )
-        })
-        .collect();
-    feeds_out.extend(owner_feeds);
-    feeds_out.push((
-        "calendar.ics".into(),
-        feeds::calendar::calendar(
+    owners.par_iter().for_each(|&i| {
+        let name = feeds::calendar::feed_name(site, Some(i));
+        let text = feeds::calendar::calendar(site, &name, &site.links[i].events, &lookup);
+        let path = format!("{}calendar.ics", site.rel_url(i));
+        add(
+            sink,
             site,
-            &feeds::calendar::feed_name(site, None),
-            &events,
-            &lookup,
-        ),
-        "site calendar".into(),
-    ));
-    for (path, text, origin) in feeds_out {
-        add(out, site, path, text.into_bytes(), origin, diags);
-    }
-
-    add(
-        out,
+            &path,
+            text.as_bytes(),
+            &site.entries[i].source,
+            found,
+        );
+    });
+    let all = feeds::calendar::calendar(
         site,
-        "atom.xml".into(),
-        feeds::atom::atom(site, bodies).into_bytes(),
-        "news feed".into(),
-        diags,
+        &feeds::calendar::feed_name(site, None),
+        &events,
+        &lookup,
     );
+    add(
+        sink,
+        site,
+        "calendar.ics",
+        all.as_bytes(),
+        "site calendar",
+        found,
+    );
+    drop(all);
+
+    let atom = feeds::atom::atom(site, bodies);
+    add(sink, site, "atom.xml", atom.as_bytes(), "news feed", found);
 
     let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
     pages.extend(
@@ -382,13 +404,14 @@ fn write_feeds(site: &Site, bodies: &[Rendered], out: &mut Output, diags: &mut D
             pages.push((site.rel_url(i), lastmod));
         }
     }
+    let sitemap = feeds::sitemap::sitemap(&site.config.base_url, &pages);
     add(
-        out,
+        sink,
         site,
-        "sitemap.xml".into(),
-        feeds::sitemap::sitemap(&site.config.base_url, &pages).into_bytes(),
-        "sitemap".into(),
-        diags,
+        "sitemap.xml",
+        sitemap.as_bytes(),
+        "sitemap",
+        found,
     );
 }
 
@@ -412,5 +435,55 @@ pub fn build_in_memory(root: &Path, overrides: &Overrides) -> Built {
         site,
         output,
         diags,
+    }
+}
+
+/// What [`build_to_disk`] did.
+pub enum Written {
+    /// Content or template errors (see the diagnostics): nothing written,
+    /// the previous output untouched.
+    Failed,
+    /// The new output is in place, with this many files.
+    Done(usize),
+    /// The output folder was refused or writing failed; the previous
+    /// output is untouched.
+    Output(crate::output::OutputError),
+}
+
+/// Loads, checks and renders a site straight into a staging folder beside
+/// `out`, which replaces `out` only when the whole build succeeded. Pages
+/// and feeds go to disk as soon as they are rendered, so memory does not
+/// grow with the size of the output.
+pub fn build_to_disk(
+    root: &Path,
+    overrides: &Overrides,
+    out: &Path,
+    deny_warnings: bool,
+) -> (Diagnostics, Written) {
+    let mut diags = Diagnostics::new();
+    let Some(site) = load_site(root, overrides, &mut diags) else {
+        diags.sort();
+        return (diags, Written::Failed);
+    };
+    let staging = match Staging::new(root, out) {
+        Ok(s) => s,
+        Err(e) => return (diags, Written::Output(e)),
+    };
+    render_site_into(&site, &staging, &mut diags);
+    diags.sort();
+    if deny_warnings {
+        diags.deny_warnings();
+    }
+    if diags.has_errors() {
+        drop(staging);
+        return (diags, Written::Failed);
+    }
+    let files = staging.len();
+    let mut timer = crate::timing::Timer::new();
+    let result = staging.commit();
+    timer.lap("swap");
+    match result {
+        Ok(()) => (diags, Written::Done(files)),
+        Err(e) => (diags, Written::Output(e)),
     }
 }

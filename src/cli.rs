@@ -2,7 +2,7 @@
 
 use crate::build::build_in_memory;
 use crate::config::Overrides;
-use crate::output::{OutputError, write_atomically};
+use crate::output::OutputError;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -169,33 +169,34 @@ pub fn run(cli: Cli) -> u8 {
                 return exit::USAGE;
             }
             let started = std::time::Instant::now();
-            let mut built = build_in_memory(&root, &Overrides { base_url, drafts });
-            if deny_warnings {
-                built.diags.deny_warnings();
-            }
-            built.diags.print();
-            if built.diags.has_errors() {
-                eprintln!(
-                    "build failed: the previous output in {} is unchanged",
-                    out_dir.display()
-                );
-                return exit::CONTENT;
-            }
-            match write_atomically(&built.output, &root, &out_dir) {
-                Ok(()) => {
+            let (diags, written) = crate::build::build_to_disk(
+                &root,
+                &Overrides { base_url, drafts },
+                &out_dir,
+                deny_warnings,
+            );
+            diags.print();
+            match written {
+                crate::build::Written::Done(files) => {
                     eprintln!(
-                        "built {} files into {} in {} ms",
-                        built.output.len(),
+                        "built {files} files into {} in {} ms",
                         out_dir.display(),
                         started.elapsed().as_millis()
                     );
                     exit::OK
                 }
-                Err(OutputError::Refused(m)) => {
+                crate::build::Written::Failed => {
+                    eprintln!(
+                        "build failed: the previous output in {} is unchanged",
+                        out_dir.display()
+                    );
+                    exit::CONTENT
+                }
+                crate::build::Written::Output(OutputError::Refused(m)) => {
                     eprintln!("error: {m}");
                     exit::USAGE
                 }
-                Err(OutputError::Io(m)) => {
+                crate::build::Written::Output(OutputError::Io(m)) => {
                     eprintln!("error: {m}; the previous output is unchanged");
                     exit::IO
                 }

@@ -130,68 +130,216 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-/// Writes `output` into a new sibling of `out` and swaps it in. Files whose
-/// bytes did not change are hard-linked from the previous output, so they
-/// keep their modification time and sync tools skip them.
-///
-/// The swap is one atomic `renameat2(RENAME_EXCHANGE)` on Linux, so at every
-/// instant `out` holds either the complete previous output or the complete
-/// new one, even when the process is killed. Elsewhere (or on file systems
-/// without it) the previous output is renamed aside first; if the process
-/// dies between the two renames, the next build puts it back before doing
-/// anything else.
+/// Writes `output` into a new sibling of `out` and swaps it in (see
+/// [`Staging`]).
 pub fn write_atomically(output: &Output, root: &Path, out: &Path) -> Result<(), OutputError> {
-    check_output_dir(root, out)?;
-    let out = canonical(out);
-    let parent = out
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "output".into());
-    std::fs::create_dir_all(&parent)
-        .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", parent.display())))?;
-    let pid = std::process::id();
-    let fresh = parent.join(format!(".{name}.tandem-new-{pid}"));
-    let old = parent.join(format!(".{name}.tandem-old-{pid}"));
-    clean_leftovers(&parent, &name);
-    let io = |what: &str, p: &Path, e: std::io::Error| {
-        OutputError::Io(format!("cannot {what} {}: {e}", p.display()))
-    };
+    use rayon::prelude::*;
+    let staging = Staging::new(root, out)?;
+    output.files.par_iter().for_each(|(rel, file)| {
+        let _ = staging.put(rel, &file.bytes, &file.origin);
+    });
+    staging.commit()
+}
 
-    // A leftover of an earlier process with our pid (after a reboot).
-    let _ = std::fs::remove_dir_all(&fresh);
-    std::fs::create_dir(&fresh).map_err(|e| io("create", &fresh, e))?;
-    let result = write_tree(output, &fresh, &out);
-    if let Err(e) = result {
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(e);
+/// Where a build puts its files: memory ([`MemorySink`], for `serve` and
+/// `check`) or a staging folder on disk ([`Staging`], for `build`).
+/// Pages and feeds are handed over as soon as they are rendered, so a
+/// build never holds the whole site in memory.
+pub trait Sink: Sync {
+    /// Claims `path` for `origin` and stores the bytes; `Err` with the
+    /// first writer's origin when two sources want one address.
+    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String>;
+}
+
+/// Collects the output in memory.
+#[derive(Default)]
+pub struct MemorySink(std::sync::Mutex<Output>);
+
+impl MemorySink {
+    pub fn into_output(self) -> Output {
+        self.0.into_inner().unwrap_or_else(|p| p.into_inner())
     }
-    if !out.exists() {
-        return std::fs::rename(&fresh, &out).map_err(|e| {
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String> {
+        let mut out = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        out.add(path.to_string(), bytes.to_vec(), origin)
+    }
+}
+
+/// A fresh folder beside the output that a build writes into, swapped in
+/// by [`Staging::commit`] only when everything succeeded: a failed or
+/// interrupted build leaves the previous output exactly as it was. Files
+/// whose bytes did not change are hard-linked from the previous output,
+/// so they keep their modification time and sync tools skip them.
+pub struct Staging {
+    out: PathBuf,
+    fresh: PathBuf,
+    old: PathBuf,
+    claimed: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    failure: std::sync::Mutex<Option<OutputError>>,
+    done: bool,
+}
+
+impl Staging {
+    /// Checks `out` (see [`check_output_dir`]), removes what interrupted
+    /// builds left beside it, and creates the staging folder.
+    pub fn new(root: &Path, out: &Path) -> Result<Staging, OutputError> {
+        check_output_dir(root, out)?;
+        let out = canonical(out);
+        let parent = out
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_else(|| "output".into());
+        std::fs::create_dir_all(&parent)
+            .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", parent.display())))?;
+        let pid = std::process::id();
+        let fresh = parent.join(format!(".{name}.tandem-new-{pid}"));
+        let old = parent.join(format!(".{name}.tandem-old-{pid}"));
+        clean_leftovers(&parent, &name);
+        // A leftover of an earlier process with our pid (after a reboot).
+        let _ = std::fs::remove_dir_all(&fresh);
+        std::fs::create_dir(&fresh)
+            .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", fresh.display())))?;
+        Ok(Staging {
+            out,
+            fresh,
+            old,
+            claimed: Default::default(),
+            dirs: Default::default(),
+            failure: Default::default(),
+            done: false,
+        })
+    }
+
+    fn fail(&self, e: OutputError) {
+        let mut f = self.failure.lock().unwrap_or_else(|p| p.into_inner());
+        if f.is_none() {
+            *f = Some(e);
+        }
+    }
+
+    fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let target = self.fresh.join(rel);
+        if let Some(dir) = target.parent() {
+            let known = self
+                .dirs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(dir);
+            if !known {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    OutputError::Io(format!("cannot create {}: {e}", dir.display()))
+                })?;
+                self.dirs
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(dir.to_path_buf());
+            }
+        }
+        let prev = self.out.join(rel);
+        if let Ok(meta) = std::fs::metadata(&prev)
+            && meta.len() == bytes.len() as u64
+            && std::fs::read(&prev).is_ok_and(|b| b == bytes)
+            && std::fs::hard_link(&prev, &target).is_ok()
+        {
+            return Ok(());
+        }
+        let mut f = std::fs::File::create(&target)
+            .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", target.display())))?;
+        f.write_all(bytes)
+            .map_err(|e| OutputError::Io(format!("cannot write {}: {e}", target.display())))
+    }
+
+    /// How many files were put so far.
+    pub fn len(&self) -> usize {
+        self.claimed.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Writes the marker and swaps the staging folder in.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        self.done = true;
+        let failure = self
+            .failure
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        let (out, fresh, old) = (self.out.clone(), self.fresh.clone(), self.old.clone());
+        let io = |what: &str, p: &Path, e: std::io::Error| {
+            OutputError::Io(format!("cannot {what} {}: {e}", p.display()))
+        };
+        if let Some(e) = failure {
             let _ = std::fs::remove_dir_all(&fresh);
-            io("move into place", &out, e)
-        });
+            return Err(e);
+        }
+        if let Err(e) = std::fs::write(
+            fresh.join(MARKER),
+            b"This folder is written by tandem build and replaced on every build.\n",
+        ) {
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err(OutputError::Io(format!(
+                "cannot write the output marker: {e}"
+            )));
+        }
+        if !out.exists() {
+            return std::fs::rename(&fresh, &out).map_err(|e| {
+                let _ = std::fs::remove_dir_all(&fresh);
+                io("move into place", &out, e)
+            });
+        }
+        if exchange(&fresh, &out).is_ok() {
+            // `fresh` now holds the previous output.
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Ok(());
+        }
+        std::fs::rename(&out, &old).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&fresh);
+            io("move aside", &out, e)
+        })?;
+        if let Err(e) = std::fs::rename(&fresh, &out) {
+            // Put the previous output back before reporting.
+            let _ = std::fs::rename(&old, &out);
+            let _ = std::fs::remove_dir_all(&fresh);
+            return Err(io("move into place", &out, e));
+        }
+        let _ = std::fs::remove_dir_all(&old);
+        Ok(())
     }
-    if exchange(&fresh, &out).is_ok() {
-        // `fresh` now holds the previous output.
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Ok(());
+}
+
+impl Sink for Staging {
+    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String> {
+        {
+            let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(first) = claimed.get(path) {
+                return Err(first.clone());
+            }
+            claimed.insert(path.to_string(), origin.to_string());
+        }
+        if let Err(e) = self.write_file(path, bytes) {
+            self.fail(e);
+        }
+        Ok(())
     }
-    std::fs::rename(&out, &old).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&fresh);
-        io("move aside", &out, e)
-    })?;
-    if let Err(e) = std::fs::rename(&fresh, &out) {
-        // Put the previous output back before reporting.
-        let _ = std::fs::rename(&old, &out);
-        let _ = std::fs::remove_dir_all(&fresh);
-        return Err(io("move into place", &out, e));
+}
+
+impl Drop for Staging {
+    /// A build that did not commit (errors, a panic) leaves no staging folder.
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = std::fs::remove_dir_all(&self.fresh);
+        }
     }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
 }
 
 /// Swaps two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
@@ -259,39 +407,4 @@ fn clean_leftovers(parent: &Path, name: &str) {
             let _ = std::fs::remove_dir_all(item.path());
         }
     }
-}
-
-fn write_tree(output: &Output, fresh: &Path, previous: &Path) -> Result<(), OutputError> {
-    use rayon::prelude::*;
-    let mut dirs: Vec<PathBuf> = output
-        .files
-        .keys()
-        .filter_map(|p| Path::new(p).parent().map(|d| fresh.join(d)))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    for d in &dirs {
-        std::fs::create_dir_all(d)
-            .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", d.display())))?;
-    }
-    output.files.par_iter().try_for_each(|(rel, file)| {
-        let target = fresh.join(rel);
-        let prev = previous.join(rel);
-        if let Ok(meta) = std::fs::metadata(&prev)
-            && meta.len() == file.bytes.len() as u64
-            && std::fs::read(&prev).is_ok_and(|b| b == file.bytes)
-            && std::fs::hard_link(&prev, &target).is_ok()
-        {
-            return Ok(());
-        }
-        let mut f = std::fs::File::create(&target)
-            .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", target.display())))?;
-        f.write_all(&file.bytes)
-            .map_err(|e| OutputError::Io(format!("cannot write {}: {e}", target.display())))
-    })?;
-    std::fs::write(
-        fresh.join(MARKER),
-        b"This folder is written by tandem build and replaced on every build.\n",
-    )
-    .map_err(|e| OutputError::Io(format!("cannot write the output marker: {e}")))
 }

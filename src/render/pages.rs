@@ -238,7 +238,7 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
     })
 }
 
-fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
+pub fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
     let PageContext {
         path,
         origin,
@@ -267,7 +267,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             let mut c = ctx.base("");
             let upcoming = upcoming_events(site);
             let shown: Vec<usize> = upcoming.iter().copied().take(HOME_EVENTS).collect();
-            c.insert("upcoming", &ctx.cards(&shown));
+            super::context::put(&mut c, "upcoming", ctx.cards(&shown));
             // The next few after those, hidden: tandem.js shows them as
             // shown events pass after the build.
             let spare: Vec<usize> = upcoming
@@ -276,14 +276,14 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 .skip(HOME_EVENTS)
                 .take(HOME_SPARE)
                 .collect();
-            c.insert("upcoming_spare", &ctx.cards(&spare));
+            super::context::put(&mut c, "upcoming_spare", ctx.cards(&spare));
             c.insert("upcoming_total", &upcoming.len());
             let list = |k: Kind| site.of_kind.get(&k).cloned().unwrap_or_default();
-            c.insert("networks", &ctx.cards(&list(Kind::Network)));
+            super::context::put(&mut c, "networks", ctx.cards(&list(Kind::Network)));
             let projects = list(Kind::Project);
-            c.insert("projects", &ctx.cards(&projects));
+            super::context::put(&mut c, "projects", ctx.cards(&projects));
             let posts: Vec<usize> = list(Kind::Post).into_iter().take(3).collect();
-            c.insert("posts", &ctx.cards(&posts));
+            super::context::put(&mut c, "posts", ctx.cards(&posts));
             let home = site.home.as_ref().map(|h| {
                 let html = super::markdown::render(
                     h,
@@ -318,9 +318,9 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 let mut past: Vec<usize> = past_events(site).collect();
                 past.reverse();
                 let recent: Vec<usize> = past.iter().copied().take(RECENT_PAST).collect();
-                c.insert("months", &group_by_month(ctx, &upcoming));
-                c.insert("past", &ctx.cards(&recent));
-                c.insert("past_months", &group_by_month(ctx, &recent));
+                super::context::put(&mut c, "months", group_by_month(ctx, &upcoming));
+                super::context::put(&mut c, "past", ctx.cards(&recent));
+                super::context::put(&mut c, "past_months", group_by_month(ctx, &recent));
                 let years: Vec<Value> = archive_years(site)
                     .into_iter()
                     .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
@@ -328,7 +328,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 c.insert("archive_years", &years);
                 let mut all = upcoming.clone();
                 all.extend(&recent);
-                c.insert("filters", &filter_options(ctx, &all));
+                super::context::put(&mut c, "filters", filter_options(ctx, &all));
                 c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
                 (
                     format!("{rel}index.html"),
@@ -338,7 +338,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 )
             } else {
                 let list = site.of_kind.get(kind).cloned().unwrap_or_default();
-                c.insert("entries", &ctx.cards(&list));
+                super::context::put(&mut c, "entries", ctx.cards(&list));
                 (
                     format!("{rel}index.html"),
                     rel.clone(),
@@ -356,13 +356,13 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             list.reverse();
             c.insert("section", &section_value(ctx, Kind::Event));
             c.insert("year", year);
-            c.insert("months", &group_by_month(ctx, &list));
+            super::context::put(&mut c, "months", group_by_month(ctx, &list));
             let years: Vec<Value> = archive_years(site)
                 .into_iter()
                 .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
                 .collect();
             c.insert("archive_years", &years);
-            c.insert("filters", &filter_options(ctx, &list));
+            super::context::put(&mut c, "filters", filter_options(ctx, &list));
             c.insert("page_kind", "archive");
             (
                 format!("{rel}index.html"),
