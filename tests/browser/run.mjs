@@ -14,6 +14,13 @@
 //   scrolling, a visible skip link and focus, the print stylesheet.
 //
 // Usage: node tests/browser/run.mjs OUTPUT_DIR [--base-path /sub/] [--quick]
+//   --base-path  the path part of the base URL the site was built with
+//   --quick      one entry page per kind (plus one series, one with
+//                sessions, one with a status) instead of three
+// The site needs an upcoming event with a registration button (c) and at
+// least two networks, projects and places among its listed events (d), as
+// the example site and tests/browser/fixture have. Chromium is
+// /usr/bin/chromium unless CHROMIUM names another.
 // Prints one line per test and "N passed, M failed"; exits 1 on failure.
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';

@@ -254,5 +254,9 @@
   doc.addEventListener("visibilitychange", function () {
     if (!doc.hidden) { update(); }
   });
+  // A page restored from the back/forward cache may be days old.
+  window.addEventListener("pageshow", function (e) {
+    if (e.persisted) { update(); }
+  });
   window.tandem = { update: update, now: now };
 })();
