@@ -376,6 +376,14 @@ await test('fixed clock (TANDEM_NOW): an event moves from upcoming to past, its 
     if (expectPast) {
       assert(s.inPast && s.pastVisible && s.visible && s.isPast && !s.inUpcoming, `at ${clock} ${mover.href} is not shown among past events: ${JSON.stringify(s)}`);
       assert(s.upcoming === built.cards.length - movedCount, `at ${clock} ${s.upcoming} upcoming, expected ${built.cards.length - movedCount}`);
+      const order = await page.evaluate((h) => {
+        const first = document.querySelector('[data-past] .event-card');
+        const group = first && first.closest('.month');
+        const heading = group && group.querySelector('.month-heading');
+        return { first: first && first.querySelector('a') && first.querySelector('a').pathname, heading: heading ? heading.textContent.trim() : null, grouped: !!document.querySelector('[data-past][data-grouped]') };
+      }, mover.href);
+      assert(order.first === mover.href, `at ${clock} the newest past event is ${order.first}, not ${mover.href}`);
+      assert(!order.grouped || order.heading, `at ${clock} ${mover.href} has no month heading among past events`);
       const pastNow = await page.$$eval('[data-past] .event-card', (cs) => cs.length);
       assert(pastNow === built.pastCount + movedCount, `past events: ${pastNow}, expected ${built.pastCount + movedCount}`);
     } else {
