@@ -183,11 +183,18 @@ impl Site {
             .filter(|d| d.is_error())
             .map(|d| d.path.clone())
             .collect();
-        for (i, e) in self.entries.iter().enumerate() {
-            if !self.visible(i) || with_errors.contains(&e.source) {
-                continue;
-            }
-            self.lint_entry(i, diags);
+        use rayon::prelude::*;
+        let found: Vec<Diagnostics> = (0..self.entries.len())
+            .into_par_iter()
+            .filter(|&i| self.visible(i) && !with_errors.contains(&self.entries[i].source))
+            .map(|i| {
+                let mut d = Diagnostics::new();
+                self.lint_entry(i, &mut d);
+                d
+            })
+            .collect();
+        for d in found {
+            diags.extend(d);
         }
     }
 
@@ -312,7 +319,11 @@ pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
     if n.is_empty() || t.len() < n.len() {
         return None;
     }
-    (0..=t.len() - n.len()).find(|&i| t[i..i + n.len()].eq_ignore_ascii_case(n))
+    // Compare the first byte before the whole needle: a build scans every
+    // file this way, so the common miss must be one cheap comparison.
+    let first = n[0].to_ascii_lowercase();
+    (0..=t.len() - n.len())
+        .find(|&i| t[i].to_ascii_lowercase() == first && t[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// The 1-based line and column of byte `offset` in `text` (an offset
