@@ -168,10 +168,10 @@ impl Location {
                 parts.push(p);
             }
         }
-        if parts.is_empty() {
-            if let Some(url) = &self.online {
-                return url.clone();
-            }
+        if parts.is_empty()
+            && let Some(url) = &self.online
+        {
+            return url.clone();
         }
         parts.join(", ")
     }

@@ -148,8 +148,7 @@ pub fn compute(site: &Site) -> Vec<Links> {
         let start = e.event().and_then(|d| d.schedule.start_utc());
         (start, e.id.clone())
     };
-    for i in 0..n {
-        let l = &mut links[i];
+    for l in links.iter_mut() {
         for list in [&mut l.networks, &mut l.partners, &mut l.projects] {
             sort_by_title(site, list);
         }
