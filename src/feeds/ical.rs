@@ -84,6 +84,14 @@ impl Writer {
 /// clients reject or mangle whole feeds over a stray `\x0c` pasted from a
 /// word processor.
 pub fn clean_text(s: &str) -> String {
+    // Most text has nothing to drop: one byte scan instead of a rebuild.
+    // C1 controls (U+0080–U+009F) start with the byte 0xC2.
+    let suspicious = s
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2);
+    if !suspicious {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
@@ -106,16 +114,22 @@ pub fn clean_text(s: &str) -> String {
 /// backslash, semicolon, comma and line breaks.
 pub fn escape_text(s: &str) -> String {
     let clean = clean_text(s);
-    let mut out = String::with_capacity(clean.len() + 8);
-    for c in clean.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(clean.len() + clean.len() / 16 + 8);
+    // Copy runs between the characters that need escaping in one go.
+    let mut start = 0;
+    for (i, b) in clean.bytes().enumerate() {
+        let esc = match b {
+            b'\\' => "\\\\",
+            b';' => "\\;",
+            b',' => "\\,",
+            b'\n' => "\\n",
+            _ => continue,
+        };
+        out.push_str(&clean[start..i]);
+        out.push_str(esc);
+        start = i + 1;
     }
+    out.push_str(&clean[start..]);
     out
 }
 
@@ -160,24 +174,38 @@ fn param_safe(v: &str) -> String {
 /// and not between a backslash and the character it escapes (unfolding
 /// would rejoin them, but some readers unescape line by line).
 pub fn fold_into(out: &mut String, content: &str) {
-    let mut used = 0usize;
-    let mut rest = content;
-    while !rest.is_empty() {
-        // The next unit: one character, or a backslash with its successor.
-        let mut chars = rest.char_indices();
-        let unit_len = match chars.next() {
-            Some((_, '\\')) => chars.next().map_or(1, |(i, c)| i + c.len_utf8()),
-            Some((_, c)) => c.len_utf8(),
-            None => break,
-        };
-        if used + unit_len > MAX_LINE && used > 1 {
-            out.push_str("\r\n ");
-            used = 1;
+    let bytes = content.as_bytes();
+    let mut start = 0;
+    // The first line holds MAX_LINE octets; continuation lines one less,
+    // for their leading space.
+    let mut room = MAX_LINE;
+    while bytes.len() - start > room {
+        let mut end = start + room;
+        while !content.is_char_boundary(end) {
+            end -= 1;
         }
-        out.push_str(&rest[..unit_len]);
-        used += unit_len;
-        rest = &rest[unit_len..];
+        // Keep an escape (`\n`, `\,`) on one line: an odd run of
+        // backslashes before the cut means the last one escapes the next
+        // character.
+        let run = bytes[start..end]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        if run % 2 == 1 && end - 1 > start {
+            end -= 1;
+        }
+        if end <= start {
+            // A single character wider than the line (cannot happen with
+            // UTF-8 and 75 octets), written whole rather than looping.
+            end = start + content[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        out.push_str(&content[start..end]);
+        out.push_str("\r\n ");
+        start = end;
+        room = MAX_LINE - 1;
     }
+    out.push_str(&content[start..]);
     out.push_str("\r\n");
 }
 
