@@ -647,3 +647,279 @@ fn colours_on_a_terminal_unless_no_color() {
     assert!(plain.contains("unknown key"), "{plain:?}");
     assert!(!plain.contains("\x1b["), "{plain:?}");
 }
+
+/// The short version of the fuzz target (`fuzz/`, see docs/authoring.md):
+/// a generated site, mutated line- and byte-wise, goes through loading,
+/// relation resolution, warnings and Markdown without a panic. Whatever
+/// the mutation, problems must come out as diagnostics.
+mod mutated_sites {
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    type Files = Vec<(String, Vec<u8>)>;
+
+    /// site.yaml and the Markdown files of a generated site, read once.
+    fn seed() -> &'static (String, Files) {
+        static SEED: OnceLock<(String, Files)> = OnceLock::new();
+        SEED.get_or_init(|| {
+            let site = super::Site::generated(20);
+            let mut files = Vec::new();
+            let mut stack = vec![site.path("content")];
+            while let Some(dir) = stack.pop() {
+                for item in std::fs::read_dir(&dir).unwrap() {
+                    let path = item.unwrap().path();
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else {
+                        let rel = path
+                            .strip_prefix(site.root())
+                            .unwrap()
+                            .to_string_lossy()
+                            .into_owned();
+                        files.push((rel, std::fs::read(&path).unwrap()));
+                    }
+                }
+            }
+            files.sort();
+            (site.read("site.yaml"), files)
+        })
+    }
+
+    /// Values that make front matter interesting.
+    const TOKENS: &[&str] = &[
+        "",
+        "x",
+        "-",
+        "[",
+        "]",
+        "{",
+        "}",
+        ": ",
+        "\"",
+        "'",
+        "#",
+        "&a",
+        "*a",
+        "!!int",
+        "|",
+        "\t",
+        "\r",
+        "~",
+        "null",
+        "true",
+        "0",
+        "-1",
+        "1e999",
+        ".nan",
+        "9999-12-31",
+        "1000-01-01T00:00",
+        "2027-03-28T02:30",
+        "2027-02-29",
+        "0000-01-01",
+        "+262142-12-31",
+        "2027-03-01T25:00",
+        "FREQ=WEEKLY;COUNT=1000",
+        "FREQ=SECONDLY;UNTIL=99991231",
+        "FREQ=YEARLY;BYSETPOS=-1;COUNT=2",
+        "FREQ=MONTHLY;BYMONTHDAY=31;UNTIL=20270101",
+        "FREQ=DAILY;COUNT=3;INTERVAL=0",
+        "Europe/Berlin",
+        "Mars/Olympus",
+        "Pacific/Kiritimati",
+        "[a, b]",
+        "{ name: x }",
+        "{ lat: 91, lon: 1 }",
+        "[projects/x, kind/y, /]",
+        "(@/events/)",
+        "(@/partners/x.md#)",
+        "[x](@/../site.yaml)",
+        "{#}",
+        "## ä",
+        "<iframe src=//x>",
+        "ß",
+        "🙂",
+        "\u{202e}",
+        "scheduled",
+        "moved-online",
+        "Lorem ipsum",
+        "start: 2027-01-01",
+        "sessions:\n  - {}",
+        "sessions: [{start: 2027-01-01, end: 2026-01-01, id: A}]",
+        "---",
+        "\n---\n",
+    ];
+
+    #[derive(Clone, Debug)]
+    enum Mutation {
+        /// Replace line `line` of file `file` with a token, or the value after `: `.
+        Line {
+            file: usize,
+            line: usize,
+            token: usize,
+            value_only: bool,
+        },
+        /// Delete or duplicate a line.
+        Delete {
+            file: usize,
+            line: usize,
+        },
+        Duplicate {
+            file: usize,
+            line: usize,
+        },
+        /// Insert raw bytes at a position.
+        Bytes {
+            file: usize,
+            at: usize,
+            bytes: Vec<u8>,
+        },
+        /// Cut the file short.
+        Truncate {
+            file: usize,
+            at: usize,
+        },
+        /// Move a file to another path (another kind, a nested folder, a bad name).
+        Rename {
+            file: usize,
+            to: usize,
+        },
+    }
+
+    fn mutation() -> impl Strategy<Value = Mutation> {
+        let i = || any::<usize>();
+        prop_oneof![
+            4 => (i(), i(), i(), any::<bool>()).prop_map(|(file, line, token, value_only)| Mutation::Line { file, line, token, value_only }),
+            1 => (i(), i()).prop_map(|(file, line)| Mutation::Delete { file, line }),
+            1 => (i(), i()).prop_map(|(file, line)| Mutation::Duplicate { file, line }),
+            2 => (i(), i(), proptest::collection::vec(any::<u8>(), 1..6)).prop_map(|(file, at, bytes)| Mutation::Bytes { file, at, bytes }),
+            1 => (i(), i()).prop_map(|(file, at)| Mutation::Truncate { file, at }),
+            1 => (i(), i()).prop_map(|(file, to)| Mutation::Rename { file, to }),
+        ]
+    }
+
+    const PATHS: &[&str] = &[
+        "content/events/x.md",
+        "content/events/sub/x.md",
+        "content/partners/X Y.md",
+        "content/_index.md",
+        "content/projects/_index.md",
+        "content/a/b/_index.md",
+        "content/posts/.md",
+        "site.yaml",
+    ];
+
+    fn apply(site_yaml: &mut Vec<u8>, files: &mut Files, m: &Mutation) {
+        // File index 0 is site.yaml.
+        let n = files.len() + 1;
+        let pick = |f: usize| f % n;
+        let edit_lines =
+            |bytes: &mut Vec<u8>, line: usize, f: &dyn Fn(&mut Vec<Vec<u8>>, usize)| {
+                let mut lines: Vec<Vec<u8>> =
+                    bytes.split(|b| *b == b'\n').map(<[u8]>::to_vec).collect();
+                let i = line % lines.len();
+                f(&mut lines, i);
+                *bytes = lines.join(&b'\n');
+            };
+        match m {
+            Mutation::Rename { file, to } => {
+                if pick(*file) > 0 {
+                    files[pick(*file) - 1].0 = PATHS[to % PATHS.len()].to_string();
+                }
+            }
+            _ => {
+                let buf: &mut Vec<u8> = match pick(match m {
+                    Mutation::Line { file, .. }
+                    | Mutation::Delete { file, .. }
+                    | Mutation::Duplicate { file, .. }
+                    | Mutation::Bytes { file, .. }
+                    | Mutation::Truncate { file, .. } => *file,
+                    Mutation::Rename { .. } => 0,
+                }) {
+                    0 => site_yaml,
+                    k => &mut files[k - 1].1,
+                };
+                match m {
+                    Mutation::Line {
+                        line,
+                        token,
+                        value_only,
+                        ..
+                    } => {
+                        let token = TOKENS[token % TOKENS.len()].as_bytes().to_vec();
+                        edit_lines(buf, *line, &|lines, i| {
+                            let l = &mut lines[i];
+                            match l.windows(2).position(|w| w == b": ") {
+                                Some(p) if *value_only => {
+                                    l.truncate(p + 2);
+                                    l.extend_from_slice(&token);
+                                }
+                                _ => *l = token.clone(),
+                            }
+                        });
+                    }
+                    Mutation::Delete { line, .. } => edit_lines(buf, *line, &|lines, i| {
+                        lines.remove(i);
+                        if lines.is_empty() {
+                            lines.push(Vec::new());
+                        }
+                    }),
+                    Mutation::Duplicate { line, .. } => edit_lines(buf, *line, &|lines, i| {
+                        let l = lines[i].clone();
+                        lines.insert(i, l);
+                    }),
+                    Mutation::Bytes { at, bytes, .. } => {
+                        let at = at % (buf.len() + 1);
+                        buf.splice(at..at, bytes.iter().copied());
+                    }
+                    Mutation::Truncate { at, .. } => {
+                        let at = at % (buf.len() + 1);
+                        buf.truncate(at);
+                    }
+                    Mutation::Rename { .. } => {}
+                }
+            }
+        }
+    }
+
+    fn run(mutations: &[Mutation]) {
+        let (site_yaml, files) = seed();
+        let mut site_yaml = site_yaml.clone().into_bytes();
+        let mut files = files.clone();
+        for m in mutations {
+            apply(&mut site_yaml, &mut files, m);
+        }
+        let mut diags = tandem::diagnostics::Diagnostics::new();
+        let yaml = String::from_utf8_lossy(&site_yaml);
+        if let Some(site) = tandem::content::load_site_from_memory(&yaml, &files, &mut diags) {
+            tandem::build::render_bodies(&site, &mut diags);
+        }
+        diags.sort();
+        for d in diags.iter() {
+            let _ = d.render(true);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("TANDEM_FUZZ_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(150),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn never_panic(mutations in proptest::collection::vec(mutation(), 1..12)) {
+            run(&mutations);
+        }
+    }
+
+    /// The seed itself loads without errors (so mutations start from a valid site).
+    #[test]
+    fn the_seed_is_valid() {
+        let (site_yaml, files) = seed();
+        let mut diags = tandem::diagnostics::Diagnostics::new();
+        let site = tandem::content::load_site_from_memory(site_yaml, files, &mut diags);
+        assert!(site.is_some());
+        assert!(!diags.has_errors(), "{:?}", diags.iter().next());
+        assert!(files.len() > 15);
+    }
+}

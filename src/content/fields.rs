@@ -456,7 +456,13 @@ impl<'a> FieldReader<'a> {
 }
 
 /// Parses the date and date-time forms the format allows.
+/// Years have four digits (1000 to 9999): a longer or signed year is a
+/// typo, and keeps all date arithmetic far from the calendar's limits.
 pub fn parse_when(text: &str) -> Result<When, &'static str> {
+    let b = text.as_bytes();
+    if !(b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[0] != b'0') {
+        return Err("is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)");
+    }
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(When::Date(d));
     }

@@ -214,6 +214,24 @@ pub fn load_from_memory(
     collect(results, diags)
 }
 
+/// Loads a whole site held in memory, through relation resolution and the
+/// warnings: `site.yaml`'s text and the files below it (see
+/// [`load_from_memory`]). Nothing is read from or written to disk; the
+/// root is only a name. `None` when the settings are unusable (their
+/// problem is in `diags`). This is the entry point of the fuzz targets.
+pub fn load_site_from_memory(
+    site_yaml: &str,
+    files: &[(String, Vec<u8>)],
+    diags: &mut Diagnostics,
+) -> Option<crate::model::Site> {
+    let root = Path::new("/nonexistent/tandem-in-memory-site");
+    let config = Config::parse(root, site_yaml, &crate::config::Overrides::default(), diags)?;
+    let loaded = load_from_memory(&config, files, diags);
+    let site = crate::model::Site::new(config, loaded, diags);
+    site.lint(diags);
+    Some(site)
+}
+
 fn collect(results: Vec<(Option<(Role, Entry)>, Diagnostics)>, diags: &mut Diagnostics) -> Loaded {
     let mut loaded = Loaded::default();
     for (entry, d) in results {

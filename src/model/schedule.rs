@@ -72,9 +72,9 @@ impl Schedule {
 pub fn to_utc(tz: Tz, t: NaiveDateTime) -> DateTime<Utc> {
     match tz.from_local_datetime(&t).earliest() {
         Some(dt) => dt.with_timezone(&Utc),
-        None => tz
-            .from_local_datetime(&(t + chrono::TimeDelta::hours(1)))
-            .earliest()
+        None => t
+            .checked_add_signed(chrono::TimeDelta::hours(1))
+            .and_then(|later| tz.from_local_datetime(&later).earliest())
             .map_or_else(|| t.and_utc(), |dt| dt.with_timezone(&Utc)),
     }
 }
@@ -151,13 +151,14 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
             ),
         );
     }
-    if f.get("start").is_none() && f.get("sessions").is_none() {
-        if !(f.suggested("start") || f.suggested("sessions")) {
-            r.error(
-                f.pos,
-                "missing required field `start` (or a list of `sessions`)",
-            );
-        }
+    if f.get("start").is_none()
+        && f.get("sessions").is_none()
+        && !(f.suggested("start") || f.suggested("sessions"))
+    {
+        r.error(
+            f.pos,
+            "missing required field `start` (or a list of `sessions`)",
+        );
     }
     if f.get("sessions").is_some() {
         if f.get("end").is_some() {
@@ -241,7 +242,7 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
         .and_then(|n| r.status(n))
         .unwrap_or_default();
     let registration = r.text(f, "registration");
-    let data = EventData {
+    EventData {
         project: r.reference(f, "project", Kind::Project),
         organizers: r.references(f, "organizers", Kind::Partner),
         networks: r.references(f, "networks", Kind::Network),
@@ -256,8 +257,7 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
         sessions,
         contact: r.contact(f, "contact"),
         schedule,
-    };
-    data
+    }
 }
 
 fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnostics::Pos) {
@@ -423,10 +423,16 @@ pub fn expand(
             skipped.push(s);
             continue;
         }
-        let e = duration.map(|d| match s {
-            When::Time(t) => When::Time(t + d),
-            When::Date(day) => When::Date(day + d),
-        });
+        let e = match duration {
+            None => None,
+            Some(d) => Some(
+                match s {
+                    When::Time(t) => t.checked_add_signed(d).map(When::Time),
+                    When::Date(day) => day.checked_add_signed(d).map(When::Date),
+                }
+                .ok_or("the series runs beyond the year 9999")?,
+            ),
+        };
         occ.push(occurrence(tz, s, e, None));
     }
     if occ.is_empty() {

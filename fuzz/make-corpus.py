@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Seeds for the fuzz targets: whole sites packed into one file each.
+
+Packs (see src/lib.rs: site.yaml, then `\\0 path \\0 bytes` per file)
+  - sites from ../../shared/bench/gen-site (several seeds and sizes),
+  - slices of them (site.yaml with a handful of related files),
+  - the example site at the repository root, and the test fixtures,
+  - the site `tandem init` writes, when a built binary is there.
+
+Usage: fuzz/make-corpus.py [CORPUS_DIR]   (default: fuzz/corpus/load)
+"""
+import os, shutil, subprocess, sys, tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+GEN = os.path.join(REPO, "..", "shared", "bench", "gen-site")
+out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus", "load")
+os.makedirs(out_dir, exist_ok=True)
+
+
+def read_site(root):
+    with open(os.path.join(root, "site.yaml"), "rb") as f:
+        site_yaml = f.read()
+    files = []
+    for dirpath, dirnames, filenames in os.walk(os.path.join(root, "content")):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            with open(path, "rb") as f:
+                files.append((rel, f.read()))
+    return site_yaml, files
+
+
+def pack(site_yaml, files):
+    out = bytearray(site_yaml)
+    for rel, data in files:
+        out += b"\0" + rel.encode() + b"\0" + data
+    return bytes(out)
+
+
+count = 0
+
+
+def write(name, site_yaml, files):
+    global count
+    with open(os.path.join(out_dir, name), "wb") as f:
+        f.write(pack(site_yaml, files))
+    count += 1
+
+
+def slices(name, site_yaml, files, size=8):
+    """site.yaml with small groups of files, so that most inputs are short."""
+    for i in range(0, len(files), size):
+        write(f"{name}-slice{i // size:03}", site_yaml, files[i:i + size])
+
+
+tmp = tempfile.mkdtemp(prefix="tandem-corpus-")
+try:
+    if os.path.exists(GEN):
+        for pages, seeds in ((5, range(1, 9)), (50, range(1, 4))):
+            for seed in seeds:
+                d = os.path.join(tmp, f"gen-{pages}-{seed}")
+                subprocess.run([GEN, "--format", "tandem", "--pages", str(pages),
+                                "--seed", str(seed), d], check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                site_yaml, files = read_site(d)
+                write(f"gen-{pages}-{seed}", site_yaml, files)
+                if pages == 50:
+                    slices(f"gen-{pages}-{seed}", site_yaml, files)
+    else:
+        print("no gen-site: seeding from the example site only", file=sys.stderr)
+    site_yaml, files = read_site(REPO)
+    write("example", site_yaml, files)
+    slices("example", site_yaml, files)
+    fixtures = os.path.join(REPO, "tests", "fixtures")
+    for dirpath, dirnames, filenames in os.walk(fixtures):
+        if "site.yaml" in filenames and os.path.isdir(os.path.join(dirpath, "content")):
+            name = "fixture-" + os.path.relpath(dirpath, fixtures).replace(os.sep, "-")
+            write(name, *read_site(dirpath))
+    for profile in ("debug", "release"):
+        exe = os.path.join(REPO, "target", profile, "tandem")
+        if os.path.exists(exe):
+            d = os.path.join(tmp, "init")
+            subprocess.run([exe, "init", d], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            write("init", *read_site(d))
+            break
+finally:
+    shutil.rmtree(tmp)
+print(f"{count} seeds in {out_dir}")

@@ -1,0 +1,56 @@
+//! Shared by the fuzz targets: a whole site packed into one byte string,
+//! so that libFuzzer can mutate site.yaml, file names and file contents.
+//!
+//! Format: `site.yaml` text, then for each file `\0 path \0 bytes`, e.g.
+//! `title: X\n…\0content/events/a.md\0---\ntitle: A\n---\n`. Every byte
+//! string decodes to some site (a missing part is empty), so mutations
+//! that break the layout still test something.
+
+/// Splits a packed site into `site.yaml`'s text and its files.
+pub fn unpack(data: &[u8]) -> (String, Vec<(String, Vec<u8>)>) {
+    let mut parts = data.split(|b| *b == 0);
+    let site_yaml = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();
+    let mut files = Vec::new();
+    while let Some(path) = parts.next() {
+        let bytes = parts.next().unwrap_or_default().to_vec();
+        files.push((String::from_utf8_lossy(path).into_owned(), bytes));
+    }
+    (site_yaml, files)
+}
+
+/// The inverse of [`unpack`], for writing seeds.
+pub fn pack(site_yaml: &str, files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let mut out = site_yaml.as_bytes().to_vec();
+    for (path, bytes) in files {
+        out.push(0);
+        out.extend_from_slice(path.as_bytes());
+        out.push(0);
+        out.extend_from_slice(bytes);
+    }
+    out
+}
+
+/// Loads the packed site through relation resolution and the warnings,
+/// then renders every Markdown body and checks every `@/` link and
+/// anchor. Panics are the findings; diagnostics are expected.
+pub fn load(data: &[u8]) {
+    let (site_yaml, files) = unpack(data);
+    let mut diags = tandem::diagnostics::Diagnostics::new();
+    if let Some(site) = tandem::content::load_site_from_memory(&site_yaml, &files, &mut diags) {
+        tandem::build::render_bodies(&site, &mut diags);
+    }
+    diags.sort();
+    for d in diags.iter() {
+        let _ = d.render(false);
+    }
+}
+
+/// [`load`], then the whole in-memory build: pages with the built-in
+/// theme, calendar feeds, Atom, sitemap.
+pub fn build(data: &[u8]) {
+    let (site_yaml, files) = unpack(data);
+    let mut diags = tandem::diagnostics::Diagnostics::new();
+    if let Some(site) = tandem::content::load_site_from_memory(&site_yaml, &files, &mut diags) {
+        let _ = tandem::build::render_site(&site, &mut diags);
+    }
+}
