@@ -250,6 +250,8 @@ fn duplicate_ids_name_both_files() {
         "{}",
         d.text
     );
+    // Reported once, not again for every address both would write.
+    assert_eq!(run.errors().len(), 1, "{}", run.stderr);
 }
 
 #[test]

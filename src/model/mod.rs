@@ -48,9 +48,9 @@ impl Site {
             links: Vec::new(),
             of_kind: HashMap::new(),
         };
-        site.index_entries(diags);
+        let duplicates = site.index_entries(diags);
         site.check_references(diags);
-        for e in &rejected {
+        for e in rejected.iter().chain(&duplicates) {
             site.check_references_of(e, diags);
         }
         site.links = graph::compute(&site);
@@ -79,34 +79,56 @@ impl Site {
         }
     }
 
-    fn index_entries(&mut self, diags: &mut Diagnostics) {
+    /// Indexes ids and source paths. A second file with an id already
+    /// taken is reported (naming both files) and taken out of the model, so
+    /// that it does not also collide at every address the first one
+    /// writes; it is returned for its references to be checked, and `@/`
+    /// links to it lead to the first file.
+    fn index_entries(&mut self, diags: &mut Diagnostics) -> Vec<Entry> {
+        let mut seen: HashMap<(Kind, String), String> = HashMap::new();
+        let mut duplicates = Vec::new();
+        let mut kept = Vec::with_capacity(self.entries.len());
+        for e in std::mem::take(&mut self.entries) {
+            match seen.get(&(e.kind, e.id.clone())) {
+                None => {
+                    seen.insert((e.kind, e.id.clone()), e.source.clone());
+                    kept.push(e);
+                }
+                Some(other) => {
+                    let what = if e.kind == Kind::Page {
+                        "two pages have the address".to_string()
+                    } else {
+                        format!("duplicate {} id", e.kind.name())
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            &e.source,
+                            crate::diagnostics::Pos::START,
+                            format!(
+                                "{what} `{}`: {other} and {} both have it (ids come from file names and must be unique within `content/{}`): rename one of them",
+                                e.id,
+                                e.source,
+                                e.kind.folder()
+                            ),
+                        )
+                        .with_source(&e.text)
+                        .with_note(format!("{other}:1:1: the other file with id `{}`", e.id)),
+                    );
+                    duplicates.push(e);
+                }
+            }
+        }
+        self.entries = kept;
         for (i, e) in self.entries.iter().enumerate() {
             self.by_source.insert(e.source.clone(), i);
-            if let Some(&first) = self.index.get(&(e.kind, e.id.clone())) {
-                let other = &self.entries[first].source;
-                let what = if e.kind == Kind::Page {
-                    "two pages have the address".to_string()
-                } else {
-                    format!("duplicate {} id", e.kind.name())
-                };
-                diags.push(
-                    Diagnostic::error(
-                        &e.source,
-                        crate::diagnostics::Pos::START,
-                        format!(
-                            "{what} `{}`: {other} and {} both have it (ids come from file names and must be unique within `content/{}`): rename one of them",
-                            e.id,
-                            e.source,
-                            e.kind.folder()
-                        ),
-                    )
-                    .with_source(&e.text)
-                    .with_note(format!("{other}:1:1: the other file with id `{}`", e.id)),
-                );
-                continue;
-            }
             self.index.insert((e.kind, e.id.clone()), i);
         }
+        for e in &duplicates {
+            if let Some(&first) = self.index.get(&(e.kind, e.id.clone())) {
+                self.by_source.insert(e.source.clone(), first);
+            }
+        }
+        duplicates
     }
 
     fn check_references(&self, diags: &mut Diagnostics) {
@@ -335,8 +357,12 @@ pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
     let mut best: Option<usize> = None;
     for spelling in &spellings {
         for hit in memchr::memmem::find_iter(t, spelling.as_bytes()) {
-            let Some(start) = hit.checked_sub(split) else { continue };
-            if t.get(start..start + n.len()).is_some_and(|s| s.eq_ignore_ascii_case(n)) {
+            let Some(start) = hit.checked_sub(split) else {
+                continue;
+            };
+            if t.get(start..start + n.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(n))
+            {
                 best = Some(best.map_or(start, |b| b.min(start)));
                 break;
             }
