@@ -145,7 +145,9 @@ pub fn run(cli: Cli) -> u8 {
                 built.diags.deny_warnings();
             }
             built.diags.print();
-            if built.diags.has_errors() {
+            if built.diags.has_io_errors() {
+                exit::IO
+            } else if built.diags.has_errors() {
                 exit::CONTENT
             } else {
                 eprintln!("checked: no errors");
@@ -190,7 +192,11 @@ pub fn run(cli: Cli) -> u8 {
                         "build failed: the previous output in {} is unchanged",
                         out_dir.display()
                     );
-                    exit::CONTENT
+                    if diags.has_io_errors() {
+                        exit::IO
+                    } else {
+                        exit::CONTENT
+                    }
                 }
                 crate::build::Written::Output(OutputError::Refused(m)) => {
                     eprintln!("error: {m}");

@@ -43,6 +43,8 @@ pub struct Diagnostic {
     pub source_line: Option<String>,
     /// Notes such as "the first definition is here" pointing at another file.
     pub notes: Vec<String>,
+    /// A file could not be read: the run ends with exit status 3, not 1.
+    pub io: bool,
 }
 
 impl Diagnostic {
@@ -54,6 +56,15 @@ impl Diagnostic {
             message: message.into(),
             source_line: None,
             notes: Vec::new(),
+            io: false,
+        }
+    }
+
+    /// An error reading `path` (exit status 3).
+    pub fn io(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            io: true,
+            ..Diagnostic::error(path, Pos::START, message)
         }
     }
 
@@ -149,6 +160,11 @@ impl Diagnostics {
 
     pub fn has_errors(&self) -> bool {
         self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Whether a file could not be read (exit status 3).
+    pub fn has_io_errors(&self) -> bool {
+        self.items.iter().any(|d| d.io)
     }
 
     pub fn error_count(&self) -> usize {

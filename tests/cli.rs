@@ -262,3 +262,35 @@ fn wrong_usage_exits_2() {
     site.run(&["new", "event"]).assert_code(2);
     site.run(&["serve", "--port", "many"]).assert_code(2);
 }
+
+#[test]
+fn a_content_file_that_cannot_be_read_is_exit_3() {
+    let site = Site::new().file(
+        "content/events/ok.md",
+        "---\ntitle: Ok\nstart: 2027-03-01\nlocation: Hamm\n---\n",
+    );
+    std::os::unix::fs::symlink("nowhere.md", site.path("content/events/gone.md")).unwrap();
+    let run = site.check();
+    run.assert_code(3);
+    run.diag("content/events/gone.md", 1, Some(1), "error", "cannot read");
+    let run = site.build();
+    run.assert_code(3);
+    assert!(!site.path("output").exists());
+}
+
+#[test]
+fn symlinked_content_is_followed() {
+    let site = Site::new()
+        .file(
+            "shared/treffen.md",
+            "---\ntitle: Treffen\nstart: 2027-03-01\nlocation: Hamm\n---\n",
+        )
+        .dir("content/events");
+    std::os::unix::fs::symlink(
+        site.path("shared/treffen.md"),
+        site.path("content/events/treffen.md"),
+    )
+    .unwrap();
+    site.build().assert_code(0);
+    assert!(site.path("output/events/treffen/index.html").is_file());
+}

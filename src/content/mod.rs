@@ -147,7 +147,11 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
         ));
         return Loaded::default();
     }
-    for item in walkdir::WalkDir::new(&content).sort_by_file_name() {
+    // Symlinked files and folders are followed (a loop is reported).
+    for item in walkdir::WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let item = match item {
             Ok(i) => i,
             Err(e) => {
@@ -155,9 +159,8 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
                     .path()
                     .map(|p| rel_path(&config.root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::error(
+                diags.push(Diagnostic::io(
                     path,
-                    Pos::START,
                     format!("cannot read: {e}"),
                 ));
                 continue;
@@ -300,9 +303,8 @@ fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Ent
             entry_from_bytes(config, f, bytes, mtime, diags)
         }
         Err(e) => {
-            diags.push(Diagnostic::error(
+            diags.push(Diagnostic::io(
                 &f.source,
-                Pos::START,
                 format!("cannot read: {e}"),
             ));
             None
