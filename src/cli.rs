@@ -88,7 +88,8 @@ Exit status: 0 built, 1 content or template errors (nothing written),
     #[command(after_help = "\
 Runs every validation of a build and prints every error and warning, without
 writing anything. Exit status: 0 when there are no errors (warnings allowed;
-with --deny-warnings a warning counts as an error), 1 on errors, 2 on wrong usage.")]
+with --deny-warnings a warning counts as an error), 1 on errors, 2 on wrong usage,
+3 when a file cannot be read.")]
     Check {
         /// The site folder
         #[arg(long, default_value = ".")]
