@@ -1,0 +1,1884 @@
+//! Incremental rebuilds for `serve`.
+//!
+//! A full build of a 10,000-entry site takes seconds; an author who saves a
+//! file wants to see it at once. The [`Engine`] keeps everything a build
+//! works out (the model, the rendered bodies, the cards, the VEVENTs, every
+//! finding per entry, and a hash of every page's template context) and,
+//! when files change, redoes only what depends on them:
+//!
+//! 1. the changed files are parsed again; entries appear, disappear or are
+//!    replaced, in the order a full build would load them;
+//! 2. when an edit touches what the relation graph is made of (references,
+//!    title, dates, draft), the relations of the entries around it are
+//!    worked out again by running [`graph::compute`] on a small site made of
+//!    them and their neighbours, so the graph's rules live in one place;
+//! 3. bodies, findings and cards are redone for the entries concerned;
+//! 4. every page that may show something that changed is a *candidate*:
+//!    its template context is built and hashed, and only pages whose hash
+//!    differs are rendered. The candidate rules may be generous, since a
+//!    false candidate costs a hash, never a stale page;
+//! 5. feeds (calendars, Atom, sitemap) come in a second step,
+//!    [`Engine::finish`], so that the server can show the pages first and
+//!    hold requests for the feeds until they are fresh.
+//!
+//! A template, theme or `site.yaml` change, a change to a folder, or any
+//! state this module does not follow (two sources for one address, two
+//! entries with one id) makes a full rebuild. The test suite compares the
+//! result of every kind of edit with a full build, byte for byte and
+//! finding for finding.
+
+use crate::build;
+use crate::config::{Config, Overrides};
+use crate::content::{self, Loaded};
+use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::feeds;
+use crate::model::Site;
+use crate::model::entry::{Entry, Kind};
+use crate::model::graph::{self, Links};
+use crate::render::context::Contexts;
+use crate::render::markdown::Rendered;
+use crate::render::pages::{self, Job};
+use crate::render::theme::Theme;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// File contents shared between the engine and the server without copies.
+pub type Bytes = Arc<[u8]>;
+
+/// One file of the built site.
+#[derive(Clone, Debug)]
+pub struct OutFile {
+    pub bytes: Bytes,
+    /// What wrote it, as in [`crate::output::OutFile::origin`].
+    pub origin: String,
+}
+
+/// What one rebuild did, for the terminal and the benchmark.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    /// Everything was rebuilt (settings, templates, a folder, or a state
+    /// the incremental path does not follow).
+    pub full: bool,
+    /// Content files read again.
+    pub sources: Vec<String>,
+    /// Pages whose context was built, and those among them rendered.
+    pub candidates: usize,
+    pub rendered: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub millis: f64,
+}
+
+/// What [`Engine::take_publish`] hands to the server.
+pub enum Publish {
+    /// Replace everything.
+    All(HashMap<String, Bytes>),
+    /// Set (`Some`) or remove (`None`) these paths.
+    Diff(Vec<(String, Option<Bytes>)>),
+}
+
+/// Findings and derived data of one entry, kept between rebuilds and
+/// redone when the entry or something it shows changes.
+#[derive(Clone, Debug, Default)]
+struct Aux {
+    refs: Vec<Diagnostic>,
+    lint: Vec<Diagnostic>,
+    images: Vec<Diagnostic>,
+    body: Vec<Diagnostic>,
+    links: Vec<Diagnostic>,
+    aliases: Vec<Diagnostic>,
+    /// Sources named by `@/` links in the text (a superset of the links
+    /// the Markdown holds: broken ones are not recorded by the renderer,
+    /// yet the body must be redone when their target appears).
+    targets: Vec<String>,
+    /// The event's VEVENTs; `None` for other kinds and for drafts.
+    vevents: Option<Arc<str>>,
+}
+
+/// Second-step work found by [`Engine::apply`].
+#[derive(Debug, Default)]
+struct Deferred {
+    /// Events whose VEVENTs are made again.
+    events: BTreeSet<usize>,
+    /// Owners whose `calendar.ics` is made again.
+    owners: BTreeSet<usize>,
+    site_calendar: bool,
+    atom: bool,
+    sitemap: bool,
+}
+
+struct State {
+    site: Site,
+    theme: Theme,
+    bodies: Vec<Rendered>,
+    cards: Vec<Value>,
+    aux: Vec<Aux>,
+    /// Findings of reading and parsing each content file, by source path.
+    file_diags: BTreeMap<String, Vec<Diagnostic>>,
+    /// Files that parsed but leave nothing to show, with the findings of
+    /// their references (checked anyway, as a full build does).
+    rejected: BTreeMap<String, (Entry, Vec<Diagnostic>)>,
+    /// Settings, theme and folder findings: only a full rebuild changes them.
+    base_diags: Vec<Diagnostic>,
+    /// Findings of reading `static/`.
+    static_diags: Vec<Diagnostic>,
+    /// Pages whose template failed, by output path.
+    page_errors: BTreeMap<String, Diagnostic>,
+    /// Hash of each page's template and context, by output path.
+    hashes: HashMap<String, u64>,
+    /// Hash of what every page shares (`site` in the context).
+    base_hash: u64,
+    /// The cards (`kind/id`) each listing, archive and the home page show,
+    /// so that a changed card makes only the pages showing it candidates.
+    shown: HashMap<String, (Job, HashSet<String>)>,
+    archive_years: Vec<i32>,
+    /// Static files as the output has them (the site's over the theme's).
+    statics: BTreeMap<String, OutFile>,
+    deferred: Deferred,
+}
+
+/// The build kept in memory between changes; see the module comment.
+pub struct Engine {
+    root: PathBuf,
+    /// `root`, canonicalised, to recognise the paths the watcher reports.
+    canonical_root: PathBuf,
+    overrides: Overrides,
+    /// `http://HOST:PORT` of the preview server: replaces the host part
+    /// of `base_url` (its path part is kept).
+    serve_origin: Option<String>,
+    state: Option<State>,
+    files: HashMap<String, OutFile>,
+    diags: Vec<Diagnostic>,
+    /// Paths written or removed since the last [`Engine::take_publish`].
+    touched: HashSet<String>,
+    /// Everything changed since the last publish (a full rebuild).
+    touched_all: bool,
+}
+
+/// Signals that the incremental path cannot follow a change; the caller
+/// rebuilds everything.
+struct Fallback;
+
+impl Engine {
+    /// An engine for the site at `root`; nothing is built until [`Engine::full`].
+    pub fn new(root: &Path, overrides: Overrides) -> Engine {
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        Engine {
+            root: root.to_path_buf(),
+            canonical_root,
+            overrides,
+            serve_origin: None,
+            state: None,
+            files: HashMap::new(),
+            diags: Vec::new(),
+            touched: HashSet::new(),
+            touched_all: false,
+        }
+    }
+
+    /// An engine for `serve`: the site's `base_url` keeps its path part
+    /// and gets `origin` (`http://127.0.0.1:1111`) as host part.
+    pub fn for_serve(root: &Path, drafts: bool, origin: &str) -> Engine {
+        let mut e = Engine::new(
+            root,
+            Overrides {
+                base_url: None,
+                drafts,
+            },
+        );
+        e.serve_origin = Some(origin.trim_end_matches('/').to_string());
+        e
+    }
+
+    /// The built site as a full build of the current files would have it.
+    /// While [`Engine::has_errors`], it is incomplete and not for serving.
+    pub fn files(&self) -> &HashMap<String, OutFile> {
+        &self.files
+    }
+
+    /// Every finding, sorted as `build` prints them.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diags
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// The path part of the site's `base_url` (`/` or `/bildung/`), under
+    /// which the server answers.
+    pub fn base_path(&self) -> Option<String> {
+        self.state.as_ref().map(|s| s.site.config.base_path.clone())
+    }
+
+    /// Rebuilds everything.
+    pub fn full(&mut self) -> Report {
+        let started = Instant::now();
+        if let Err(Fallback) = self.try_full() {
+            self.fallback();
+        }
+        self.touched_all = true;
+        self.touched.clear();
+        let mut report = self.report(started);
+        report.full = true;
+        report
+    }
+
+    /// Rebuilds what the changed paths (as the watcher reports them:
+    /// absolute or relative to the current folder) affect. Feeds wait for
+    /// [`Engine::finish`].
+    pub fn apply(&mut self, changed: &[PathBuf]) -> Report {
+        let started = Instant::now();
+        self.finish();
+        let mut content_changes = BTreeSet::new();
+        let mut statics = false;
+        let mut full = self.state.is_none();
+        for p in changed {
+            match self.classify(p) {
+                Change::Full => full = true,
+                Change::Static => statics = true,
+                Change::Content(source) => {
+                    content_changes.insert(source);
+                }
+                Change::None => {}
+            }
+        }
+        if full {
+            return self.full();
+        }
+        if content_changes.is_empty() && !statics {
+            return self.report(started);
+        }
+        let outcome = self.try_apply(&content_changes, statics);
+        let mut report = match outcome {
+            Ok(r) => r,
+            Err(Fallback) => return self.full(),
+        };
+        let mut timer = crate::timing::Timer::new();
+        self.diags = self.collect_diags();
+        timer.lap("serve: diags");
+        let base = self.report(started);
+        report.errors = base.errors;
+        report.warnings = base.warnings;
+        report.millis = base.millis;
+        report.sources = content_changes.into_iter().collect();
+        report
+    }
+
+    /// Paths the pending second step may write: requests for them wait.
+    pub fn pending(&self) -> Vec<String> {
+        let Some(st) = &self.state else {
+            return Vec::new();
+        };
+        let d = &st.deferred;
+        let site = &st.site;
+        let mut out = Vec::new();
+        for &e in &d.events {
+            if e < site.entries.len() {
+                out.push(format!("{}event.ics", site.rel_url(e)));
+                for o in event_owners(&site.links[e]) {
+                    out.push(format!("{}calendar.ics", site.rel_url(o)));
+                }
+            }
+        }
+        for &o in &d.owners {
+            if o < site.entries.len() {
+                out.push(format!("{}calendar.ics", site.rel_url(o)));
+            }
+        }
+        if d.site_calendar || !d.events.is_empty() {
+            out.push("calendar.ics".into());
+        }
+        if d.atom {
+            out.push("atom.xml".into());
+        }
+        if d.sitemap {
+            out.push("sitemap.xml".into());
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The second step: the feeds the last [`Engine::apply`] affected.
+    /// Returns how many files it wrote.
+    pub fn finish(&mut self) -> usize {
+        let Some(st) = self.state.as_mut() else {
+            return 0;
+        };
+        let d = std::mem::take(&mut st.deferred);
+        let before = self.touched.len();
+        let result = write_deferred(st, &d, &mut self.files, &mut self.touched);
+        if result.is_err() {
+            self.full();
+            return self.files.len();
+        }
+        self.touched.len() - before
+    }
+
+    /// What changed since the last call, for the server to publish once
+    /// the site has no errors.
+    pub fn take_publish(&mut self) -> Publish {
+        if std::mem::take(&mut self.touched_all) {
+            self.touched.clear();
+            return Publish::All(
+                self.files
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.bytes.clone()))
+                    .collect(),
+            );
+        }
+        let mut diff: Vec<(String, Option<Bytes>)> = self
+            .touched
+            .drain()
+            .map(|p| {
+                let b = self.files.get(&p).map(|f| f.bytes.clone());
+                (p, b)
+            })
+            .collect();
+        diff.sort_by(|a, b| a.0.cmp(&b.0));
+        Publish::Diff(diff)
+    }
+
+    fn report(&self, started: Instant) -> Report {
+        let errors = self.diags.iter().filter(|d| d.is_error()).count();
+        Report {
+            errors,
+            warnings: self.diags.len() - errors,
+            millis: started.elapsed().as_secs_f64() * 1000.0,
+            ..Report::default()
+        }
+    }
+
+    fn classify(&self, p: &Path) -> Change {
+        let abs = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        };
+        let rel = match abs.strip_prefix(&self.canonical_root) {
+            Ok(r) => r.to_path_buf(),
+            Err(_) => match abs.strip_prefix(&self.root) {
+                Ok(r) => r.to_path_buf(),
+                Err(_) => return Change::None,
+            },
+        };
+        let rel = content::rel_path(Path::new(""), &rel);
+        let top = rel.split('/').next().unwrap_or_default();
+        match top {
+            crate::config::CONFIG_FILE => Change::Full,
+            "templates" | "themes" => Change::Full,
+            "static" => Change::Static,
+            "content" if rel == "content" => Change::Full,
+            "content" => {
+                if rel.ends_with(".md") && !abs.is_dir() {
+                    Change::Content(rel)
+                } else if is_ignorable(&rel) {
+                    Change::None
+                } else {
+                    // A folder (or anything else) moved: rescan everything.
+                    let known = self.state.as_ref().is_some_and(|st| {
+                        let prefix = format!("{rel}/");
+                        st.file_diags.keys().any(|s| s.starts_with(&prefix))
+                            || st.site.by_source.keys().any(|s| s.starts_with(&prefix))
+                    });
+                    if known || (abs.is_dir() && holds_markdown(&abs)) {
+                        Change::Full
+                    } else {
+                        Change::None
+                    }
+                }
+            }
+            _ => Change::None,
+        }
+    }
+
+    /// The full pipeline, keeping what incremental rebuilds need. Mirrors
+    /// [`build::build_in_memory`]; the tests hold the two to the same output.
+    fn try_full(&mut self) -> Result<(), Fallback> {
+        self.state = None;
+        self.files.clear();
+        if let Some(origin) = &self.serve_origin {
+            // The path part may have changed with `site.yaml`.
+            let plain = Overrides {
+                base_url: None,
+                drafts: self.overrides.drafts,
+            };
+            let path = Config::load(&self.root, &plain, &mut Diagnostics::new())
+                .map_or_else(|| "/".to_string(), |c| c.base_path);
+            self.overrides.base_url = Some(format!("{origin}{path}"));
+        }
+        let mut base = Diagnostics::new();
+        let config = Config::load(&self.root, &self.overrides, &mut base).ok_or(Fallback)?;
+        let mut load_diags = Diagnostics::new();
+        let mut loaded = content::load(&config, &mut load_diags);
+        let mut file_diags: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
+        for d in load_diags {
+            if d.path.starts_with("content/") && d.path.ends_with(".md") {
+                file_diags.entry(d.path.clone()).or_default().push(d);
+            } else {
+                base.push(d);
+            }
+        }
+        let rejected_entries = std::mem::take(&mut loaded.rejected);
+        let site = Site::new(config, loaded, &mut Diagnostics::new());
+        if site.index.len() != site.entries.len() {
+            // Two entries with one id: a full build reports it; follow it.
+            return Err(Fallback);
+        }
+        let theme = Theme::load(&site.config, &mut base).ok_or(Fallback)?;
+        let n = site.entries.len();
+        let mut st = State {
+            site,
+            theme,
+            bodies: Vec::new(),
+            cards: Vec::new(),
+            aux: vec![Aux::default(); n],
+            file_diags,
+            rejected: BTreeMap::new(),
+            base_diags: base.into_vec(),
+            static_diags: Vec::new(),
+            page_errors: BTreeMap::new(),
+            hashes: HashMap::new(),
+            base_hash: 0,
+            shown: HashMap::new(),
+            archive_years: Vec::new(),
+            statics: BTreeMap::new(),
+            deferred: Deferred::default(),
+        };
+        for e in rejected_entries {
+            let mut d = Diagnostics::new();
+            st.site.check_references_of(&e, &mut d);
+            st.rejected.insert(e.source.clone(), (e, d.into_vec()));
+        }
+        let all: Vec<usize> = (0..n).collect();
+        for &i in &all {
+            st.aux[i].targets = link_targets(&st.site.entries[i]);
+        }
+        recheck_refs(&mut st, &all);
+        recheck_lint(&mut st, &all);
+        recheck_images(&mut st, &all);
+        let results: Vec<(Rendered, Vec<Diagnostic>)> = (0..n)
+            .into_par_iter()
+            .map(|i| build::render_body(&st.site, i))
+            .collect();
+        st.bodies = Vec::with_capacity(n);
+        for (i, (r, d)) in results.into_iter().enumerate() {
+            st.bodies.push(r);
+            st.aux[i].body = d;
+        }
+        recheck_links(&mut st, &all);
+        recheck_aliases(&mut st, &all);
+        let ctx = Contexts::new(&st.site, &st.theme.labels, &st.bodies);
+        st.base_hash = base_hash(&ctx);
+        st.cards = ctx.into_cards();
+        st.archive_years = pages::archive_years(&st.site);
+        let jobs = pages::jobs(&st.site);
+        let mut files = HashMap::new();
+        let mut touched = HashSet::new();
+        render_jobs(&mut st, &jobs, &mut files, &mut touched)?;
+        let events: BTreeSet<usize> = st
+            .site
+            .of_kind
+            .get(&Kind::Event)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        let owners: BTreeSet<usize> = (0..n)
+            .filter(|&i| st.site.visible(i) && st.site.entries[i].kind.has_feed())
+            .collect();
+        let d = Deferred {
+            events,
+            owners,
+            site_calendar: true,
+            atom: true,
+            sitemap: true,
+        };
+        write_deferred(&mut st, &d, &mut files, &mut touched)?;
+        rescan_statics(&mut st, &mut files, &mut touched)?;
+        self.files = files;
+        self.state = Some(st);
+        self.diags = self.collect_diags();
+        Ok(())
+    }
+
+    /// What a plain build makes of the site: used when the incremental
+    /// path cannot follow (its findings are then the build's own).
+    fn fallback(&mut self) {
+        let built = build::build_in_memory(&self.root, &self.overrides);
+        self.state = None;
+        self.files = built
+            .output
+            .files
+            .into_iter()
+            .map(|(k, f)| {
+                (
+                    k,
+                    OutFile {
+                        bytes: f.bytes.into(),
+                        origin: f.origin,
+                    },
+                )
+            })
+            .collect();
+        self.diags = built.diags.into_vec();
+    }
+
+    fn collect_diags(&self) -> Vec<Diagnostic> {
+        let Some(st) = &self.state else {
+            return self.diags.clone();
+        };
+        let mut all = Diagnostics::new();
+        all.extend(st.base_diags.iter().cloned());
+        all.extend(st.static_diags.iter().cloned());
+        for v in st.file_diags.values() {
+            all.extend(v.iter().cloned());
+        }
+        for (_, d) in st.rejected.values() {
+            all.extend(d.iter().cloned());
+        }
+        for a in &st.aux {
+            for v in [&a.refs, &a.lint, &a.images, &a.body, &a.links, &a.aliases] {
+                all.extend(v.iter().cloned());
+            }
+        }
+        all.extend(st.page_errors.values().cloned());
+        all.sort();
+        all.into_vec()
+    }
+
+    fn try_apply(&mut self, sources: &BTreeSet<String>, statics: bool) -> Result<Report, Fallback> {
+        let st = self.state.as_mut().ok_or(Fallback)?;
+        let files = &mut self.files;
+        let touched = &mut self.touched;
+        let mut report = Report::default();
+        let mut timer = crate::timing::Timer::new();
+
+        // 1. Read the changed files.
+        enum New {
+            Entry(Box<Entry>),
+            Section(Box<Entry>),
+            Home(Box<Entry>),
+            Rejected(Box<Entry>),
+            Nothing,
+        }
+        let mut news: Vec<(String, New)> = Vec::new();
+        for source in sources {
+            let path = self.root.join(source);
+            let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            let mut d = Diagnostics::new();
+            let new = if is_file {
+                let bytes = match std::fs::read(&path) {
+                    Ok(b) => b,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        news.push((source.clone(), New::Nothing));
+                        st.file_diags.remove(source);
+                        continue;
+                    }
+                    Err(_) => return Err(Fallback),
+                };
+                let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+                let mut loaded =
+                    content::load_from_memory(&st.site.config, &[(source.clone(), bytes)], &mut d);
+                let with_mtime = |mut e: Entry| {
+                    e.mtime = mtime;
+                    Box::new(e)
+                };
+                if let Some(e) = loaded.entries.pop() {
+                    New::Entry(with_mtime(e))
+                } else if let Some(e) = loaded.sections.pop() {
+                    New::Section(with_mtime(e))
+                } else if let Some(e) = loaded.home.take() {
+                    New::Home(with_mtime(e))
+                } else if let Some(e) = loaded.rejected.pop() {
+                    New::Rejected(with_mtime(e))
+                } else {
+                    New::Nothing
+                }
+            } else {
+                New::Nothing
+            };
+            let d = d.into_vec();
+            if d.is_empty() {
+                st.file_diags.remove(source);
+            } else {
+                st.file_diags.insert(source.clone(), d);
+            }
+            news.push((source.clone(), new));
+        }
+
+        timer.lap("serve: read");
+        // 2. Sort them into modified, added and removed entries.
+        let site = &mut st.site;
+        let mut modified: Vec<(usize, Box<Entry>)> = Vec::new();
+        let mut added: Vec<Entry> = Vec::new();
+        let mut removed: Vec<usize> = Vec::new();
+        let mut sections_changed: BTreeSet<Kind> = BTreeSet::new();
+        let mut home_changed = false;
+        let mut rejected_changed = false;
+        for (source, new) in news {
+            if st.rejected.remove(&source).is_some() {
+                rejected_changed = true;
+            }
+            if let Some(kind) = section_kind(&source) {
+                sections_changed.insert(kind);
+                match new {
+                    New::Section(e) => {
+                        site.sections.insert(kind, *e);
+                    }
+                    _ => {
+                        site.sections.remove(&kind);
+                    }
+                }
+                continue;
+            }
+            if source == "content/_index.md" {
+                home_changed = true;
+                site.home = match new {
+                    New::Home(e) => Some(*e),
+                    _ => None,
+                };
+                continue;
+            }
+            let old = site.by_source.get(&source).copied();
+            match (old, new) {
+                (Some(i), New::Entry(e)) => modified.push((i, e)),
+                (Some(i), other) => {
+                    removed.push(i);
+                    if let New::Rejected(e) = other {
+                        st.rejected.insert(source.clone(), (*e, Vec::new()));
+                        rejected_changed = true;
+                    }
+                }
+                (None, New::Entry(e)) => added.push(*e),
+                (None, New::Rejected(e)) => {
+                    st.rejected.insert(source.clone(), (*e, Vec::new()));
+                    rejected_changed = true;
+                }
+                (None, _) => {}
+            }
+        }
+
+        // Outputs of changed and removed entries before the change: those
+        // not written again afterwards are removed.
+        let mut stale: BTreeSet<String> = BTreeSet::new();
+        for &(i, _) in &modified {
+            stale.extend(entry_outputs(site, i));
+        }
+        for &i in &removed {
+            stale.extend(entry_outputs(site, i));
+        }
+        let removed_kinds: BTreeSet<Kind> = removed.iter().map(|&i| site.entries[i].kind).collect();
+        let removed_sources: Vec<String> = removed
+            .iter()
+            .map(|&i| site.entries[i].source.clone())
+            .collect();
+        // Entries whose visibility changes: their pages come and go, and
+        // links to them change.
+        let mut presence: Vec<String> = removed_sources.clone();
+        presence.extend(added.iter().map(|e| e.source.clone()));
+
+        // 3. Replace modified entries; note which touch the graph.
+        let mut relational: BTreeSet<usize> = BTreeSet::new();
+        let mut changed: BTreeSet<usize> = BTreeSet::new();
+        let mut visibility_changed = false;
+        let mut sort_changed: BTreeSet<Kind> = BTreeSet::new();
+        let mut old_entries: HashMap<usize, Entry> = HashMap::new();
+        for (i, e) in modified {
+            let old = std::mem::replace(&mut site.entries[i], *e);
+            let new = &site.entries[i];
+            if old.title != new.title || old.draft != new.draft || old.data != new.data {
+                relational.insert(i);
+                sort_changed.insert(new.kind);
+            }
+            if old.draft != new.draft && !site.config.drafts {
+                visibility_changed = true;
+                presence.push(new.source.clone());
+            }
+            changed.insert(i);
+            old_entries.insert(i, old);
+        }
+
+        // 4. Structural changes: entries in and out, indices remapped.
+        let mut removed_links: Vec<Links> = Vec::new();
+        let structural = !added.is_empty() || !removed.is_empty();
+        if structural {
+            let (map, added_at, gone) = restructure(st, &removed, added)?;
+            removed_links = gone;
+            let remap = |i: usize| map.get(i).copied().flatten();
+            relational = relational.into_iter().filter_map(remap).collect();
+            changed = changed.into_iter().filter_map(remap).collect();
+            old_entries = old_entries
+                .into_iter()
+                .filter_map(|(i, e)| remap(i).map(|j| (j, e)))
+                .collect();
+            for &j in &added_at {
+                relational.insert(j);
+                changed.insert(j);
+                sort_changed.insert(st.site.entries[j].kind);
+            }
+            sort_changed.extend(removed_kinds.iter().copied());
+        }
+        let site = &mut st.site;
+        let n = site.entries.len();
+
+        timer.lap("serve: structure");
+        // 5. Relations around graph-relevant changes.
+        let mut around: BTreeSet<usize> = BTreeSet::new();
+        for &c in &relational {
+            around.insert(c);
+            neighbours(site, c, &mut around);
+            if let Some(old) = old_entries.get(&c) {
+                for r in old.references() {
+                    if let Some(t) = site.resolve(r) {
+                        around.insert(t);
+                    }
+                }
+            }
+        }
+        for l in &removed_links {
+            members(l, &mut around);
+        }
+        if structural {
+            // An entry that appears is named by entries whose references
+            // did not resolve before: no relation leads to them yet.
+            let appeared: HashSet<(Kind, &str)> = relational
+                .iter()
+                .filter(|i| !old_entries.contains_key(i))
+                .map(|&i| (site.entries[i].kind, site.entries[i].id.as_str()))
+                .collect();
+            for (i, e) in site.entries.iter().enumerate() {
+                if e.references()
+                    .iter()
+                    .any(|r| appeared.contains(&(r.kind, r.id.as_str())))
+                {
+                    around.insert(i);
+                }
+            }
+        }
+        let seeds: Vec<usize> = around.iter().copied().collect();
+        for &x in &seeds {
+            if site.entries[x].kind == Kind::Project {
+                neighbours(site, x, &mut around);
+            }
+        }
+        let mut old_links: HashMap<usize, Links> = HashMap::new();
+        if !around.is_empty() {
+            old_links = recompute_links(site, &around);
+        }
+        timer.lap("serve: relations");
+        let links_changed: BTreeSet<usize> = old_links
+            .iter()
+            .filter(|(i, l)| site.links[**i] != **l)
+            .map(|(i, _)| *i)
+            .collect();
+        for k in &sort_changed {
+            let mut list: Vec<usize> = (0..n)
+                .filter(|&i| site.entries[i].kind == *k && site.visible(i))
+                .collect();
+            graph::sort_listing(site, *k, &mut list);
+            if list.is_empty() {
+                site.of_kind.remove(k);
+            } else {
+                site.of_kind.insert(*k, list);
+            }
+        }
+
+        timer.lap("serve: sort");
+        // 6. Bodies: the changed ones, and those linking to entries that
+        // appeared, disappeared or became drafts.
+        let presence_set: HashSet<&str> = presence.iter().map(String::as_str).collect();
+        let mut redo_bodies: BTreeSet<usize> = changed.clone();
+        if !presence_set.is_empty() {
+            for (j, a) in st.aux.iter().enumerate() {
+                if a.targets.iter().any(|t| presence_set.contains(t.as_str())) {
+                    redo_bodies.insert(j);
+                }
+            }
+        }
+        for &i in &changed {
+            st.aux[i].targets = link_targets(&st.site.entries[i]);
+        }
+        let list: Vec<usize> = redo_bodies.iter().copied().collect();
+        let results: Vec<(usize, Rendered, Vec<Diagnostic>)> = list
+            .par_iter()
+            .map(|&i| {
+                let (r, d) = build::render_body(&st.site, i);
+                (i, r, d)
+            })
+            .collect();
+        for (i, r, d) in results {
+            st.bodies[i] = r;
+            st.aux[i].body = d;
+        }
+
+        timer.lap("serve: bodies");
+        // 7. Findings.
+        let all: Vec<usize> = (0..n).collect();
+        let mut nearby: BTreeSet<usize> = changed.clone();
+        for &c in &changed {
+            neighbours(&st.site, c, &mut nearby);
+        }
+        nearby.extend(around.iter().copied());
+        if structural || visibility_changed {
+            recheck_refs(st, &all);
+            let sources: Vec<String> = st.rejected.keys().cloned().collect();
+            for s in sources {
+                recheck_rejected(st, &s);
+            }
+        } else {
+            recheck_refs(st, &changed.iter().copied().collect::<Vec<_>>());
+        }
+        if rejected_changed {
+            let sources: Vec<String> = st.rejected.keys().cloned().collect();
+            for s in sources {
+                recheck_rejected(st, &s);
+            }
+        }
+        if structural || visibility_changed {
+            recheck_lint(st, &all);
+        } else {
+            recheck_lint(st, &nearby.iter().copied().collect::<Vec<_>>());
+        }
+        let changed_list: Vec<usize> = changed.iter().copied().collect();
+        recheck_images(st, &changed_list);
+        let mut changed_sources: HashSet<&str> = changed
+            .iter()
+            .map(|&i| st.site.entries[i].source.as_str())
+            .collect();
+        changed_sources.extend(removed_sources.iter().map(String::as_str));
+        let link_checks: Vec<usize> = (0..n)
+            .filter(|&j| {
+                redo_bodies.contains(&j)
+                    || st.aux[j]
+                        .targets
+                        .iter()
+                        .any(|t| changed_sources.contains(t.as_str()))
+            })
+            .collect();
+        recheck_links(st, &link_checks);
+        recheck_aliases(st, &changed_list);
+
+        timer.lap("serve: findings");
+        // 8. Cards.
+        let mut ctx = Contexts::with_cards(
+            &st.site,
+            &st.theme.labels,
+            &st.bodies,
+            std::mem::take(&mut st.cards),
+        );
+        let new_base = base_hash(&ctx);
+        let base_changed = new_base != st.base_hash;
+        st.base_hash = new_base;
+        let mut cards_changed: BTreeSet<usize> = BTreeSet::new();
+        let mut card_candidates = nearby.clone();
+        card_candidates.extend(links_changed.iter().copied());
+        // Archive years an event was and is filed under, from its cards.
+        let mut years_touched: BTreeSet<Option<i32>> = BTreeSet::new();
+        for &k in &card_candidates {
+            let card = ctx.card_of(k);
+            if *ctx.card(k) != card {
+                cards_changed.insert(k);
+                if site_kind(&st.site, k) == Kind::Event {
+                    years_touched.insert(archive_year(ctx.card(k)));
+                    years_touched.insert(archive_year(&card));
+                }
+                ctx.set_card(k, card);
+            }
+        }
+        // An entry whose relational data changed counts as changed even
+        // where its card looks the same: listings order by those data.
+        cards_changed.extend(relational.iter().copied());
+        st.cards = ctx.into_cards();
+
+        timer.lap("serve: cards");
+        // 9. Pages that may show what changed.
+        let site = &st.site;
+        let mut now_written: BTreeSet<String> = BTreeSet::new();
+        for &i in &changed {
+            now_written.extend(entry_outputs(site, i));
+        }
+        for p in stale.difference(&now_written) {
+            if files.remove(p).is_some() {
+                touched.insert(p.clone());
+            }
+            st.hashes.remove(p);
+            st.page_errors.remove(p);
+        }
+        let mut jobs: Vec<Job> = Vec::new();
+        if base_changed {
+            jobs = pages::jobs(site);
+        } else {
+            // The changed entries, those whose relations changed, those
+            // whose body links to a changed entry, and those showing a
+            // changed card (a page shows its relations as cards).
+            let mut entry_pages: BTreeSet<usize> = changed.clone();
+            entry_pages.extend(around.iter().copied());
+            entry_pages.extend(redo_bodies.iter().copied());
+            entry_pages.extend(links_changed.iter().copied());
+            for &c in &cards_changed {
+                entry_pages.insert(c);
+                neighbours(site, c, &mut entry_pages);
+            }
+            for &i in &entry_pages {
+                if site.visible(i) {
+                    jobs.push(Job::Entry(i));
+                }
+            }
+            for &i in &changed {
+                if site.visible(i) {
+                    for a in &site.entries[i].aliases {
+                        jobs.push(Job::Alias {
+                            entry: i,
+                            path: a.value.clone(),
+                        });
+                    }
+                }
+            }
+            // Listings, archives and home: those showing a changed card;
+            // and when an entry's data changed (its dates, say), every page
+            // listing its kind, as it may join or leave one.
+            let all_lists = structural || visibility_changed;
+            let shown_keys: HashSet<String> = cards_changed
+                .iter()
+                .map(|&i| card_key(&site.entries[i]))
+                .collect();
+            for (job, keys) in st.shown.values() {
+                if keys.iter().any(|k| shown_keys.contains(k)) {
+                    jobs.push(job.clone());
+                }
+            }
+            let mut relisted: BTreeSet<Kind> = removed_kinds.clone();
+            for &i in &relational {
+                let e = &site.entries[i];
+                if old_entries.get(&i).is_none_or(|old| old.data != e.data) {
+                    relisted.insert(e.kind);
+                }
+            }
+            // Filters of the events listing and archives name networks and projects.
+            let names_changed = relational
+                .iter()
+                .any(|&i| matches!(site.entries[i].kind, Kind::Network | Kind::Project));
+            let all_archives = all_lists
+                || names_changed
+                || sections_changed.contains(&Kind::Event)
+                || (relisted.contains(&Kind::Event) && years_touched.contains(&None));
+            for k in Kind::SECTIONS {
+                let events_too = k == Kind::Event && names_changed;
+                if all_lists || relisted.contains(&k) || sections_changed.contains(&k) || events_too
+                {
+                    jobs.push(Job::Listing(k));
+                }
+            }
+            if all_archives {
+                jobs.extend(pages::archive_years(site).into_iter().map(Job::Archive));
+            } else if relisted.contains(&Kind::Event) {
+                jobs.extend(years_touched.iter().flatten().copied().map(Job::Archive));
+            }
+            if all_lists || home_changed || relisted.iter().any(|k| *k != Kind::Partner) {
+                jobs.push(Job::Home);
+            }
+        }
+        let years = pages::archive_years(site);
+        let archive_changed = years != st.archive_years;
+        for y in &st.archive_years {
+            if !years.contains(y) {
+                let p = format!("events/archive/{y}/index.html");
+                if files.remove(&p).is_some() {
+                    touched.insert(p.clone());
+                }
+                st.hashes.remove(&p);
+                st.page_errors.remove(&p);
+                st.shown.remove(&p);
+            }
+        }
+        // Only years that exist have a page.
+        jobs.retain(|j| !matches!(j, Job::Archive(y) if !years.contains(y)));
+        if archive_changed {
+            jobs.extend(years.iter().copied().map(Job::Archive));
+        }
+        st.archive_years = years;
+        jobs.sort_by_key(job_order);
+        jobs.dedup();
+        timer.lap("serve: jobs");
+        let (candidates, rendered) = render_jobs(st, &jobs, files, touched)?;
+        timer.lap("serve: pages");
+        report.candidates = candidates;
+        report.rendered = rendered;
+
+        // 10. Feeds, for the second step.
+        let site = &st.site;
+        let mut d = std::mem::take(&mut st.deferred);
+        let mut events = nearby.clone();
+        events.extend(redo_bodies.iter().copied());
+        for &e in &events {
+            if site.entries[e].kind == Kind::Event {
+                d.events.insert(e);
+            }
+        }
+        for &o in nearby.iter().chain(&links_changed) {
+            if site.entries[o].kind.has_feed() {
+                d.owners.insert(o);
+            }
+        }
+        for l in &removed_links {
+            let mut m = BTreeSet::new();
+            members(l, &mut m);
+            d.owners
+                .extend(m.into_iter().filter(|&o| site.entries[o].kind.has_feed()));
+        }
+        if removed_kinds.contains(&Kind::Event) || structural || visibility_changed {
+            d.site_calendar = true;
+        }
+        let post_touched = changed
+            .iter()
+            .chain(&redo_bodies)
+            .any(|&i| site.entries[i].kind == Kind::Post)
+            || removed_kinds.contains(&Kind::Post);
+        d.atom |= post_touched;
+        let updated_changed = old_entries.iter().any(|(i, old)| {
+            old.updated != site.entries[*i].updated || old.draft != site.entries[*i].draft
+        });
+        d.sitemap |= structural || visibility_changed || updated_changed || archive_changed;
+        st.deferred = d;
+
+        if statics {
+            rescan_statics(st, files, touched)?;
+            recheck_images(st, &all);
+        }
+        Ok(report)
+    }
+}
+
+enum Change {
+    Full,
+    Static,
+    Content(String),
+    None,
+}
+
+/// Editors' temporary and backup files beside the content.
+fn is_ignorable(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+/// Whether a folder that appeared holds Markdown files (moved in whole,
+/// the watcher reports only the folder).
+fn holds_markdown(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .any(|e| e.path().extension().is_some_and(|x| x == "md"))
+}
+
+/// The kind whose listing text `source` is (`content/events/_index.md`).
+fn section_kind(source: &str) -> Option<Kind> {
+    let inner = source.strip_prefix("content/")?;
+    let (folder, file) = inner.split_once('/')?;
+    if file != "_index.md" {
+        return None;
+    }
+    Kind::from_folder(folder)
+}
+
+/// The order `content::load` finds files in: depth first, names sorted.
+fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
+}
+
+/// The order in which the jobs are rendered does not matter for the
+/// output; sorting lets duplicates be dropped.
+fn job_order(j: &Job) -> (u8, i64, String) {
+    match j {
+        Job::Home => (0, 0, String::new()),
+        Job::NotFound => (1, 0, String::new()),
+        Job::Listing(k) => (2, 0, k.folder().to_string()),
+        Job::Archive(y) => (3, i64::from(*y), String::new()),
+        Job::Entry(i) => (4, *i as i64, String::new()),
+        Job::Alias { entry, path } => (5, *entry as i64, path.clone()),
+    }
+}
+
+/// Every entry a relation list of `l` names.
+fn members(l: &Links, out: &mut BTreeSet<usize>) {
+    // Destructured so that a new relation added to `Links` fails to
+    // compile here instead of being missed.
+    let Links {
+        networks,
+        partners,
+        projects,
+        events,
+        posts,
+        lead,
+        project,
+        organizers,
+        about,
+    } = l;
+    for list in [
+        networks, partners, projects, events, posts, organizers, about,
+    ] {
+        out.extend(list.iter().copied());
+    }
+    out.extend(lead.iter().copied());
+    out.extend(project.iter().copied());
+}
+
+/// Entries related to `i`: those its relations list and those its front
+/// matter names.
+fn neighbours(site: &Site, i: usize, out: &mut BTreeSet<usize>) {
+    members(&site.links[i], out);
+    for r in site.entries[i].references() {
+        if let Some(t) = site.resolve(r) {
+            out.insert(t);
+        }
+    }
+}
+
+/// The owners whose `calendar.ics` lists an event: its project,
+/// organisers and networks (the relation is symmetric).
+fn event_owners(l: &Links) -> Vec<usize> {
+    let mut out: Vec<usize> = l.project.iter().copied().collect();
+    out.extend(&l.organizers);
+    out.extend(&l.networks);
+    out
+}
+
+/// Works out the relations of the entries in `around` again, exactly as
+/// [`graph::compute`] does for the whole site: it runs on a small site of
+/// those entries and everything that contributes to their relations (their
+/// neighbours, and for projects among them their neighbours too: a
+/// project's networks list its events). Returns the previous relations.
+fn recompute_links(site: &mut Site, around: &BTreeSet<usize>) -> HashMap<usize, Links> {
+    let mut sub_set: BTreeSet<usize> = around.clone();
+    let mut first: BTreeSet<usize> = BTreeSet::new();
+    for &a in around {
+        neighbours(site, a, &mut first);
+    }
+    for &p in first.iter().chain(around) {
+        if site.entries[p].kind == Kind::Project {
+            neighbours(site, p, &mut sub_set);
+        }
+    }
+    sub_set.extend(first);
+    let order: Vec<usize> = sub_set.into_iter().collect();
+    let mut sub = Site::new(
+        site.config.clone(),
+        Loaded::default(),
+        &mut Diagnostics::new(),
+    );
+    sub.entries = order.iter().map(|&g| site.entries[g].clone()).collect();
+    for (l, e) in sub.entries.iter().enumerate() {
+        sub.index.entry((e.kind, e.id.clone())).or_insert(l);
+        sub.by_source.insert(e.source.clone(), l);
+    }
+    let sub_links = graph::compute(&sub);
+    let global = |l: &usize| order[*l];
+    let mut old = HashMap::new();
+    for &a in around {
+        let Ok(local) = order.binary_search(&a) else {
+            continue;
+        };
+        let l = &sub_links[local];
+        let mapped = Links {
+            networks: l.networks.iter().map(global).collect(),
+            partners: l.partners.iter().map(global).collect(),
+            projects: l.projects.iter().map(global).collect(),
+            events: l.events.iter().map(global).collect(),
+            posts: l.posts.iter().map(global).collect(),
+            lead: l.lead.as_ref().map(global),
+            project: l.project.as_ref().map(global),
+            organizers: l.organizers.iter().map(global).collect(),
+            about: l.about.iter().map(global).collect(),
+        };
+        old.insert(a, std::mem::replace(&mut site.links[a], mapped));
+    }
+    old
+}
+
+/// Removes and inserts entries, keeping the order a full build loads them
+/// in (the sitemap lists entries in that order), and remaps every index.
+/// Returns the old-to-new index map, where the added entries went, and the
+/// relations of the removed entries (remapped; they tell whose relations
+/// change).
+#[allow(clippy::type_complexity)]
+fn restructure(
+    st: &mut State,
+    removed: &[usize],
+    added: Vec<Entry>,
+) -> Result<(Vec<Option<usize>>, Vec<usize>, Vec<Links>), Fallback> {
+    let site = &mut st.site;
+    let old_n = site.entries.len();
+    let removed_set: HashSet<usize> = removed.iter().copied().collect();
+    enum Slot {
+        Old(usize),
+        New(usize),
+    }
+    let mut order: Vec<(String, Slot)> = Vec::with_capacity(old_n + added.len());
+    for (i, e) in site.entries.iter().enumerate() {
+        if !removed_set.contains(&i) {
+            order.push((e.source.clone(), Slot::Old(i)));
+        }
+    }
+    for (k, e) in added.iter().enumerate() {
+        order.push((e.source.clone(), Slot::New(k)));
+    }
+    order.sort_by(|a, b| walk_order(&a.0, &b.0));
+
+    let mut map: Vec<Option<usize>> = vec![None; old_n];
+    for (new_i, (_, slot)) in order.iter().enumerate() {
+        if let Slot::Old(i) = slot {
+            map[*i] = Some(new_i);
+        }
+    }
+    let remap_links = |l: &Links| -> Links {
+        let m = |v: &Vec<usize>| -> Vec<usize> { v.iter().filter_map(|&i| map[i]).collect() };
+        Links {
+            networks: m(&l.networks),
+            partners: m(&l.partners),
+            projects: m(&l.projects),
+            events: m(&l.events),
+            posts: m(&l.posts),
+            lead: l.lead.and_then(|i| map[i]),
+            project: l.project.and_then(|i| map[i]),
+            organizers: m(&l.organizers),
+            about: m(&l.about),
+        }
+    };
+    let gone: Vec<Links> = removed
+        .iter()
+        .map(|&i| remap_links(&site.links[i]))
+        .collect();
+
+    let mut old_entries: Vec<Option<Entry>> = std::mem::take(&mut site.entries)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut old_bodies: Vec<Option<Rendered>> = std::mem::take(&mut st.bodies)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut old_cards: Vec<Option<Value>> = std::mem::take(&mut st.cards)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let mut old_aux: Vec<Option<Aux>> = std::mem::take(&mut st.aux).into_iter().map(Some).collect();
+    let old_links = std::mem::take(&mut site.links);
+    let mut added: Vec<Option<Entry>> = added.into_iter().map(Some).collect();
+    let mut added_at = Vec::new();
+    let n = order.len();
+    let mut entries = Vec::with_capacity(n);
+    let mut bodies = Vec::with_capacity(n);
+    let mut cards = Vec::with_capacity(n);
+    let mut aux = Vec::with_capacity(n);
+    let mut links = Vec::with_capacity(n);
+    for (new_i, (_, slot)) in order.iter().enumerate() {
+        match slot {
+            Slot::Old(i) => {
+                entries.push(old_entries[*i].take().ok_or(Fallback)?);
+                bodies.push(old_bodies[*i].take().unwrap_or_default());
+                cards.push(old_cards[*i].take().unwrap_or(Value::Null));
+                aux.push(old_aux[*i].take().unwrap_or_default());
+                links.push(remap_links(&old_links[*i]));
+            }
+            Slot::New(k) => {
+                entries.push(added[*k].take().ok_or(Fallback)?);
+                bodies.push(Rendered::default());
+                cards.push(Value::Null);
+                aux.push(Aux::default());
+                links.push(Links::default());
+                added_at.push(new_i);
+            }
+        }
+    }
+    site.entries = entries;
+    site.links = links;
+    st.bodies = bodies;
+    st.cards = cards;
+    st.aux = aux;
+    site.index.clear();
+    site.by_source.clear();
+    for (i, e) in site.entries.iter().enumerate() {
+        if site.index.insert((e.kind, e.id.clone()), i).is_some() {
+            // Two entries with one id: the build's own message is wanted.
+            return Err(Fallback);
+        }
+        site.by_source.insert(e.source.clone(), i);
+    }
+    for list in site.of_kind.values_mut() {
+        *list = list.iter().filter_map(|&i| map[i]).collect();
+    }
+    Ok((map, added_at, gone))
+}
+
+/// The files entry `i` writes (nothing when it is a draft not built).
+fn entry_outputs(site: &Site, i: usize) -> Vec<String> {
+    if !site.visible(i) {
+        return Vec::new();
+    }
+    let e = &site.entries[i];
+    let rel = site.rel_url(i);
+    let mut out = vec![format!("{rel}index.html")];
+    out.extend(e.aliases.iter().filter_map(|a| pages::alias_path(&a.value)));
+    if e.kind == Kind::Event {
+        out.push(format!("{rel}event.ics"));
+    }
+    if e.kind.has_feed() {
+        out.push(format!("{rel}calendar.ics"));
+    }
+    out
+}
+
+/// The sources named by `@/` links in an entry's text.
+fn link_targets(e: &Entry) -> Vec<String> {
+    let mut out = Vec::new();
+    let text = e.body();
+    let mut rest = text;
+    while let Some(at) = rest.find("@/") {
+        let after = &rest[at + 2..];
+        let end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '#' | '"' | '\'' | '>' | ']'))
+            .unwrap_or(after.len());
+        let target = &after[..end];
+        if !target.is_empty() {
+            out.push(format!("content/{target}"));
+        }
+        rest = &after[end..];
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether a full build would see errors in entry `i`'s file before
+/// linting it (then it skips the warnings).
+fn file_has_errors(st: &State, i: usize) -> bool {
+    let source = &st.site.entries[i].source;
+    st.file_diags
+        .get(source)
+        .is_some_and(|v| v.iter().any(Diagnostic::is_error))
+        || st.aux[i].refs.iter().any(Diagnostic::is_error)
+}
+
+fn recheck_refs(st: &mut State, list: &[usize]) {
+    for &i in list {
+        let mut d = Diagnostics::new();
+        if st.site.visible(i) {
+            st.site.check_references_of(&st.site.entries[i], &mut d);
+        }
+        st.aux[i].refs = d.into_vec();
+    }
+}
+
+fn recheck_rejected(st: &mut State, source: &str) {
+    let Some((e, _)) = st.rejected.get(source) else {
+        return;
+    };
+    let mut d = Diagnostics::new();
+    st.site.check_references_of(e, &mut d);
+    if let Some(slot) = st.rejected.get_mut(source) {
+        slot.1 = d.into_vec();
+    }
+}
+
+fn recheck_lint(st: &mut State, list: &[usize]) {
+    for &i in list {
+        let mut d = Diagnostics::new();
+        if st.site.visible(i) && !file_has_errors(st, i) {
+            st.site.lint_entry(i, &mut d);
+        }
+        st.aux[i].lint = d.into_vec();
+    }
+}
+
+fn recheck_images(st: &mut State, list: &[usize]) {
+    for &i in list {
+        let mut d = Diagnostics::new();
+        build::check_images_of(&st.site, &st.theme, i, &mut d);
+        st.aux[i].images = d.into_vec();
+    }
+}
+
+fn recheck_links(st: &mut State, list: &[usize]) {
+    for &i in list {
+        let mut d = Diagnostics::new();
+        build::check_links_of(&st.site, &st.bodies, i, &mut d);
+        st.aux[i].links = d.into_vec();
+    }
+}
+
+fn recheck_aliases(st: &mut State, list: &[usize]) {
+    for &i in list {
+        let e = &st.site.entries[i];
+        let mut d = Vec::new();
+        if st.site.visible(i) {
+            for a in &e.aliases {
+                if pages::alias_path(&a.value).is_none() {
+                    // As `build::render_site` words it.
+                    d.push(
+                        Diagnostic::error(
+                            &e.source,
+                            a.pos,
+                            format!(
+                                "alias `{}` is not a site path such as `alte-seite/`",
+                                a.value
+                            ),
+                        )
+                        .with_source(&e.text),
+                    );
+                }
+            }
+        }
+        st.aux[i].aliases = d;
+    }
+}
+
+fn site_kind(site: &Site, i: usize) -> Kind {
+    site.entries[i].kind
+}
+
+/// How a card names its entry: `event/kickoff`, as the card's own `kind`
+/// and `id` fields say.
+fn card_key(e: &Entry) -> String {
+    format!("{}/{}", e.kind.name(), e.id)
+}
+
+/// The cards a page context holds: every object with a `kind` and an `id`.
+fn collect_cards(v: &Value, out: &mut HashSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if let (Some(Value::String(k)), Some(Value::String(id))) = (m.get("kind"), m.get("id"))
+            {
+                out.insert(format!("{k}/{id}"));
+            }
+            m.values().for_each(|x| collect_cards(x, out));
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_cards(x, out)),
+        _ => {}
+    }
+}
+
+/// The archive year of an event's card: its year when past, `Some(0)`
+/// (no archive page) when upcoming, `None` when the card does not say
+/// (then every archive page is a candidate).
+fn archive_year(card: &Value) -> Option<i32> {
+    match card.get("past") {
+        Some(Value::Bool(false)) => Some(0),
+        Some(Value::Bool(true)) => card
+            .get("year")
+            .and_then(Value::as_str)
+            .and_then(|y| y.parse().ok()),
+        _ => None,
+    }
+}
+
+/// Feeds `bytes` into a hasher, so that a context is hashed without
+/// being written out first.
+struct HashWriter(std::collections::hash_map::DefaultHasher);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.write(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn hash_value(template: &str, v: &Value) -> u64 {
+    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    w.0.write(template.as_bytes());
+    w.0.write_u8(0);
+    // Writing into the hasher cannot fail.
+    let _ = serde_json::to_writer(&mut w, v);
+    w.0.finish()
+}
+
+/// Hash of what every page's context shares: when it changes (a plain
+/// page renamed, say), every page is a candidate.
+fn base_hash(ctx: &Contexts) -> u64 {
+    let base = ctx.base("");
+    hash_value("", base.get("site").unwrap_or(&Value::Null))
+}
+
+/// Builds, hashes and (when the hash changed) renders `jobs`; writes the
+/// results into `files`. Returns (candidates, rendered).
+fn render_jobs(
+    st: &mut State,
+    jobs: &[Job],
+    files: &mut HashMap<String, OutFile>,
+    touched: &mut HashSet<String>,
+) -> Result<(usize, usize), Fallback> {
+    let cards = std::mem::take(&mut st.cards);
+    let ctx = Contexts::with_cards(&st.site, &st.theme.labels, &st.bodies, cards);
+    let theme = &st.theme;
+    let hashes = &st.hashes;
+    let page_errors = &st.page_errors;
+    let known = |p: &str| files.contains_key(p) || page_errors.contains_key(p);
+    let timings = std::env::var_os("TANDEM_TIMINGS").is_some_and(|v| v == "2");
+    type Rendered = (
+        String,
+        String,
+        u64,
+        Option<HashSet<String>>,
+        Option<Result<String, Diagnostic>>,
+    );
+    let results: Vec<Rendered> = jobs
+        .par_iter()
+        .filter(|job| match job {
+            // An alias that is no site path is a finding, not a page.
+            Job::Alias { path, .. } => pages::alias_path(path).is_some(),
+            _ => true,
+        })
+        .map(|job| {
+            let started = Instant::now();
+            let pc = pages::job_context(&ctx, theme, job);
+            let value = pc.context.into_json();
+            let h = hash_value(&pc.template, &value);
+            let shown = matches!(job, Job::Home | Job::Listing(_) | Job::Archive(_)).then(|| {
+                let mut keys = HashSet::new();
+                collect_cards(&value, &mut keys);
+                keys
+            });
+            if hashes.get(&pc.path) == Some(&h) && known(&pc.path) {
+                if timings {
+                    eprintln!(
+                        "timing:   {:>7.2} ms  unchanged {}",
+                        started.elapsed().as_secs_f64() * 1000.0,
+                        pc.path
+                    );
+                }
+                return (pc.path, pc.origin, h, shown, None);
+            }
+            let html = match tera::Context::from_value(value) {
+                Ok(c) => theme.render(&pc.template, &c),
+                Err(e) => Err(Diagnostic::error(
+                    pc.origin.clone(),
+                    Pos::START,
+                    format!("internal error: page context is no map: {e}"),
+                )),
+            };
+            if timings {
+                eprintln!(
+                    "timing:   {:>7.2} ms  rendered  {}",
+                    started.elapsed().as_secs_f64() * 1000.0,
+                    pc.path
+                );
+            }
+            (pc.path, pc.origin, h, shown, Some(html))
+        })
+        .collect();
+    st.cards = ctx.into_cards();
+    let candidates = results.len();
+    let mut rendered = 0;
+    let kept: Vec<&Job> = jobs
+        .iter()
+        .filter(|job| match job {
+            Job::Alias { path, .. } => pages::alias_path(path).is_some(),
+            _ => true,
+        })
+        .collect();
+    for ((path, origin, h, shown, html), job) in results.into_iter().zip(kept) {
+        st.hashes.insert(path.clone(), h);
+        if let Some(keys) = shown {
+            st.shown.insert(path.clone(), (job.clone(), keys));
+        }
+        let Some(html) = html else { continue };
+        rendered += 1;
+        match html {
+            Ok(html) => {
+                st.page_errors.remove(&path);
+                put(files, touched, path, html.into_bytes(), origin)?;
+            }
+            Err(d) => {
+                st.page_errors.insert(path.clone(), d);
+                if files.remove(&path).is_some() {
+                    touched.insert(path);
+                }
+            }
+        }
+    }
+    Ok((candidates, rendered))
+}
+
+/// Writes one file; another origin at the same path is a collision, which
+/// the full build reports in its own words.
+fn put(
+    files: &mut HashMap<String, OutFile>,
+    touched: &mut HashSet<String>,
+    path: String,
+    bytes: Vec<u8>,
+    origin: String,
+) -> Result<(), Fallback> {
+    if let Some(old) = files.get(&path) {
+        if old.origin != origin {
+            return Err(Fallback);
+        }
+        if *old.bytes == *bytes {
+            return Ok(());
+        }
+    }
+    files.insert(
+        path.clone(),
+        OutFile {
+            bytes: bytes.into(),
+            origin,
+        },
+    );
+    touched.insert(path);
+    Ok(())
+}
+
+fn remove(files: &mut HashMap<String, OutFile>, touched: &mut HashSet<String>, path: &str) {
+    if files.remove(path).is_some() {
+        touched.insert(path.to_string());
+    }
+}
+
+/// The feeds of [`Deferred`]: VEVENTs, `event.ics`, the owners' and the
+/// site's `calendar.ics`, `atom.xml` and `sitemap.xml`, as
+/// `build::write_feeds` makes them.
+fn write_deferred(
+    st: &mut State,
+    d: &Deferred,
+    files: &mut HashMap<String, OutFile>,
+    touched: &mut HashSet<String>,
+) -> Result<(), Fallback> {
+    let site = &st.site;
+    let n = site.entries.len();
+    let visible_events: HashSet<usize> = site
+        .of_kind
+        .get(&Kind::Event)
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect();
+    let todo: Vec<usize> = d.events.iter().copied().filter(|&e| e < n).collect();
+    let made: Vec<(usize, Option<Arc<str>>)> = todo
+        .par_iter()
+        .map(|&e| {
+            let v = visible_events
+                .contains(&e)
+                .then(|| Arc::from(feeds::calendar::event_vevents(site, e, &st.bodies[e].plain)));
+            (e, v)
+        })
+        .collect();
+    let mut changed_events: BTreeSet<usize> = BTreeSet::new();
+    for (e, v) in made {
+        if st.aux[e].vevents != v {
+            st.aux[e].vevents = v;
+            changed_events.insert(e);
+        }
+    }
+    let site = &st.site;
+    let aux = &st.aux;
+    let empty: Arc<str> = Arc::from("");
+    let lookup = |i: usize| {
+        aux.get(i)
+            .and_then(|a| a.vevents.clone())
+            .unwrap_or_else(|| empty.clone())
+    };
+    let ics: Vec<(usize, String)> = changed_events
+        .par_iter()
+        .filter(|e| visible_events.contains(e))
+        .map(|&e| (e, feeds::calendar::event_ics(site, e, &lookup(e))))
+        .collect();
+    for (e, text) in ics {
+        let path = format!("{}event.ics", site.rel_url(e));
+        put(
+            files,
+            touched,
+            path,
+            text.into_bytes(),
+            site.entries[e].source.clone(),
+        )?;
+    }
+    for &e in &changed_events {
+        if !visible_events.contains(&e) && site.entries[e].kind == Kind::Event {
+            remove(files, touched, &format!("{}event.ics", site.rel_url(e)));
+        }
+    }
+    let mut owners: BTreeSet<usize> = d.owners.iter().copied().filter(|&o| o < n).collect();
+    for &e in &changed_events {
+        owners.extend(event_owners(&site.links[e]));
+    }
+    let owners: Vec<usize> = owners
+        .into_iter()
+        .filter(|&o| site.visible(o) && site.entries[o].kind.has_feed())
+        .collect();
+    let cals: Vec<(usize, String)> = owners
+        .par_iter()
+        .map(|&o| {
+            let name = feeds::calendar::feed_name(site, Some(o));
+            (
+                o,
+                feeds::calendar::calendar(site, &name, &site.links[o].events, &lookup),
+            )
+        })
+        .collect();
+    for (o, text) in cals {
+        let path = format!("{}calendar.ics", site.rel_url(o));
+        put(
+            files,
+            touched,
+            path,
+            text.into_bytes(),
+            site.entries[o].source.clone(),
+        )?;
+    }
+    if d.site_calendar || !changed_events.is_empty() {
+        let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
+        let text = feeds::calendar::calendar(
+            site,
+            &feeds::calendar::feed_name(site, None),
+            &events,
+            &lookup,
+        );
+        put(
+            files,
+            touched,
+            "calendar.ics".into(),
+            text.into_bytes(),
+            "site calendar".into(),
+        )?;
+    }
+    if d.atom {
+        let text = feeds::atom::atom(site, &st.bodies);
+        put(
+            files,
+            touched,
+            "atom.xml".into(),
+            text.into_bytes(),
+            "news feed".into(),
+        )?;
+    }
+    if d.sitemap {
+        let text = feeds::sitemap::sitemap(&site.config.base_url, &sitemap_pages(site));
+        put(
+            files,
+            touched,
+            "sitemap.xml".into(),
+            text.into_bytes(),
+            "sitemap".into(),
+        )?;
+    }
+    Ok(())
+}
+
+/// The pages `sitemap.xml` lists, as `build::write_feeds` collects them.
+fn sitemap_pages(site: &Site) -> Vec<(String, Option<String>)> {
+    let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
+    pages.extend(
+        Kind::SECTIONS
+            .iter()
+            .map(|k| (format!("{}/", k.folder()), None)),
+    );
+    pages.extend(
+        pages::archive_years(site)
+            .into_iter()
+            .map(|y| (format!("events/archive/{y}/"), None)),
+    );
+    for (i, e) in site.entries.iter().enumerate() {
+        if site.visible(i) {
+            let lastmod = e.updated.map(|u| u.date().format("%Y-%m-%d").to_string());
+            pages.push((site.rel_url(i), lastmod));
+        }
+    }
+    pages
+}
+
+/// Reads `static/` again and merges it over the theme's static files, as
+/// the end of `build::render_site` does.
+fn rescan_statics(
+    st: &mut State,
+    files: &mut HashMap<String, OutFile>,
+    touched: &mut HashSet<String>,
+) -> Result<(), Fallback> {
+    let mut statics: BTreeMap<String, OutFile> = st
+        .theme
+        .static_files
+        .iter()
+        .map(|(p, b)| {
+            (
+                p.clone(),
+                OutFile {
+                    bytes: b.as_slice().into(),
+                    origin: format!("theme static file {p}"),
+                },
+            )
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let static_dir = st.site.config.root.join("static");
+    if static_dir.is_dir() {
+        for item in walkdir::WalkDir::new(&static_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !item.file_type().is_file() {
+                continue;
+            }
+            let rel = content::rel_path(&static_dir, item.path());
+            match std::fs::read(item.path()) {
+                Ok(b) => {
+                    statics.insert(
+                        rel.clone(),
+                        OutFile {
+                            bytes: b.into(),
+                            origin: format!("static/{rel}"),
+                        },
+                    );
+                }
+                Err(e) => diags.push(Diagnostic::error(
+                    format!("static/{rel}"),
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    for old in st.statics.keys() {
+        if !statics.contains_key(old) {
+            remove(files, touched, old);
+        }
+    }
+    for (rel, f) in &statics {
+        let same = st
+            .statics
+            .get(rel)
+            .is_some_and(|o| o.bytes == f.bytes && o.origin == f.origin);
+        if let Some(existing) = files.get(rel) {
+            if same && existing.origin == f.origin {
+                continue;
+            }
+            let was_static = st
+                .statics
+                .get(rel)
+                .is_some_and(|o| o.origin == existing.origin);
+            if existing.origin != f.origin && !was_static {
+                // A page or feed has this address too.
+                return Err(Fallback);
+            }
+        }
+        files.insert(rel.clone(), f.clone());
+        touched.insert(rel.clone());
+    }
+    st.statics = statics;
+    st.static_diags = diags;
+    Ok(())
+}

@@ -1,0 +1,320 @@
+//! `tandem serve`: live preview with incremental rebuilds.
+//!
+//! The site is built into memory and served from there by tiny_http;
+//! `build` stays what writes to disk (swapping a 20,000-file folder on
+//! every keystroke could not be fast on a slow disk). A watcher reports
+//! changed files, [`incremental::Engine`] redoes what depends on them, and
+//! open pages reload through a long poll (`/__tandem/wait`). A change that
+//! breaks the site leaves the last good site served; its errors show on
+//! the terminal and over the page, until a fix clears them.
+//!
+//! The site is served under the path part of its `base_url`, with the
+//! host part replaced by the server's own address (as Zola does), so that
+//! links work exactly as they will when published while absolute URLs
+//! (feeds, canonical links) point at the preview. See `docs/serve.md`.
+
+pub mod http;
+pub mod incremental;
+mod signal;
+pub mod watch;
+
+use crate::cli::exit;
+use crate::config::{Config, Overrides};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use http::Shared;
+use incremental::{Engine, Publish, Report};
+use std::net::{IpAddr, SocketAddr};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Threads answering ordinary requests (long polls get their own).
+const WORKERS: usize = 4;
+
+/// Runs the preview server until Ctrl-C; returns the exit status.
+pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        eprintln!(
+            "error: {} is not a tandem site: there is no `{}` (use --root DIR)",
+            root.display(),
+            crate::config::CONFIG_FILE
+        );
+        return exit::USAGE;
+    }
+    let ip: IpAddr = match bind.trim_matches(|c| c == '[' || c == ']').parse() {
+        Ok(ip) => ip,
+        Err(_) => {
+            eprintln!("error: --bind wants an IP address such as 127.0.0.1 or ::1, found `{bind}`");
+            return exit::USAGE;
+        }
+    };
+    let server = match tiny_http::Server::http(SocketAddr::new(ip, port)) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!(
+                "error: cannot listen on {}: {e} (is another server using port {port}? try --port)",
+                SocketAddr::new(ip, port)
+            );
+            return exit::IO;
+        }
+    };
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .unwrap_or_else(|| SocketAddr::new(ip, port));
+    if !ip.is_loopback() {
+        eprintln!(
+            "warning: listening on {addr}: other machines on the network can see the preview{}",
+            if drafts { ", drafts included" } else { "" }
+        );
+    }
+    let host = if ip.is_unspecified() {
+        "localhost".to_string()
+    } else if ip.is_ipv6() {
+        format!("[{ip}]")
+    } else {
+        ip.to_string()
+    };
+    let origin = format!("http://{host}:{}", addr.port());
+
+    signal::install();
+    let mut engine = Engine::for_serve(root, drafts, &origin);
+    let base_path = base_path_of(root, drafts);
+    let shared = Arc::new(Shared::new(base_path.clone()));
+    // Distinct per run, so that a page left open across a restart reloads.
+    let epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0);
+    shared.update(|s| {
+        s.version = epoch;
+        s.site_version = epoch;
+    });
+
+    // Answer requests while the first build runs: they see "no site yet".
+    for _ in 0..WORKERS {
+        let server = server.clone();
+        let shared = shared.clone();
+        std::thread::spawn(move || worker(&server, &shared));
+    }
+
+    // Watch before building: a change saved during the first build is
+    // then rebuilt after it instead of being missed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut watcher = match watch::SiteWatcher::new(root, tx) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::IO;
+        }
+    };
+    eprintln!("building {} …", root.display());
+    let report = engine.full();
+    print_full(&engine, &report);
+    publish(&mut engine, &shared, Phase::First);
+    eprintln!(
+        "serving {origin}{} (Ctrl-C to stop)",
+        engine.base_path().unwrap_or(base_path)
+    );
+    {
+        let shared = shared.clone();
+        std::thread::spawn(move || {
+            while let Some((paths, failure)) = watch::next_batch(&rx) {
+                let report = match failure {
+                    Some(e) => {
+                        eprintln!(
+                            "warning: the file watcher reported `{e}`: rebuilding everything"
+                        );
+                        engine.full()
+                    }
+                    None => engine.apply(&paths),
+                };
+                if report.full {
+                    watcher.refresh();
+                    print_full(&engine, &report);
+                } else if report.sources.is_empty() && report.rendered == 0 {
+                    continue;
+                } else {
+                    print_incremental(&engine, &report);
+                }
+                // The feeds come second: requests for them wait (they are
+                // marked pending before the pages change), open pages reload
+                // once the pages are there.
+                let good = !engine.has_errors() && engine.base_path().is_some();
+                if good {
+                    let pending = engine.pending();
+                    shared.update(|s| s.pending = pending.into_iter().collect());
+                }
+                publish(&mut engine, &shared, Phase::Pages);
+                engine.finish();
+                publish(&mut engine, &shared, Phase::Feeds);
+            }
+        });
+    }
+
+    while !signal::stopped() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    eprintln!("\nstopped");
+    for _ in 0..WORKERS {
+        server.unblock();
+    }
+    exit::OK
+}
+
+fn worker(server: &tiny_http::Server, shared: &Arc<Shared>) {
+    loop {
+        let req = match server.recv() {
+            Ok(r) => r,
+            Err(_) => return,
+        };
+        if http::is_long(&req) {
+            let shared = shared.clone();
+            std::thread::spawn(move || http::handle(&shared, req));
+        } else {
+            http::handle(shared, req);
+        }
+    }
+}
+
+/// The path part of the site's address, read before the first build so
+/// that the server can answer while it runs.
+fn base_path_of(root: &Path, drafts: bool) -> String {
+    let overrides = Overrides {
+        base_url: None,
+        drafts,
+    };
+    Config::load(root, &overrides, &mut Diagnostics::new())
+        .map(|c| c.base_path)
+        .unwrap_or_else(|| "/".to_string())
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Phase {
+    /// The first build.
+    First,
+    /// The pages of a rebuild: open pages learn about it.
+    Pages,
+    /// The feeds after them: requests waiting for them go on.
+    Feeds,
+}
+
+/// Hands the engine's changes to the server when the site has no errors,
+/// and tells waiting pages about the rebuild either way. Returns whether
+/// the site is good.
+fn publish(engine: &mut Engine, shared: &Shared, phase: Phase) -> bool {
+    let ok = !engine.has_errors() && engine.base_path().is_some();
+    let errors: Vec<String> = engine
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render(false).trim_end().to_string())
+        .collect();
+    let mut published = false;
+    if ok {
+        let change = engine.take_publish();
+        let mut files = match shared.files.write() {
+            Ok(f) => f,
+            Err(p) => p.into_inner(),
+        };
+        match change {
+            Publish::All(all) => {
+                *files = all;
+                published = true;
+            }
+            Publish::Diff(diff) => {
+                published = !diff.is_empty();
+                for (path, bytes) in diff {
+                    match bytes {
+                        Some(b) => {
+                            files.insert(path, b);
+                        }
+                        None => {
+                            files.remove(&path);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let base_path = engine.base_path();
+    shared.update(|s| {
+        if phase == Phase::Feeds {
+            s.pending.clear();
+            return;
+        }
+        s.version += 1;
+        s.ok = ok;
+        s.errors = errors;
+        if ok {
+            s.has_site = true;
+            if published || phase == Phase::First {
+                s.site_version += 1;
+            }
+        }
+        if let Some(b) = base_path {
+            s.base_path = b;
+        }
+    });
+    ok
+}
+
+fn print_diags<'a>(diags: impl Iterator<Item = &'a Diagnostic>) {
+    let color = crate::diagnostics::use_color();
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.render(color));
+    }
+    eprint!("{out}");
+}
+
+fn print_full(engine: &Engine, report: &Report) {
+    print_diags(engine.diagnostics().iter());
+    if report.errors > 0 {
+        eprintln!(
+            "build failed: {} error(s), {} warning(s) in {:.0} ms; {}",
+            report.errors,
+            report.warnings,
+            report.millis,
+            if engine.base_path().is_some() {
+                "the last good site stays served"
+            } else {
+                "nothing to serve until they are fixed"
+            }
+        );
+    } else {
+        eprintln!(
+            "built {} files in {:.0} ms ({} warning(s))",
+            engine.files().len(),
+            report.millis,
+            report.warnings
+        );
+    }
+}
+
+/// After an incremental rebuild: every error, and the warnings of the
+/// files just changed (the others were shown before).
+fn print_incremental(engine: &Engine, report: &Report) {
+    print_diags(
+        engine
+            .diagnostics()
+            .iter()
+            .filter(|d| d.is_error() || report.sources.contains(&d.path)),
+    );
+    let what = match report.sources.as_slice() {
+        [] => "static files".to_string(),
+        [one] => one.clone(),
+        many => format!("{} files", many.len()),
+    };
+    if report.errors > 0 {
+        eprintln!(
+            "{what}: {} error(s); the last good site stays served",
+            report.errors
+        );
+    } else {
+        eprintln!(
+            "{what}: rebuilt in {:.1} ms, {} of {} candidate pages rendered",
+            report.millis, report.rendered, report.candidates
+        );
+    }
+}

@@ -1,0 +1,1103 @@
+//! `tandem serve`: incremental rebuilds held to full builds, the HTTP
+//! server over real sockets, and (when node and chromium are there) a real
+//! browser watching a page reload and the error overlay come and go.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+use tandem::config::Overrides;
+use tandem::serve::incremental::Engine;
+
+/// "Now" for every build here: 2026-11-18T11:06:40Z.
+const EPOCH: &str = "1795000000";
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for item in std::fs::read_dir(from).unwrap() {
+        let item = item.unwrap();
+        let target = to.join(item.file_name());
+        if item.file_type().unwrap().is_dir() {
+            copy_dir(&item.path(), &target);
+        } else {
+            std::fs::copy(item.path(), target).unwrap();
+        }
+    }
+}
+
+/// A copy of the example site (its settings and content; the theme is the
+/// built-in one) in a temporary folder.
+fn example_site() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("tandem-serve-")
+        .tempdir()
+        .unwrap();
+    std::fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    dir
+}
+
+fn write(root: &Path, rel: &str, text: &str) -> PathBuf {
+    let p = root.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+/// Replaces the first `from` in the file (which must contain it).
+fn edit(root: &Path, rel: &str, from: &str, to: &str) -> PathBuf {
+    let text = read(root, rel);
+    assert!(text.contains(from), "{rel} has no `{from}`");
+    write(root, rel, &text.replacen(from, to, 1))
+}
+
+fn remove(root: &Path, rel: &str) -> PathBuf {
+    let p = root.join(rel);
+    std::fs::remove_file(&p).unwrap();
+    p
+}
+
+// ---------------------------------------------------------------------------
+// Incremental rebuilds against full builds
+// ---------------------------------------------------------------------------
+
+/// Runs the test named `name` again in a child process with
+/// `SOURCE_DATE_EPOCH` set, since the engine and the build read "now" from
+/// the environment and tests share one. Returns true in the child.
+fn in_child_with_epoch(name: &str) -> bool {
+    if std::env::var("SOURCE_DATE_EPOCH").as_deref() == Ok(EPOCH) {
+        return true;
+    }
+    let status = Command::new(std::env::current_exe().unwrap())
+        .args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{name} failed in its child process");
+    false
+}
+
+/// Holds the engine's site and findings to a full in-memory build of the
+/// same files: byte for byte, finding for finding.
+fn assert_same_as_full(engine: &Engine, root: &Path, step: &str) {
+    let built = tandem::build::build_in_memory(root, &Overrides::default());
+    let want_diags: Vec<String> = built.diags.iter().map(|d| d.render(false)).collect();
+    let got_diags: Vec<String> = engine
+        .diagnostics()
+        .iter()
+        .map(|d| d.render(false))
+        .collect();
+    assert_eq!(
+        got_diags.join(""),
+        want_diags.join(""),
+        "{step}: the findings differ from a full build's"
+    );
+    let want: BTreeMap<&str, &[u8]> = built
+        .output
+        .files
+        .iter()
+        .map(|(k, f)| (k.as_str(), f.bytes.as_slice()))
+        .collect();
+    let got: BTreeMap<&str, &[u8]> = engine
+        .files()
+        .iter()
+        .map(|(k, f)| (k.as_str(), &f.bytes[..]))
+        .collect();
+    let missing: Vec<&&str> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let extra: Vec<&&str> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{step}: files missing {missing:?}, files left over {extra:?}"
+    );
+    for (path, bytes) in &want {
+        if got[path] != *bytes {
+            let a = String::from_utf8_lossy(got[path]);
+            let b = String::from_utf8_lossy(bytes);
+            let line = a
+                .lines()
+                .zip(b.lines())
+                .position(|(x, y)| x != y)
+                .unwrap_or(0);
+            panic!(
+                "{step}: `{path}` differs from a full build's at line {}:\n incremental: {:?}\n full build:  {:?}",
+                line + 1,
+                a.lines().nth(line).unwrap_or(""),
+                b.lines().nth(line).unwrap_or("")
+            );
+        }
+    }
+}
+
+struct Bench {
+    engine: Engine,
+    root: PathBuf,
+}
+
+impl Bench {
+    fn new(root: &Path) -> Bench {
+        let mut engine = Engine::new(root, Overrides::default());
+        engine.full();
+        assert_same_as_full(&engine, root, "first build");
+        Bench {
+            engine,
+            root: root.to_path_buf(),
+        }
+    }
+
+    /// Applies the changed paths like the watcher would report them and
+    /// compares; returns whether the rebuild was incremental.
+    fn step(&mut self, name: &str, changed: &[PathBuf]) -> bool {
+        let report = self.engine.apply(changed);
+        self.engine.finish();
+        eprintln!(
+            "{name}: {} ({} of {} candidate pages rendered, {:.1} ms)",
+            if report.full { "full" } else { "incremental" },
+            report.rendered,
+            report.candidates,
+            report.millis
+        );
+        assert_same_as_full(&self.engine, &self.root, name);
+        !report.full
+    }
+}
+
+const EVENT: &str = "content/events/netzwerktreffen-2027.md";
+const PAST_EVENT: &str = "content/events/digit-ready-2-koeln.md";
+const PROJECT: &str = "content/projects/digit-ready-2.md";
+const NETWORK: &str = "content/networks/hessenbildung-digital.md";
+const PARTNER: &str = "content/partners/provadis.md";
+const POST: &str = "content/posts/dine-transfer-workshop.md";
+
+#[test]
+fn incremental_rebuilds_equal_full_builds() {
+    if !in_child_with_epoch("incremental_rebuilds_equal_full_builds") {
+        return;
+    }
+    let dir = example_site();
+    let root = dir.path();
+    let mut b = Bench::new(root);
+
+    // Edits that leave the relation graph alone.
+    let p = edit(
+        root,
+        EVENT,
+        "\n---\n",
+        "\n---\nEin ganz neuer erster Absatz.\n\n",
+    );
+    assert!(b.step("event body", &[p]));
+    let p = edit(
+        root,
+        PARTNER,
+        "summary: Bildungsdienstleister",
+        "summary: Neuer Bildungsdienstleister",
+    );
+    assert!(b.step("partner summary", &[p]));
+    let p = edit(root, POST, "tags: [transfer", "tags: [neu, transfer");
+    assert!(b.step("post tags", &[p]));
+    let p = edit(root, EVENT, "\n---\n", "\nupdated: 2026-11-01\n---\n");
+    assert!(b.step("event updated", &[p]));
+
+    // Edits of what relations and listings are made of.
+    let p = edit(
+        root,
+        EVENT,
+        "title: Netzwerktreffen 2027 (Beispiel)",
+        "title: Jahrestreffen der Verbünde",
+    );
+    assert!(b.step("upcoming event title", &[p]));
+    let p = edit(
+        root,
+        PAST_EVENT,
+        "title: Organisationsentwicklung",
+        "title: Organisationsentwicklung neu",
+    );
+    assert!(b.step("past event title", &[p]));
+    let p = edit(
+        root,
+        PAST_EVENT,
+        "start: 2022-03-19\nend: 2022-03-20",
+        "start: 2027-05-19\nend: 2027-05-20",
+    );
+    assert!(b.step("event moves from past to upcoming", &[p]));
+    let p = edit(root, PAST_EVENT, "project: digit-ready-2", "project: dine");
+    assert!(b.step("event changes project", &[p]));
+    let p = edit(
+        root,
+        PROJECT,
+        "lead: bildungsturbo",
+        "lead: bildungsturbo\nnetworks: [hessenbildung-digital]",
+    );
+    assert!(b.step("project joins a network", &[p]));
+    let p = edit(
+        root,
+        NETWORK,
+        "title: \"#HESSENbildung.digital\"",
+        "title: \"Hessen digital\"",
+    );
+    assert!(b.step("network title", &[p]));
+    let p = edit(
+        root,
+        PARTNER,
+        "networks: [hessenbildung-digital]",
+        "networks: [hessenbildung-digital, plan-q-dortmund]",
+    );
+    assert!(b.step("partner joins a network", &[p]));
+    let p = edit(root, POST, "date: 2019-11-14", "date: 2026-11-01");
+    assert!(b.step("post date", &[p]));
+    let p = edit(root, PROJECT, "start: 2022-01-01", "start: 2022-03-20");
+    assert!(b.step("project funding period", &[p]));
+
+    // Drafts come and go.
+    let p = edit(root, EVENT, "\n---\n", "\ndraft: true\n---\n");
+    assert!(b.step("event becomes a draft", &[p]));
+    let p = edit(root, EVENT, "\ndraft: true\n", "\n");
+    assert!(b.step("draft published", &[p]));
+    let p = edit(root, PARTNER, "\n---\n", "\ndraft: true\n---\n");
+    assert!(b.step("referenced partner becomes a draft", &[p]));
+    let p = edit(root, PARTNER, "\ndraft: true\n", "\n");
+    assert!(b.step("partner published again", &[p]));
+
+    // Entries appear, disappear and move.
+    let text = read(root, EVENT).replace("title: Jahrestreffen", "title: Zweites Jahrestreffen");
+    let p = write(root, "content/events/zweites-treffen.md", &text);
+    assert!(b.step("event added", &[p]));
+    let p = remove(root, "content/events/zweites-treffen.md");
+    assert!(b.step("event removed", &[p]));
+    let from = root.join("content/partners/vhs-hamm.md");
+    let to = root.join("content/partners/volkshochschule-hamm.md");
+    std::fs::rename(&from, &to).unwrap();
+    assert!(b.step("referenced partner renamed", &[from.clone(), to.clone()]));
+    std::fs::rename(&to, &from).unwrap();
+    assert!(b.step("partner renamed back", &[to, from]));
+    let p = remove(root, PROJECT);
+    b.step("project deleted (its events refer to it)", &[p]);
+    let p = write(
+        root,
+        PROJECT,
+        &String::from_utf8_lossy(&std::fs::read(repo().join(PROJECT)).unwrap()),
+    );
+    b.step("project back", &[p]);
+    let p = write(
+        root,
+        "content/ueber-uns/team.md",
+        "---\ntitle: Team\n---\nWir.\n",
+    );
+    b.step("plain page added in a folder", &[p]);
+    let p = edit(
+        root,
+        "content/impressum.md",
+        "title: Impressum",
+        "title: Impressum und Kontakt",
+    );
+    b.step("plain page title (every page's footer)", &[p]);
+
+    // Links between bodies.
+    let p = edit(
+        root,
+        POST,
+        "\n---\n",
+        "\n---\nSiehe [neu](@/events/ganz-neu.md).\n\n",
+    );
+    b.step("broken link", &[p]);
+    let p = write(
+        root,
+        "content/events/ganz-neu.md",
+        "---\ntitle: Ganz neu\nstart: 2027-01-10\nlocation: Online\n---\n## Ablauf\n",
+    );
+    b.step("link target appears", &[p]);
+    let p = edit(
+        root,
+        POST,
+        "(@/events/ganz-neu.md)",
+        "(@/events/ganz-neu.md#ablauf)",
+    );
+    b.step("anchor link", &[p]);
+    let p = edit(
+        root,
+        "content/events/ganz-neu.md",
+        "## Ablauf",
+        "## Programm",
+    );
+    b.step("anchor target heading renamed", &[p]);
+    let p = edit(
+        root,
+        "content/events/ganz-neu.md",
+        "## Programm",
+        "## Ablauf",
+    );
+    b.step("anchor fixed", &[p]);
+
+    // Broken and fixed front matter, references and aliases.
+    let good = read(root, EVENT);
+    let p = write(root, EVENT, &good.replacen("title:", "title [", 1));
+    b.step("broken front matter", &[p]);
+    let p = write(root, EVENT, &good);
+    b.step("front matter fixed", &[p]);
+    let p = edit(root, EVENT, "organizers: [", "organizers: [gibt-es-nicht, ");
+    b.step("unknown reference", &[p]);
+    let p = edit(root, EVENT, "organizers: [gibt-es-nicht, ", "organizers: [");
+    b.step("reference fixed", &[p]);
+    let p = edit(root, EVENT, "\n---\n", "\nstat: 2027-01-01\n---\n");
+    b.step("unknown key", &[p]);
+    let p = edit(root, EVENT, "\nstat: 2027-01-01\n", "\n");
+    b.step("unknown key fixed", &[p]);
+    let p = edit(
+        root,
+        EVENT,
+        "\n---\n",
+        "\naliases: [treffen-2027/, ../weg]\n---\n",
+    );
+    b.step("aliases, one invalid", &[p]);
+    let p = edit(
+        root,
+        EVENT,
+        "aliases: [treffen-2027/, ../weg]",
+        "aliases: [treffen-2027/]",
+    );
+    b.step("aliases fixed", &[p]);
+    let p = edit(
+        root,
+        EVENT,
+        "aliases: [treffen-2027/]",
+        "aliases: [events/]",
+    );
+    b.step("alias collides with the events listing", &[p]);
+    let p = edit(root, EVENT, "aliases: [events/]", "aliases: [treffen/]");
+    b.step("collision resolved", &[p]);
+    let p = write(
+        root,
+        "content/events/ohne-termin.md",
+        "---\ntitle: Ohne Termin\norganizers: [nie]\n---\n",
+    );
+    b.step("event without dates (rejected)", &[p]);
+    let p = remove(root, "content/events/ohne-termin.md");
+    b.step("rejected event removed", &[p]);
+    let p = write(root, "content/events/Gross.md", "---\ntitle: X\n---\n");
+    b.step("invalid file name", &[p]);
+    let p = remove(root, "content/events/Gross.md");
+    b.step("invalid file name removed", &[p]);
+    let p = edit(
+        root,
+        EVENT,
+        "\n---\n",
+        "\nregistration: https://example.org/anmeldung\n---\nLorem ipsum dolor sit amet.\n",
+    );
+    b.step("warnings", &[p]);
+
+    // Listing and home texts.
+    let p = edit(
+        root,
+        "content/events/_index.md",
+        "title: Veranstaltungen",
+        "title: Termine und Treffen",
+    );
+    b.step("events listing text", &[p]);
+    let p = edit(
+        root,
+        "content/_index.md",
+        "Willkommen!",
+        "Herzlich willkommen!",
+    );
+    b.step("home text", &[p]);
+
+    // Static files, images, templates, settings.
+    let p = edit(
+        root,
+        PARTNER,
+        "\n---\n",
+        "\nlogo: logos/provadis.svg\n---\n",
+    );
+    b.step("missing logo", &[p]);
+    let p = write(
+        root,
+        "static/logos/provadis.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    b.step("logo added", &[p]);
+    let p = write(root, "static/style.css", "body{}");
+    b.step("site stylesheet over the theme's", &[p]);
+    let p = remove(root, "static/style.css");
+    b.step("theme stylesheet back", &[p]);
+    let p = write(root, "static/events/index.html", "<p>x</p>");
+    b.step("static file collides with a page", &[p]);
+    let p = remove(root, "static/events/index.html");
+    b.step("static collision removed", &[p]);
+    let p = edit(
+        root,
+        "site.yaml",
+        "title: Bildungsnetzwerke im Dialog",
+        "title: Bildung im Dialog",
+    );
+    assert!(!b.step("settings", &[p]));
+    let p = write(
+        root,
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>Weg</h1>{% endblock %}",
+    );
+    assert!(!b.step("template", &[p]));
+    let p = remove(root, "templates/404.html");
+    assert!(!b.step("template removed", &[p]));
+
+    // Several files at once, as a save-all or a checkout does.
+    let a = edit(
+        root,
+        EVENT,
+        "title: Jahrestreffen der Verbünde",
+        "title: Treffen",
+    );
+    let c = edit(
+        root,
+        PROJECT,
+        "title: Digit-Ready II",
+        "title: Digit-Ready 2",
+    );
+    let d = write(
+        root,
+        "content/posts/neu-2026.md",
+        "---\ntitle: Neu\ndate: 2026-11-10\nabout: [projects/digit-ready-2]\n---\nText.\n",
+    );
+    assert!(b.step("three files at once", &[a, c, d]));
+}
+
+/// Random edits of random entries, each compared with a full build.
+#[test]
+fn random_edits_equal_full_builds() {
+    if !in_child_with_epoch("random_edits_equal_full_builds") {
+        return;
+    }
+    let dir = example_site();
+    let root = dir.path();
+    let mut b = Bench::new(root);
+    let mut files: Vec<String> = Vec::new();
+    for kind in ["networks", "partners", "projects", "events", "posts"] {
+        for item in std::fs::read_dir(root.join("content").join(kind)).unwrap() {
+            let name = item.unwrap().file_name().to_string_lossy().to_string();
+            if name != "_index.md" {
+                files.push(format!("content/{kind}/{name}"));
+            }
+        }
+    }
+    files.sort();
+    // A fixed pseudo-random sequence (xorshift), so that a failure repeats.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut deleted: Vec<(String, String)> = Vec::new();
+    for step in 0..40 {
+        let file = files[next(files.len())].clone();
+        let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
+            continue;
+        };
+        let op = next(6);
+        let (name, paths) = match op {
+            0 => {
+                let t = text.replacen("title: ", "title: Neu ", 1);
+                (
+                    format!("{step}: retitle {file}"),
+                    vec![write(root, &file, &t)],
+                )
+            }
+            1 => {
+                let t = format!("{text}\nNoch ein Absatz {step}.\n");
+                (
+                    format!("{step}: body of {file}"),
+                    vec![write(root, &file, &t)],
+                )
+            }
+            2 => {
+                let t = if text.contains("\ndraft: true\n") {
+                    text.replacen("\ndraft: true\n", "\n", 1)
+                } else {
+                    text.replacen("\n---\n", "\ndraft: true\n---\n", 1)
+                };
+                (
+                    format!("{step}: toggle draft of {file}"),
+                    vec![write(root, &file, &t)],
+                )
+            }
+            3 if deleted.is_empty() => {
+                deleted.push((file.clone(), text));
+                (format!("{step}: delete {file}"), vec![remove(root, &file)])
+            }
+            3 | 4 if !deleted.is_empty() => {
+                let (f, t) = deleted.remove(0);
+                (format!("{step}: restore {f}"), vec![write(root, &f, &t)])
+            }
+            _ => {
+                let t = text.replacen("summary: ", "summary: Kurz: ", 1);
+                (
+                    format!("{step}: summary of {file}"),
+                    vec![write(root, &file, &t)],
+                )
+            }
+        };
+        b.step(&name, &paths);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The server over HTTP
+// ---------------------------------------------------------------------------
+
+/// A running `tandem serve`, stopped (SIGKILL) when dropped.
+struct Server {
+    child: Child,
+    base: String,
+    log: Receiver<String>,
+    /// Lines printed before the address.
+    early: Vec<String>,
+}
+
+impl Server {
+    fn start(root: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(["serve", "--root"])
+            .arg(root)
+            .args(["--port", "0"])
+            .args(extra)
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        // Owned by the guard at once, so that a failure below kills it.
+        let mut server = Server {
+            child,
+            base: String::new(),
+            log: rx,
+            early: Vec::new(),
+        };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = server
+                .log
+                .recv_timeout(left)
+                .expect("serve did not print its address");
+            server.early.push(line.clone());
+            if let Some(at) = line.find("serving http://") {
+                let url = line[at + "serving ".len()..]
+                    .split_whitespace()
+                    .next()
+                    .unwrap()
+                    .to_string();
+                let base = url
+                    .trim_start_matches("http://")
+                    .split('/')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                server.base = base;
+                return server;
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(&self.base, "GET", path)
+    }
+
+    /// GETs `path` until its body contains `text` (the rebuild runs
+    /// behind the watcher); panics after a while.
+    fn wait_for(&self, path: &str, text: &str) -> Reply {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let r = self.get(path);
+            if r.body_text().contains(text) {
+                return r;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{path} never showed `{text}`; last answer {}:\n{}",
+                r.status,
+                r.body_text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the server reports a rebuild whose status is `ok`.
+    fn wait_status(&self, ok: bool) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let r = self.get("/__tandem/wait?version=-1");
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            if v["ok"] == ok {
+                return v;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "status never became ok={ok}: {v}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn log_lines(&mut self) -> Vec<String> {
+        let mut lines = std::mem::take(&mut self.early);
+        lines.extend(self.log.try_iter());
+        lines
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).to_string()
+    }
+}
+
+/// A minimal HTTP/1.1 client: sends the path exactly as given (no
+/// normalising of `..`, as browsers and curl would do).
+fn request(host: &str, method: &str, path: &str) -> Reply {
+    let mut s = TcpStream::connect(host).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("no end of headers");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    // tiny_http answers HTTP/1.1 with a length; decode chunks if not.
+    let reply = Reply {
+        status,
+        headers,
+        body: Vec::new(),
+    };
+    if reply
+        .header("Transfer-Encoding")
+        .is_some_and(|t| t.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Reply { body, ..reply }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(
+            String::from_utf8_lossy(&data[..eol])
+                .split(';')
+                .next()
+                .unwrap_or("0")
+                .trim(),
+            16,
+        )
+        .unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
+        data = &data[eol + 2 + size + 2..];
+    }
+    out
+}
+
+#[test]
+fn serves_edits_deletions_and_errors_over_http() {
+    let dir = example_site();
+    let root = dir.path();
+    let mut server = Server::start(root, &[]);
+    let page = "/events/netzwerktreffen-2027/";
+
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.body_text().contains("/__tandem/live.js"),
+        "no live-reload script"
+    );
+    let before = server.get(page);
+    assert_eq!(before.status, 200);
+    assert!(
+        before
+            .body_text()
+            .contains("Netzwerktreffen 2027 (Beispiel)")
+    );
+
+    // The text on the entry page, the title on the listing and home.
+    let text = read(root, EVENT)
+        .replacen(
+            "title: Netzwerktreffen 2027 (Beispiel)",
+            "title: Großes Verbundtreffen",
+            1,
+        )
+        .replacen("\n---\n", "\n---\nFrisch geschriebener Absatz.\n\n", 1);
+    write(root, EVENT, &text);
+    server.wait_for(page, "Frisch geschriebener Absatz.");
+    assert!(
+        server
+            .get("/events/")
+            .body_text()
+            .contains("Großes Verbundtreffen")
+    );
+    assert!(
+        server
+            .get("/")
+            .body_text()
+            .contains("Großes Verbundtreffen")
+    );
+    let project = server.get("/projects/weiterbildungslotsen-2027/");
+    assert!(project.body_text().contains("Großes Verbundtreffen"));
+    let ics = server.get("/events/netzwerktreffen-2027/event.ics");
+    let unfolded = ics.body_text().replace("\r\n ", "");
+    assert!(
+        unfolded.contains("Frisch geschriebener Absatz."),
+        "{unfolded}"
+    );
+
+    // A broken file keeps the last good site; the fix clears the errors.
+    let good = read(root, EVENT);
+    write(
+        root,
+        EVENT,
+        &good.replacen("start: 2027-03-10T10:00", "start: 2027-03-40T10:00", 1),
+    );
+    let status = server.wait_status(false);
+    let errors = status["errors"].to_string();
+    assert!(
+        errors.contains("content/events/netzwerktreffen-2027.md:"),
+        "errors without the file: {errors}"
+    );
+    assert!(
+        server
+            .get(page)
+            .body_text()
+            .contains("Frisch geschriebener Absatz.")
+    );
+    write(
+        root,
+        EVENT,
+        &good.replacen("Frisch geschriebener", "Wieder richtiger", 1),
+    );
+    server.wait_for(page, "Wieder richtiger Absatz.");
+    let status = server.wait_status(true);
+    assert_eq!(status["errors"].as_array().map(Vec::len), Some(0));
+
+    // A deleted entry's page is gone (the site's 404 page, status 404),
+    // and so is it from the listing.
+    remove(root, EVENT);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while server.get(page).status != 404 {
+        assert!(Instant::now() < deadline, "the deleted entry's page stayed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let gone = server.get(page);
+    assert_eq!(
+        gone.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        gone.body_text().contains("kind-404"),
+        "not the site's 404 page"
+    );
+    assert!(
+        !server
+            .get("/events/")
+            .body_text()
+            .contains("Großes Verbundtreffen")
+    );
+    assert_eq!(
+        server.get("/events/netzwerktreffen-2027/event.ics").status,
+        404
+    );
+
+    // A new entry appears.
+    write(
+        root,
+        "content/events/neu-im-kalender.md",
+        "---\ntitle: Neu im Kalender\nstart: 2027-02-02\nlocation: Online\n---\nHallo.\n",
+    );
+    server.wait_for("/events/neu-im-kalender/", "Neu im Kalender");
+    assert!(
+        server
+            .get("/events/")
+            .body_text()
+            .contains("Neu im Kalender")
+    );
+
+    let log = server.log_lines().join("\n");
+    assert!(log.contains("rebuilt in"), "no rebuild reported:\n{log}");
+    assert!(
+        log.contains("content/events/netzwerktreffen-2027.md:"),
+        "no error printed:\n{log}"
+    );
+}
+
+#[test]
+fn serves_only_the_site_with_the_right_types() {
+    let dir = example_site();
+    let root = dir.path();
+    write(root, "static/docs/hinweis.txt", "Hinweis");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("site.yaml"), root.join("static/link.yaml")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("content"), root.join("static/inhalt")).unwrap();
+    let server = Server::start(root, &[]);
+
+    for (path, ct) in [
+        ("/calendar.ics", "text/calendar; charset=utf-8"),
+        (
+            "/events/netzwerktreffen-2027/event.ics",
+            "text/calendar; charset=utf-8",
+        ),
+        (
+            "/projects/digit-ready-2/calendar.ics",
+            "text/calendar; charset=utf-8",
+        ),
+        ("/atom.xml", "application/atom+xml"),
+        ("/sitemap.xml", "application/xml"),
+        ("/style.css", "text/css; charset=utf-8"),
+        ("/tandem.js", "application/javascript; charset=utf-8"),
+        ("/favicon.svg", "image/svg+xml"),
+        ("/docs/hinweis.txt", "text/plain; charset=utf-8"),
+        ("/events/", "text/html; charset=utf-8"),
+    ] {
+        let r = server.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert_eq!(r.header("Content-Type"), Some(ct), "{path}");
+    }
+    // Only HTML gets the live-reload script.
+    assert!(!server.get("/calendar.ics").body_text().contains("__tandem"));
+    assert!(!server.get("/style.css").body_text().contains("__tandem"));
+
+    // A folder without its slash is redirected; HEAD has no body.
+    let r = server.get("/events");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/events/"));
+    let r = request(&server.base, "HEAD", "/events/");
+    assert_eq!(r.status, 200);
+    assert!(r.body.is_empty());
+    assert!(r.header("Content-Length").is_some_and(|l| l != "0"));
+    assert_eq!(request(&server.base, "POST", "/").status, 405);
+
+    // Traversal and other ways out of the site: 400 or 404, never a file.
+    let secrets = ["title: Bildungsnetzwerke", "base_url", "---\ntitle:"];
+    for path in [
+        "/../site.yaml",
+        "/../../etc/passwd",
+        "/events/../../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/events/%2e%2e/%2e%2e/site.yaml",
+        "/events%2f..%2f..%2fsite.yaml",
+        "/events%2F%2E%2E%2F%2E%2E%2Fsite.yaml",
+        "/..%5csite.yaml",
+        "/..\\site.yaml",
+        "/events\\..\\..\\site.yaml",
+        "//etc/passwd",
+        "/./site.yaml",
+        "/site.yaml",
+        "/content/events/netzwerktreffen-2027.md",
+        "/link.yaml",
+        "/inhalt/events/netzwerktreffen-2027.md",
+        "/%00",
+        "/events/netzwerktreffen-2027/%2e%2e%2findex.html",
+    ] {
+        let r = server.get(path);
+        assert!(
+            r.status == 400 || r.status == 404,
+            "{path}: status {}",
+            r.status
+        );
+        let body = r.body_text();
+        for s in secrets {
+            assert!(!body.contains(s), "{path} leaked a source file");
+        }
+    }
+    // No directory listings: a folder without index.html is a 404.
+    assert_eq!(server.get("/docs/").status, 404);
+    assert_eq!(server.get("/events/archive/").status, 404);
+}
+
+#[test]
+fn base_path_and_non_loopback_warning() {
+    let dir = example_site();
+    let root = dir.path();
+    edit(
+        root,
+        "site.yaml",
+        "base_url: https://example.org/",
+        "base_url: https://example.org/bildung/",
+    );
+    let mut server = Server::start(root, &["--bind", "0.0.0.0"]);
+    let port = server.base.rsplit(':').next().unwrap().to_string();
+    let local = format!("127.0.0.1:{port}");
+    let r = request(&local, "GET", "/");
+    assert_eq!(r.status, 301);
+    assert_eq!(r.header("Location"), Some("/bildung/"));
+    let r = request(&local, "GET", "/bildung/events/");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.body_text()
+            .contains("href=\"/bildung/events/netzwerktreffen-2027/\"")
+    );
+    assert_eq!(request(&local, "GET", "/events/").status, 404);
+    // Absolute addresses point at the preview, with the path kept.
+    let atom = request(&local, "GET", "/bildung/atom.xml").body_text();
+    assert!(
+        atom.contains(&format!(":{port}/bildung/atom.xml")),
+        "{atom}"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    let log = server.log_lines().join("\n");
+    assert!(log.contains("warning: listening on 0.0.0.0"), "{log}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let dir = example_site();
+    let mut server = Server::start(dir.path(), &[]);
+    assert_eq!(server.get("/").status, 200);
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "exit status after Ctrl-C");
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn refuses_a_folder_that_is_no_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["serve", "--port", "0", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("site.yaml"));
+}
+
+// ---------------------------------------------------------------------------
+// A real browser
+// ---------------------------------------------------------------------------
+
+/// Opens an event page in headless chromium (node + playwright-core), edits
+/// the event's Markdown, and sees the page reload with the new text; breaks
+/// the front matter and sees the error overlay; fixes it and sees it go.
+/// Skipped when node, chromium or playwright-core are missing, unless
+/// `TANDEM_REQUIRE_BROWSER=1` (as in CI), which makes that a failure.
+#[test]
+fn browser_reloads_and_shows_the_error_overlay() {
+    let required = std::env::var("TANDEM_REQUIRE_BROWSER").as_deref() == Ok("1");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let script = repo().join("tests/browser_serve/run.mjs");
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let playwright = [
+        repo().join("node_modules/playwright-core"),
+        repo().join("tests/browser_serve/node_modules/playwright-core"),
+    ]
+    .iter()
+    .any(|p| p.is_dir());
+    let missing: Vec<&str> = [
+        (!node_ok).then_some("node"),
+        (!Path::new(&chromium).exists()).then_some("chromium"),
+        (!playwright).then_some("playwright-core (npm install)"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !missing.is_empty() {
+        assert!(
+            !required,
+            "TANDEM_REQUIRE_BROWSER=1 but missing: {missing:?}"
+        );
+        eprintln!("skipped: the browser test needs {missing:?}");
+        return;
+    }
+    let dir = example_site();
+    let root = dir.path();
+    let mut server = Server::start(root, &[]);
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(format!("http://{}", server.base))
+        .arg(root)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{stdout}\n{stderr}\nserver:\n{}",
+        server.log_lines().join("\n")
+    );
+    eprintln!("{stdout}");
+}
