@@ -64,6 +64,9 @@ pub struct Report {
     /// Everything was rebuilt (settings, templates, a folder, or a state
     /// the incremental path does not follow).
     pub full: bool,
+    /// None of the paths concerned the site (an editor's backup file,
+    /// `output/`): nothing was done.
+    pub idle: bool,
     /// Content files read again.
     pub sources: Vec<String>,
     /// Pages whose context was built, and those among them rendered.
@@ -71,6 +74,18 @@ pub struct Report {
     pub rendered: usize,
     pub errors: usize,
     pub warnings: usize,
+    pub millis: f64,
+}
+
+/// What [`Engine::finish`] did.
+#[derive(Clone, Debug, Default)]
+pub struct Finished {
+    /// Pages whose context was built, and those among them rendered.
+    pub candidates: usize,
+    pub rendered: usize,
+    /// Files written or removed (pages and feeds).
+    pub files: usize,
+    pub errors: usize,
     pub millis: f64,
 }
 
@@ -103,6 +118,8 @@ struct Aux {
 /// Second-step work found by [`Engine::apply`].
 #[derive(Debug, Default)]
 struct Deferred {
+    /// Candidate pages other than the changed entries' own.
+    pages: Vec<Job>,
     /// Events whose VEVENTs are made again.
     events: BTreeSet<usize>,
     /// Owners whose `calendar.ics` is made again.
@@ -252,7 +269,9 @@ impl Engine {
             return self.full();
         }
         if content_changes.is_empty() && !statics {
-            return self.report(started);
+            let mut r = self.report(started);
+            r.idle = true;
+            return r;
         }
         let outcome = self.try_apply(&content_changes, statics);
         let mut report = match outcome {
@@ -277,7 +296,7 @@ impl Engine {
         };
         let d = &st.deferred;
         let site = &st.site;
-        let mut out = Vec::new();
+        let mut out: Vec<String> = d.pages.iter().filter_map(|j| job_path(site, j)).collect();
         for &e in &d.events {
             if e < site.entries.len() {
                 out.push(format!("{}event.ics", site.rel_url(e)));
@@ -305,20 +324,51 @@ impl Engine {
         out
     }
 
-    /// The second step: the feeds the last [`Engine::apply`] affected.
-    /// Returns how many files it wrote.
-    pub fn finish(&mut self) -> usize {
+    /// The second step of [`Engine::apply`]: the other pages that may show
+    /// what changed (listings, related entries), then the feeds.
+    pub fn finish(&mut self) -> Finished {
+        let started = Instant::now();
         let Some(st) = self.state.as_mut() else {
-            return 0;
+            return Finished::default();
         };
         let d = std::mem::take(&mut st.deferred);
-        let before = self.touched.len();
-        let result = write_deferred(st, &d, &mut self.files, &mut self.touched);
-        if result.is_err() {
-            self.full();
-            return self.files.len();
+        if d.pages.is_empty()
+            && d.events.is_empty()
+            && d.owners.is_empty()
+            && !d.site_calendar
+            && !d.atom
+            && !d.sitemap
+        {
+            return Finished::default();
         }
-        self.touched.len() - before
+        let before = self.touched.len();
+        let mut done = Finished::default();
+        let result = render_jobs(st, &d.pages, &mut self.files, &mut self.touched).and_then(
+            |(candidates, rendered)| {
+                done.candidates = candidates;
+                done.rendered = rendered;
+                write_deferred(st, &d, &mut self.files, &mut self.touched)
+            },
+        );
+        if result.is_err() {
+            let r = self.full();
+            done.files = self.files.len();
+            done.errors = r.errors;
+            return done;
+        }
+        if !d.pages.is_empty() {
+            self.diags = self.collect_diags();
+        }
+        done.files = self.touched.len().saturating_sub(before);
+        done.errors = self.diags.iter().filter(|d| d.is_error()).count();
+        done.millis = started.elapsed().as_secs_f64() * 1000.0;
+        done
+    }
+
+    /// Marks paths as changed again, for the next publication (the server
+    /// took them back after a late error).
+    pub fn retouch(&mut self, paths: impl IntoIterator<Item = String>) {
+        self.touched.extend(paths);
     }
 
     /// What changed since the last call, for the server to publish once
@@ -496,6 +546,7 @@ impl Engine {
             .filter(|&i| st.site.visible(i) && st.site.entries[i].kind.has_feed())
             .collect();
         let d = Deferred {
+            pages: Vec::new(),
             events,
             owners,
             site_calendar: true,
@@ -1008,8 +1059,13 @@ impl Engine {
         st.archive_years = years;
         jobs.sort_by_key(job_order);
         jobs.dedup();
+        // The changed entries' own pages now, the others in the second step.
+        let (first, later): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| match j {
+            Job::Entry(i) | Job::Alias { entry: i, .. } => changed.contains(i),
+            _ => false,
+        });
         timer.lap("serve: jobs");
-        let (candidates, rendered) = render_jobs(st, &jobs, files, touched)?;
+        let (candidates, rendered) = render_jobs(st, &first, files, touched)?;
         timer.lap("serve: pages");
         report.candidates = candidates;
         report.rendered = rendered;
@@ -1017,6 +1073,7 @@ impl Engine {
         // 10. Feeds, for the second step.
         let site = &st.site;
         let mut d = std::mem::take(&mut st.deferred);
+        d.pages = later;
         let mut events = nearby.clone();
         events.extend(redo_bodies.iter().copied());
         for &e in &events {
@@ -1444,6 +1501,19 @@ fn recheck_aliases(st: &mut State, list: &[usize]) {
         }
         st.aux[i].aliases = d;
     }
+}
+
+/// The output path of a job, as `pages::job_context` names it.
+fn job_path(site: &Site, job: &Job) -> Option<String> {
+    Some(match job {
+        Job::Home => "index.html".to_string(),
+        Job::NotFound => "404.html".to_string(),
+        Job::Listing(k) => format!("{}/index.html", k.folder()),
+        Job::Archive(y) => format!("events/archive/{y}/index.html"),
+        Job::Entry(i) if *i < site.entries.len() => format!("{}index.html", site.rel_url(*i)),
+        Job::Entry(_) => return None,
+        Job::Alias { path, .. } => return pages::alias_path(path),
+    })
 }
 
 fn site_kind(site: &Site, i: usize) -> Kind {

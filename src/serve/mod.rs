@@ -22,7 +22,7 @@ use crate::cli::exit;
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use http::Shared;
-use incremental::{Engine, Publish, Report};
+use incremental::{Bytes, Engine, Publish, Report};
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
@@ -132,22 +132,37 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
                 if report.full {
                     watcher.refresh();
                     print_full(&engine, &report);
-                } else if report.sources.is_empty() && report.rendered == 0 {
+                } else if report.idle {
                     continue;
                 } else {
                     print_incremental(&engine, &report);
                 }
-                // The feeds come second: requests for them wait (they are
-                // marked pending before the pages change), open pages reload
-                // once the pages are there.
+                // The changed pages first, so that the page being edited
+                // reloads at once; the other pages and the feeds follow.
+                // Requests for those wait until they are fresh (they are
+                // marked pending before anything changes).
                 let good = !engine.has_errors() && engine.base_path().is_some();
                 if good {
                     let pending = engine.pending();
                     shared.update(|s| s.pending = pending.into_iter().collect());
                 }
-                publish(&mut engine, &shared, Phase::Pages);
-                engine.finish();
+                let (_, before) = publish(&mut engine, &shared, Phase::Pages);
+                let done = engine.finish();
+                if good && engine.has_errors() {
+                    // A later page failed (a template choking on the new
+                    // data): take the first pages back, show the errors.
+                    rollback(&shared, &before);
+                    engine.retouch(before.into_iter().map(|(p, _)| p));
+                    print_incremental(&engine, &report);
+                    publish(&mut engine, &shared, Phase::Pages);
+                }
                 publish(&mut engine, &shared, Phase::Feeds);
+                if done.candidates > 0 || done.files > 0 {
+                    eprintln!(
+                        "  then {} of {} related pages and {} files in {:.1} ms",
+                        done.rendered, done.candidates, done.files, done.millis
+                    );
+                }
             }
         });
     }
@@ -199,10 +214,13 @@ enum Phase {
     Feeds,
 }
 
+/// The files before a publication: what [`rollback`] puts back.
+type Before = Vec<(String, Option<Bytes>)>;
+
 /// Hands the engine's changes to the server when the site has no errors,
 /// and tells waiting pages about the rebuild either way. Returns whether
-/// the site is good.
-fn publish(engine: &mut Engine, shared: &Shared, phase: Phase) -> bool {
+/// the site is good, and what the changed paths held before.
+fn publish(engine: &mut Engine, shared: &Shared, phase: Phase) -> (bool, Before) {
     let ok = !engine.has_errors() && engine.base_path().is_some();
     let errors: Vec<String> = engine
         .diagnostics()
@@ -211,6 +229,7 @@ fn publish(engine: &mut Engine, shared: &Shared, phase: Phase) -> bool {
         .map(|d| d.render(false).trim_end().to_string())
         .collect();
     let mut published = false;
+    let mut before: Before = Vec::new();
     if ok {
         let change = engine.take_publish();
         let mut files = match shared.files.write() {
@@ -225,14 +244,11 @@ fn publish(engine: &mut Engine, shared: &Shared, phase: Phase) -> bool {
             Publish::Diff(diff) => {
                 published = !diff.is_empty();
                 for (path, bytes) in diff {
-                    match bytes {
-                        Some(b) => {
-                            files.insert(path, b);
-                        }
-                        None => {
-                            files.remove(&path);
-                        }
-                    }
+                    let old = match bytes {
+                        Some(b) => files.insert(path.clone(), b),
+                        None => files.remove(&path),
+                    };
+                    before.push((path, old));
                 }
             }
         }
@@ -256,7 +272,25 @@ fn publish(engine: &mut Engine, shared: &Shared, phase: Phase) -> bool {
             s.base_path = b;
         }
     });
-    ok
+    (ok, before)
+}
+
+/// Puts back what a publication replaced.
+fn rollback(shared: &Shared, before: &Before) {
+    let mut files = match shared.files.write() {
+        Ok(f) => f,
+        Err(p) => p.into_inner(),
+    };
+    for (path, old) in before {
+        match old {
+            Some(b) => {
+                files.insert(path.clone(), b.clone());
+            }
+            None => {
+                files.remove(path);
+            }
+        }
+    }
 }
 
 fn print_diags<'a>(diags: impl Iterator<Item = &'a Diagnostic>) {
