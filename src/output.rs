@@ -408,3 +408,63 @@ fn clean_leftovers(parent: &Path, name: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp() -> tempfile::TempDir {
+        tempfile::tempdir().expect("temporary folder")
+    }
+
+    #[test]
+    fn a_previous_output_left_aside_is_put_back() {
+        // The fallback swap was killed between its two renames: the
+        // output is missing and the previous one sits beside it.
+        let dir = tmp();
+        let aside = dir.path().join(".output.tandem-old-4194001");
+        std::fs::create_dir(&aside).unwrap();
+        std::fs::write(aside.join("index.html"), "previous").unwrap();
+        std::fs::create_dir(dir.path().join(".output.tandem-new-4194001")).unwrap();
+        clean_leftovers(dir.path(), "output");
+        let out = dir.path().join("output");
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn folders_of_running_builds_and_other_files_are_left_alone() {
+        let dir = tmp();
+        let ours = dir
+            .path()
+            .join(format!(".output.tandem-new-{}", std::process::id()));
+        let init = dir.path().join(".output.tandem-new-1"); // pid 1 is alive
+        let other = dir.path().join(".output.keep");
+        for d in [&ours, &init, &other] {
+            std::fs::create_dir(d).unwrap();
+        }
+        clean_leftovers(dir.path(), "output");
+        // Our own pid's leftover is stale by definition (we have not started one).
+        assert!(!ours.exists());
+        assert!(init.exists());
+        assert!(other.exists());
+    }
+
+    #[test]
+    fn exchange_swaps_two_folders() {
+        let dir = tmp();
+        let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("x"), "a").unwrap();
+        std::fs::write(b.join("x"), "b").unwrap();
+        if exchange(&a, &b).is_err() {
+            return; // not supported here: the fallback is used
+        }
+        assert_eq!(std::fs::read_to_string(a.join("x")).unwrap(), "b");
+        assert_eq!(std::fs::read_to_string(b.join("x")).unwrap(), "a");
+    }
+}
