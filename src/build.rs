@@ -200,40 +200,43 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
 
     let found = Mutex::new(Vec::new());
     let jobs = pages::jobs(site);
-    jobs.par_iter().for_each(|job| {
-        if let pages::Job::Alias { entry, path } = job
-            && pages::alias_path(path).is_none()
-        {
-            let e = &site.entries[*entry];
-            let pos = e
-                .aliases
-                .iter()
-                .find(|a| &a.value == path)
-                .map_or(Pos::START, |a| a.pos);
-            push(
-                &found,
-                Diagnostic::error(
-                    &e.source,
-                    pos,
-                    format!("alias `{path}` is not a site path such as `alte-seite/`"),
-                )
-                .with_source(&e.text),
-            );
-            return;
-        }
-        let page = pages::render_job(&ctx, &theme, job);
-        match page.html {
-            Ok(html) => add(
-                sink,
-                site,
-                &page.path,
-                html.as_bytes(),
-                &page.origin,
-                &found,
-            ),
-            Err(d) => push(&found, d),
-        }
-    });
+    jobs.par_iter().for_each_init(
+        || ctx.shared().clone(),
+        |scratch, job| {
+            if let pages::Job::Alias { entry, path } = job
+                && pages::alias_path(path).is_none()
+            {
+                let e = &site.entries[*entry];
+                let pos = e
+                    .aliases
+                    .iter()
+                    .find(|a| &a.value == path)
+                    .map_or(Pos::START, |a| a.pos);
+                push(
+                    &found,
+                    Diagnostic::error(
+                        &e.source,
+                        pos,
+                        format!("alias `{path}` is not a site path such as `alte-seite/`"),
+                    )
+                    .with_source(&e.text),
+                );
+                return;
+            }
+            let page = pages::render_job_in(&ctx, &theme, job, scratch);
+            match page.html {
+                Ok(html) => add(
+                    sink,
+                    site,
+                    &page.path,
+                    html.as_bytes(),
+                    &page.origin,
+                    &found,
+                ),
+                Err(d) => push(&found, d),
+            }
+        },
+    );
     timer.lap("pages");
     write_feeds(site, &bodies, sink, &found);
     timer.lap("feeds");

@@ -137,9 +137,22 @@ impl<'a> Contexts<'a> {
         Value::Array(list.iter().map(|&i| self.cards[i].clone()).collect())
     }
 
-    /// A fresh context holding `site`, `t` and `lang`.
+    /// A fresh context holding `site`, `t`, `lang` and the page's address.
     pub fn base(&self, page_rel: &str) -> tera::Context {
         let mut ctx = self.base.clone();
+        ctx.extend(self.page_base(page_rel));
+        ctx
+    }
+
+    /// What every page's context shares: `site`, `t` and `lang`.
+    pub fn shared(&self) -> &tera::Context {
+        &self.base
+    }
+
+    /// The page's own address, `current_url` and `current_permalink`,
+    /// without the shared part.
+    pub fn page_base(&self, page_rel: &str) -> tera::Context {
+        let mut ctx = tera::Context::new();
         ctx.insert("current_url", &self.site.config.link(page_rel));
         ctx.insert("current_permalink", &self.site.config.permalink(page_rel));
         ctx
@@ -351,12 +364,12 @@ impl<'a> Contexts<'a> {
         m.insert("registration".into(), json!(ev.registration));
     }
 
-    /// The full context of an entry's own page.
+    /// The own context of an entry's page (without [`Contexts::shared`]).
     pub fn entry_page(&self, i: usize) -> tera::Context {
         let site = self.site;
         let e = &site.entries[i];
         let rel = site.rel_url(i);
-        let mut ctx = self.base(&rel);
+        let mut ctx = self.page_base(&rel);
         let body = &self.bodies[i];
         let mut m = match self.cards[i].clone() {
             Value::Object(m) => m,

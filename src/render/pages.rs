@@ -249,6 +249,37 @@ pub fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
     Page { path, origin, html }
 }
 
+/// [`render_job`] for a build: `scratch` holds the context every page
+/// shares (see [`Contexts::shared`]); the page's own values are moved in
+/// for the render and taken out again, so the shared part (the labels
+/// above all) is not copied for every page.
+pub fn render_job_in(
+    ctx: &Contexts,
+    theme: &Theme,
+    job: &Job,
+    scratch: &mut tera::Context,
+) -> Page {
+    let PageContext {
+        path,
+        origin,
+        template,
+        context,
+    } = job_parts(ctx, theme, job);
+    let own = match context.into_json() {
+        Value::Object(m) => m,
+        _ => Default::default(),
+    };
+    let keys: Vec<String> = own.keys().cloned().collect();
+    if let Ok(c) = tera::Context::from_value(Value::Object(own)) {
+        scratch.extend(c);
+    }
+    let html = theme.render(&template, scratch);
+    for k in &keys {
+        scratch.remove(k);
+    }
+    Page { path, origin, html }
+}
+
 /// What a job renders: its output path and origin, the template and the
 /// template's context.
 pub struct PageContext {
@@ -261,10 +292,19 @@ pub struct PageContext {
 /// The context of a job without rendering it. Public so that `serve` can
 /// skip rendering a page whose context did not change.
 pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
+    let mut parts = job_parts(ctx, theme, job);
+    let mut full = ctx.shared().clone();
+    full.extend(parts.context);
+    parts.context = full;
+    parts
+}
+
+/// A job's own context: everything but [`Contexts::shared`].
+pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
     let site = ctx.site;
     let (path, origin, template, context) = match job {
         Job::Home => {
-            let mut c = ctx.base("");
+            let mut c = ctx.page_base("");
             let upcoming = upcoming_events(site);
             let shown: Vec<usize> = upcoming.iter().copied().take(HOME_EVENTS).collect();
             super::context::put(&mut c, "upcoming", ctx.cards(&shown));
@@ -310,7 +350,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
         }
         Job::Listing(kind) => {
             let rel = format!("{}/", kind.folder());
-            let mut c = ctx.base(&rel);
+            let mut c = ctx.page_base(&rel);
             c.insert("section", &section_value(ctx, *kind));
             c.insert("page_kind", "section");
             if *kind == Kind::Event {
@@ -349,7 +389,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
         }
         Job::Archive(year) => {
             let rel = format!("events/archive/{year}/");
-            let mut c = ctx.base(&rel);
+            let mut c = ctx.page_base(&rel);
             let mut list: Vec<usize> = past_events(site)
                 .filter(|&i| last_year(site, i) == Some(*year))
                 .collect();
@@ -386,7 +426,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             let target = site.config.permalink(&site.rel_url(*entry));
             let rel_target = site.config.link(&site.rel_url(*entry));
             let out = alias_path(path).unwrap_or_default();
-            let mut c = ctx.base(&out);
+            let mut c = ctx.page_base(&out);
             c.insert("target", &target);
             c.insert("target_path", &rel_target);
             c.insert("title", &site.entries[*entry].title);
@@ -399,7 +439,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             )
         }
         Job::NotFound => {
-            let mut c = ctx.base("404.html");
+            let mut c = ctx.page_base("404.html");
             c.insert("page_kind", "404");
             (
                 "404.html".to_string(),
