@@ -472,13 +472,28 @@ fn incremental_rebuilds_equal_full_builds() {
     assert!(b.step("three files at once", &[a, c, d]));
 }
 
-/// Random edits of random entries, each compared with a full build.
+/// Random edits of random entries, each compared with a full build: titles,
+/// bodies, summaries, dates, references, links, drafts, deletions and
+/// restorations. `TANDEM_RANDOM_SITE` (a site folder, copied first) and
+/// `TANDEM_RANDOM_STEPS` run it on another site, e.g. one from
+/// `../shared/bench/gen-site`; `TANDEM_RANDOM_SEED` varies the edits.
 #[test]
 fn random_edits_equal_full_builds() {
     if !in_child_with_epoch("random_edits_equal_full_builds") {
         return;
     }
-    let dir = example_site();
+    let dir = match std::env::var_os("TANDEM_RANDOM_SITE") {
+        Some(site) => {
+            let dir = tempfile::tempdir().unwrap();
+            copy_dir(Path::new(&site), dir.path());
+            dir
+        }
+        None => example_site(),
+    };
+    let steps: usize = std::env::var("TANDEM_RANDOM_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(60);
     let root = dir.path();
     let mut b = Bench::new(root);
     let mut files: Vec<String> = Vec::new();
@@ -491,64 +506,101 @@ fn random_edits_equal_full_builds() {
         }
     }
     files.sort();
+    let id_of = |f: &str| {
+        f.rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".md")
+            .to_string()
+    };
+    let of_kind = |kind: &str| -> Vec<String> {
+        files
+            .iter()
+            .filter(|f| f.starts_with(&format!("content/{kind}/")))
+            .map(|f| id_of(f))
+            .collect()
+    };
+    let (projects, networks) = (of_kind("projects"), of_kind("networks"));
     // A fixed pseudo-random sequence (xorshift), so that a failure repeats.
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut seed: u64 = std::env::var("TANDEM_RANDOM_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9e37_79b9_7f4a_7c15);
     let mut next = |n: usize| {
         seed ^= seed << 13;
         seed ^= seed >> 7;
         seed ^= seed << 17;
-        (seed % n as u64) as usize
+        (seed % n.max(1) as u64) as usize
     };
     let mut deleted: Vec<(String, String)> = Vec::new();
-    for step in 0..40 {
+    for step in 0..steps {
         let file = files[next(files.len())].clone();
         let Ok(text) = std::fs::read_to_string(root.join(&file)) else {
             continue;
         };
-        let op = next(6);
-        let (name, paths) = match op {
-            0 => {
-                let t = text.replacen("title: ", "title: Neu ", 1);
-                (
-                    format!("{step}: retitle {file}"),
-                    vec![write(root, &file, &t)],
-                )
-            }
-            1 => {
-                let t = format!("{text}\nNoch ein Absatz {step}.\n");
-                (
-                    format!("{step}: body of {file}"),
-                    vec![write(root, &file, &t)],
-                )
-            }
-            2 => {
-                let t = if text.contains("\ndraft: true\n") {
+        let op = next(10);
+        let (what, new_text) = match op {
+            0 => ("retitle", text.replacen("title: ", "title: Neu ", 1)),
+            1 => ("body", format!("{text}\nNoch ein Absatz {step}.\n")),
+            2 => (
+                "toggle draft",
+                if text.contains("\ndraft: true\n") {
                     text.replacen("\ndraft: true\n", "\n", 1)
                 } else {
                     text.replacen("\n---\n", "\ndraft: true\n---\n", 1)
-                };
-                (
-                    format!("{step}: toggle draft of {file}"),
-                    vec![write(root, &file, &t)],
-                )
-            }
+                },
+            ),
             3 if deleted.is_empty() => {
                 deleted.push((file.clone(), text));
-                (format!("{step}: delete {file}"), vec![remove(root, &file)])
+                let p = remove(root, &file);
+                b.step(&format!("{step}: delete {file}"), &[p]);
+                continue;
             }
             3 | 4 if !deleted.is_empty() => {
                 let (f, t) = deleted.remove(0);
-                (format!("{step}: restore {f}"), vec![write(root, &f, &t)])
+                let p = write(root, &f, &t);
+                b.step(&format!("{step}: restore {f}"), &[p]);
+                continue;
             }
-            _ => {
-                let t = text.replacen("summary: ", "summary: Kurz: ", 1);
-                (
-                    format!("{step}: summary of {file}"),
-                    vec![write(root, &file, &t)],
-                )
+            5 => {
+                // One year later (or earlier) for the first date.
+                let shifted = text.find("start: 20").map(|at| {
+                    let year: i32 = text[at + 7..at + 11].parse().unwrap_or(2025);
+                    let year = if next(2) == 0 { year + 1 } else { year - 1 };
+                    format!("{}{year}{}", &text[..at + 7], &text[at + 11..])
+                });
+                ("shift dates", shifted.unwrap_or(text))
             }
+            6 => {
+                let project = &projects[next(projects.len())];
+                let t = match text.find("\nproject: ") {
+                    Some(at) => {
+                        let end = text[at + 1..].find('\n').map_or(text.len(), |e| at + 1 + e);
+                        format!("{}\nproject: {project}{}", &text[..at], &text[end..])
+                    }
+                    None => text,
+                };
+                ("change project", t)
+            }
+            7 => {
+                let network = &networks[next(networks.len())];
+                let t = if text.contains("\nnetworks: [") {
+                    text.replacen("\nnetworks: [", &format!("\nnetworks: [{network}, "), 1)
+                } else {
+                    text
+                };
+                ("add a network", t)
+            }
+            8 => {
+                let target = &files[next(files.len())];
+                let link = target.trim_start_matches("content/");
+                let anchor = if next(2) == 0 { "#ablauf" } else { "" };
+                ("link", format!("{text}\nSiehe [dort](@/{link}{anchor}).\n"))
+            }
+            _ => ("summary", text.replacen("summary: ", "summary: Kurz – ", 1)),
         };
-        b.step(&name, &paths);
+        let p = write(root, &file, &new_text);
+        b.step(&format!("{step}: {what} of {file}"), &[p]);
     }
 }
 

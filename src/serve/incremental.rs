@@ -832,10 +832,36 @@ impl Engine {
             .map(|(i, _)| *i)
             .collect();
         for k in &sort_changed {
-            let mut list: Vec<usize> = (0..n)
-                .filter(|&i| site.entries[i].kind == *k && site.visible(i))
+            let moved: Vec<usize> = relational
+                .iter()
+                .copied()
+                .filter(|&i| site.entries[i].kind == *k)
                 .collect();
-            graph::sort_listing(site, *k, &mut list);
+            let list = if structural || visibility_changed {
+                let mut list: Vec<usize> = (0..n)
+                    .filter(|&i| site.entries[i].kind == *k && site.visible(i))
+                    .collect();
+                graph::sort_listing(site, *k, &mut list);
+                list
+            } else {
+                // Only the edited entries' sort keys changed: the rest of
+                // the list is in order, and they are put back where
+                // `sort_listing` would have them.
+                let mut list = site.of_kind.remove(k).unwrap_or_default();
+                list.retain(|i| !moved.contains(i));
+                for &m in &moved {
+                    if !site.visible(m) {
+                        continue;
+                    }
+                    let at = list.partition_point(|&x| {
+                        let mut pair = [m, x];
+                        graph::sort_listing(site, *k, &mut pair);
+                        pair[0] == x
+                    });
+                    list.insert(at, m);
+                }
+                list
+            };
             if list.is_empty() {
                 site.of_kind.remove(k);
             } else {
@@ -964,6 +990,20 @@ impl Engine {
             st.hashes.remove(p);
             st.page_errors.remove(p);
         }
+        // Archive years change only when events come, go or change dates.
+        let events_moved = structural
+            || visibility_changed
+            || relational.iter().any(|&i| {
+                site.entries[i].kind == Kind::Event
+                    && old_entries
+                        .get(&i)
+                        .is_none_or(|old| old.data != site.entries[i].data)
+            });
+        let years = if events_moved {
+            pages::archive_years(site)
+        } else {
+            st.archive_years.clone()
+        };
         let mut jobs: Vec<Job> = Vec::new();
         if base_changed {
             jobs = pages::jobs(site);
@@ -1003,7 +1043,7 @@ impl Engine {
                 .map(|&i| card_key(&site.entries[i]))
                 .collect();
             for (job, keys) in st.shown.values() {
-                if keys.iter().any(|k| shown_keys.contains(k)) {
+                if shown_keys.iter().any(|k| keys.contains(k)) {
                     jobs.push(job.clone());
                 }
             }
@@ -1030,7 +1070,7 @@ impl Engine {
                 }
             }
             if all_archives {
-                jobs.extend(pages::archive_years(site).into_iter().map(Job::Archive));
+                jobs.extend(years.iter().copied().map(Job::Archive));
             } else if relisted.contains(&Kind::Event) {
                 jobs.extend(years_touched.iter().flatten().copied().map(Job::Archive));
             }
@@ -1038,7 +1078,6 @@ impl Engine {
                 jobs.push(Job::Home);
             }
         }
-        let years = pages::archive_years(site);
         let archive_changed = years != st.archive_years;
         for y in &st.archive_years {
             if !years.contains(y) {
@@ -1728,6 +1767,7 @@ fn write_deferred(
     files: &mut HashMap<String, OutFile>,
     touched: &mut HashSet<String>,
 ) -> Result<(), Fallback> {
+    let mut timer = crate::timing::Timer::new();
     let site = &st.site;
     let n = site.entries.len();
     let visible_events: HashSet<usize> = site
@@ -1782,6 +1822,7 @@ fn write_deferred(
             remove(files, touched, &format!("{}event.ics", site.rel_url(e)));
         }
     }
+    timer.lap("serve: vevents");
     let mut owners: BTreeSet<usize> = d.owners.iter().copied().filter(|&o| o < n).collect();
     for &e in &changed_events {
         owners.extend(event_owners(&site.links[e]));
@@ -1810,6 +1851,7 @@ fn write_deferred(
             site.entries[o].source.clone(),
         )?;
     }
+    timer.lap("serve: owner feeds");
     if d.site_calendar || !changed_events.is_empty() {
         let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
         let text = feeds::calendar::calendar(
@@ -1826,6 +1868,7 @@ fn write_deferred(
             "site calendar".into(),
         )?;
     }
+    timer.lap("serve: calendar");
     if d.atom {
         let text = feeds::atom::atom(site, &st.bodies);
         put(
