@@ -7,11 +7,14 @@
 //!   GET of the event's page returning the new text, through the real
 //!   `tandem serve` (file watcher and its debounce included);
 //! - **rebuild alone**: [`Engine::apply`] in this process, without the
-//!   watcher, and [`Engine::finish`] (the feeds, served after the pages)
-//!   separately.
+//!   watcher (the edited entry's own pages), and [`Engine::finish`] (the
+//!   related pages and listings, then the feeds; requests for those wait
+//!   meanwhile) separately.
 //!
 //! Both for a body edit (the common case) and for a title edit (which
-//! changes listings, the home page and the related entries' pages too).
+//! changes listings and the related entries' pages too; for it, the end to
+//! end time until the event's project page shows the new title is
+//! measured as well).
 //!
 //! Run it with a release build:
 //!
@@ -189,8 +192,8 @@ fn serve_latency() {
             Edit::Body => "body",
             Edit::Title => "title",
         };
-        stats(&format!("rebuild alone, {what} edit: pages"), pages);
-        stats(&format!("rebuild alone, {what} edit: then feeds"), feeds);
+        stats(&format!("rebuild alone, {what} edit: own page"), pages);
+        stats(&format!("rebuild alone, {what} edit: then the rest"), feeds);
     }
     drop(engine);
 
@@ -229,6 +232,7 @@ fn serve_latency() {
     };
     for edit in [Edit::Body, Edit::Title] {
         let mut e2e = Vec::new();
+        let mut related = Vec::new();
         for (n, (path, original)) in events.iter().zip(&originals).enumerate() {
             let (text, marker) = edited(original, edit, n + 100);
             let page = page_of(path);
@@ -245,6 +249,13 @@ fn serve_latency() {
                 std::thread::sleep(Duration::from_micros(500));
             }
             e2e.push(written.elapsed().as_secs_f64() * 1000.0);
+            if let (Edit::Title, Some(project)) = (edit, project_of(original)) {
+                // Fresh when answered: a request for a page still being
+                // remade waits for it.
+                let page = format!("/projects/{project}/");
+                assert!(get(&host, &page).contains(&marker), "{page} is stale");
+                related.push(written.elapsed().as_secs_f64() * 1000.0);
+            }
             // Let the feeds follow and the next edit start from quiet.
             std::thread::sleep(Duration::from_millis(300));
             std::fs::write(path, original).unwrap();
@@ -255,11 +266,23 @@ fn serve_latency() {
             Edit::Title => "title",
         };
         stats(&format!("end to end (write → GET), {what} edit"), e2e);
+        if !related.is_empty() {
+            stats("end to end, title edit: then its project page", related);
+        }
     }
     let log: Vec<String> = rx.try_iter().collect();
     if let Some(last) = log.iter().rev().find(|l| l.contains("rebuilt in")) {
         println!("server's last report: {last}");
     }
+}
+
+/// The project an event belongs to, from its front matter.
+fn project_of(text: &str) -> Option<String> {
+    let front = text.split("\n---").next().unwrap_or("");
+    front
+        .lines()
+        .find_map(|l| l.strip_prefix("project: "))
+        .map(|p| p.trim().to_string())
 }
 
 fn get(host: &str, path: &str) -> String {

@@ -265,7 +265,10 @@ impl Engine {
                 Change::None => {}
             }
         }
-        if full {
+        // A checkout or a search-and-replace over much of the site: one
+        // full rebuild is faster than following each file.
+        let entries = self.state.as_ref().map_or(0, |s| s.site.entries.len());
+        if full || content_changes.len() > 200.max(entries / 5) {
             return self.full();
         }
         if content_changes.is_empty() && !statics {
@@ -324,45 +327,68 @@ impl Engine {
         out
     }
 
-    /// The second step of [`Engine::apply`]: the other pages that may show
-    /// what changed (listings, related entries), then the feeds.
+    /// The second step of [`Engine::apply`]: [`Engine::finish_pages`], then
+    /// [`Engine::finish_feeds`].
     pub fn finish(&mut self) -> Finished {
+        let pages = self.finish_pages();
+        let feeds = self.finish_feeds();
+        Finished {
+            candidates: pages.candidates,
+            rendered: pages.rendered,
+            files: pages.files + feeds.files,
+            errors: feeds.errors,
+            millis: pages.millis + feeds.millis,
+        }
+    }
+
+    /// The other pages that may show what changed: related entries,
+    /// listings, archives, home.
+    pub fn finish_pages(&mut self) -> Finished {
         let started = Instant::now();
         let Some(st) = self.state.as_mut() else {
             return Finished::default();
         };
-        let d = std::mem::take(&mut st.deferred);
-        if d.pages.is_empty()
-            && d.events.is_empty()
-            && d.owners.is_empty()
-            && !d.site_calendar
-            && !d.atom
-            && !d.sitemap
-        {
+        let jobs = std::mem::take(&mut st.deferred.pages);
+        if jobs.is_empty() {
             return Finished::default();
         }
         let before = self.touched.len();
         let mut done = Finished::default();
-        let result = render_jobs(st, &d.pages, &mut self.files, &mut self.touched).and_then(
-            |(candidates, rendered)| {
+        match render_jobs(st, &jobs, &mut self.files, &mut self.touched) {
+            Ok((candidates, rendered)) => {
                 done.candidates = candidates;
                 done.rendered = rendered;
-                write_deferred(st, &d, &mut self.files, &mut self.touched)
-            },
-        );
-        if result.is_err() {
-            let r = self.full();
-            done.files = self.files.len();
-            done.errors = r.errors;
-            return done;
-        }
-        if !d.pages.is_empty() {
-            self.diags = self.collect_diags();
+                self.diags = self.collect_diags();
+            }
+            Err(Fallback) => {
+                self.full();
+            }
         }
         done.files = self.touched.len().saturating_sub(before);
         done.errors = self.diags.iter().filter(|d| d.is_error()).count();
         done.millis = started.elapsed().as_secs_f64() * 1000.0;
         done
+    }
+
+    /// The feeds that may show what changed: `event.ics`, calendars, Atom,
+    /// sitemap.
+    pub fn finish_feeds(&mut self) -> Finished {
+        let started = Instant::now();
+        self.finish_pages();
+        let Some(st) = self.state.as_mut() else {
+            return Finished::default();
+        };
+        let d = std::mem::take(&mut st.deferred);
+        let before = self.touched.len();
+        if write_deferred(st, &d, &mut self.files, &mut self.touched).is_err() {
+            self.full();
+        }
+        Finished {
+            files: self.touched.len().saturating_sub(before),
+            errors: self.diags.iter().filter(|d| d.is_error()).count(),
+            millis: started.elapsed().as_secs_f64() * 1000.0,
+            ..Finished::default()
+        }
     }
 
     /// Marks paths as changed again, for the next publication (the server

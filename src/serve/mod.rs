@@ -147,7 +147,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
                     shared.update(|s| s.pending = pending.into_iter().collect());
                 }
                 let (_, before) = publish(&mut engine, &shared, Phase::Pages);
-                let done = engine.finish();
+                let pages = engine.finish_pages();
                 if good && engine.has_errors() {
                     // A later page failed (a template choking on the new
                     // data): take the first pages back, show the errors.
@@ -156,11 +156,13 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
                     print_incremental(&engine, &report);
                     publish(&mut engine, &shared, Phase::Pages);
                 }
-                publish(&mut engine, &shared, Phase::Feeds);
-                if done.candidates > 0 || done.files > 0 {
+                publish(&mut engine, &shared, Phase::Rest);
+                let feeds = engine.finish_feeds();
+                publish(&mut engine, &shared, Phase::Rest);
+                if pages.candidates > 0 || feeds.files > 0 {
                     eprintln!(
-                        "  then {} of {} related pages and {} files in {:.1} ms",
-                        done.rendered, done.candidates, done.files, done.millis
+                        "  then {} of {} related pages in {:.1} ms, {} feed files in {:.1} ms",
+                        pages.rendered, pages.candidates, pages.millis, feeds.files, feeds.millis
                     );
                 }
             }
@@ -210,8 +212,9 @@ enum Phase {
     First,
     /// The pages of a rebuild: open pages learn about it.
     Pages,
-    /// The feeds after them: requests waiting for them go on.
-    Feeds,
+    /// The related pages or the feeds after them: requests waiting for
+    /// those go on; open pages are not told (they reloaded already).
+    Rest,
 }
 
 /// The files before a publication: what [`rollback`] puts back.
@@ -254,9 +257,11 @@ fn publish(engine: &mut Engine, shared: &Shared, phase: Phase) -> (bool, Before)
         }
     }
     let base_path = engine.base_path();
+    // What is still to come after this publication.
+    let pending = if ok { engine.pending() } else { Vec::new() };
     shared.update(|s| {
-        if phase == Phase::Feeds {
-            s.pending.clear();
+        if phase == Phase::Rest {
+            s.pending = pending.into_iter().collect();
             return;
         }
         s.version += 1;
