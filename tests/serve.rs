@@ -397,6 +397,23 @@ fn incremental_rebuilds_equal_full_builds() {
     );
     b.step("warnings", &[p]);
 
+    // A symbolic link to a file elsewhere is followed, as the build does.
+    #[cfg(unix)]
+    {
+        let elsewhere = tempfile::tempdir().unwrap();
+        let target = elsewhere.path().join("extern.md");
+        std::fs::write(
+            &target,
+            "---\ntitle: Von außen\nstart: 2027-04-01\nlocation: Online\n---\nVerlinkt.\n",
+        )
+        .unwrap();
+        let link = root.join("content/events/von-aussen.md");
+        std::os::unix::fs::symlink(&target, &link).unwrap();
+        b.step("symbolic link to an entry", std::slice::from_ref(&link));
+        std::fs::remove_file(&link).unwrap();
+        b.step("symbolic link removed", &[link]);
+    }
+
     // Listing and home texts.
     let p = edit(
         root,

@@ -650,7 +650,8 @@ impl Engine {
         let mut news: Vec<(String, New)> = Vec::new();
         for source in sources {
             let path = self.root.join(source);
-            let is_file = std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file());
+            // As `content::load`, which follows symbolic links.
+            let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
             let mut d = Diagnostics::new();
             let new = if is_file {
                 let bytes = match std::fs::read(&path) {

@@ -42,6 +42,9 @@ impl SiteWatcher {
     pub fn new(root: &Path, tx: Sender<Note>) -> Result<SiteWatcher, String> {
         let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             let notes: Vec<Note> = match res {
+                // The system dropped events (its queue overflowed): only a
+                // full rebuild is sure to see every change.
+                Ok(ev) if ev.need_rescan() => vec![Note::Failed("events were lost".into())],
                 Ok(ev) => {
                     let (relevant, closed, open) = match ev.kind {
                         EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
