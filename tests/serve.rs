@@ -960,6 +960,42 @@ fn serves_edits_deletions_and_errors_over_http() {
 }
 
 #[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let dir = example_site();
+    let root = dir.path();
+    let good = read(root, EVENT);
+    write(root, EVENT, &good.replacen("title:", "title: [", 1));
+    let server = Server::start(root, &[]);
+    let r = server.get("/");
+    assert_eq!(r.status, 500);
+    assert!(
+        r.body_text().contains("/__tandem/live.js"),
+        "no overlay script"
+    );
+    let status = server.wait_status(false);
+    assert!(status["errors"].to_string().contains(EVENT), "{status}");
+    write(root, EVENT, &good);
+    let home = server.wait_for("/", "Bildungsnetzwerke im Dialog");
+    assert_eq!(home.status, 200);
+    assert_eq!(server.get("/events/netzwerktreffen-2027/").status, 200);
+    // The settings broken and fixed: a full rebuild each time.
+    let yaml = read(root, "site.yaml");
+    write(root, "site.yaml", &yaml.replacen("title:", "titel:", 1));
+    server.wait_status(false);
+    assert_eq!(server.get("/").status, 200, "the last good site stays");
+    write(
+        root,
+        "site.yaml",
+        &yaml.replacen(
+            "title: Bildungsnetzwerke im Dialog",
+            "title: Netz im Dialog",
+            1,
+        ),
+    );
+    server.wait_for("/", "Netz im Dialog");
+}
+
+#[test]
 fn serves_only_the_site_with_the_right_types() {
     let dir = example_site();
     let root = dir.path();
