@@ -159,10 +159,7 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
                     .path()
                     .map(|p| rel_path(&config.root, p))
                     .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::io(
-                    path,
-                    format!("cannot read: {e}"),
-                ));
+                diags.push(Diagnostic::io(path, format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -303,10 +300,7 @@ fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Ent
             entry_from_bytes(config, f, bytes, mtime, diags)
         }
         Err(e) => {
-            diags.push(Diagnostic::io(
-                &f.source,
-                format!("cannot read: {e}"),
-            ));
+            diags.push(Diagnostic::io(&f.source, format!("cannot read: {e}")));
             None
         }
     }
