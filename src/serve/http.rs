@@ -133,7 +133,7 @@ fn text(req: Request, status: u16, body: &str) {
         req,
         status,
         "text/plain; charset=utf-8",
-        Bytes::from(body.as_bytes()),
+        Bytes::new(body.as_bytes().to_vec()),
         &[],
     );
 }
@@ -245,7 +245,7 @@ pub fn handle(shared: &Shared, req: Request) {
             req,
             405,
             "text/plain; charset=utf-8",
-            Bytes::from(&b"405 method not allowed\n"[..]),
+            Bytes::new(b"405 method not allowed\n".to_vec()),
             &[("Allow", "GET, HEAD")],
         );
         return;
@@ -330,7 +330,7 @@ fn serve_file(req: Request, key: &str, bytes: Bytes, status: &Status, code: u16)
     let ct = content_type(key);
     if ct.starts_with("text/html") {
         let body = inject(&bytes, status);
-        respond(req, code, ct, Bytes::from(body), &[]);
+        respond(req, code, ct, Bytes::new(body), &[]);
     } else {
         respond(req, code, ct, bytes, &[]);
     }
@@ -346,7 +346,7 @@ fn redirect(req: Request, to: &str, query: Option<&str>) {
         req,
         301,
         "text/plain; charset=utf-8",
-        Bytes::from(body.as_bytes()),
+        Bytes::new(body.as_bytes().to_vec()),
         &[("Location", &location)],
     );
 }
@@ -357,7 +357,7 @@ fn not_found(shared: &Shared, req: Request, status: &Status) {
         None => {
             let page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>404</title></head><body><h1>404</h1><p>There is no such page in this site.</p></body></html>";
             let body = inject(page.as_bytes(), status);
-            respond(req, 404, "text/html; charset=utf-8", Bytes::from(body), &[]);
+            respond(req, 404, "text/html; charset=utf-8", Bytes::new(body), &[]);
         }
     }
 }
@@ -367,7 +367,7 @@ fn not_found(shared: &Shared, req: Request, status: &Status) {
 fn no_site(req: Request, status: &Status) {
     let page = "<!doctype html><html><head><meta charset=\"utf-8\"><title>tandem: the site has errors</title></head><body><h1>The site has errors</h1><p>Fix them; this page reloads by itself.</p></body></html>";
     let body = inject(page.as_bytes(), status);
-    respond(req, 500, "text/html; charset=utf-8", Bytes::from(body), &[]);
+    respond(req, 500, "text/html; charset=utf-8", Bytes::new(body), &[]);
 }
 
 /// The live-reload endpoints: the script, and a long poll that answers
@@ -378,7 +378,7 @@ fn live(shared: &Shared, req: Request, rest: &str, query: Option<&str>) {
             req,
             200,
             "application/javascript; charset=utf-8",
-            Bytes::from(LIVE_JS.as_bytes()),
+            Bytes::new(LIVE_JS.as_bytes().to_vec()),
             &[],
         ),
         "wait" => {
@@ -414,7 +414,7 @@ fn live(shared: &Shared, req: Request, rest: &str, query: Option<&str>) {
                 req,
                 200,
                 "application/json",
-                Bytes::from(body.as_bytes()),
+                Bytes::new(body.as_bytes().to_vec()),
                 &[],
             );
         }

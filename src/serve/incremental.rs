@@ -47,8 +47,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-/// File contents shared between the engine and the server without copies.
-pub type Bytes = Arc<[u8]>;
+/// File contents shared between the engine and the server without copies
+/// (an `Arc<Vec>` rather than `Arc<[u8]>`: made from a rendered `Vec`
+/// without copying it, which matters for a 40 MB calendar).
+pub type Bytes = Arc<Vec<u8>>;
 
 /// One file of the built site.
 #[derive(Clone, Debug)]
@@ -125,6 +127,10 @@ struct Deferred {
     /// Owners whose `calendar.ics` is made again.
     owners: BTreeSet<usize>,
     site_calendar: bool,
+    /// No event changed dates, zone, visibility or presence: the site's
+    /// `calendar.ics` keeps its order and time zones, and changed VEVENTs
+    /// can be replaced in place (it is 40 MB at 10,000 entries).
+    splice: bool,
     atom: bool,
     sitemap: bool,
 }
@@ -573,6 +579,7 @@ impl Engine {
             .collect();
         let d = Deferred {
             pages: Vec::new(),
+            splice: false,
             events,
             owners,
             site_calendar: true,
@@ -600,7 +607,7 @@ impl Engine {
                 (
                     k,
                     OutFile {
-                        bytes: f.bytes.into(),
+                        bytes: Arc::new(f.bytes),
                         origin: f.origin,
                     },
                 )
@@ -1171,6 +1178,15 @@ impl Engine {
             old.updated != site.entries[*i].updated || old.draft != site.entries[*i].draft
         });
         d.sitemap |= structural || visibility_changed || updated_changed || archive_changed;
+        d.splice = !structural
+            && !visibility_changed
+            && !d.site_calendar
+            && !relational.iter().any(|&i| {
+                site.entries[i].kind == Kind::Event
+                    && old_entries
+                        .get(&i)
+                        .is_none_or(|old| old.data != site.entries[i].data)
+            });
         st.deferred = d;
 
         if statics {
@@ -1771,7 +1787,7 @@ fn put(
     files.insert(
         path.clone(),
         OutFile {
-            bytes: bytes.into(),
+            bytes: Arc::new(bytes),
             origin,
         },
     );
@@ -1815,9 +1831,11 @@ fn write_deferred(
         })
         .collect();
     let mut changed_events: BTreeSet<usize> = BTreeSet::new();
+    let mut replaced: Replaced = HashMap::new();
     for (e, v) in made {
         if st.aux[e].vevents != v {
-            st.aux[e].vevents = v;
+            let old = std::mem::replace(&mut st.aux[e].vevents, v.clone());
+            replaced.insert(e, (old, v));
             changed_events.insert(e);
         }
     }
@@ -1881,17 +1899,34 @@ fn write_deferred(
     timer.lap("serve: owner feeds");
     if d.site_calendar || !changed_events.is_empty() {
         let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
-        let text = feeds::calendar::calendar(
-            site,
-            &feeds::calendar::feed_name(site, None),
-            &events,
-            &lookup,
-        );
+        let spliced = if d.splice && !d.site_calendar {
+            files.get("calendar.ics").and_then(|old| {
+                let feed = feeds::calendar::feed_events(site, &events);
+                splice_calendar(&old.bytes, &feed, &lookup, &replaced)
+            })
+        } else {
+            None
+        };
+        timer.lap(if spliced.is_some() {
+            "serve: calendar (spliced)"
+        } else {
+            "serve: calendar (no splice)"
+        });
+        let bytes = match spliced {
+            Some(b) => b,
+            None => feeds::calendar::calendar(
+                site,
+                &feeds::calendar::feed_name(site, None),
+                &events,
+                &lookup,
+            )
+            .into_bytes(),
+        };
         put(
             files,
             touched,
             "calendar.ics".into(),
-            text.into_bytes(),
+            bytes,
             "site calendar".into(),
         )?;
     }
@@ -1917,6 +1952,53 @@ fn write_deferred(
         )?;
     }
     Ok(())
+}
+
+/// Events whose VEVENTs changed: (before, after); `None` when not in feeds.
+type Replaced = HashMap<usize, (Option<Arc<str>>, Option<Arc<str>>)>;
+
+/// The site's `calendar.ics` with the VEVENTs of `replaced` events swapped
+/// in place, when its layout is what [`feeds::calendar::calendar`] writes:
+/// the settings and time zones, then every event's VEVENTs in feed order,
+/// then `END:VCALENDAR`. Each replaced text is checked where it is
+/// expected; `None` when anything differs (the caller writes the feed anew).
+fn splice_calendar(
+    old: &[u8],
+    feed: &[usize],
+    lookup: &dyn Fn(usize) -> Arc<str>,
+    replaced: &Replaced,
+) -> Option<Vec<u8>> {
+    const FIRST: &[u8] = b"BEGIN:VEVENT\r\n";
+    const END: &[u8] = b"END:VCALENDAR\r\n";
+    let mut at = old.windows(FIRST.len()).position(|w| w == FIRST)?;
+    let mut out = Vec::with_capacity(old.len() + 4096);
+    let mut copied = 0;
+    for &e in feed {
+        let (was, now) = match replaced.get(&e) {
+            Some((Some(was), Some(now))) => (was.clone(), now.clone()),
+            // An event entering or leaving the feed changes its layout.
+            Some(_) => return None,
+            None => {
+                let v = lookup(e);
+                (v.clone(), v)
+            }
+        };
+        let end = at + was.len();
+        if replaced.contains_key(&e) {
+            if old.get(at..end)? != was.as_bytes() {
+                return None;
+            }
+            out.extend_from_slice(&old[copied..at]);
+            out.extend_from_slice(now.as_bytes());
+            copied = end;
+        }
+        at = end;
+    }
+    if old.get(at..)? != END {
+        return None;
+    }
+    out.extend_from_slice(&old[copied..]);
+    Some(out)
 }
 
 /// The pages `sitemap.xml` lists, as `build::write_feeds` collects them.
@@ -1956,7 +2038,7 @@ fn rescan_statics(
             (
                 p.clone(),
                 OutFile {
-                    bytes: b.as_slice().into(),
+                    bytes: Arc::new(b.clone()),
                     origin: format!("theme static file {p}"),
                 },
             )
@@ -1979,7 +2061,7 @@ fn rescan_statics(
                     statics.insert(
                         rel.clone(),
                         OutFile {
-                            bytes: b.into(),
+                            bytes: Arc::new(b),
                             origin: format!("static/{rel}"),
                         },
                     );
