@@ -110,7 +110,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     };
     eprintln!("building {} …", root.display());
     let report = engine.full();
-    print_full(&engine, &report);
+    print_full(&engine, &report, true);
     publish(&mut engine, &shared, Phase::First);
     eprintln!(
         "serving {origin}{} (Ctrl-C to stop)",
@@ -131,7 +131,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
                 };
                 if report.full {
                     watcher.refresh();
-                    print_full(&engine, &report);
+                    print_full(&engine, &report, false);
                 } else if report.idle {
                     continue;
                 } else {
@@ -307,18 +307,26 @@ fn print_diags<'a>(diags: impl Iterator<Item = &'a Diagnostic>) {
     eprint!("{out}");
 }
 
-fn print_full(engine: &Engine, report: &Report) {
-    print_diags(engine.diagnostics().iter());
+/// After a full build: every finding the first time (as `check` prints
+/// them), then only the errors (the warnings were shown, and a theme
+/// author saving a template would drown in them on a big site).
+fn print_full(engine: &Engine, report: &Report, first: bool) {
+    print_diags(
+        engine
+            .diagnostics()
+            .iter()
+            .filter(|d| first || d.is_error()),
+    );
     if report.errors > 0 {
         eprintln!(
             "build failed: {} error(s), {} warning(s) in {:.0} ms; {}",
             report.errors,
             report.warnings,
             report.millis,
-            if engine.base_path().is_some() {
-                "the last good site stays served"
-            } else {
+            if first {
                 "nothing to serve until they are fixed"
+            } else {
+                "the last good site stays served"
             }
         );
     } else {
