@@ -109,6 +109,19 @@ fn a_date_that_is_not_a_date() {
     );
     let run = event("title: Types\nstart: 2027-02-30\nlocation: Köln\n", "").check();
     run.diag(EV, 3, Some(8), "error", "`2027-02-30` is not a date");
+    // A year far off is a typo (and would bloat every calendar feed).
+    let run = event(
+        "title: Types\nstart: 9432-03-12T14:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.diag(
+        EV,
+        3,
+        Some(8),
+        "error",
+        "`start`: `9432-03-12T14:00` has a year outside 1900–2199: is it a typo?",
+    );
 }
 
 #[test]
@@ -336,6 +349,18 @@ fn invalid_rrule() {
         Some(13),
         "error",
         "invalid `recurrence`: a series must end: add `COUNT=n` or `UNTIL=YYYYMMDD`",
+    );
+    let run = event(
+        "title: Rule\nstart: 2027-03-03T18:00\nrecurrence: FREQ=YEARLY;INTERVAL=100;COUNT=5\nlocation: X\n",
+        "",
+    )
+    .check();
+    run.diag(
+        EV,
+        4,
+        Some(13),
+        "error",
+        "invalid `recurrence`: the series runs until 2227-03-03, past the year 2199",
     );
 }
 

@@ -455,13 +455,21 @@ impl<'a> FieldReader<'a> {
     }
 }
 
-/// Parses the date and date-time forms the format allows.
-/// Years have four digits (1000 to 9999): a longer or signed year is a
-/// typo, and keeps all date arithmetic far from the calendar's limits.
+/// The years a date may have. Anything else is a typo (`9432` for
+/// `2032`), and would make every calendar feed carry time-zone rules for
+/// thousands of years.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
+/// Parses the date and date-time forms the format allows, with a year in
+/// [`YEARS`].
 pub fn parse_when(text: &str) -> Result<When, &'static str> {
     let b = text.as_bytes();
-    if !(b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-' && b[0] != b'0') {
+    if !(b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-') {
         return Err("is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)");
+    }
+    let year: i32 = text[..4].parse().unwrap_or(0);
+    if !YEARS.contains(&year) {
+        return Err("has a year outside 1900–2199: is it a typo?");
     }
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(When::Date(d));

@@ -4,7 +4,7 @@
 
 use crate::content::fields::{FieldReader, Fields};
 use crate::model::entry::{EventData, Kind, Spanned, When};
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// At most this many dates per series: a guard against `COUNT=100000`.
@@ -437,6 +437,15 @@ pub fn expand(
     }
     if occ.is_empty() {
         return Err("`exdates` skip every date of the series".into());
+    }
+    if let Some(o) = occ
+        .iter()
+        .find(|o| !crate::content::fields::YEARS.contains(&o.start.date().year()))
+    {
+        return Err(format!(
+            "the series runs until {}, past the year 2199: give a smaller `COUNT` or an `UNTIL`",
+            o.start.date()
+        ));
     }
     let unmatched = exdates
         .iter()
