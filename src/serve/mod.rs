@@ -78,6 +78,14 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     let origin = format!("http://{host}:{}", addr.port());
 
     signal::install();
+    // Ctrl-C is answered at once, even during the first build of a big site.
+    std::thread::spawn(|| {
+        while !signal::stopped() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        eprintln!("\nstopped");
+        std::process::exit(exit::OK.into());
+    });
     let mut engine = Engine::for_serve(root, drafts, &origin);
     let base_path = base_path_of(root, drafts);
     let shared = Arc::new(Shared::new(base_path.clone()));
@@ -169,14 +177,10 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
         });
     }
 
-    while !signal::stopped() {
-        std::thread::sleep(Duration::from_millis(50));
+    // Serve until the signal thread ends the process.
+    loop {
+        std::thread::park();
     }
-    eprintln!("\nstopped");
-    for _ in 0..WORKERS {
-        server.unblock();
-    }
-    exit::OK
 }
 
 fn worker(server: &tiny_http::Server, shared: &Arc<Shared>) {
