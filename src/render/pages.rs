@@ -16,6 +16,10 @@ pub const HOME_EVENTS: usize = 8;
 /// How many more upcoming events the home page holds back, hidden, to
 /// fill in for those that pass after the build.
 pub const HOME_SPARE: usize = 4;
+/// How many networks and projects the home page shows; their listings
+/// have the rest (a site with hundreds of them keeps a light home page).
+pub const HOME_NETWORKS: usize = 12;
+pub const HOME_PROJECTS: usize = 9;
 /// How many recent past events the events listing shows before the archive links.
 pub const RECENT_PAST: usize = 12;
 
@@ -319,8 +323,24 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             super::context::put(&mut c, "upcoming_spare", ctx.cards(&spare));
             c.insert("upcoming_total", &upcoming.len());
             let list = |k: Kind| site.of_kind.get(&k).cloned().unwrap_or_default();
-            super::context::put(&mut c, "networks", ctx.cards(&list(Kind::Network)));
+            let networks = list(Kind::Network);
+            c.insert("networks_total", &networks.len());
+            let networks: Vec<usize> = networks.into_iter().take(HOME_NETWORKS).collect();
+            super::context::put(&mut c, "networks", ctx.cards(&networks));
             let projects = list(Kind::Project);
+            c.insert("projects_total", &projects.len());
+            // Projects running now first, then the others in listing order.
+            let today = site.config.now.with_timezone(&site.config.timezone).date_naive();
+            let running = |&i: &usize| match &site.entries[i].data {
+                crate::model::entry::KindData::Project(p) => {
+                    p.start.is_none_or(|s| s <= today) && p.end.is_none_or(|e| e >= today)
+                }
+                _ => false,
+            };
+            let (mut projects, others): (Vec<usize>, Vec<usize>) =
+                projects.into_iter().partition(running);
+            projects.extend(others);
+            projects.truncate(HOME_PROJECTS);
             super::context::put(&mut c, "projects", ctx.cards(&projects));
             let posts: Vec<usize> = list(Kind::Post).into_iter().take(3).collect();
             super::context::put(&mut c, "posts", ctx.cards(&posts));
