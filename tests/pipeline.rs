@@ -307,3 +307,52 @@ fn two_sources_for_one_address_are_an_error() {
         b.stderr
     );
 }
+
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_their_modification_time() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/relations"),
+        &root,
+    );
+    let out = dir.path().join("out");
+    let build = || {
+        let status = Command::new(env!("CARGO_BIN_EXE_tandem"))
+            .args(["build", "--root"])
+            .arg(&root)
+            .arg("--output")
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    build();
+    let unchanged = out.join("impressum/index.html");
+    let changed = out.join("events/nord-treffen/index.html");
+    let before = std::fs::metadata(&unchanged).unwrap();
+    let changed_before = std::fs::metadata(&changed).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let p = root.join("content/events/nord-treffen.md");
+    let text = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("Online-Treffen.", "Online-Treffen, neu.");
+    std::fs::write(&p, text).unwrap();
+    build();
+    let after = std::fs::metadata(&unchanged).unwrap();
+    assert_eq!(
+        before.ino(),
+        after.ino(),
+        "an unchanged file is the same file"
+    );
+    assert_eq!(before.mtime_nsec(), after.mtime_nsec());
+    let changed_after = std::fs::metadata(&changed).unwrap();
+    assert_ne!(changed_before.ino(), changed_after.ino());
+    assert!(
+        std::fs::read_to_string(&changed)
+            .unwrap()
+            .contains("Online-Treffen, neu.")
+    );
+}
