@@ -339,6 +339,18 @@ fn incremental_rebuilds_equal_full_builds() {
         "## Ablauf",
     );
     b.step("anchor fixed", &[p]);
+    let p = edit(
+        root,
+        "content/networks/_index.md",
+        "\n---\n",
+        "\n---\nNeu: [ganz neu](@/events/ganz-neu.md).\n\n",
+    );
+    b.step("listing text links to an entry", &[p]);
+    let neu = read(root, "content/events/ganz-neu.md");
+    let p = remove(root, "content/events/ganz-neu.md");
+    b.step("entry linked from a listing text removed", &[p]);
+    let p = write(root, "content/events/ganz-neu.md", &neu);
+    b.step("and back", &[p]);
 
     // Broken and fixed front matter, references and aliases.
     let good = read(root, EVENT);

@@ -762,6 +762,12 @@ impl Engine {
             stale.extend(entry_outputs(site, i));
         }
         let removed_kinds: BTreeSet<Kind> = removed.iter().map(|&i| site.entries[i].kind).collect();
+        // Ids that appear, go or change visibility: references to them change.
+        let mut presence_ids: HashSet<(Kind, String)> = removed
+            .iter()
+            .map(|&i| (site.entries[i].kind, site.entries[i].id.clone()))
+            .collect();
+        presence_ids.extend(added.iter().map(|e| (e.kind, e.id.clone())));
         let removed_sources: Vec<String> = removed
             .iter()
             .map(|&i| site.entries[i].source.clone())
@@ -787,6 +793,7 @@ impl Engine {
             if old.draft != new.draft && !site.config.drafts {
                 visibility_changed = true;
                 presence.push(new.source.clone());
+                presence_ids.insert((new.kind, new.id.clone()));
             }
             changed.insert(i);
             old_entries.insert(i, old);
@@ -871,31 +878,23 @@ impl Engine {
                 .copied()
                 .filter(|&i| site.entries[i].kind == *k)
                 .collect();
-            let list = if structural || visibility_changed {
-                let mut list: Vec<usize> = (0..n)
-                    .filter(|&i| site.entries[i].kind == *k && site.visible(i))
-                    .collect();
-                graph::sort_listing(site, *k, &mut list);
-                list
-            } else {
-                // Only the edited entries' sort keys changed: the rest of
-                // the list is in order, and they are put back where
-                // `sort_listing` would have them.
-                let mut list = site.of_kind.remove(k).unwrap_or_default();
-                list.retain(|i| !moved.contains(i));
-                for &m in &moved {
-                    if !site.visible(m) {
-                        continue;
-                    }
-                    let at = list.partition_point(|&x| {
-                        let mut pair = [m, x];
-                        graph::sort_listing(site, *k, &mut pair);
-                        pair[0] == x
-                    });
-                    list.insert(at, m);
+            // Only the edited and added entries' sort keys changed (removed
+            // ones left the list when it was remapped): the rest is in
+            // order, and they are put back where `sort_listing` would have
+            // them.
+            let mut list = site.of_kind.remove(k).unwrap_or_default();
+            list.retain(|i| !moved.contains(i));
+            for &m in &moved {
+                if !site.visible(m) {
+                    continue;
                 }
-                list
-            };
+                let at = list.partition_point(|&x| {
+                    let mut pair = [m, x];
+                    graph::sort_listing(site, *k, &mut pair);
+                    pair[0] == x
+                });
+                list.insert(at, m);
+            }
             if list.is_empty() {
                 site.of_kind.remove(k);
             } else {
@@ -939,26 +938,38 @@ impl Engine {
             neighbours(&st.site, c, &mut nearby);
         }
         nearby.extend(around.iter().copied());
+        // References: of the changed entries; when entries come, go or
+        // change visibility, also of those naming them, and of those with
+        // findings on their references (an unknown id's suggestions depend
+        // on the ids there are).
+        let mut refs_redone: BTreeSet<usize> = changed.clone();
         if structural || visibility_changed {
-            recheck_refs(st, &all);
+            for (i, e) in st.site.entries.iter().enumerate() {
+                if !st.aux[i].refs.is_empty()
+                    || e.references()
+                        .iter()
+                        .any(|r| presence_ids.contains(&(r.kind, r.id.clone())))
+                {
+                    refs_redone.insert(i);
+                }
+            }
             let sources: Vec<String> = st.rejected.keys().cloned().collect();
             for s in sources {
                 recheck_rejected(st, &s);
             }
-        } else {
-            recheck_refs(st, &changed.iter().copied().collect::<Vec<_>>());
         }
+        recheck_refs(st, &refs_redone.iter().copied().collect::<Vec<_>>());
         if rejected_changed {
             let sources: Vec<String> = st.rejected.keys().cloned().collect();
             for s in sources {
                 recheck_rejected(st, &s);
             }
         }
-        if structural || visibility_changed {
-            recheck_lint(st, &all);
-        } else {
-            recheck_lint(st, &nearby.iter().copied().collect::<Vec<_>>());
-        }
+        // Lint reads the entry, its project, its relations and whether its
+        // references have errors.
+        let mut lint_redone = nearby.clone();
+        lint_redone.extend(refs_redone.iter().copied());
+        recheck_lint(st, &lint_redone.iter().copied().collect::<Vec<_>>());
         let changed_list: Vec<usize> = changed.iter().copied().collect();
         recheck_images(st, &changed_list);
         let mut changed_sources: HashSet<&str> = changed
@@ -1071,7 +1082,14 @@ impl Engine {
             // Listings, archives and home: those showing a changed card;
             // and when an entry's data changed (its dates, say), every page
             // listing its kind, as it may join or leave one.
-            let all_lists = structural || visibility_changed;
+            // A listing's or the home page's own text may link to an entry
+            // that came or went.
+            let all_lists = !presence.is_empty()
+                && site
+                    .sections
+                    .values()
+                    .chain(site.home.as_ref())
+                    .any(|e| links_to(e, &presence));
             let shown_keys: HashSet<String> = cards_changed
                 .iter()
                 .map(|&i| card_key(&site.entries[i]))
@@ -1084,7 +1102,10 @@ impl Engine {
             let mut relisted: BTreeSet<Kind> = removed_kinds.clone();
             for &i in &relational {
                 let e = &site.entries[i];
-                if old_entries.get(&i).is_none_or(|old| old.data != e.data) {
+                if old_entries
+                    .get(&i)
+                    .is_none_or(|old| old.data != e.data || old.draft != e.draft)
+                {
                     relisted.insert(e.kind);
                 }
             }
@@ -1095,6 +1116,7 @@ impl Engine {
             let all_archives = all_lists
                 || names_changed
                 || sections_changed.contains(&Kind::Event)
+                || removed_kinds.contains(&Kind::Event)
                 || (relisted.contains(&Kind::Event) && years_touched.contains(&None));
             for k in Kind::SECTIONS {
                 let events_too = k == Kind::Event && names_changed;
@@ -1481,6 +1503,11 @@ fn entry_outputs(site: &Site, i: usize) -> Vec<String> {
     out
 }
 
+/// Whether `e`'s text links to one of `sources` (`content/…` paths).
+fn links_to(e: &Entry, sources: &[String]) -> bool {
+    link_targets(e).iter().any(|t| sources.contains(t))
+}
+
 /// The sources named by `@/` links in an entry's text.
 fn link_targets(e: &Entry) -> Vec<String> {
     let mut out = Vec::new();
@@ -1624,9 +1651,13 @@ fn collect_cards(v: &Value, out: &mut HashSet<String>) {
 }
 
 /// The archive year of an event's card: its year when past, `Some(0)`
-/// (no archive page) when upcoming, `None` when the card does not say
-/// (then every archive page is a candidate).
+/// (no archive page) when upcoming or when there was no card yet (a new
+/// entry), `None` when the card does not say (then every archive page is
+/// a candidate).
 fn archive_year(card: &Value) -> Option<i32> {
+    if card.is_null() {
+        return Some(0);
+    }
     match card.get("past") {
         Some(Value::Bool(false)) => Some(0),
         Some(Value::Bool(true)) => card
