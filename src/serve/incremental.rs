@@ -946,9 +946,11 @@ impl Engine {
         if structural || visibility_changed {
             for (i, e) in st.site.entries.iter().enumerate() {
                 if !st.aux[i].refs.is_empty()
-                    || e.references()
-                        .iter()
-                        .any(|r| presence_ids.contains(&(r.kind, r.id.clone())))
+                    || e.references().iter().any(|r| {
+                        presence_ids
+                            .iter()
+                            .any(|(k, id)| *k == r.kind && *id == r.id)
+                    })
                 {
                     refs_redone.insert(i);
                 }
