@@ -241,35 +241,7 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     write_feeds(site, &bodies, sink, &found);
     timer.lap("feeds");
 
-    // Static files: the site's own win over the theme's of the same name.
-    let mut statics: std::collections::BTreeMap<String, (Vec<u8>, String)> = theme
-        .static_files
-        .iter()
-        .map(|(p, b)| (p.clone(), (b.clone(), format!("theme static file {p}"))))
-        .collect();
-    let static_dir = site.config.root.join("static");
-    if static_dir.is_dir() {
-        for item in walkdir::WalkDir::new(&static_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !item.file_type().is_file() {
-                continue;
-            }
-            let rel = content::rel_path(&static_dir, item.path());
-            match std::fs::read(item.path()) {
-                Ok(b) => {
-                    statics.insert(rel.clone(), (b, format!("static/{rel}")));
-                }
-                Err(e) => diags.push(Diagnostic::error(
-                    format!("static/{rel}"),
-                    Pos::START,
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-    }
+    let statics = static_files(site, &theme, diags);
     for (rel, (bytes, origin)) in statics {
         add(sink, site, &rel, &bytes, &origin, &found);
     }
@@ -390,23 +362,7 @@ fn write_feeds(site: &Site, bodies: &[Rendered], sink: &dyn Sink, found: &Mutex<
     let atom = feeds::atom::atom(site, bodies);
     add(sink, site, "atom.xml", atom.as_bytes(), "news feed", found);
 
-    let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    pages.extend(
-        Kind::SECTIONS
-            .iter()
-            .map(|k| (format!("{}/", k.folder()), None)),
-    );
-    pages.extend(
-        pages::archive_years(site)
-            .into_iter()
-            .map(|y| (format!("events/archive/{y}/"), None)),
-    );
-    for (i, e) in site.entries.iter().enumerate() {
-        if site.visible(i) {
-            let lastmod = e.updated.map(|u| u.date().format("%Y-%m-%d").to_string());
-            pages.push((site.rel_url(i), lastmod));
-        }
-    }
+    let pages = sitemap_pages(site);
     let sitemap = feeds::sitemap::sitemap(&site.config.base_url, &pages);
     add(
         sink,
@@ -489,4 +445,66 @@ pub fn build_to_disk(
         Ok(()) => (diags, Written::Done(files)),
         Err(e) => (diags, Written::Output(e)),
     }
+}
+
+/// The pages `sitemap.xml` lists: home, listings, archive years and every
+/// published entry (with its `updated` date).
+pub fn sitemap_pages(site: &Site) -> Vec<(String, Option<String>)> {
+    let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
+    pages.extend(
+        Kind::SECTIONS
+            .iter()
+            .map(|k| (format!("{}/", k.folder()), None)),
+    );
+    pages.extend(
+        pages::archive_years(site)
+            .into_iter()
+            .map(|y| (format!("events/archive/{y}/"), None)),
+    );
+    for (i, e) in site.entries.iter().enumerate() {
+        if site.visible(i) {
+            let lastmod = e.updated.map(|u| u.date().format("%Y-%m-%d").to_string());
+            pages.push((site.rel_url(i), lastmod));
+        }
+    }
+    pages
+}
+
+/// The static files of the output: the theme's, with the site's own
+/// `static/` winning over a theme file of the same name. Returns
+/// (path, (bytes, origin)).
+pub fn static_files(
+    site: &Site,
+    theme: &Theme,
+    diags: &mut Diagnostics,
+) -> std::collections::BTreeMap<String, (Vec<u8>, String)> {
+    let mut statics: std::collections::BTreeMap<String, (Vec<u8>, String)> = theme
+        .static_files
+        .iter()
+        .map(|(p, b)| (p.clone(), (b.clone(), format!("theme static file {p}"))))
+        .collect();
+    let static_dir = site.config.root.join("static");
+    if static_dir.is_dir() {
+        for item in walkdir::WalkDir::new(&static_dir)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !item.file_type().is_file() {
+                continue;
+            }
+            let rel = content::rel_path(&static_dir, item.path());
+            match std::fs::read(item.path()) {
+                Ok(b) => {
+                    statics.insert(rel.clone(), (b, format!("static/{rel}")));
+                }
+                Err(e) => diags.push(Diagnostic::error(
+                    format!("static/{rel}"),
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+    }
+    statics
 }

@@ -1975,7 +1975,8 @@ fn write_deferred(
         )?;
     }
     if d.sitemap {
-        let text = feeds::sitemap::sitemap(&site.config.base_url, &sitemap_pages(site));
+        let text =
+            feeds::sitemap::sitemap(&site.config.base_url, &crate::build::sitemap_pages(site));
         put(
             files,
             touched,
@@ -2034,28 +2035,6 @@ fn splice_calendar(
     Some(out)
 }
 
-/// The pages `sitemap.xml` lists, as `build::write_feeds` collects them.
-fn sitemap_pages(site: &Site) -> Vec<(String, Option<String>)> {
-    let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    pages.extend(
-        Kind::SECTIONS
-            .iter()
-            .map(|k| (format!("{}/", k.folder()), None)),
-    );
-    pages.extend(
-        pages::archive_years(site)
-            .into_iter()
-            .map(|y| (format!("events/archive/{y}/"), None)),
-    );
-    for (i, e) in site.entries.iter().enumerate() {
-        if site.visible(i) {
-            let lastmod = e.updated.map(|u| u.date().format("%Y-%m-%d").to_string());
-            pages.push((site.rel_url(i), lastmod));
-        }
-    }
-    pages
-}
-
 /// Reads `static/` again and merges it over the theme's static files, as
 /// the end of `build::render_site` does.
 fn rescan_statics(
@@ -2063,50 +2042,21 @@ fn rescan_statics(
     files: &mut HashMap<String, OutFile>,
     touched: &mut HashSet<String>,
 ) -> Result<(), Fallback> {
-    let mut statics: BTreeMap<String, OutFile> = st
-        .theme
-        .static_files
-        .iter()
-        .map(|(p, b)| {
-            (
-                p.clone(),
-                OutFile {
-                    bytes: Arc::new(b.clone()),
-                    origin: format!("theme static file {p}"),
-                },
-            )
-        })
-        .collect();
-    let mut diags = Vec::new();
-    let static_dir = st.site.config.root.join("static");
-    if static_dir.is_dir() {
-        for item in walkdir::WalkDir::new(&static_dir)
-            .sort_by_file_name()
+    let mut found = crate::diagnostics::Diagnostics::new();
+    let statics: BTreeMap<String, OutFile> =
+        crate::build::static_files(&st.site, &st.theme, &mut found)
             .into_iter()
-            .flatten()
-        {
-            if !item.file_type().is_file() {
-                continue;
-            }
-            let rel = content::rel_path(&static_dir, item.path());
-            match std::fs::read(item.path()) {
-                Ok(b) => {
-                    statics.insert(
-                        rel.clone(),
-                        OutFile {
-                            bytes: Arc::new(b),
-                            origin: format!("static/{rel}"),
-                        },
-                    );
-                }
-                Err(e) => diags.push(Diagnostic::error(
-                    format!("static/{rel}"),
-                    Pos::START,
-                    format!("cannot read: {e}"),
-                )),
-            }
-        }
-    }
+            .map(|(p, (bytes, origin))| {
+                (
+                    p,
+                    OutFile {
+                        bytes: Arc::new(bytes),
+                        origin,
+                    },
+                )
+            })
+            .collect();
+    let diags: Vec<Diagnostic> = found.into_vec();
     for old in st.statics.keys() {
         if !statics.contains_key(old) {
             remove(files, touched, old);
