@@ -330,7 +330,11 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             let projects = list(Kind::Project);
             c.insert("projects_total", &projects.len());
             // Projects running now first, then the others in listing order.
-            let today = site.config.now.with_timezone(&site.config.timezone).date_naive();
+            let today = site
+                .config
+                .now
+                .with_timezone(&site.config.timezone)
+                .date_naive();
             let running = |&i: &usize| match &site.entries[i].data {
                 crate::model::entry::KindData::Project(p) => {
                     p.start.is_none_or(|s| s <= today) && p.end.is_none_or(|e| e >= today)
