@@ -2,6 +2,9 @@
 //! `icalendar` crate's parser for the bytes and the `rrule` crate for
 //! expanding series, so that tandem's own code never checks itself.
 
+mod common;
+use common::copy_dir;
+
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use icalendar::parser::{Component, Property, read_calendar, unfold};
 use proptest::prelude::*;
@@ -477,19 +480,6 @@ fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&fixture(), dir.path());
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for item in std::fs::read_dir(from).unwrap() {
-        let item = item.unwrap();
-        let target = to.join(item.file_name());
-        if item.file_type().unwrap().is_dir() {
-            copy_dir(&item.path(), &target);
-        } else {
-            std::fs::copy(item.path(), target).unwrap();
-        }
-    }
 }
 
 fn edit(root: &Path, rel: &str, from: &str, to: &str) {

@@ -2,6 +2,9 @@
 //! a fixture site in, built files out, relations checked where the page
 //! shows them.
 
+mod common;
+use common::copy_dir;
+
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -26,18 +29,6 @@ impl Built {
 
     fn exists(&self, rel: &str) -> bool {
         self.out.join(rel).is_file()
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -2,6 +2,9 @@
 //! server over real sockets, and (when node and chromium are there) a real
 //! browser watching a page reload and the error overlay come and go.
 
+mod common;
+use common::copy_dir;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -17,19 +20,6 @@ const EPOCH: &str = "1795000000";
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for item in std::fs::read_dir(from).unwrap() {
-        let item = item.unwrap();
-        let target = to.join(item.file_name());
-        if item.file_type().unwrap().is_dir() {
-            copy_dir(&item.path(), &target);
-        } else {
-            std::fs::copy(item.path(), target).unwrap();
-        }
-    }
 }
 
 /// A copy of the example site (its settings and content; the theme is the

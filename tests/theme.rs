@@ -5,6 +5,9 @@
 //! there. Without them the browser tests print a skip notice, or fail when
 //! `TANDEM_REQUIRE_BROWSER=1` (as in CI).
 
+mod common;
+use common::copy_dir;
+
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,19 +21,6 @@ fn repo() -> PathBuf {
 
 fn fixture_dir() -> PathBuf {
     repo().join("tests/browser/fixture")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for item in std::fs::read_dir(from).unwrap() {
-        let item = item.unwrap();
-        let target = to.join(item.file_name());
-        if item.file_type().unwrap().is_dir() {
-            copy_dir(&item.path(), &target);
-        } else {
-            std::fs::copy(item.path(), target).unwrap();
-        }
-    }
 }
 
 /// Runs `tandem build` on `root` into `out`, with extra arguments.
