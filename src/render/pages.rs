@@ -72,21 +72,25 @@ fn last_year(site: &Site, i: usize) -> Option<i32> {
         .map(|o| chrono::Datelike::year(&o.start.date()))
 }
 
-/// Past events, oldest first, ordered by their last date.
-fn past_events(site: &Site) -> impl Iterator<Item = usize> + '_ {
+/// Visible events that are over at build time (`past`), or not yet.
+fn events_by_past(site: &Site, past: bool) -> Vec<usize> {
     let now = site.config.now;
-    let mut list: Vec<usize> = site
-        .of_kind
+    site.of_kind
         .get(&Kind::Event)
         .into_iter()
         .flatten()
         .copied()
-        .filter(move |&i| {
+        .filter(|&i| {
             site.entries[i]
                 .event()
-                .is_some_and(|e| e.schedule.is_past(now))
+                .is_some_and(|e| e.schedule.is_past(now) == past)
         })
-        .collect();
+        .collect()
+}
+
+/// Past events, oldest first, ordered by their last date.
+fn past_events(site: &Site) -> impl Iterator<Item = usize> + '_ {
+    let mut list = events_by_past(site, true);
     list.sort_by_cached_key(|&i| {
         (
             site.entries[i]
@@ -101,18 +105,7 @@ fn past_events(site: &Site) -> impl Iterator<Item = usize> + '_ {
 
 fn upcoming_events(site: &Site) -> Vec<usize> {
     let now = site.config.now;
-    let mut list: Vec<usize> = site
-        .of_kind
-        .get(&Kind::Event)
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(|&i| {
-            site.entries[i]
-                .event()
-                .is_some_and(|e| !e.schedule.is_past(now))
-        })
-        .collect();
+    let mut list = events_by_past(site, false);
     // Ordered by the next date each still has, so a series shows when it next meets.
     list.sort_by_cached_key(|&i| {
         let e = site.entries[i].event();
