@@ -200,9 +200,7 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
 
     let found = Mutex::new(Vec::new());
     let jobs = pages::jobs(site);
-    jobs.par_iter().for_each_init(
-        || ctx.shared().clone(),
-        |scratch, job| {
+    jobs.par_iter().for_each(|job| {
             if let pages::Job::Alias { entry, path } = job
                 && pages::alias_path(path).is_none()
             {
@@ -223,7 +221,7 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
                 );
                 return;
             }
-            let page = pages::render_job_in(&ctx, &theme, job, scratch);
+            let page = pages::render_job(&ctx, &theme, job);
             match page.html {
                 Ok(html) => add(
                     sink,
@@ -235,8 +233,7 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
                 ),
                 Err(d) => push(&found, d),
             }
-        },
-    );
+    });
     timer.lap("pages");
     write_feeds(site, &bodies, sink, &found);
     timer.lap("feeds");
@@ -263,7 +260,19 @@ fn add(
     origin: &str,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
-    let Err(first) = sink.put(path, bytes, origin) else {
+    put_parts(sink, site, path, &[bytes], origin, found);
+}
+
+/// [`add`] for a file written from several parts.
+fn put_parts(
+    sink: &dyn Sink,
+    site: &Site,
+    path: &str,
+    parts: &[&[u8]],
+    origin: &str,
+    found: &Mutex<Vec<Diagnostic>>,
+) {
+    let Err(first) = sink.put_parts(path, parts, origin) else {
         return;
     };
     let (a, b) = if first.as_str() <= origin {
@@ -315,52 +324,46 @@ fn write_feeds(site: &Site, bodies: &[Rendered], sink: &dyn Sink, found: &Mutex<
     }
     let lookup = |i: usize| by_entry[i].unwrap_or_default();
 
-    vevents.par_iter().for_each(|(i, v)| {
-        let text = feeds::calendar::event_ics(site, *i, v);
-        let path = format!("{}event.ics", site.rel_url(*i));
-        add(
-            sink,
-            site,
-            &path,
-            text.as_bytes(),
-            &site.entries[*i].source,
-            found,
-        );
-    });
-    let owners: Vec<usize> = (0..site.entries.len())
-        .filter(|&i| site.visible(i) && site.entries[i].kind.has_feed())
-        .collect();
-    owners.par_iter().for_each(|&i| {
-        let name = feeds::calendar::feed_name(site, Some(i));
-        let text = feeds::calendar::calendar(site, &name, &site.links[i].events, &lookup);
-        let path = format!("{}calendar.ics", site.rel_url(i));
-        add(
-            sink,
-            site,
-            &path,
-            text.as_bytes(),
-            &site.entries[i].source,
-            found,
-        );
-    });
-    let all = feeds::calendar::calendar(
-        site,
-        &feeds::calendar::feed_name(site, None),
-        &events,
-        &lookup,
+    // Every feed is independent of the others: the site calendar (the
+    // largest) first, then the owners' feeds and each event's own file.
+    enum FeedJob<'a> {
+        Site,
+        Owner(usize),
+        Event(usize, &'a str),
+        News,
+    }
+    let mut jobs = vec![FeedJob::Site, FeedJob::News];
+    jobs.extend(
+        (0..site.entries.len())
+            .filter(|&i| site.visible(i) && site.entries[i].kind.has_feed())
+            .map(FeedJob::Owner),
     );
-    add(
-        sink,
-        site,
-        "calendar.ics",
-        all.as_bytes(),
-        "site calendar",
-        found,
-    );
-    drop(all);
-
-    let atom = feeds::atom::atom(site, bodies);
-    add(sink, site, "atom.xml", atom.as_bytes(), "news feed", found);
+    jobs.extend(vevents.iter().map(|(i, v)| FeedJob::Event(*i, v.as_str())));
+    jobs.par_iter().with_max_len(1).for_each(|job| match job {
+        FeedJob::Site => {
+            let name = feeds::calendar::feed_name(site, None);
+            let parts = feeds::calendar::calendar_parts(site, &name, &events, &lookup);
+            let slices = parts.slices();
+            put_parts(sink, site, "calendar.ics", &slices, "site calendar", found);
+        }
+        FeedJob::Owner(i) => {
+            let name = feeds::calendar::feed_name(site, Some(*i));
+            let parts =
+                feeds::calendar::calendar_parts(site, &name, &site.links[*i].events, &lookup);
+            let path = format!("{}calendar.ics", site.rel_url(*i));
+            let slices = parts.slices();
+            put_parts(sink, site, &path, &slices, &site.entries[*i].source, found);
+        }
+        FeedJob::Event(i, v) => {
+            let text = feeds::calendar::event_ics(site, *i, v);
+            let path = format!("{}event.ics", site.rel_url(*i));
+            add(sink, site, &path, text.as_bytes(), &site.entries[*i].source, found);
+        }
+        FeedJob::News => {
+            let atom = feeds::atom::atom(site, bodies);
+            add(sink, site, "atom.xml", atom.as_bytes(), "news feed", found);
+        }
+    });
 
     let pages = sitemap_pages(site);
     let sitemap = feeds::sitemap::sitemap(&site.config.base_url, &pages);

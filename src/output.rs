@@ -148,7 +148,14 @@ pub fn write_atomically(output: &Output, root: &Path, out: &Path) -> Result<(), 
 pub trait Sink: Sync {
     /// Claims `path` for `origin` and stores the bytes; `Err` with the
     /// first writer's origin when two sources want one address.
-    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String>;
+    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String> {
+        self.put_parts(path, &[bytes], origin)
+    }
+
+    /// [`Sink::put`] for a file made of `parts` in order. Feeds are
+    /// mostly VEVENTs that several feeds share: they are written from
+    /// where they are, never first joined into one large buffer.
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &str) -> Result<(), String>;
 }
 
 /// Collects the output in memory.
@@ -162,9 +169,10 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String> {
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &str) -> Result<(), String> {
+        let bytes = parts.concat();
         let mut out = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        out.add(path.to_string(), bytes.to_vec(), origin)
+        out.add(path.to_string(), bytes, origin)
     }
 }
 
@@ -225,7 +233,7 @@ impl Staging {
         }
     }
 
-    fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    fn write_file(&self, rel: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         let target = self.fresh.join(rel);
         if let Some(dir) = target.parent() {
             let known = self
@@ -244,16 +252,17 @@ impl Staging {
             }
         }
         let prev = self.out.join(rel);
+        let len: usize = parts.iter().map(|p| p.len()).sum();
         if let Ok(meta) = std::fs::metadata(&prev)
-            && meta.len() == bytes.len() as u64
-            && std::fs::read(&prev).is_ok_and(|b| b == bytes)
+            && meta.len() == len as u64
+            && std::fs::read(&prev).is_ok_and(|b| same_bytes(&b, parts))
             && std::fs::hard_link(&prev, &target).is_ok()
         {
             return Ok(());
         }
         let mut f = std::fs::File::create(&target)
             .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", target.display())))?;
-        f.write_all(bytes)
+        write_all_parts(&mut f, parts)
             .map_err(|e| OutputError::Io(format!("cannot write {}: {e}", target.display())))
     }
 
@@ -318,7 +327,7 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String> {
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &str) -> Result<(), String> {
         {
             let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(first) = claimed.get(path) {
@@ -326,11 +335,45 @@ impl Sink for Staging {
             }
             claimed.insert(path.to_string(), origin.to_string());
         }
-        if let Err(e) = self.write_file(path, bytes) {
+        if let Err(e) = self.write_file(path, parts) {
             self.fail(e);
         }
         Ok(())
     }
+}
+
+/// Whether `bytes` is `parts` joined.
+fn same_bytes(bytes: &[u8], parts: &[&[u8]]) -> bool {
+    let mut rest = bytes;
+    for p in parts {
+        match rest.split_at_checked(p.len()) {
+            Some((head, tail)) if head == *p => rest = tail,
+            _ => return false,
+        }
+    }
+    rest.is_empty()
+}
+
+/// Writes `parts` in order with as few system calls as the kernel allows.
+fn write_all_parts(f: &mut std::fs::File, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::IoSlice;
+    // The kernel takes at most 1024 slices per call (IOV_MAX).
+    for chunk in parts.chunks(1024) {
+        let mut slices: Vec<IoSlice> = chunk
+            .iter()
+            .filter(|p| !p.is_empty())
+            .map(|p| IoSlice::new(p))
+            .collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            let n = f.write_vectored(rest)?;
+            if n == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            IoSlice::advance_slices(&mut rest, n);
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Staging {

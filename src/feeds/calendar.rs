@@ -523,6 +523,55 @@ pub fn calendar<S: AsRef<str>>(
     events: &[usize],
     vevents: &dyn Fn(usize) -> S,
 ) -> String {
+    calendar_parts(site, name, events, vevents).into_string()
+}
+
+/// A calendar as the parts it is written from: its own head (properties
+/// and time zones), then the VEVENTs it shares with other feeds, then its
+/// end. A build writes the parts where they are instead of joining them.
+pub struct Parts<S> {
+    head: String,
+    events: Vec<S>,
+}
+
+impl<S: AsRef<str>> Parts<S> {
+    pub fn slices(&self) -> Vec<&[u8]> {
+        let mut out = Vec::with_capacity(self.events.len() * 2 + 2);
+        out.push(self.head.as_bytes());
+        for v in &self.events {
+            let v = v.as_ref();
+            out.push(v.as_bytes());
+            if !v.ends_with("\r\n") {
+                out.push(b"\r\n");
+            }
+        }
+        out.push(b"END:VCALENDAR\r\n");
+        out
+    }
+
+    pub fn into_string(self) -> String {
+        let len = self.slices().iter().map(|p| p.len()).sum();
+        let mut out = String::with_capacity(len);
+        out.push_str(&self.head);
+        for v in &self.events {
+            let v = v.as_ref();
+            out.push_str(v);
+            if !v.ends_with("\r\n") {
+                out.push_str("\r\n");
+            }
+        }
+        out.push_str("END:VCALENDAR\r\n");
+        out
+    }
+}
+
+/// [`calendar`] as [`Parts`].
+pub fn calendar_parts<S: AsRef<str>>(
+    site: &Site,
+    name: &str,
+    events: &[usize],
+    vevents: &dyn Fn(usize) -> S,
+) -> Parts<S> {
     let events = feed_events(site, events);
     let bodies: Vec<(usize, S)> = events
         .iter()
@@ -540,11 +589,10 @@ pub fn calendar<S: AsRef<str>>(
     w.line("X-PUBLISHED-TTL", &[], &refresh);
     w.line("X-WR-TIMEZONE", &[], site.config.timezone.name());
     write_zones(&mut w, site, &written, bodies.is_empty());
-    for (_, v) in &bodies {
-        w.raw(v.as_ref());
+    Parts {
+        head: w.finish(),
+        events: bodies.into_iter().map(|(_, v)| v).collect(),
     }
-    w.end("VCALENDAR");
-    w.finish()
 }
 
 /// `events/ID/event.ics`: the one event, for "add to calendar". It names

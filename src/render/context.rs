@@ -9,25 +9,66 @@ use crate::model::Site;
 use crate::model::entry::{Entry, EventData, Kind, KindData, Location, Status, When};
 use crate::model::schedule::Occurrence;
 use chrono::{DateTime, Utc};
+use rayon::prelude::*;
 use serde_json::{Map, Value, json};
+use tera::Value as TValue;
 
 pub struct Contexts<'a> {
     pub site: &'a Site,
     pub labels: &'a Labels,
     pub bodies: &'a [Rendered],
-    cards: Vec<Value>,
+    /// Every entry's card as a template value. Tera's values share their
+    /// maps and lists, so a card listed on a hundred pages is built once
+    /// and never copied.
+    cards: Vec<TValue>,
     /// `site`, `t` and `lang`: the same on every page.
     base: tera::Context,
 }
 
-/// Moves a JSON value into a template context. `Context::insert`
-/// serialises its argument, which for an already built `Value` is a deep
-/// copy: with thousands of cards per site that copy dominated rendering.
-pub fn put(ctx: &mut tera::Context, key: &str, value: Value) {
-    let mut map = Map::new();
-    map.insert(key.to_string(), value);
-    if let Ok(c) = tera::Context::from_value(Value::Object(map)) {
-        ctx.extend(c);
+/// A JSON value as a template value.
+pub fn tv(v: &Value) -> TValue {
+    TValue::from_serializable(v)
+}
+
+/// A page's own template variables, in the order they were set; those
+/// that every page shares ([`Contexts::shared`]) join them at render time.
+#[derive(Clone, Debug, Default)]
+pub struct Vars(Vec<(&'static str, TValue)>);
+
+impl Vars {
+    /// Sets `key` to a value made from anything serialisable (a copy).
+    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.put(key, TValue::from_serializable(value));
+    }
+
+    /// Sets `key` to a template value (shared, not copied).
+    pub fn put(&mut self, key: &'static str, value: TValue) {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&TValue> {
+        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// The variables with `shared` as the context of a render.
+    pub fn to_context(&self, shared: &tera::Context) -> tera::Context {
+        let mut ctx = shared.clone();
+        for (k, v) in &self.0 {
+            ctx.insert_value(*k, v.clone());
+        }
+        ctx
+    }
+
+    /// The variables as one map value (`serve` hashes it).
+    pub fn to_value(&self) -> TValue {
+        let mut m = tera::Map::default();
+        for (k, v) in &self.0 {
+            m.insert((*k).into(), v.clone());
+        }
+        TValue::from(m)
     }
 }
 
@@ -59,7 +100,10 @@ fn machine_time(e: &EventData, w: When) -> String {
 impl<'a> Contexts<'a> {
     pub fn new(site: &'a Site, labels: &'a Labels, bodies: &'a [Rendered]) -> Self {
         let mut ctx = Self::with_cards(site, labels, bodies, Vec::new());
-        ctx.cards = (0..site.entries.len()).map(|i| ctx.make_card(i)).collect();
+        ctx.cards = (0..site.entries.len())
+            .into_par_iter()
+            .map(|i| ctx.card_of(i))
+            .collect();
         ctx
     }
 
@@ -70,7 +114,7 @@ impl<'a> Contexts<'a> {
         site: &'a Site,
         labels: &'a Labels,
         bodies: &'a [Rendered],
-        cards: Vec<Value>,
+        cards: Vec<TValue>,
     ) -> Self {
         let c = &site.config;
         let nav: Vec<Value> = [Kind::Event, Kind::Network, Kind::Project, Kind::Partner, Kind::Post]
@@ -114,34 +158,36 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    pub fn card(&self, i: usize) -> &Value {
+    pub fn card(&self, i: usize) -> &TValue {
         &self.cards[i]
     }
 
+    /// A text field of entry `i`'s card ("" when it has none).
+    pub fn card_text(&self, i: usize, field: &'static str) -> &str {
+        self.cards[i]
+            .get_from_path(field)
+            .and_then(TValue::as_str)
+            .unwrap_or("")
+    }
+
     /// Makes entry `i`'s card afresh (for `serve`; [`Self::card`] reads the kept one).
-    pub fn card_of(&self, i: usize) -> Value {
-        self.make_card(i)
+    pub fn card_of(&self, i: usize) -> TValue {
+        tv(&self.make_card(i))
     }
 
     /// Replaces the kept card of entry `i`.
-    pub fn set_card(&mut self, i: usize, card: Value) {
+    pub fn set_card(&mut self, i: usize, card: TValue) {
         self.cards[i] = card;
     }
 
     /// The cards, for the next [`Self::with_cards`].
-    pub fn into_cards(self) -> Vec<Value> {
+    pub fn into_cards(self) -> Vec<TValue> {
         self.cards
     }
 
-    pub fn cards(&self, list: &[usize]) -> Value {
-        Value::Array(list.iter().map(|&i| self.cards[i].clone()).collect())
-    }
-
-    /// A fresh context holding `site`, `t`, `lang` and the page's address.
-    pub fn base(&self, page_rel: &str) -> tera::Context {
-        let mut ctx = self.base.clone();
-        ctx.extend(self.page_base(page_rel));
-        ctx
+    /// The cards of `list`, as a list value sharing each card.
+    pub fn cards(&self, list: &[usize]) -> TValue {
+        TValue::from(list.iter().map(|&i| self.cards[i].clone()).collect::<Vec<_>>())
     }
 
     /// What every page's context shares: `site`, `t` and `lang`.
@@ -149,13 +195,12 @@ impl<'a> Contexts<'a> {
         &self.base
     }
 
-    /// The page's own address, `current_url` and `current_permalink`,
-    /// without the shared part.
-    pub fn page_base(&self, page_rel: &str) -> tera::Context {
-        let mut ctx = tera::Context::new();
-        ctx.insert("current_url", &self.site.config.link(page_rel));
-        ctx.insert("current_permalink", &self.site.config.permalink(page_rel));
-        ctx
+    /// The page's own address, `current_url` and `current_permalink`.
+    pub fn page_base(&self, page_rel: &str) -> Vars {
+        let mut vars = Vars::default();
+        vars.insert("current_url", &self.site.config.link(page_rel));
+        vars.insert("current_permalink", &self.site.config.permalink(page_rel));
+        vars
     }
 
     fn status_label(&self, s: Status) -> String {
@@ -365,16 +410,15 @@ impl<'a> Contexts<'a> {
     }
 
     /// The own context of an entry's page (without [`Contexts::shared`]).
-    pub fn entry_page(&self, i: usize) -> tera::Context {
+    pub fn entry_page(&self, i: usize) -> Vars {
         let site = self.site;
         let e = &site.entries[i];
         let rel = site.rel_url(i);
         let mut ctx = self.page_base(&rel);
         let body = &self.bodies[i];
-        let mut m = match self.cards[i].clone() {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
+        // The page's own fields, then the card's and the relations' as
+        // shared values.
+        let mut m = Map::new();
         m.insert("content".into(), json!(body.html));
         m.insert(
             "toc".into(),
@@ -414,22 +458,6 @@ impl<'a> Contexts<'a> {
         past.sort_by_cached_key(|&ev| {
             std::cmp::Reverse(site.entries[ev].event().and_then(|d| d.schedule.end_utc()))
         });
-        m.insert("networks".into(), self.cards(&links.networks));
-        m.insert("partners".into(), self.cards(&links.partners));
-        m.insert("projects".into(), self.cards(&links.projects));
-        m.insert("events_upcoming".into(), self.cards(&upcoming));
-        m.insert("events_past".into(), self.cards(&past));
-        m.insert("posts".into(), self.cards(&links.posts));
-        m.insert("organizers".into(), self.cards(&links.organizers));
-        m.insert("about".into(), self.cards(&links.about));
-        m.insert(
-            "lead".into(),
-            json!(links.lead.map(|l| self.cards[l].clone())),
-        );
-        m.insert(
-            "project".into(),
-            json!(links.project.map(|p| self.cards[p].clone())),
-        );
         if e.kind.has_feed() {
             m.insert(
                 "feed".into(),
@@ -454,7 +482,26 @@ impl<'a> Contexts<'a> {
             KindData::Event(ev) => self.event_page_fields(i, e, ev, &mut m),
             KindData::Post(_) | KindData::Page => {}
         }
-        put(&mut ctx, "entry", Value::Object(m));
+        let mut entry = self.cards[i].as_map().cloned().unwrap_or_default();
+        for (k, v) in &m {
+            entry.insert(k.clone().into(), tv(v));
+        }
+        let some_card = |c: Option<usize>| c.map_or_else(TValue::none, |c| self.cards[c].clone());
+        for (k, v) in [
+            ("networks", self.cards(&links.networks)),
+            ("partners", self.cards(&links.partners)),
+            ("projects", self.cards(&links.projects)),
+            ("events_upcoming", self.cards(&upcoming)),
+            ("events_past", self.cards(&past)),
+            ("posts", self.cards(&links.posts)),
+            ("organizers", self.cards(&links.organizers)),
+            ("about", self.cards(&links.about)),
+            ("lead", some_card(links.lead)),
+            ("project", some_card(links.project)),
+        ] {
+            entry.insert(k.into(), v);
+        }
+        ctx.put("entry", TValue::from(entry));
         ctx.insert("page_kind", &e.kind);
         ctx
     }

@@ -2,13 +2,14 @@
 //! entry pages, plain pages, aliases and the 404 page, rendered in
 //! parallel.
 
-use super::context::Contexts;
+use super::context::{Contexts, Vars};
 use super::theme::Theme;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::model::entry::Kind;
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use tera::Value as TValue;
 use std::collections::BTreeMap;
 
 /// How many upcoming events the home page shows.
@@ -151,30 +152,27 @@ fn template_for(theme: &Theme, preferred: &str, fallback: &str) -> String {
     }
 }
 
-fn group_by_month(ctx: &Contexts, list: &[usize]) -> Value {
-    let mut groups: Vec<(String, String, Vec<Value>)> = Vec::new();
+fn group_by_month(ctx: &Contexts, list: &[usize]) -> TValue {
+    let mut groups: Vec<(&str, &str, Vec<TValue>)> = Vec::new();
     for &i in list {
-        let card = ctx.card(i);
-        let month = card
-            .get("month")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let label = card
-            .get("month_label")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let month = ctx.card_text(i, "month");
+        let card = ctx.card(i).clone();
         match groups.last_mut() {
-            Some(g) if g.0 == month => g.2.push(card.clone()),
-            _ => groups.push((month, label, vec![card.clone()])),
+            Some(g) if g.0 == month => g.2.push(card),
+            _ => groups.push((month, ctx.card_text(i, "month_label"), vec![card])),
         }
     }
-    Value::Array(
+    TValue::from(
         groups
             .into_iter()
-            .map(|(m, l, e)| json!({"month": m, "label": l, "events": e}))
-            .collect(),
+            .map(|(m, l, e)| {
+                let mut g = tera::Map::default();
+                g.insert("month".into(), TValue::from(m));
+                g.insert("label".into(), TValue::from(l));
+                g.insert("events".into(), TValue::from(e));
+                TValue::from(g)
+            })
+            .collect::<Vec<_>>(),
     )
 }
 
@@ -191,9 +189,8 @@ fn filter_options(ctx: &Contexts, list: &[usize]) -> Value {
         if let Some(p) = site.links[i].project {
             projects.insert(site.entries[p].title.clone(), site.entries[p].id.clone());
         }
-        if let Some(place) = ctx.card(i).get("place").and_then(Value::as_str)
-            && !place.is_empty()
-        {
+        let place = ctx.card_text(i, "place");
+        if !place.is_empty() {
             places.insert(place.to_string());
         }
     }
@@ -242,69 +239,29 @@ pub fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
         template,
         context,
     } = job_context(ctx, theme, job);
-    let html = theme.render(&template, &context);
-    Page { path, origin, html }
-}
-
-/// [`render_job`] for a build: `scratch` holds the context every page
-/// shares (see [`Contexts::shared`]); the page's own values are moved in
-/// for the render and taken out again, so the shared part (the labels
-/// above all) is not copied for every page.
-pub fn render_job_in(
-    ctx: &Contexts,
-    theme: &Theme,
-    job: &Job,
-    scratch: &mut tera::Context,
-) -> Page {
-    let PageContext {
-        path,
-        origin,
-        template,
-        context,
-    } = job_parts(ctx, theme, job);
-    let own = match context.into_json() {
-        Value::Object(m) => m,
-        _ => Default::default(),
-    };
-    let keys: Vec<String> = own.keys().cloned().collect();
-    if let Ok(c) = tera::Context::from_value(Value::Object(own)) {
-        scratch.extend(c);
-    }
-    let html = theme.render(&template, scratch);
-    for k in &keys {
-        scratch.remove(k);
-    }
+    let html = theme.render(&template, &context.to_context(ctx.shared()));
     Page { path, origin, html }
 }
 
 /// What a job renders: its output path and origin, the template and the
-/// template's context.
+/// page's own template variables (without [`Contexts::shared`]).
 pub struct PageContext {
     pub path: String,
     pub origin: String,
     pub template: String,
-    pub context: tera::Context,
+    pub context: Vars,
 }
 
 /// The context of a job without rendering it. Public so that `serve` can
 /// skip rendering a page whose context did not change.
 pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
-    let mut parts = job_parts(ctx, theme, job);
-    let mut full = ctx.shared().clone();
-    full.extend(parts.context);
-    parts.context = full;
-    parts
-}
-
-/// A job's own context: everything but [`Contexts::shared`].
-pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
     let site = ctx.site;
     let (path, origin, template, context) = match job {
         Job::Home => {
             let mut c = ctx.page_base("");
             let upcoming = upcoming_events(site);
             let shown: Vec<usize> = upcoming.iter().copied().take(HOME_EVENTS).collect();
-            super::context::put(&mut c, "upcoming", ctx.cards(&shown));
+            c.put("upcoming", ctx.cards(&shown));
             // The next few after those, hidden: tandem.js shows them as
             // shown events pass after the build.
             let spare: Vec<usize> = upcoming
@@ -313,13 +270,13 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 .skip(HOME_EVENTS)
                 .take(HOME_SPARE)
                 .collect();
-            super::context::put(&mut c, "upcoming_spare", ctx.cards(&spare));
+            c.put("upcoming_spare", ctx.cards(&spare));
             c.insert("upcoming_total", &upcoming.len());
             let list = |k: Kind| site.of_kind.get(&k).cloned().unwrap_or_default();
             let networks = list(Kind::Network);
             c.insert("networks_total", &networks.len());
             let networks: Vec<usize> = networks.into_iter().take(HOME_NETWORKS).collect();
-            super::context::put(&mut c, "networks", ctx.cards(&networks));
+            c.put("networks", ctx.cards(&networks));
             let projects = list(Kind::Project);
             c.insert("projects_total", &projects.len());
             // Projects running now first, then the others in listing order.
@@ -338,9 +295,9 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 projects.into_iter().partition(running);
             projects.extend(others);
             projects.truncate(HOME_PROJECTS);
-            super::context::put(&mut c, "projects", ctx.cards(&projects));
+            c.put("projects", ctx.cards(&projects));
             let posts: Vec<usize> = list(Kind::Post).into_iter().take(3).collect();
-            super::context::put(&mut c, "posts", ctx.cards(&posts));
+            c.put("posts", ctx.cards(&posts));
             let home = site.home.as_ref().map(|h| {
                 let html = super::markdown::render(
                     h,
@@ -375,9 +332,9 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 let mut past: Vec<usize> = past_events(site).collect();
                 past.reverse();
                 let recent: Vec<usize> = past.iter().copied().take(RECENT_PAST).collect();
-                super::context::put(&mut c, "months", group_by_month(ctx, &upcoming));
-                super::context::put(&mut c, "past", ctx.cards(&recent));
-                super::context::put(&mut c, "past_months", group_by_month(ctx, &recent));
+                c.put("months", group_by_month(ctx, &upcoming));
+                c.put("past", ctx.cards(&recent));
+                c.put("past_months", group_by_month(ctx, &recent));
                 let years: Vec<Value> = archive_years(site)
                     .into_iter()
                     .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
@@ -385,7 +342,7 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 c.insert("archive_years", &years);
                 let mut all = upcoming.clone();
                 all.extend(&recent);
-                super::context::put(&mut c, "filters", filter_options(ctx, &all));
+                c.insert("filters", &filter_options(ctx, &all));
                 c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
                 (
                     format!("{rel}index.html"),
@@ -395,7 +352,7 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 )
             } else {
                 let list = site.of_kind.get(kind).cloned().unwrap_or_default();
-                super::context::put(&mut c, "entries", ctx.cards(&list));
+                c.put("entries", ctx.cards(&list));
                 (
                     format!("{rel}index.html"),
                     rel.clone(),
@@ -413,13 +370,13 @@ pub fn job_parts(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             list.reverse();
             c.insert("section", &section_value(ctx, Kind::Event));
             c.insert("year", year);
-            super::context::put(&mut c, "months", group_by_month(ctx, &list));
+            c.put("months", group_by_month(ctx, &list));
             let years: Vec<Value> = archive_years(site)
                 .into_iter()
                 .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
                 .collect();
             c.insert("archive_years", &years);
-            super::context::put(&mut c, "filters", filter_options(ctx, &list));
+            c.insert("filters", &filter_options(ctx, &list));
             c.insert("page_kind", "archive");
             (
                 format!("{rel}index.html"),

@@ -84,7 +84,7 @@ impl Theme {
         };
 
         let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         let mut origins = BTreeMap::new();
         let mut templates = Vec::new();
@@ -156,69 +156,61 @@ fn read_dir_files(
     }
 }
 
-/// Tera reports parse errors as "--> line:col" inside its message chain;
-/// the diagnostic points there, in the template's own file.
+/// Turns a Tera error into a diagnostic at the template's own file, line
+/// and column: Tera 2 keeps the span of what failed for syntax errors and
+/// for errors while rendering alike.
 pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Diagnostic {
-    let mut chain = vec![e.to_string()];
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let mut message = match report {
+        Some(r) => r.message().to_string(),
+        None => e.to_string(),
+    };
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        chain.push(s.to_string());
+        message.push_str(&format!("\n  caused by: {s}"));
         source = s.source();
     }
-    let text = chain.join(": ");
-    let name = origins
-        .keys()
-        .find(|n| text.contains(&format!("'{n}'")))
-        .cloned()
-        .unwrap_or_default();
+    let name = match report {
+        Some(r) => r.filename().to_string(),
+        None => origins
+            .keys()
+            .find(|n| message.contains(&format!("'{n}'")))
+            .cloned()
+            .unwrap_or_default(),
+    };
     let path = origins
         .get(&name)
         .cloned()
         .unwrap_or_else(|| format!("templates/{name}"));
-    let pos = text
-        .find("--> ")
-        .and_then(|i| {
-            let rest = &text[i + 4..];
-            let end = rest
-                .find(|c: char| !(c.is_ascii_digit() || c == ':'))
-                .unwrap_or(rest.len());
-            let (l, c) = rest[..end].split_once(':')?;
-            Some(Pos::new(l.parse().ok()?, c.parse().ok()?))
-        })
-        .unwrap_or(Pos::START);
-    let message = chain
-        .iter()
-        .map(|s| {
-            s.lines()
-                .map(str::trim_end)
-                .collect::<Vec<_>>()
-                .join("\n    ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n  caused by: ");
+    let pos = report.map_or(Pos::START, |r| {
+        let span = r.span();
+        Pos::new(span.start_line.max(1), span.start_col + 1)
+    });
     Diagnostic::error(path, pos, format!("template error: {message}"))
 }
 
 /// HTML escaping without Tera's `/` → `&#x2F;`, which bloats every URL and
 /// protects nothing inside quoted attributes or text.
-pub fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + input.len() / 16);
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     // Copy the runs between special characters in one go: every value on
     // every page passes through here.
+    let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, b) in input.bytes().enumerate() {
-        let esc = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+    for (i, b) in bytes.iter().enumerate() {
+        let esc: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
             _ => continue,
         };
-        out.push_str(&input[start..i]);
-        out.push_str(esc);
+        out.write_all(&bytes[start..i])?;
+        out.write_all(esc)?;
         start = i + 1;
     }
-    out.push_str(&input[start..]);
-    out
+    out.write_all(&bytes[start..])
 }

@@ -30,7 +30,7 @@
 use crate::build;
 use crate::config::{Config, Overrides};
 use crate::content::{self, Loaded};
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::feeds;
 use crate::model::Site;
 use crate::model::entry::{Entry, Kind};
@@ -40,9 +40,9 @@ use crate::render::markdown::Rendered;
 use crate::render::pages::{self, Job};
 use crate::render::theme::Theme;
 use rayon::prelude::*;
-use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
+use tera::Value as TValue;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
@@ -139,7 +139,7 @@ struct State {
     site: Site,
     theme: Theme,
     bodies: Vec<Rendered>,
-    cards: Vec<Value>,
+    cards: Vec<TValue>,
     aux: Vec<Aux>,
     /// Findings of reading and parsing each content file, by source path.
     file_diags: BTreeMap<String, Vec<Diagnostic>>,
@@ -1434,7 +1434,7 @@ fn restructure(
         .into_iter()
         .map(Some)
         .collect();
-    let mut old_cards: Vec<Option<Value>> = std::mem::take(&mut st.cards)
+    let mut old_cards: Vec<Option<TValue>> = std::mem::take(&mut st.cards)
         .into_iter()
         .map(Some)
         .collect();
@@ -1453,14 +1453,14 @@ fn restructure(
             Slot::Old(i) => {
                 entries.push(old_entries[*i].take().ok_or(Fallback)?);
                 bodies.push(old_bodies[*i].take().unwrap_or_default());
-                cards.push(old_cards[*i].take().unwrap_or(Value::Null));
+                cards.push(old_cards[*i].take().unwrap_or_else(TValue::none));
                 aux.push(old_aux[*i].take().unwrap_or_default());
                 links.push(remap_links(&old_links[*i]));
             }
             Slot::New(k) => {
                 entries.push(added[*k].take().ok_or(Fallback)?);
                 bodies.push(Rendered::default());
-                cards.push(Value::Null);
+                cards.push(TValue::none());
                 aux.push(Aux::default());
                 links.push(Links::default());
                 added_at.push(new_i);
@@ -1638,17 +1638,15 @@ fn card_key(e: &Entry) -> String {
 }
 
 /// The cards a page context holds: every object with a `kind` and an `id`.
-fn collect_cards(v: &Value, out: &mut HashSet<String>) {
-    match v {
-        Value::Object(m) => {
-            if let (Some(Value::String(k)), Some(Value::String(id))) = (m.get("kind"), m.get("id"))
-            {
-                out.insert(format!("{k}/{id}"));
-            }
-            m.values().for_each(|x| collect_cards(x, out));
+fn collect_cards(v: &TValue, out: &mut HashSet<String>) {
+    if let Some(m) = v.as_map() {
+        let text = |k: &'static str| v.get_from_path(k).and_then(TValue::as_str);
+        if let (Some(k), Some(id)) = (text("kind"), text("id")) {
+            out.insert(format!("{k}/{id}"));
         }
-        Value::Array(a) => a.iter().for_each(|x| collect_cards(x, out)),
-        _ => {}
+        m.values().for_each(|x| collect_cards(x, out));
+    } else if let Some(a) = v.as_array() {
+        a.iter().for_each(|x| collect_cards(x, out));
     }
 }
 
@@ -1656,17 +1654,17 @@ fn collect_cards(v: &Value, out: &mut HashSet<String>) {
 /// (no archive page) when upcoming or when there was no card yet (a new
 /// entry), `None` when the card does not say (then every archive page is
 /// a candidate).
-fn archive_year(card: &Value) -> Option<i32> {
-    if card.is_null() {
+fn archive_year(card: &TValue) -> Option<i32> {
+    if card.is_none() || card.is_undefined() {
         return Some(0);
     }
-    match card.get("past") {
-        Some(Value::Bool(false)) => Some(0),
-        Some(Value::Bool(true)) => card
-            .get("year")
-            .and_then(Value::as_str)
+    match card.get_from_path("past").and_then(TValue::as_bool) {
+        Some(false) => Some(0),
+        Some(true) => card
+            .get_from_path("year")
+            .and_then(TValue::as_str)
             .and_then(|y| y.parse().ok()),
-        _ => None,
+        None => None,
     }
 }
 
@@ -1684,7 +1682,7 @@ impl std::io::Write for HashWriter {
     }
 }
 
-fn hash_value(template: &str, v: &Value) -> u64 {
+fn hash_value(template: &str, v: &TValue) -> u64 {
     let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
     w.0.write(template.as_bytes());
     w.0.write_u8(0);
@@ -1696,8 +1694,7 @@ fn hash_value(template: &str, v: &Value) -> u64 {
 /// Hash of what every page's context shares: when it changes (a plain
 /// page renamed, say), every page is a candidate.
 fn base_hash(ctx: &Contexts) -> u64 {
-    let base = ctx.base("");
-    hash_value("", base.get("site").unwrap_or(&Value::Null))
+    hash_value("", ctx.shared().get("site").unwrap_or(&TValue::none()))
 }
 
 /// Builds, hashes and (when the hash changed) renders `jobs`; writes the
@@ -1732,7 +1729,7 @@ fn render_jobs(
         .map(|job| {
             let started = Instant::now();
             let pc = pages::job_context(&ctx, theme, job);
-            let value = pc.context.into_json();
+            let value = pc.context.to_value();
             let h = hash_value(&pc.template, &value);
             let shown = matches!(job, Job::Home | Job::Listing(_) | Job::Archive(_)).then(|| {
                 let mut keys = HashSet::new();
@@ -1749,14 +1746,7 @@ fn render_jobs(
                 }
                 return (pc.path, pc.origin, h, shown, None);
             }
-            let html = match tera::Context::from_value(value) {
-                Ok(c) => theme.render(&pc.template, &c),
-                Err(e) => Err(Diagnostic::error(
-                    pc.origin.clone(),
-                    Pos::START,
-                    format!("internal error: page context is no map: {e}"),
-                )),
-            };
+            let html = theme.render(&pc.template, &pc.context.to_context(ctx.shared()));
             if timings {
                 eprintln!(
                     "timing:   {:>7.2} ms  rendered  {}",
