@@ -193,49 +193,63 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     };
     check_images(site, &theme, diags);
     timer.lap("theme");
-    let bodies = render_bodies(site, diags);
+    let mut bodies = render_bodies(site, diags);
     timer.lap("markdown");
+    // Each event's VEVENTs, made once for every feed that lists it. The
+    // plain text they are made from is needed for nothing else: it goes.
+    let vevents = event_vevents(site, &bodies);
+    for b in &mut bodies {
+        b.plain = String::new();
+    }
+    timer.lap("vevents");
     let ctx = Contexts::new(site, &theme.labels, &bodies);
     timer.lap("contexts");
 
     let found = Mutex::new(Vec::new());
     let jobs = pages::jobs(site);
     jobs.par_iter().for_each(|job| {
-            if let pages::Job::Alias { entry, path } = job
-                && pages::alias_path(path).is_none()
-            {
-                let e = &site.entries[*entry];
-                let pos = e
-                    .aliases
-                    .iter()
-                    .find(|a| &a.value == path)
-                    .map_or(Pos::START, |a| a.pos);
-                push(
-                    &found,
-                    Diagnostic::error(
-                        &e.source,
-                        pos,
-                        format!("alias `{path}` is not a site path such as `alte-seite/`"),
-                    )
-                    .with_source(&e.text),
-                );
-                return;
-            }
-            let page = pages::render_job(&ctx, &theme, job);
-            match page.html {
-                Ok(html) => add(
-                    sink,
-                    site,
-                    &page.path,
-                    html.as_bytes(),
-                    &page.origin,
-                    &found,
-                ),
-                Err(d) => push(&found, d),
-            }
+        if let pages::Job::Alias { entry, path } = job
+            && pages::alias_path(path).is_none()
+        {
+            let e = &site.entries[*entry];
+            let pos = e
+                .aliases
+                .iter()
+                .find(|a| &a.value == path)
+                .map_or(Pos::START, |a| a.pos);
+            push(
+                &found,
+                Diagnostic::error(
+                    &e.source,
+                    pos,
+                    format!("alias `{path}` is not a site path such as `alte-seite/`"),
+                )
+                .with_source(&e.text),
+            );
+            return;
+        }
+        let page = pages::render_job(&ctx, &theme, job);
+        match page.html {
+            Ok(html) => add(
+                sink,
+                site,
+                &page.path,
+                html.as_bytes(),
+                &page.origin,
+                &found,
+            ),
+            Err(d) => push(&found, d),
+        }
     });
     timer.lap("pages");
-    write_feeds(site, &bodies, sink, &found);
+    drop(ctx);
+    // Only the news feed still reads bodies (of posts).
+    for (i, b) in bodies.iter_mut().enumerate() {
+        if site.entries[i].kind != Kind::Post {
+            *b = Rendered::default();
+        }
+    }
+    write_feeds(site, &bodies, &vevents, sink, &found);
     timer.lap("feeds");
 
     let statics = static_files(site, &theme, diags);
@@ -311,15 +325,31 @@ fn put_parts(
     );
 }
 
-fn write_feeds(site: &Site, bodies: &[Rendered], sink: &dyn Sink, found: &Mutex<Vec<Diagnostic>>) {
-    let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
-    // Each event's VEVENTs are written once and shared by every feed.
-    let vevents: Vec<(usize, String)> = events
+/// Every event's VEVENTs (with the entry index), from the plain text of
+/// its body.
+fn event_vevents(site: &Site, bodies: &[Rendered]) -> Vec<(usize, String)> {
+    let events = site
+        .of_kind
+        .get(&Kind::Event)
+        .map_or(&[][..], Vec::as_slice);
+    events
         .par_iter()
         .map(|&i| (i, feeds::calendar::event_vevents(site, i, &bodies[i].plain)))
-        .collect();
+        .collect()
+}
+
+/// Writes every feed: `vevents` from [`event_vevents`], `bodies` for the
+/// posts of the news feed.
+fn write_feeds(
+    site: &Site,
+    bodies: &[Rendered],
+    vevents: &[(usize, String)],
+    sink: &dyn Sink,
+    found: &Mutex<Vec<Diagnostic>>,
+) {
+    let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
     let mut by_entry: Vec<Option<&str>> = vec![None; site.entries.len()];
-    for (i, v) in &vevents {
+    for (i, v) in vevents {
         by_entry[*i] = Some(v.as_str());
     }
     let lookup = |i: usize| by_entry[i].unwrap_or_default();
@@ -357,7 +387,14 @@ fn write_feeds(site: &Site, bodies: &[Rendered], sink: &dyn Sink, found: &Mutex<
         FeedJob::Event(i, v) => {
             let text = feeds::calendar::event_ics(site, *i, v);
             let path = format!("{}event.ics", site.rel_url(*i));
-            add(sink, site, &path, text.as_bytes(), &site.entries[*i].source, found);
+            add(
+                sink,
+                site,
+                &path,
+                text.as_bytes(),
+                &site.entries[*i].source,
+                found,
+            );
         }
         FeedJob::News => {
             let atom = feeds::atom::atom(site, bodies);

@@ -189,6 +189,8 @@ pub struct Staging {
     dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     failure: std::sync::Mutex<Option<OutputError>>,
     done: bool,
+    /// Whether there is a previous output to hard-link unchanged files from.
+    previous: bool,
 }
 
 impl Staging {
@@ -215,6 +217,7 @@ impl Staging {
         let _ = std::fs::remove_dir_all(&fresh);
         std::fs::create_dir(&fresh)
             .map_err(|e| OutputError::Io(format!("cannot create {}: {e}", fresh.display())))?;
+        let previous = out.is_dir();
         Ok(Staging {
             out,
             fresh,
@@ -223,6 +226,7 @@ impl Staging {
             dirs: Default::default(),
             failure: Default::default(),
             done: false,
+            previous,
         })
     }
 
@@ -253,7 +257,8 @@ impl Staging {
         }
         let prev = self.out.join(rel);
         let len: usize = parts.iter().map(|p| p.len()).sum();
-        if let Ok(meta) = std::fs::metadata(&prev)
+        if self.previous
+            && let Ok(meta) = std::fs::metadata(&prev)
             && meta.len() == len as u64
             && std::fs::read(&prev).is_ok_and(|b| same_bytes(&b, parts))
             && std::fs::hard_link(&prev, &target).is_ok()

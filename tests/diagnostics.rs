@@ -451,20 +451,40 @@ fn template_syntax_error_names_the_template_and_line() {
 }
 
 #[test]
-fn template_runtime_error_names_the_template() {
+fn template_runtime_error_points_at_the_template_line_and_column() {
     let run = base()
         .file(
             "templates/event.html",
-            "<!doctype html><title>{{ entry.title }}</title>{{ entry.no_such_field.x }}\n",
+            "<!doctype html>\n<title>{{ entry.title }}</title>{{ entry.no_such_field.x }}\n",
+        )
+        .check();
+    run.assert_code(1);
+    let d = run.diag(
+        "templates/event.html",
+        2,
+        Some(42),
+        "error",
+        "template error in `event.html`",
+    );
+    assert!(d.text.contains("no_such_field"), "{}", d.text);
+}
+
+#[test]
+fn error_inside_a_component_says_where_it_was_called() {
+    let run = base()
+        .file(
+            "templates/event.html",
+            "<!doctype html>\n<title>{{ entry.title }}</title>\n{{ <inline_list entries={42} /> }}\n",
         )
         .check();
     run.assert_code(1);
     let d = run
         .errors()
         .into_iter()
-        .find(|d| d.path == "templates/event.html")
+        .find(|d| d.text.contains("template error"))
         .unwrap_or_else(|| panic!("no template error\n{}", run.stderr));
-    assert!(d.text.contains("no_such_field"), "{}", d.text);
+    assert!(d.path.contains("components.html"), "{}: {}", d.path, d.text);
+    assert!(d.text.contains("called from event.html:3:"), "{}", d.text);
 }
 
 #[test]

@@ -436,7 +436,7 @@ fn a_site_overrides_one_template() {
 {% block content %}
 <article class="entry page">
   <h1>{{ entry.title }}</h1>
-  <p class="updated-note">{{ t.updated }}: {{ entry.updated | default(value="–") }}</p>
+  <p class="updated-note">{{ t.updated }}: {{ entry.updated or "–" }}</p>
   <div class="prose">{{ entry.content | safe }}</div>
 </article>
 {% endblock content %}

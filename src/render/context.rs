@@ -187,7 +187,11 @@ impl<'a> Contexts<'a> {
 
     /// The cards of `list`, as a list value sharing each card.
     pub fn cards(&self, list: &[usize]) -> TValue {
-        TValue::from(list.iter().map(|&i| self.cards[i].clone()).collect::<Vec<_>>())
+        TValue::from(
+            list.iter()
+                .map(|&i| self.cards[i].clone())
+                .collect::<Vec<_>>(),
+        )
     }
 
     /// What every page's context shares: `site`, `t` and `lang`.

@@ -9,8 +9,8 @@ use crate::model::Site;
 use crate::model::entry::Kind;
 use rayon::prelude::*;
 use serde_json::{Value, json};
-use tera::Value as TValue;
 use std::collections::BTreeMap;
+use tera::Value as TValue;
 
 /// How many upcoming events the home page shows.
 pub const HOME_EVENTS: usize = 8;

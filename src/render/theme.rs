@@ -189,7 +189,19 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Di
         let span = r.span();
         Pos::new(span.start_line.max(1), span.start_col + 1)
     });
-    Diagnostic::error(path, pos, format!("template error: {message}"))
+    // An error inside a component says where the component was called
+    // from only in its report text.
+    if report.is_some() {
+        for note in e.to_string().lines().filter(|l| l.starts_with("note: ")) {
+            message.push_str(&format!("\n  {note}"));
+        }
+    }
+    let name = if name.is_empty() {
+        String::new()
+    } else {
+        format!(" in `{name}`")
+    };
+    Diagnostic::error(path, pos, format!("template error{name}: {message}"))
 }
 
 /// HTML escaping without Tera's `/` → `&#x2F;`, which bloats every URL and

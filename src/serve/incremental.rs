@@ -42,10 +42,10 @@ use crate::render::theme::Theme;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
-use tera::Value as TValue;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+use tera::Value as TValue;
 
 /// File contents shared between the engine and the server without copies
 /// (an `Arc<Vec>` rather than `Arc<[u8]>`: made from a rendered `Vec`
@@ -1682,8 +1682,9 @@ impl std::io::Write for HashWriter {
     }
 }
 
-fn hash_value(template: &str, v: &TValue) -> u64 {
+fn hash_value(template: &str, v: &TValue, seed: u64) -> u64 {
     let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    w.0.write_u64(seed);
     w.0.write(template.as_bytes());
     w.0.write_u8(0);
     // Writing into the hasher cannot fail.
@@ -1694,7 +1695,7 @@ fn hash_value(template: &str, v: &TValue) -> u64 {
 /// Hash of what every page's context shares: when it changes (a plain
 /// page renamed, say), every page is a candidate.
 fn base_hash(ctx: &Contexts) -> u64 {
-    hash_value("", ctx.shared().get("site").unwrap_or(&TValue::none()))
+    hash_value("", ctx.shared().get("site").unwrap_or(&TValue::none()), 0)
 }
 
 /// Builds, hashes and (when the hash changed) renders `jobs`; writes the
@@ -1712,6 +1713,7 @@ fn render_jobs(
     let page_errors = &st.page_errors;
     let known = |p: &str| files.contains_key(p) || page_errors.contains_key(p);
     let timings = std::env::var_os("TANDEM_TIMINGS").is_some_and(|v| v == "2");
+    let base = st.base_hash;
     type Rendered = (
         String,
         String,
@@ -1730,7 +1732,8 @@ fn render_jobs(
             let started = Instant::now();
             let pc = pages::job_context(&ctx, theme, job);
             let value = pc.context.to_value();
-            let h = hash_value(&pc.template, &value);
+            // The page's own variables and what every page shares.
+            let h = hash_value(&pc.template, &value, base);
             let shown = matches!(job, Job::Home | Job::Listing(_) | Job::Archive(_)).then(|| {
                 let mut keys = HashSet::new();
                 collect_cards(&value, &mut keys);
