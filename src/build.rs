@@ -230,14 +230,7 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
         }
         let page = pages::render_job(&ctx, &theme, job);
         match page.html {
-            Ok(html) => add(
-                sink,
-                site,
-                &page.path,
-                html.as_bytes(),
-                &page.origin,
-                &found,
-            ),
+            Ok(html) => add(sink, site, &page.path, &html, &page.origin, &found),
             Err(d) => push(&found, d),
         }
     });
@@ -481,6 +474,8 @@ pub fn build_to_disk(
     let mut timer = crate::timing::Timer::new();
     let result = staging.commit();
     timer.lap("swap");
+    drop(site);
+    timer.lap("free");
     match result {
         Ok(()) => (diags, Written::Done(files)),
         Err(e) => (diags, Written::Output(e)),

@@ -137,8 +137,11 @@ pub fn event_vevents(site: &Site, event: usize, plain_body: &str) -> String {
         return String::new();
     };
     let mut w = Writer::new();
+    // Sessions repeat the event's description: escape and fold it once
+    // per status (the status adds a note).
+    let mut descriptions: Vec<(Status, String)> = Vec::new();
     for v in vevent_plans(site, event, ev) {
-        write_vevent(&mut w, site, event, ev, &v, plain_body);
+        write_vevent(&mut w, site, event, ev, &v, plain_body, &mut descriptions);
     }
     w.finish()
 }
@@ -239,6 +242,7 @@ fn write_vevent(
     ev: &EventData,
     v: &VEvent,
     plain_body: &str,
+    descriptions: &mut Vec<(Status, String)>,
 ) {
     let entry = &site.entries[event];
     let config = &site.config;
@@ -282,17 +286,26 @@ fn write_vevent(
         }
     }
     w.text("SUMMARY", &[], ical::clean_text(&entry.title).trim());
-    w.text(
-        "DESCRIPTION",
-        &[],
-        &description(
-            config.language,
-            v.status,
-            entry.summary.as_deref(),
-            plain_body,
-            &url,
-        ),
-    );
+    match descriptions.iter().find(|(s, _)| *s == v.status) {
+        Some((_, line)) => w.raw(line),
+        None => {
+            let mut d = Writer::new();
+            d.text(
+                "DESCRIPTION",
+                &[],
+                &description(
+                    config.language,
+                    v.status,
+                    entry.summary.as_deref(),
+                    plain_body,
+                    &url,
+                ),
+            );
+            let line = d.finish();
+            w.raw(&line);
+            descriptions.push((v.status, line));
+        }
+    }
     if let Some(loc) = v.location {
         let text = if loc.has_place() {
             loc.one_line()

@@ -83,14 +83,19 @@ impl Writer {
 /// line breaks are dropped, since RFC 5545 forbids them in TEXT and
 /// clients reject or mangle whole feeds over a stray `\x0c` pasted from a
 /// word processor.
-pub fn clean_text(s: &str) -> String {
-    // Most text has nothing to drop: one byte scan instead of a rebuild.
-    // C1 controls (U+0080–U+009F) start with the byte 0xC2.
-    let suspicious = s
-        .bytes()
-        .any(|b| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f || b == 0xc2);
+pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
+    // Most text has nothing to drop: one byte scan, no copy. C1 controls
+    // (U+0080–U+009F) are 0xC2 followed by 0x80–0x9F; other 0xC2
+    // sequences (`·`, `°`, a no-break space) are fine.
+    let bytes = s.as_bytes();
+    let suspicious = (0..bytes.len()).any(|i| match bytes[i] {
+        b'\n' | b'\t' => false,
+        0..0x20 | 0x7f => true,
+        0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
+        _ => false,
+    });
     if !suspicious {
-        return s.to_string();
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -107,7 +112,7 @@ pub fn clean_text(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// Escapes a TEXT value (RFC 5545 §3.3.11) after [`clean_text`]:

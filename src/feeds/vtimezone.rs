@@ -133,8 +133,10 @@ pub fn write(w: &mut Writer, tz: Tz, years: RangeInclusive<i32>) {
             .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
             .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
     };
-    let (from, to) = (jan1(first - 1), jan1(last + 1));
-    let changes = transitions(tz, from, to);
+    let from = jan1(first - 1);
+    let changes: Vec<Transition> = (first - 1..=last)
+        .flat_map(|y| year_transitions(tz, y).iter().cloned().collect::<Vec<_>>())
+        .collect();
 
     w.begin("VTIMEZONE");
     w.line("TZID", &[], tz.name());
@@ -228,6 +230,32 @@ pub fn utc_offset(seconds: i32) -> String {
 }
 
 /// The VTIMEZONE as a string, for callers that assemble a file.
+/// The transitions of `tz` in `year` (UTC), found once per zone and year:
+/// every feed spans its own years, and searching the offsets is the
+/// expensive part. Years are a whole number of search steps long, so
+/// joining years gives what one search over the whole span gives.
+fn year_transitions(tz: Tz, year: i32) -> std::sync::Arc<Vec<Transition>> {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Key = (&'static str, i32);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Vec<Transition>>>>> = OnceLock::new();
+    let key = (tz.name(), year);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let jan1 = |y: i32| {
+        NaiveDate::from_ymd_opt(y, 1, 1)
+            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+    };
+    let found = Arc::new(transitions(tz, jan1(year), jan1(year + 1)));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, found.clone());
+    }
+    found
+}
+
 pub fn vtimezone(tz: Tz, years: RangeInclusive<i32>) -> String {
     let mut w = Writer::new();
     write(&mut w, tz, years);

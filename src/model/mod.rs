@@ -379,8 +379,10 @@ pub fn pos_of_offset(text: &str, offset: usize) -> crate::diagnostics::Pos {
         offset -= 1;
     }
     let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    // Every link of every body gets a position: count with memchr.
+    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+    let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
     crate::diagnostics::Pos::new(line, col)
 }
 

@@ -38,7 +38,7 @@ pub enum Job {
 pub struct Page {
     pub path: String,
     pub origin: String,
-    pub html: Result<String, Diagnostic>,
+    pub html: Result<Vec<u8>, Diagnostic>,
 }
 
 /// The output path of an alias (`alte-seite/` → `alte-seite/index.html`).

@@ -119,10 +119,14 @@ impl Theme {
     }
 
     /// Renders a template, turning Tera's error chain into a diagnostic.
-    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
+    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+        // Bytes, not a String: they go straight to a file, and the
+        // templates and values are UTF-8 already.
+        let mut out = Vec::with_capacity(16 * 1024);
         self.tera
-            .render(name, ctx)
-            .map_err(|e| template_error(&e, &self.origins))
+            .render_to(name, ctx, &mut out)
+            .map_err(|e| template_error(&e, &self.origins))?;
+        Ok(out)
     }
 
     pub fn has(&self, name: &str) -> bool {

@@ -1719,7 +1719,7 @@ fn render_jobs(
         String,
         u64,
         Option<HashSet<String>>,
-        Option<Result<String, Diagnostic>>,
+        Option<Result<Vec<u8>, Diagnostic>>,
     );
     let results: Vec<Rendered> = jobs
         .par_iter()
@@ -1780,7 +1780,7 @@ fn render_jobs(
         match html {
             Ok(html) => {
                 st.page_errors.remove(&path);
-                put(files, touched, path, html.into_bytes(), origin)?;
+                put(files, touched, path, html, origin)?;
             }
             Err(d) => {
                 st.page_errors.insert(path.clone(), d);
