@@ -45,7 +45,11 @@ pub fn session_uid(site: &Site, event: usize, session: &Session) -> String {
     let key = match (&session.id, session.start) {
         (Some(id), _) => id.clone(),
         (None, When::Date(d)) => ical::date(d),
-        (None, When::Time(t)) => t.format("%Y%m%dT%H%M").to_string(),
+        (None, When::Time(t)) => {
+            let mut key = ical::local(t);
+            key.truncate(key.len() - 2);
+            key
+        }
     };
     format!(
         "event-{}-{key}@{}",

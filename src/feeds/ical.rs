@@ -88,11 +88,19 @@ pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
     // (U+0080–U+009F) are 0xC2 followed by 0x80–0x9F; other 0xC2
     // sequences (`·`, `°`, a no-break space) are fine.
     let bytes = s.as_bytes();
-    let suspicious = (0..bytes.len()).any(|i| match bytes[i] {
+    let precise = |i: usize| match bytes[i] {
         b'\n' | b'\t' => false,
         0..0x20 | 0x7f => true,
         0xc2 => bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)),
         _ => false,
+    };
+    // A branch-free test of 32 bytes at a time (it vectorises); only
+    // blocks with a candidate byte get the precise look.
+    let suspicious = bytes.chunks(32).enumerate().any(|(k, block)| {
+        let maybe = block
+            .iter()
+            .fold(false, |acc, &b| acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2));
+        maybe && (k * 32..k * 32 + block.len()).any(precise)
     });
     if !suspicious {
         return std::borrow::Cow::Borrowed(s);
@@ -223,17 +231,30 @@ pub fn fold(content: &str) -> String {
 
 /// `DATE-TIME` in UTC: `20220319T090000Z`.
 pub fn utc(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+    let mut out = local(t.naive_utc());
+    out.push('Z');
+    out
 }
+
+// Written out by hand rather than with chrono's `format`, which reads its
+// pattern again on every call: every VEVENT has several of these.
 
 /// Local `DATE-TIME` without zone, for use with a `TZID` parameter.
 pub fn local(t: NaiveDateTime) -> String {
-    t.format("%Y%m%dT%H%M%S").to_string()
+    use chrono::Timelike;
+    format!(
+        "{}T{:02}{:02}{:02}",
+        date(t.date()),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// `DATE`: `20220319`.
 pub fn date(d: NaiveDate) -> String {
-    d.format("%Y%m%d").to_string()
+    use chrono::Datelike;
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
 }
 
 #[cfg(test)]

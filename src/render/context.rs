@@ -8,7 +8,7 @@ use super::markdown::Rendered;
 use crate::model::Site;
 use crate::model::entry::{Entry, EventData, Kind, KindData, Location, Status, When};
 use crate::model::schedule::Occurrence;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use rayon::prelude::*;
 use serde_json::{Map, Value, json};
 use tera::Value as TValue;
@@ -88,13 +88,31 @@ fn instant(t: DateTime<Utc>) -> String {
 
 /// The `datetime` attribute of a `<time>`: a date, or a local time with offset.
 fn machine_time(e: &EventData, w: When) -> String {
+    use chrono::{Offset, Timelike};
     match w {
-        When::Date(d) => d.format("%Y-%m-%d").to_string(),
-        When::Time(t) => crate::model::schedule::to_utc(e.timezone, t)
-            .with_timezone(&e.timezone)
-            .format("%Y-%m-%dT%H:%M%:z")
-            .to_string(),
+        When::Date(d) => iso_date(d),
+        When::Time(t) => {
+            let local = crate::model::schedule::to_utc(e.timezone, t).with_timezone(&e.timezone);
+            let off = local.offset().fix().local_minus_utc();
+            let sign = if off < 0 { '-' } else { '+' };
+            let off = off.unsigned_abs();
+            format!(
+                "{}T{:02}:{:02}{sign}{:02}:{:02}",
+                iso_date(local.date_naive()),
+                local.hour(),
+                local.minute(),
+                off / 3600,
+                off / 60 % 60
+            )
+        }
     }
+}
+
+/// `2022-04-06`, written out by hand: chrono's `format` reads its pattern
+/// again on every call, and every card has several dates.
+fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 
 impl<'a> Contexts<'a> {
@@ -273,7 +291,7 @@ impl<'a> Contexts<'a> {
             KindData::Post(p) => {
                 m.insert(
                     "date".into(),
-                    json!(p.date.date().format("%Y-%m-%d").to_string()),
+                    json!(iso_date(p.date.date())),
                 );
                 m.insert(
                     "date_text".into(),
@@ -336,20 +354,15 @@ impl<'a> Contexts<'a> {
             m.insert("start".into(), json!(machine_time(ev, o.start)));
             m.insert(
                 "date".into(),
-                json!(o.start.date().format("%Y-%m-%d").to_string()),
+                json!(iso_date(o.start.date())),
             );
             m.insert(
                 "day".into(),
-                json!(o.start.date().format("%-d").to_string()),
+                json!(o.start.date().day().to_string()),
             );
             m.insert(
                 "weekday".into(),
-                json!(
-                    o.start
-                        .date()
-                        .format_localized(self.labels.get("weekday_short"), self.labels.locale)
-                        .to_string()
-                ),
+                json!(self.labels.fmt_date("weekday_short", o.start.date())),
             );
             m.insert(
                 "month_short".into(),
@@ -362,7 +375,7 @@ impl<'a> Contexts<'a> {
             );
             m.insert(
                 "month".into(),
-                json!(o.start.date().format("%Y-%m").to_string()),
+                json!(format!("{:04}-{:02}", o.start.date().year(), o.start.date().month())),
             );
             m.insert(
                 "month_label".into(),
@@ -370,7 +383,7 @@ impl<'a> Contexts<'a> {
             );
             m.insert(
                 "year".into(),
-                json!(o.start.date().format("%Y").to_string()),
+                json!(format!("{:04}", o.start.date().year())),
             );
         }
         let end = ev.schedule.end_utc();

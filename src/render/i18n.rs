@@ -4,6 +4,7 @@
 
 use crate::model::entry::When;
 use crate::model::schedule::Rule;
+use chrono::format::{Item, StrftimeItems};
 use chrono::{Locale, NaiveDate, NaiveDateTime};
 use std::collections::BTreeMap;
 
@@ -11,6 +12,9 @@ use std::collections::BTreeMap;
 pub struct Labels {
     pub map: BTreeMap<String, String>,
     pub locale: Locale,
+    /// The date and time patterns, read once: chrono would read a pattern
+    /// again on every date of every page.
+    patterns: BTreeMap<String, Vec<Item<'static>>>,
 }
 
 impl Labels {
@@ -29,20 +33,44 @@ impl Labels {
             .get("locale")
             .and_then(|l| Locale::try_from(l.as_str()).ok())
             .unwrap_or(Locale::de_DE);
-        Ok(Labels { map, locale })
+        let patterns = map
+            .iter()
+            .filter(|(_, v)| v.contains('%'))
+            .filter_map(|(k, v)| {
+                let items = StrftimeItems::new_with_locale(v, locale)
+                    .parse_to_owned()
+                    .ok()?;
+                Some((k.clone(), items))
+            })
+            .collect();
+        Ok(Labels {
+            map,
+            locale,
+            patterns,
+        })
     }
 
     pub fn get<'s>(&'s self, key: &'s str) -> &'s str {
         self.map.get(key).map_or(key, String::as_str)
     }
 
-    fn fmt_date(&self, pattern_key: &str, d: NaiveDate) -> String {
-        d.format_localized(self.get(pattern_key), self.locale)
-            .to_string()
+    /// `d` in the pattern under `pattern_key`, with the locale's names.
+    pub fn fmt_date(&self, pattern_key: &str, d: NaiveDate) -> String {
+        match self.patterns.get(pattern_key) {
+            Some(items) => d
+                .format_localized_with_items(items.iter(), self.locale)
+                .to_string(),
+            None => d
+                .format_localized(self.get(pattern_key), self.locale)
+                .to_string(),
+        }
     }
 
     fn fmt_time(&self, t: NaiveDateTime) -> String {
-        t.format(self.get("time")).to_string()
+        match self.patterns.get("time") {
+            Some(items) => t.format_with_items(items.iter()).to_string(),
+            None => t.format(self.get("time")).to_string(),
+        }
     }
 
     /// "Mittwoch, 6. April 2022"
