@@ -68,7 +68,11 @@ pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
     if !site.visible(i) {
         return (Rendered::default(), d);
     }
-    let r = markdown::render(&site.entries[i], &site.config.base_path, &address, &mut d);
+    let mut r = markdown::render(&site.entries[i], &site.config.base_path, &address, &mut d);
+    // Only calendar descriptions use the plain text.
+    if site.entries[i].kind != Kind::Event {
+        r.plain = String::new();
+    }
     (r, d)
 }
 
@@ -195,17 +199,21 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     timer.lap("theme");
     let mut bodies = render_bodies(site, diags);
     timer.lap("markdown");
-    // Each event's VEVENTs, made once for every feed that lists it. The
-    // plain text they are made from is needed for nothing else: it goes.
+    let found = Mutex::new(Vec::new());
+    // Feeds first: each event's VEVENTs are made once for every feed that
+    // lists it, from the plain text of its body, and all of it can go
+    // before the pages need their memory.
     let vevents = event_vevents(site, &bodies);
     for b in &mut bodies {
         b.plain = String::new();
     }
     timer.lap("vevents");
+    write_feeds(site, &bodies, &vevents, sink, &found);
+    drop(vevents);
+    timer.lap("feeds");
+
     let ctx = Contexts::new(site, &theme.labels, &bodies);
     timer.lap("contexts");
-
-    let found = Mutex::new(Vec::new());
     let jobs = pages::jobs(site);
     jobs.par_iter().for_each(|job| {
         if let pages::Job::Alias { entry, path } = job
@@ -235,15 +243,6 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
         }
     });
     timer.lap("pages");
-    drop(ctx);
-    // Only the news feed still reads bodies (of posts).
-    for (i, b) in bodies.iter_mut().enumerate() {
-        if site.entries[i].kind != Kind::Post {
-            *b = Rendered::default();
-        }
-    }
-    write_feeds(site, &bodies, &vevents, sink, &found);
-    timer.lap("feeds");
 
     let statics = static_files(site, &theme, diags);
     for (rel, (bytes, origin)) in statics {
@@ -327,7 +326,12 @@ fn event_vevents(site: &Site, bodies: &[Rendered]) -> Vec<(usize, String)> {
         .map_or(&[][..], Vec::as_slice);
     events
         .par_iter()
-        .map(|&i| (i, feeds::calendar::event_vevents(site, i, &bodies[i].plain)))
+        .map(|&i| {
+            let mut v = feeds::calendar::event_vevents(site, i, &bodies[i].plain);
+            // Kept until every feed is written: no spare capacity.
+            v.shrink_to_fit();
+            (i, v)
+        })
         .collect()
 }
 

@@ -155,7 +155,10 @@ pub fn render(
 
     let evs: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
     out.plain = plain_text(&evs);
+    out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, evs.into_iter());
+    // Bodies are kept for the whole build: no spare capacity.
+    out.html.shrink_to_fit();
     out
 }
 
