@@ -97,9 +97,9 @@ pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
     // A branch-free test of 32 bytes at a time (it vectorises); only
     // blocks with a candidate byte get the precise look.
     let suspicious = bytes.chunks(32).enumerate().any(|(k, block)| {
-        let maybe = block
-            .iter()
-            .fold(false, |acc, &b| acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2));
+        let maybe = block.iter().fold(false, |acc, &b| {
+            acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+        });
         maybe && (k * 32..k * 32 + block.len()).any(precise)
     });
     if !suspicious {

@@ -10,7 +10,7 @@ use crate::model::entry::{Entry, EventData, Kind, KindData, Location, Status, Wh
 use crate::model::schedule::Occurrence;
 use chrono::{DateTime, Datelike, Utc};
 use rayon::prelude::*;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use tera::Value as TValue;
 
 pub struct Contexts<'a> {
@@ -23,11 +23,30 @@ pub struct Contexts<'a> {
     cards: Vec<TValue>,
     /// `site`, `t` and `lang`: the same on every page.
     base: tera::Context,
+    /// Past events in listing order and the archive years, worked out by
+    /// the first page that needs them (the events listing and every
+    /// archive page do).
+    pub(crate) past: std::sync::OnceLock<Vec<usize>>,
+    pub(crate) years: std::sync::OnceLock<Vec<i32>>,
 }
 
-/// A JSON value as a template value.
-pub fn tv(v: &Value) -> TValue {
-    TValue::from_serializable(v)
+/// A map value built field by field, each field converted straight
+/// into a template value (no JSON in between).
+#[derive(Default)]
+struct Obj(tera::Map);
+
+impl Obj {
+    fn set<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.0.insert(key.into(), TValue::from_serializable(value));
+    }
+
+    fn put(&mut self, key: &'static str, value: TValue) {
+        self.0.insert(key.into(), value);
+    }
+
+    fn into_value(self) -> TValue {
+        TValue::from(self.0)
+    }
 }
 
 /// A page's own template variables, in the order they were set; those
@@ -173,6 +192,8 @@ impl<'a> Contexts<'a> {
             bodies,
             cards,
             base,
+            past: Default::default(),
+            years: Default::default(),
         }
     }
 
@@ -190,7 +211,7 @@ impl<'a> Contexts<'a> {
 
     /// Makes entry `i`'s card afresh (for `serve`; [`Self::card`] reads the kept one).
     pub fn card_of(&self, i: usize) -> TValue {
-        tv(&self.make_card(i))
+        self.make_card(i)
     }
 
     /// Replaces the kept card of entry `i`.
@@ -231,7 +252,7 @@ impl<'a> Contexts<'a> {
             .to_string()
     }
 
-    fn location_value(&self, loc: &Location) -> Value {
+    fn location_value(&self, loc: &Location) -> TValue {
         let osm = match (loc.lat, loc.lon) {
             (Some(lat), Some(lon)) => Some(format!(
                 "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
@@ -245,12 +266,19 @@ impl<'a> Contexts<'a> {
             }
             _ => None,
         };
-        json!({
-            "name": loc.name, "address": loc.address, "city": loc.city, "url": loc.url,
-            "lat": loc.lat, "lon": loc.lon, "online": loc.online,
-            "has_place": loc.has_place(), "is_online": loc.is_online(),
-            "one_line": loc.one_line(), "osm_url": osm,
-        })
+        let mut m = Obj::default();
+        m.set("address", &loc.address);
+        m.set("city", &loc.city);
+        m.set("has_place", &loc.has_place());
+        m.set("is_online", &loc.is_online());
+        m.set("lat", &loc.lat);
+        m.set("lon", &loc.lon);
+        m.set("name", &loc.name);
+        m.set("one_line", &loc.one_line());
+        m.set("online", &loc.online);
+        m.set("osm_url", &osm);
+        m.set("url", &loc.url);
+        m.into_value()
     }
 
     fn place_text(&self, loc: Option<&Location>) -> String {
@@ -265,44 +293,38 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    fn make_card(&self, i: usize) -> Value {
+    fn make_card(&self, i: usize) -> TValue {
         let site = self.site;
         let e = &site.entries[i];
         let url = site.visible(i).then(|| site.config.link(&site.rel_url(i)));
-        let mut m = Map::new();
-        m.insert("kind".into(), json!(e.kind));
-        m.insert("id".into(), json!(e.id));
-        m.insert("title".into(), json!(e.title));
-        m.insert("url".into(), json!(url));
-        m.insert("summary".into(), json!(e.summary));
-        m.insert("tags".into(), json!(e.tags));
+        let mut m = Obj::default();
+        m.set("kind", &e.kind);
+        m.set("id", &e.id);
+        m.set("title", &e.title);
+        m.set("url", &url);
+        m.set("summary", &e.summary);
+        m.set("tags", &e.tags);
         match &e.data {
             KindData::Partner(p) => {
-                m.insert("short_name".into(), json!(p.short_name));
-                m.insert("city".into(), json!(p.city));
+                m.set("short_name", &p.short_name);
+                m.set("city", &p.city);
             }
             KindData::Network(n) => {
-                m.insert("region".into(), json!(n.region));
+                m.set("region", &n.region);
             }
             KindData::Project(p) => {
-                m.insert("period".into(), json!(self.period_text(p.start, p.end)));
-                m.insert("funding".into(), json!(p.funding));
+                m.set("period", &self.period_text(p.start, p.end));
+                m.set("funding", &p.funding);
             }
             KindData::Post(p) => {
-                m.insert(
-                    "date".into(),
-                    json!(iso_date(p.date.date())),
-                );
-                m.insert(
-                    "date_text".into(),
-                    json!(self.labels.date_short(p.date.date())),
-                );
-                m.insert("author".into(), json!(p.author));
+                m.set("date", &iso_date(p.date.date()));
+                m.set("date_text", &self.labels.date_short(p.date.date()));
+                m.set("author", &p.author);
             }
             KindData::Event(ev) => self.event_card_fields(i, ev, &mut m),
             KindData::Page => {}
         }
-        Value::Object(m)
+        m.into_value()
     }
 
     fn period_text(
@@ -335,7 +357,7 @@ impl<'a> Contexts<'a> {
             .or(ev.schedule.occurrences.last())
     }
 
-    fn event_card_fields(&self, i: usize, ev: &EventData, m: &mut Map<String, Value>) {
+    fn event_card_fields(&self, i: usize, ev: &EventData, m: &mut Obj) {
         let site = self.site;
         let now = site.config.now;
         let occ = self.shown_occurrence(ev);
@@ -346,84 +368,64 @@ impl<'a> Contexts<'a> {
             .unwrap_or(ev.status);
         let n = ev.schedule.occurrences.len();
         if let Some(o) = occ {
-            m.insert("when".into(), json!(self.labels.when_short(o.start, o.end)));
-            m.insert(
-                "when_long".into(),
-                json!(self.labels.when_text(o.start, o.end)),
+            m.set("when", &self.labels.when_short(o.start, o.end));
+            m.set("when_long", &self.labels.when_text(o.start, o.end));
+            m.set("start", &machine_time(ev, o.start));
+            m.set("date", &iso_date(o.start.date()));
+            m.set("day", &o.start.date().day().to_string());
+            m.set(
+                "weekday",
+                &self.labels.fmt_date("weekday_short", o.start.date()),
             );
-            m.insert("start".into(), json!(machine_time(ev, o.start)));
-            m.insert(
-                "date".into(),
-                json!(iso_date(o.start.date())),
+            m.set(
+                "month_short",
+                &o.start
+                    .date()
+                    .format_localized("%b", self.labels.locale)
+                    .to_string(),
             );
-            m.insert(
-                "day".into(),
-                json!(o.start.date().day().to_string()),
+            m.set(
+                "month",
+                &format!("{:04}-{:02}", o.start.date().year(), o.start.date().month()),
             );
-            m.insert(
-                "weekday".into(),
-                json!(self.labels.fmt_date("weekday_short", o.start.date())),
-            );
-            m.insert(
-                "month_short".into(),
-                json!(
-                    o.start
-                        .date()
-                        .format_localized("%b", self.labels.locale)
-                        .to_string()
-                ),
-            );
-            m.insert(
-                "month".into(),
-                json!(format!("{:04}-{:02}", o.start.date().year(), o.start.date().month())),
-            );
-            m.insert(
-                "month_label".into(),
-                json!(self.labels.month_year(o.start.date())),
-            );
-            m.insert(
-                "year".into(),
-                json!(format!("{:04}", o.start.date().year())),
-            );
+            m.set("month_label", &self.labels.month_year(o.start.date()));
+            m.set("year", &format!("{:04}", o.start.date().year()));
         }
         let end = ev.schedule.end_utc();
-        m.insert("ends_at".into(), json!(end.map(instant)));
-        m.insert(
-            "all_day".into(),
-            json!(occ.is_some_and(|o| o.start.is_all_day())),
-        );
-        m.insert("past".into(), json!(ev.schedule.is_past(now)));
-        m.insert("dates_count".into(), json!(n));
+        m.set("ends_at", &end.map(instant));
+        m.set("all_day", &occ.is_some_and(|o| o.start.is_all_day()));
+        m.set("past", &ev.schedule.is_past(now));
+        m.set("dates_count", &n);
         // Dates still to come after the one shown (none once the event is past).
         let more = ev.schedule.upcoming(now).count().saturating_sub(1);
-        m.insert("more_dates".into(), json!(more));
-        m.insert("status".into(), json!(status));
-        m.insert("status_label".into(), json!(self.status_label(status)));
+        m.set("more_dates", &more);
+        m.set("status", &status);
+        m.set("status_label", &self.status_label(status));
         let loc = occ
             .and_then(|o| o.session)
             .and_then(|s| ev.sessions.get(s))
             .and_then(|s| s.location.as_ref())
             .or(ev.location.as_ref());
-        m.insert("place".into(), json!(self.place_text(loc)));
-        m.insert("online".into(), json!(loc.is_some_and(|l| l.is_online())));
-        m.insert(
-            "hybrid".into(),
-            json!(loc.is_some_and(|l| l.is_online() && l.has_place())),
+        m.set("place", &self.place_text(loc));
+        m.set("online", &loc.is_some_and(|l| l.is_online()));
+        m.set(
+            "hybrid",
+            &loc.is_some_and(|l| l.is_online() && l.has_place()),
         );
         let links = &site.links[i];
         let ids = |list: &[usize]| -> Vec<String> {
             list.iter().map(|&j| site.entries[j].id.clone()).collect()
         };
-        m.insert("network_ids".into(), json!(ids(&links.networks)));
-        m.insert(
-            "project_id".into(),
-            json!(links.project.map(|p| site.entries[p].id.clone())),
+        m.set("network_ids", &ids(&links.networks));
+        m.set(
+            "project_id",
+            &links.project.map(|p| site.entries[p].id.clone()),
         );
-        m.insert(
-            "project_title".into(),
-            json!(links.project.map(|p| site.entries[p].title.clone())),
+        m.set(
+            "project_title",
+            &links.project.map(|p| site.entries[p].title.clone()),
         );
-        m.insert("registration".into(), json!(ev.registration));
+        m.set("registration", &ev.registration);
     }
 
     /// The own context of an entry's page (without [`Contexts::shared`]).
@@ -433,34 +435,37 @@ impl<'a> Contexts<'a> {
         let rel = site.rel_url(i);
         let mut ctx = self.page_base(&rel);
         let body = &self.bodies[i];
-        // The page's own fields, then the card's and the relations' as
-        // shared values.
-        let mut m = Map::new();
-        m.insert("content".into(), json!(body.html));
-        m.insert(
-            "toc".into(),
-            json!(
+        // The card's fields (shared values), then the page's own.
+        let mut m = Obj(self.cards[i].as_map().cloned().unwrap_or_default());
+        m.put("content", TValue::from(body.html.as_str()));
+        m.put(
+            "toc",
+            TValue::from(
                 body.toc
                     .iter()
-                    .map(|(l, id, t)| json!({"level": l, "id": id, "title": t}))
-                    .collect::<Vec<_>>()
+                    .map(|(l, id, t)| {
+                        let mut h = Obj::default();
+                        h.set("id", id);
+                        h.set("level", l);
+                        h.set("title", t);
+                        h.into_value()
+                    })
+                    .collect::<Vec<_>>(),
             ),
         );
-        m.insert("permalink".into(), json!(site.config.permalink(&rel)));
-        m.insert("source".into(), json!(e.source));
-        m.insert("extra".into(), e.extra.clone());
-        m.insert("draft".into(), json!(e.draft));
-        m.insert(
-            "updated".into(),
-            json!(e.updated.map(|u| self.labels.date_short(u.date()))),
+        m.set("permalink", &site.config.permalink(&rel));
+        m.set("source", &e.source);
+        m.set("extra", &e.extra);
+        m.set("draft", &e.draft);
+        m.set(
+            "updated",
+            &e.updated.map(|u| self.labels.date_short(u.date())),
         );
-        m.insert(
-            "image".into(),
-            json!(
-                e.image
-                    .as_ref()
-                    .map(|img| json!({"src": site.config.link(&img.src), "alt": img.alt}))
-            ),
+        m.set(
+            "image",
+            &e.image
+                .as_ref()
+                .map(|img| json!({"src": site.config.link(&img.src), "alt": img.alt})),
         );
         let links = &site.links[i];
         let now = site.config.now;
@@ -476,111 +481,99 @@ impl<'a> Contexts<'a> {
             std::cmp::Reverse(site.entries[ev].event().and_then(|d| d.schedule.end_utc()))
         });
         if e.kind.has_feed() {
-            m.insert(
-                "feed".into(),
-                feed_links(site, &format!("{rel}calendar.ics")),
-            );
+            m.set("feed", &feed_links(site, &format!("{rel}calendar.ics")));
         }
         match &e.data {
             KindData::Network(n) => {
-                m.insert("website".into(), json!(n.website));
-                m.insert("contact".into(), json!(n.contact));
+                m.set("website", &n.website);
+                m.set("contact", &n.contact);
             }
             KindData::Partner(p) => {
-                m.insert("website".into(), json!(p.website));
-                m.insert("contact".into(), json!(p.contact));
-                m.insert("logo".into(), json!(p.logo.as_ref().map(|img| json!({"src": site.config.link(&img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }}))));
+                m.set("website", &p.website);
+                m.set("contact", &p.contact);
+                m.set("logo", &p.logo.as_ref().map(|img| json!({"src": site.config.link(&img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }})));
             }
             KindData::Project(p) => {
-                m.insert("website".into(), json!(p.website));
-                m.insert("start".into(), json!(p.start.map(|d| d.to_string())));
-                m.insert("end".into(), json!(p.end.map(|d| d.to_string())));
+                m.set("website", &p.website);
+                m.set("start", &p.start.map(|d| d.to_string()));
+                m.set("end", &p.end.map(|d| d.to_string()));
             }
             KindData::Event(ev) => self.event_page_fields(i, e, ev, &mut m),
             KindData::Post(_) | KindData::Page => {}
         }
-        let mut entry = self.cards[i].as_map().cloned().unwrap_or_default();
-        for (k, v) in &m {
-            entry.insert(k.clone().into(), tv(v));
-        }
         let some_card = |c: Option<usize>| c.map_or_else(TValue::none, |c| self.cards[c].clone());
-        for (k, v) in [
-            ("networks", self.cards(&links.networks)),
-            ("partners", self.cards(&links.partners)),
-            ("projects", self.cards(&links.projects)),
-            ("events_upcoming", self.cards(&upcoming)),
-            ("events_past", self.cards(&past)),
-            ("posts", self.cards(&links.posts)),
-            ("organizers", self.cards(&links.organizers)),
-            ("about", self.cards(&links.about)),
-            ("lead", some_card(links.lead)),
-            ("project", some_card(links.project)),
-        ] {
-            entry.insert(k.into(), v);
-        }
-        ctx.put("entry", TValue::from(entry));
+        m.put("networks", self.cards(&links.networks));
+        m.put("partners", self.cards(&links.partners));
+        m.put("projects", self.cards(&links.projects));
+        m.put("events_upcoming", self.cards(&upcoming));
+        m.put("events_past", self.cards(&past));
+        m.put("posts", self.cards(&links.posts));
+        m.put("organizers", self.cards(&links.organizers));
+        m.put("about", self.cards(&links.about));
+        m.put("lead", some_card(links.lead));
+        m.put("project", some_card(links.project));
+        ctx.put("entry", m.into_value());
         ctx.insert("page_kind", &e.kind);
         ctx
     }
 
-    fn event_page_fields(&self, i: usize, e: &Entry, ev: &EventData, m: &mut Map<String, Value>) {
+    fn event_page_fields(&self, i: usize, e: &Entry, ev: &EventData, m: &mut Obj) {
         let site = self.site;
         let now = site.config.now;
         let rel = site.rel_url(i);
-        m.insert(
-            "ics_url".into(),
-            json!(site.config.link(&format!("{rel}event.ics"))),
+        m.set("ics_url", &site.config.link(&format!("{rel}event.ics")));
+        m.set("timezone", ev.timezone.name());
+        m.set("show_timezone", &(ev.timezone != site.config.timezone));
+        m.set("contact", &ev.contact);
+        m.put(
+            "location",
+            ev.location
+                .as_ref()
+                .map_or_else(TValue::none, |l| self.location_value(l)),
         );
-        m.insert("timezone".into(), json!(ev.timezone.name()));
-        m.insert(
-            "show_timezone".into(),
-            json!(ev.timezone != site.config.timezone),
-        );
-        m.insert("contact".into(), json!(ev.contact));
-        m.insert(
-            "location".into(),
-            json!(ev.location.as_ref().map(|l| self.location_value(l))),
-        );
-        m.insert(
-            "registration_open".into(),
-            // Not once the event is over, nor while it is cancelled or booked out.
-            json!(
-                ev.registration.is_some()
-                    && !ev.schedule.is_past(now)
-                    && !matches!(ev.status, Status::Cancelled | Status::Full)
-            ),
+        // Not once the event is over, nor while it is cancelled or booked out.
+        m.set(
+            "registration_open",
+            &(ev.registration.is_some()
+                && !ev.schedule.is_past(now)
+                && !matches!(ev.status, Status::Cancelled | Status::Full)),
         );
         let occ_value = |o: &Occurrence| {
             let session = o.session.and_then(|s| ev.sessions.get(s));
             let status = session.and_then(|s| s.status).unwrap_or(ev.status);
-            json!({
-                "when": self.labels.when_text(o.start, o.end),
-                "when_short": self.labels.when_short(o.start, o.end),
-                "start": machine_time(ev, o.start),
-                "end": o.end.map(|w| machine_time(ev, w)),
-                "ends_at": instant(o.end_utc),
-                "past": o.end_utc <= now,
-                "status": status,
-                "status_label": self.status_label(status),
-                "location": session.and_then(|s| s.location.as_ref()).map(|l| self.location_value(l)),
-            })
+            let mut v = Obj::default();
+            v.set("end", &o.end.map(|w| machine_time(ev, w)));
+            v.set("ends_at", &instant(o.end_utc));
+            v.put(
+                "location",
+                session
+                    .and_then(|s| s.location.as_ref())
+                    .map_or_else(TValue::none, |l| self.location_value(l)),
+            );
+            v.set("past", &(o.end_utc <= now));
+            v.set("start", &machine_time(ev, o.start));
+            v.set("status", &status);
+            v.set("status_label", &self.status_label(status));
+            v.set("when", &self.labels.when_text(o.start, o.end));
+            v.set("when_short", &self.labels.when_short(o.start, o.end));
+            v.into_value()
         };
-        let occurrences: Vec<Value> = ev.schedule.occurrences.iter().map(occ_value).collect();
-        m.insert("is_series".into(), json!(ev.schedule.rule.is_some()));
-        m.insert("has_sessions".into(), json!(!ev.sessions.is_empty()));
+        let occurrences: Vec<TValue> = ev.schedule.occurrences.iter().map(occ_value).collect();
+        m.set("is_series", &ev.schedule.rule.is_some());
+        m.set("has_sessions", &!ev.sessions.is_empty());
         if let (Some(rule), Some(first), Some(last)) = (
             &ev.schedule.rule,
             ev.schedule.occurrences.first(),
             ev.schedule.occurrences.last(),
         ) {
-            m.insert(
-                "rule_text".into(),
-                json!(self.labels.rule_text(
+            m.set(
+                "rule_text",
+                &self.labels.rule_text(
                     rule,
                     first.start.date(),
                     last.start.date(),
-                    ev.schedule.occurrences.len()
-                )),
+                    ev.schedule.occurrences.len(),
+                ),
             );
         }
         let skipped: Vec<String> = ev
@@ -589,17 +582,14 @@ impl<'a> Contexts<'a> {
             .iter()
             .map(|w| self.labels.date_short(w.date()))
             .collect();
-        m.insert("skipped_dates".into(), json!(skipped));
-        let next: Vec<Value> = ev.schedule.upcoming(now).take(5).map(occ_value).collect();
-        m.insert("next_dates".into(), json!(next));
-        m.insert("occurrences".into(), json!(occurrences));
+        m.set("skipped_dates", &skipped);
+        let next: Vec<TValue> = ev.schedule.upcoming(now).take(5).map(occ_value).collect();
+        m.put("next_dates", TValue::from(next));
+        m.put("occurrences", TValue::from(occurrences));
         if let Some(first) = ev.schedule.occurrences.first() {
-            m.insert(
-                "when_long".into(),
-                json!(self.labels.when_text(first.start, first.end)),
-            );
+            m.set("when_long", &self.labels.when_text(first.start, first.end));
         }
-        m.insert("json_ld".into(), json!(self.event_json_ld(i, e, ev)));
+        m.set("json_ld", &self.event_json_ld(i, e, ev));
     }
 
     /// schema.org `Event` for search engines, escaped for a `<script>` block.

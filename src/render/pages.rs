@@ -329,14 +329,17 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "section");
             if *kind == Kind::Event {
                 let upcoming = upcoming_events(site);
-                let mut past: Vec<usize> = past_events(site).collect();
+                let mut past: Vec<usize> =
+                    ctx.past.get_or_init(|| past_events(site).collect()).clone();
                 past.reverse();
                 let recent: Vec<usize> = past.iter().copied().take(RECENT_PAST).collect();
                 c.put("months", group_by_month(ctx, &upcoming));
                 c.put("past", ctx.cards(&recent));
                 c.put("past_months", group_by_month(ctx, &recent));
-                let years: Vec<Value> = archive_years(site)
-                    .into_iter()
+                let years: Vec<Value> = ctx
+                    .years
+                    .get_or_init(|| archive_years(site))
+                    .iter()
                     .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
                     .collect();
                 c.insert("archive_years", &years);
@@ -364,15 +367,21 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
         Job::Archive(year) => {
             let rel = format!("events/archive/{year}/");
             let mut c = ctx.page_base(&rel);
-            let mut list: Vec<usize> = past_events(site)
+            let mut list: Vec<usize> = ctx
+                .past
+                .get_or_init(|| past_events(site).collect())
+                .iter()
+                .copied()
                 .filter(|&i| last_year(site, i) == Some(*year))
                 .collect();
             list.reverse();
             c.insert("section", &section_value(ctx, Kind::Event));
             c.insert("year", year);
             c.put("months", group_by_month(ctx, &list));
-            let years: Vec<Value> = archive_years(site)
-                .into_iter()
+            let years: Vec<Value> = ctx
+                .years
+                .get_or_init(|| archive_years(site))
+                .iter()
                 .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
                 .collect();
             c.insert("archive_years", &years);
