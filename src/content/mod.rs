@@ -294,11 +294,18 @@ fn classify(source: String, inner: &str, diags: &mut Diagnostics) -> Option<Foun
 
 fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Entry> {
     let path = config.root.join(&f.source);
-    match std::fs::read(&path) {
-        Ok(bytes) => {
-            let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-            entry_from_bytes(config, f, bytes, mtime, diags)
-        }
+    // One open: its metadata gives the size to read and the modification
+    // time (the feeds' DTSTAMP when nothing else says).
+    let read = || -> std::io::Result<(Vec<u8>, Option<std::time::SystemTime>)> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(&path)?;
+        let meta = file.metadata()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, meta.modified().ok()))
+    };
+    match read() {
+        Ok((bytes, mtime)) => entry_from_bytes(config, f, bytes, mtime, diags),
         Err(e) => {
             diags.push(Diagnostic::io(&f.source, format!("cannot read: {e}")));
             None

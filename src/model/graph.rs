@@ -3,6 +3,7 @@
 
 use super::Site;
 use super::entry::{Kind, KindData};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// What one entry's page lists. Forward references that point at drafts
@@ -148,7 +149,8 @@ pub fn compute(site: &Site) -> Vec<Links> {
         let start = e.event().and_then(|d| d.schedule.start_utc());
         (start, e.id.clone())
     };
-    for l in links.iter_mut() {
+    // Each entry's lists sort on their own: in parallel.
+    links.par_iter_mut().for_each(|l| {
         for list in [&mut l.networks, &mut l.partners, &mut l.projects] {
             sort_by_title(site, list);
         }
@@ -156,7 +158,7 @@ pub fn compute(site: &Site) -> Vec<Links> {
         l.events.sort_by_cached_key(event_key);
         l.posts.retain(|p| site.visible(*p));
         sort_posts(site, &mut l.posts);
-    }
+    });
     links
 }
 
@@ -188,9 +190,8 @@ pub fn listing_order(site: &Site) -> HashMap<Kind, Vec<usize>> {
             map.entry(e.kind).or_default().push(i);
         }
     }
-    for (kind, list) in map.iter_mut() {
-        sort_listing(site, *kind, list);
-    }
+    map.par_iter_mut()
+        .for_each(|(kind, list)| sort_listing(site, *kind, list));
     map
 }
 
