@@ -85,40 +85,49 @@ impl Site {
     /// writes; it is returned for its references to be checked, and `@/`
     /// links to it lead to the first file.
     fn index_entries(&mut self, diags: &mut Diagnostics) -> Vec<Entry> {
-        let mut seen: HashMap<(Kind, String), String> = HashMap::new();
-        let mut duplicates = Vec::new();
-        let mut kept = Vec::with_capacity(self.entries.len());
-        for e in std::mem::take(&mut self.entries) {
-            match seen.get(&(e.kind, e.id.clone())) {
-                None => {
-                    seen.insert((e.kind, e.id.clone()), e.source.clone());
-                    kept.push(e);
+        // Which entries repeat an id, without moving or copying the
+        // entries (a site has thousands, and duplicates are rare).
+        let mut first: HashMap<(Kind, &str), usize> = HashMap::with_capacity(self.entries.len());
+        let mut repeats: Vec<(usize, String)> = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            match first.entry((e.kind, e.id.as_str())) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert(i);
                 }
-                Some(other) => {
-                    let what = if e.kind == Kind::Page {
-                        "two pages have the address".to_string()
-                    } else {
-                        format!("duplicate {} id", e.kind.name())
-                    };
-                    diags.push(
-                        Diagnostic::error(
-                            &e.source,
-                            crate::diagnostics::Pos::START,
-                            format!(
-                                "{what} `{}`: {other} and {} both have it (ids come from file names and must be unique within `content/{}`): rename one of them",
-                                e.id,
-                                e.source,
-                                e.kind.folder()
-                            ),
-                        )
-                        .with_source(&e.text)
-                        .with_note(format!("{other}:1:1: the other file with id `{}`", e.id)),
-                    );
-                    duplicates.push(e);
+                std::collections::hash_map::Entry::Occupied(o) => {
+                    repeats.push((i, self.entries[*o.get()].source.clone()));
                 }
             }
         }
-        self.entries = kept;
+        drop(first);
+        let mut duplicates = Vec::new();
+        // From the back, so that the indexes still to remove stay valid.
+        for (i, other) in repeats.into_iter().rev() {
+            let e = self.entries.remove(i);
+            let what = if e.kind == Kind::Page {
+                "two pages have the address".to_string()
+            } else {
+                format!("duplicate {} id", e.kind.name())
+            };
+            diags.push(
+                Diagnostic::error(
+                    &e.source,
+                    crate::diagnostics::Pos::START,
+                    format!(
+                        "{what} `{}`: {other} and {} both have it (ids come from file names and must be unique within `content/{}`): rename one of them",
+                        e.id,
+                        e.source,
+                        e.kind.folder()
+                    ),
+                )
+                .with_source(&e.text)
+                .with_note(format!("{other}:1:1: the other file with id `{}`", e.id)),
+            );
+            duplicates.push(e);
+        }
+        duplicates.reverse();
+        self.by_source.reserve(self.entries.len());
+        self.index.reserve(self.entries.len());
         for (i, e) in self.entries.iter().enumerate() {
             self.by_source.insert(e.source.clone(), i);
             self.index.insert((e.kind, e.id.clone()), i);
@@ -132,10 +141,20 @@ impl Site {
     }
 
     fn check_references(&self, diags: &mut Diagnostics) {
-        for (i, e) in self.entries.iter().enumerate() {
-            if self.visible(i) {
-                self.check_references_of(e, diags);
-            }
+        use rayon::prelude::*;
+        // Each entry's references are checked on their own: in parallel,
+        // the findings kept in entry order.
+        let found: Vec<Diagnostics> = (0..self.entries.len())
+            .into_par_iter()
+            .filter(|&i| self.visible(i))
+            .map(|i| {
+                let mut d = Diagnostics::new();
+                self.check_references_of(&self.entries[i], &mut d);
+                d
+            })
+            .collect();
+        for d in found {
+            diags.extend(d);
         }
     }
 
