@@ -7,7 +7,6 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::model::entry::*;
 use fields::{FieldReader, Fields, is_valid_id};
-use rayon::prelude::*;
 use std::path::Path;
 
 const COMMON: &[&str] = &[
@@ -138,7 +137,6 @@ enum Role {
 /// Reads every Markdown file under `content/`, in parallel.
 pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
     let content = config.root.join("content");
-    let mut found = Vec::new();
     if !content.is_dir() {
         diags.push(Diagnostic::error(
             "content",
@@ -147,41 +145,52 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
         ));
         return Loaded::default();
     }
-    // Symlinked files and folders are followed (a loop is reported).
-    for item in walkdir::WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let item = match item {
-            Ok(i) => i,
-            Err(e) => {
-                let path = e
-                    .path()
-                    .map(|p| rel_path(&config.root, p))
-                    .unwrap_or_else(|| "content".into());
-                diags.push(Diagnostic::io(path, format!("cannot read: {e}")));
+    // Each file is read and parsed as soon as the walk finds it, on the
+    // worker threads, while the walk goes on; the results are put back in
+    // the walk's (sorted) order.
+    type Slot = (usize, (Option<(Role, Entry)>, Diagnostics));
+    let done: std::sync::Mutex<Vec<Slot>> = Default::default();
+    let mut found = 0;
+    rayon::scope(|scope| {
+        // Symlinked files and folders are followed (a loop is reported).
+        for item in walkdir::WalkDir::new(&content)
+            .follow_links(true)
+            .sort_by_file_name()
+        {
+            let item = match item {
+                Ok(i) => i,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(|p| rel_path(&config.root, p))
+                        .unwrap_or_else(|| "content".into());
+                    diags.push(Diagnostic::io(path, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
                 continue;
             }
-        };
-        if !item.file_type().is_file() || item.path().extension().is_none_or(|e| e != "md") {
-            continue;
+            let source = rel_path(&config.root, item.path());
+            let inner = rel_path(&content, item.path());
+            let Some(f) = classify(source, &inner, diags) else {
+                continue;
+            };
+            let n = found;
+            found += 1;
+            let done = &done;
+            scope.spawn(move |_| {
+                let mut d = Diagnostics::new();
+                let entry = read_entry(config, &f, &mut d).map(|e| (f.role, e));
+                done.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push((n, (entry, d)));
+            });
         }
-        let source = rel_path(&config.root, item.path());
-        let inner = rel_path(&content, item.path());
-        if let Some(f) = classify(source, &inner, diags) {
-            found.push(f);
-        }
-    }
-
-    let results: Vec<(Option<(Role, Entry)>, Diagnostics)> = found
-        .par_iter()
-        .map(|f| {
-            let mut d = Diagnostics::new();
-            let entry = read_entry(config, f, &mut d).map(|e| (f.role, e));
-            (entry, d)
-        })
-        .collect();
-    collect(results, diags)
+    });
+    let mut results = done.into_inner().unwrap_or_else(|p| p.into_inner());
+    results.sort_unstable_by_key(|(n, _)| *n);
+    collect(results.into_iter().map(|(_, r)| r).collect(), diags)
 }
 
 /// Like [`load`], from files held in memory instead of the `content/`
