@@ -1,6 +1,8 @@
-//! The pipeline from a site folder to a complete [`Output`] in memory:
-//! settings → content → model → Markdown → pages → feeds → static files.
-//! `build` then writes the output to disk; `serve` answers from it.
+//! The pipeline from a site folder to its output: settings → content →
+//! model → Markdown → feeds → pages → static files, each file handed to a
+//! [`Sink`] as soon as it is made: the staging folder of `build`, or
+//! memory for `serve` and `check`. (Feeds come before pages so that the
+//! text they are made from is freed before the pages need memory.)
 
 use crate::config::{Config, Overrides};
 use crate::content;
