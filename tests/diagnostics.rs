@@ -573,6 +573,29 @@ fn a_session_without_a_place_is_pointed_at() {
 }
 
 #[test]
+fn two_sessions_at_one_start_without_ids_are_pointed_at() {
+    let run = event(
+        "title: Parallel\nlocation: Köln\nsessions:\n  - { start: 2027-03-01T10:00 }\n  - { start: 2027-03-01T10:00 }\n  - { start: 2027-03-01T10:00, id: raum-b }\n",
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    run.diag(
+        EV,
+        6,
+        Some(5),
+        "warning",
+        "another session starts at the same time",
+    );
+    let twins = run
+        .warnings()
+        .into_iter()
+        .filter(|d| d.text.contains("same time"))
+        .count();
+    assert_eq!(twins, 1, "{}", run.stderr);
+}
+
+#[test]
 fn every_problem_of_several_files_in_one_run() {
     let run = base()
         // Four problems in one file.

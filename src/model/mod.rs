@@ -286,6 +286,26 @@ impl Site {
                         );
                     }
                 }
+                // Sessions without `id` are told apart in calendars by their
+                // start: two at the same start would get the same UID were
+                // they not numbered, and the numbers follow the order of the
+                // list, so reordering them would swap the two in subscribed
+                // calendars.
+                for (k, s) in ev.sessions.iter().enumerate() {
+                    let twin = ev.sessions[..k]
+                        .iter()
+                        .any(|o| o.id.is_none() && s.id.is_none() && o.start == s.start);
+                    if twin {
+                        diags.push(
+                            Diagnostic::warning(
+                                &e.source,
+                                s.pos,
+                                "another session starts at the same time: give both an `id` (such as `id: raum-a`) so that calendars keep them apart",
+                            )
+                            .with_source(&e.text),
+                        );
+                    }
+                }
                 if ev.registration.is_some() && ev.schedule.is_past(now) {
                     let rpos = find_key(&e.text, "registration").unwrap_or(pos);
                     diags.push(
