@@ -539,9 +539,8 @@ pub fn static_files(
                 Ok(b) => {
                     statics.insert(rel.clone(), (b, format!("static/{rel}")));
                 }
-                Err(e) => diags.push(Diagnostic::error(
+                Err(e) => diags.push(Diagnostic::io(
                     format!("static/{rel}"),
-                    Pos::START,
                     format!("cannot read: {e}"),
                 )),
             }

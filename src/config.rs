@@ -199,11 +199,14 @@ impl Config {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
-                diags.push(Diagnostic::error(
-                    CONFIG_FILE,
-                    Pos::START,
-                    format!("cannot read the site settings: {e}"),
-                ));
+                let message = format!("cannot read the site settings: {e}");
+                // Text that is not UTF-8 is the author's to fix (exit 1);
+                // anything else is the machine's (exit 3).
+                diags.push(if e.kind() == std::io::ErrorKind::InvalidData {
+                    Diagnostic::error(CONFIG_FILE, Pos::START, message)
+                } else {
+                    Diagnostic::io(CONFIG_FILE, message)
+                });
                 return None;
             }
         };

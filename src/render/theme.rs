@@ -151,11 +151,7 @@ fn read_dir_files(
             Ok(bytes) => {
                 files.insert(rel, (bytes, origin));
             }
-            Err(e) => diags.push(Diagnostic::error(
-                origin,
-                Pos::START,
-                format!("cannot read: {e}"),
-            )),
+            Err(e) => diags.push(Diagnostic::io(origin, format!("cannot read: {e}"))),
         }
     }
 }
