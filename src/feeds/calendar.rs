@@ -46,9 +46,8 @@ pub fn session_uid(site: &Site, event: usize, session: &Session) -> String {
         (Some(id), _) => id.clone(),
         (None, When::Date(d)) => ical::date(d),
         (None, When::Time(t)) => {
-            let mut key = ical::local(t);
-            key.truncate(key.len() - 2);
-            key
+            use chrono::Timelike;
+            format!("{}T{:02}{:02}", ical::date(t.date()), t.hour(), t.minute())
         }
     };
     format!(
@@ -552,33 +551,27 @@ pub struct Parts<S> {
 }
 
 impl<S: AsRef<str>> Parts<S> {
-    pub fn slices(&self) -> Vec<&[u8]> {
+    /// The feed's text in order, in pieces.
+    fn pieces(&self) -> Vec<&str> {
         let mut out = Vec::with_capacity(self.events.len() * 2 + 2);
-        out.push(self.head.as_bytes());
+        out.push(self.head.as_str());
         for v in &self.events {
             let v = v.as_ref();
-            out.push(v.as_bytes());
+            out.push(v);
             if !v.ends_with("\r\n") {
-                out.push(b"\r\n");
+                out.push("\r\n");
             }
         }
-        out.push(b"END:VCALENDAR\r\n");
+        out.push("END:VCALENDAR\r\n");
         out
     }
 
+    pub fn slices(&self) -> Vec<&[u8]> {
+        self.pieces().into_iter().map(str::as_bytes).collect()
+    }
+
     pub fn into_string(self) -> String {
-        let len = self.slices().iter().map(|p| p.len()).sum();
-        let mut out = String::with_capacity(len);
-        out.push_str(&self.head);
-        for v in &self.events {
-            let v = v.as_ref();
-            out.push_str(v);
-            if !v.ends_with("\r\n") {
-                out.push_str("\r\n");
-            }
-        }
-        out.push_str("END:VCALENDAR\r\n");
-        out
+        self.pieces().concat()
     }
 }
 

@@ -128,15 +128,11 @@ fn same_rule(a: &Transition, b: &Transition) -> bool {
 /// January is described by the change that began it.
 pub fn write(w: &mut Writer, tz: Tz, years: RangeInclusive<i32>) {
     let (first, last) = (*years.start(), (*years.end()).max(*years.start()));
-    let jan1 = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-    };
     let from = jan1(first - 1);
-    let changes: Vec<Transition> = (first - 1..=last)
-        .flat_map(|y| year_transitions(tz, y).iter().cloned().collect::<Vec<_>>())
-        .collect();
+    let mut changes: Vec<Transition> = Vec::new();
+    for y in first - 1..=last {
+        changes.extend(year_transitions(tz, y).iter().cloned());
+    }
 
     w.begin("VTIMEZONE");
     w.line("TZID", &[], tz.name());
@@ -229,33 +225,46 @@ pub fn utc_offset(seconds: i32) -> String {
     }
 }
 
-/// The VTIMEZONE as a string, for callers that assemble a file.
+/// Midnight UTC of 1 January of `y`.
+fn jan1(y: i32) -> DateTime<Utc> {
+    NaiveDate::from_ymd_opt(y, 1, 1)
+        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+type Cache<K, V> = std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<K, V>>>;
+
+/// `make()`'s value for `key`, made once for the whole process and shared
+/// by every thread and every build `serve` runs.
+fn memo<K: std::hash::Hash + Eq, V: Clone>(
+    cache: &Cache<K, V>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    let cache = cache.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let value = make();
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, value.clone());
+    }
+    value
+}
+
 /// The transitions of `tz` in `year` (UTC), found once per zone and year:
 /// every feed spans its own years, and searching the offsets is the
 /// expensive part. Years are a whole number of search steps long, so
 /// joining years gives what one search over the whole span gives.
 fn year_transitions(tz: Tz, year: i32) -> std::sync::Arc<Vec<Transition>> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    type Key = (&'static str, i32);
-    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Vec<Transition>>>>> = OnceLock::new();
-    let key = (tz.name(), year);
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return hit;
-    }
-    let jan1 = |y: i32| {
-        NaiveDate::from_ymd_opt(y, 1, 1)
-            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-            .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-    };
-    let found = Arc::new(transitions(tz, jan1(year), jan1(year + 1)));
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, found.clone());
-    }
-    found
+    static CACHE: Cache<(&'static str, i32), std::sync::Arc<Vec<Transition>>> =
+        std::sync::OnceLock::new();
+    memo(&CACHE, (tz.name(), year), || {
+        std::sync::Arc::new(transitions(tz, jan1(year), jan1(year + 1)))
+    })
 }
 
+/// The VTIMEZONE as a string, for callers that assemble a file.
 pub fn vtimezone(tz: Tz, years: RangeInclusive<i32>) -> String {
     let mut w = Writer::new();
     write(&mut w, tz, years);
@@ -264,22 +273,11 @@ pub fn vtimezone(tz: Tz, years: RangeInclusive<i32>) -> String {
 
 /// [`vtimezone`], computed once per zone and year span for the whole
 /// process: a site has thousands of feeds but only a handful of distinct
-/// spans, and scanning the tz database is the costly part of a feed.
+/// spans.
 pub fn cached(tz: Tz, years: RangeInclusive<i32>) -> std::sync::Arc<str> {
-    use std::collections::HashMap;
-    use std::sync::{Arc, Mutex, OnceLock};
-    type Key = (&'static str, i32, i32);
-    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<str>>>> = OnceLock::new();
+    static CACHE: Cache<(&'static str, i32, i32), std::sync::Arc<str>> = std::sync::OnceLock::new();
     let key = (tz.name(), *years.start(), *years.end());
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return hit;
-    }
-    let text: Arc<str> = Arc::from(vtimezone(tz, years));
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, text.clone());
-    }
-    text
+    memo(&CACHE, key, || std::sync::Arc::from(vtimezone(tz, years)))
 }
 
 #[cfg(test)]

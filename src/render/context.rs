@@ -24,8 +24,7 @@ pub struct Contexts<'a> {
     /// `site`, `t` and `lang`: the same on every page.
     base: tera::Context,
     /// Past events in listing order and the archive years, worked out by
-    /// the first page that needs them (the events listing and every
-    /// archive page do).
+    /// the first page that needs them (see `pages::past_once`).
     pub(crate) past: std::sync::OnceLock<Vec<usize>>,
     pub(crate) years: std::sync::OnceLock<Vec<i32>>,
 }
@@ -66,10 +65,6 @@ impl Vars {
             Some(slot) => slot.1 = value,
             None => self.0.push((key, value)),
         }
-    }
-
-    pub fn get(&self, key: &str) -> Option<&TValue> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
     }
 
     /// The variables with `shared` as the context of a render.
@@ -130,7 +125,6 @@ fn machine_time(e: &EventData, w: When) -> String {
 /// `2022-04-06`, written out by hand: chrono's `format` reads its pattern
 /// again on every call, and every card has several dates.
 fn iso_date(d: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
     format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
 }
 

@@ -1,13 +1,12 @@
 //! Every HTML page of the site: home, listings, yearly event archives,
-//! entry pages, plain pages, aliases and the 404 page, rendered in
-//! parallel.
+//! entry pages, plain pages, aliases and the 404 page, each a [`Job`] that
+//! `build` and `serve` render in parallel.
 
 use super::context::{Contexts, Vars};
 use super::theme::Theme;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::model::entry::Kind;
-use rayon::prelude::*;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tera::Value as TValue;
@@ -56,12 +55,31 @@ pub fn alias_path(alias: &str) -> Option<String> {
 
 /// Years that have past events, newest first.
 pub fn archive_years(site: &Site) -> Vec<i32> {
-    let mut years: Vec<i32> = past_events(site)
-        .filter_map(|i| last_year(site, i))
-        .collect();
+    years_of(site, past_events(site))
+}
+
+/// The archive years of `past` events, newest first.
+fn years_of(site: &Site, past: impl Iterator<Item = usize>) -> Vec<i32> {
+    let mut years: Vec<i32> = past.filter_map(|i| last_year(site, i)).collect();
     years.sort_unstable_by(|a, b| b.cmp(a));
     years.dedup();
     years
+}
+
+/// [`past_events`], worked out once per build by the first page that
+/// needs them (the events listing and every archive page do).
+fn past_once<'c>(ctx: &'c Contexts) -> &'c [usize] {
+    ctx.past.get_or_init(|| past_events(ctx.site).collect())
+}
+
+/// The archive pages' years and addresses, for their links.
+fn archive_links(ctx: &Contexts) -> Vec<Value> {
+    let site = ctx.site;
+    ctx.years
+        .get_or_init(|| years_of(site, past_once(ctx).iter().copied()))
+        .iter()
+        .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
+        .collect()
 }
 
 /// The year a past event is filed under: that of its last date, which is
@@ -136,12 +154,6 @@ pub fn jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs
-}
-
-pub fn render_jobs(ctx: &Contexts, theme: &Theme, jobs: &[Job]) -> Vec<Page> {
-    jobs.par_iter()
-        .map(|job| render_job(ctx, theme, job))
-        .collect()
 }
 
 fn template_for(theme: &Theme, preferred: &str, fallback: &str) -> String {
@@ -329,20 +341,16 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "section");
             if *kind == Kind::Event {
                 let upcoming = upcoming_events(site);
-                let mut past: Vec<usize> =
-                    ctx.past.get_or_init(|| past_events(site).collect()).clone();
-                past.reverse();
-                let recent: Vec<usize> = past.iter().copied().take(RECENT_PAST).collect();
+                let recent: Vec<usize> = past_once(ctx)
+                    .iter()
+                    .rev()
+                    .copied()
+                    .take(RECENT_PAST)
+                    .collect();
                 c.put("months", group_by_month(ctx, &upcoming));
                 c.put("past", ctx.cards(&recent));
                 c.put("past_months", group_by_month(ctx, &recent));
-                let years: Vec<Value> = ctx
-                    .years
-                    .get_or_init(|| archive_years(site))
-                    .iter()
-                    .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
-                    .collect();
-                c.insert("archive_years", &years);
+                c.insert("archive_years", &archive_links(ctx));
                 let mut all = upcoming.clone();
                 all.extend(&recent);
                 c.insert("filters", &filter_options(ctx, &all));
@@ -367,24 +375,16 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
         Job::Archive(year) => {
             let rel = format!("events/archive/{year}/");
             let mut c = ctx.page_base(&rel);
-            let mut list: Vec<usize> = ctx
-                .past
-                .get_or_init(|| past_events(site).collect())
+            let list: Vec<usize> = past_once(ctx)
                 .iter()
+                .rev()
                 .copied()
                 .filter(|&i| last_year(site, i) == Some(*year))
                 .collect();
-            list.reverse();
             c.insert("section", &section_value(ctx, Kind::Event));
             c.insert("year", year);
             c.put("months", group_by_month(ctx, &list));
-            let years: Vec<Value> = ctx
-                .years
-                .get_or_init(|| archive_years(site))
-                .iter()
-                .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
-                .collect();
-            c.insert("archive_years", &years);
+            c.insert("archive_years", &archive_links(ctx));
             c.insert("filters", &filter_options(ctx, &list));
             c.insert("page_kind", "archive");
             (
