@@ -35,19 +35,35 @@ pub fn load_site(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) ->
 
 /// Renders every entry's Markdown and checks every `@/` link and anchor.
 pub fn render_bodies(site: &Site, diags: &mut Diagnostics) -> Vec<Rendered> {
-    let results: Vec<(Rendered, Vec<Diagnostic>)> = (0..site.entries.len())
+    render_bodies_with(site, diags, |_, _| ()).0
+}
+
+/// [`render_bodies`] that also hands each rendered body to `then` on the
+/// thread that rendered it, and returns what `then` made for each entry.
+fn render_bodies_with<T: Send>(
+    site: &Site,
+    diags: &mut Diagnostics,
+    then: impl Fn(usize, &mut Rendered) -> T + Sync,
+) -> (Vec<Rendered>, Vec<T>) {
+    let results: Vec<(Rendered, Vec<Diagnostic>, T)> = (0..site.entries.len())
         .into_par_iter()
-        .map(|i| render_body(site, i))
+        .map(|i| {
+            let (mut r, d) = render_body(site, i);
+            let made = then(i, &mut r);
+            (r, d, made)
+        })
         .collect();
     let mut bodies = Vec::with_capacity(results.len());
-    for (r, d) in results {
+    let mut made = Vec::with_capacity(results.len());
+    for (r, d, m) in results {
         diags.extend(d);
         bodies.push(r);
+        made.push(m);
     }
     for i in 0..bodies.len() {
         check_links_of(site, &bodies, i, diags);
     }
-    bodies
+    (bodies, made)
 }
 
 /// Renders the Markdown of entry `i` (nothing for a draft that is not
@@ -70,11 +86,7 @@ pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
     if !site.visible(i) {
         return (Rendered::default(), d);
     }
-    let mut r = markdown::render(&site.entries[i], &site.config.base_path, &address, &mut d);
-    // Only calendar descriptions use the plain text.
-    if site.entries[i].kind != Kind::Event {
-        r.plain = String::new();
-    }
+    let r = markdown::render(&site.entries[i], &site.config.base_path, &address, &mut d);
     (r, d)
 }
 
@@ -199,17 +211,24 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     };
     check_images(site, &theme, diags);
     timer.lap("theme");
-    let mut bodies = render_bodies(site, diags);
+    // Each event's VEVENTs are made once for every feed that lists it, from
+    // the plain text of its body, right after the body is rendered: the
+    // plain text is dropped at once instead of being held for all events.
+    let in_feeds = feed_events(site);
+    let (bodies, vevents) = render_bodies_with(site, diags, |i, body| {
+        if !in_feeds[i] {
+            return None;
+        }
+        let mut v = feeds::calendar::event_vevents(site, i, &body.plain);
+        // Kept until every feed is written: no spare capacity.
+        v.shrink_to_fit();
+        body.plain = String::new();
+        Some(v)
+    });
     timer.lap("markdown");
     let found = Mutex::new(Vec::new());
-    // Feeds first: each event's VEVENTs are made once for every feed that
-    // lists it, from the plain text of its body, and all of it can go
-    // before the pages need their memory.
-    let vevents = event_vevents(site, &bodies);
-    for b in &mut bodies {
-        b.plain = String::new();
-    }
-    timer.lap("vevents");
+    // Feeds first, so that the VEVENTs are freed before the pages need
+    // their memory.
     write_feeds(site, &bodies, &vevents, sink, &found);
     drop(vevents);
     timer.lap("feeds");
@@ -319,39 +338,31 @@ fn put_parts(
     );
 }
 
-/// Every event's VEVENTs (with the entry index), from the plain text of
-/// its body.
-fn event_vevents(site: &Site, bodies: &[Rendered]) -> Vec<(usize, String)> {
-    let events = site
+/// Which entries are events listed in the feeds (drafts that are not
+/// built are not).
+fn feed_events(site: &Site) -> Vec<bool> {
+    let mut listed = vec![false; site.entries.len()];
+    for &i in site
         .of_kind
         .get(&Kind::Event)
-        .map_or(&[][..], Vec::as_slice);
-    events
-        .par_iter()
-        .map(|&i| {
-            let mut v = feeds::calendar::event_vevents(site, i, &bodies[i].plain);
-            // Kept until every feed is written: no spare capacity.
-            v.shrink_to_fit();
-            (i, v)
-        })
-        .collect()
+        .map_or(&[][..], Vec::as_slice)
+    {
+        listed[i] = true;
+    }
+    listed
 }
 
-/// Writes every feed: `vevents` from [`event_vevents`], `bodies` for the
-/// posts of the news feed.
+/// Writes every feed: `vevents` holds each event's VEVENTs by entry
+/// index, `bodies` the posts of the news feed.
 fn write_feeds(
     site: &Site,
     bodies: &[Rendered],
-    vevents: &[(usize, String)],
+    vevents: &[Option<String>],
     sink: &dyn Sink,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
     let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
-    let mut by_entry: Vec<Option<&str>> = vec![None; site.entries.len()];
-    for (i, v) in vevents {
-        by_entry[*i] = Some(v.as_str());
-    }
-    let lookup = |i: usize| by_entry[i].unwrap_or_default();
+    let lookup = |i: usize| vevents[i].as_deref().unwrap_or_default();
 
     // Every feed is independent of the others: the site calendar (the
     // largest) first, then the owners' feeds and each event's own file.
@@ -367,7 +378,12 @@ fn write_feeds(
             .filter(|&i| site.visible(i) && site.entries[i].kind.has_feed())
             .map(FeedJob::Owner),
     );
-    jobs.extend(vevents.iter().map(|(i, v)| FeedJob::Event(*i, v.as_str())));
+    jobs.extend(
+        vevents
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some(FeedJob::Event(i, v.as_deref()?))),
+    );
     jobs.par_iter().with_max_len(1).for_each(|job| match job {
         FeedJob::Site => {
             let name = feeds::calendar::feed_name(site, None);

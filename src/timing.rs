@@ -2,7 +2,8 @@
 //! the first thing to look at before optimising anything. Each phase shows
 //! its wall time and, where the system tells, the CPU time of all threads
 //! (twice the wall time on two busy cores; less means a phase left cores
-//! idle).
+//! idle), and the resident memory after it next to the peak so far
+//! (memory is one of the bars a build is measured by).
 
 use std::time::Instant;
 
@@ -31,6 +32,23 @@ fn cpu_seconds() -> Option<f64> {
     Some((utime + stime) / 100.0)
 }
 
+/// Resident and peak resident memory in MiB, from `/proc/self/status`
+/// (Linux; `None` elsewhere).
+fn memory_mib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kib: u64 = line[name.len()..]
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kib / 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
 impl Timer {
     pub fn new() -> Timer {
         let on = std::env::var_os("TANDEM_TIMINGS").is_some_and(|v| v == "1");
@@ -50,8 +68,11 @@ impl Timer {
                 (Some(c), Some(l)) => format!("  cpu {:>6.0} ms", (c - l) * 1000.0),
                 _ => String::new(),
             };
+            let mem_text = memory_mib()
+                .map(|(rss, peak)| format!("  rss {rss:>5} MiB (peak {peak})"))
+                .unwrap_or_default();
             eprintln!(
-                "timing: {name:<12} {:>8.1} ms{cpu_text}",
+                "timing: {name:<12} {:>8.1} ms{cpu_text}{mem_text}",
                 (now - self.last).as_secs_f64() * 1000.0
             );
             self.last = now;

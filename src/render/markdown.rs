@@ -3,7 +3,7 @@
 //! link recorded with its position so the build can check it.
 
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::model::entry::Entry;
+use crate::model::entry::{Entry, Kind};
 use crate::model::pos_of_offset;
 use crate::slug::heading_id;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -20,7 +20,8 @@ pub struct LinkRef {
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
-    /// The body as plain text: paragraphs kept, no Markdown or HTML.
+    /// The body as plain text: paragraphs kept, no Markdown or HTML. Only
+    /// made for events: only calendar descriptions use it.
     pub plain: String,
     /// Every `id` the page's body defines.
     pub anchors: Vec<String>,
@@ -154,7 +155,9 @@ pub fn render(
     }
 
     let evs: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
-    out.plain = plain_text(&evs);
+    if entry.kind == Kind::Event {
+        out.plain = plain_text(&evs);
+    }
     out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, evs.into_iter());
     // Bodies are kept for the whole build: no spare capacity.
@@ -324,6 +327,12 @@ mod tests {
         let e = entry(
             "Erster **fetter** Absatz.\n\n- eins\n- zwei\n\nLetzter [Link](https://example.org).\n",
         );
+        // Only events get plain text (only calendar descriptions use it).
+        assert_eq!(render(&e, "/", &|_| None, &mut Vec::new()).plain, "");
+        let e = Entry {
+            kind: Kind::Event,
+            ..e
+        };
         let r = render(&e, "/", &|_| None, &mut Vec::new());
         assert_eq!(
             r.plain,
