@@ -1,8 +1,10 @@
 //! The pipeline from a site folder to its output: settings → content →
-//! model → Markdown → feeds → pages → static files, each file handed to a
-//! [`Sink`] as soon as it is made: the staging folder of `build`, or
-//! memory for `serve` and `check`. (Feeds come before pages so that the
-//! text they are made from is freed before the pages need memory.)
+//! model → cards → one pass per entry (its Markdown, an event's VEVENTs,
+//! its page), with the listings made alongside → feeds → static files.
+//! Each file is handed to a [`Sink`] as soon as it is made: the staging
+//! folder of `build`, or memory for `serve` and `check`. (An entry's body
+//! is dropped once its page is written, so the HTML and plain text of all
+//! bodies are never held at once; the VEVENTs wait for the feeds.)
 
 use crate::config::{Config, Overrides};
 use crate::content;
@@ -211,59 +213,76 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     };
     check_images(site, &theme, diags);
     timer.lap("theme");
-    // Each event's VEVENTs are made once for every feed that lists it, from
-    // the plain text of its body, right after the body is rendered: the
-    // plain text is dropped at once instead of being held for all events.
-    let in_feeds = feed_events(site);
-    let (bodies, vevents) = render_bodies_with(site, diags, |i, body| {
-        if !in_feeds[i] {
-            return None;
-        }
-        let mut v = feeds::calendar::event_vevents(site, i, &body.plain);
-        // Kept until every feed is written: no spare capacity.
-        v.shrink_to_fit();
-        body.plain = String::new();
-        Some(v)
-    });
-    timer.lap("markdown");
+    let ctx = Contexts::new(site, &theme.labels, &[]);
+    timer.lap("contexts");
     let found = Mutex::new(Vec::new());
-    // Feeds first, so that the VEVENTs are freed before the pages need
-    // their memory.
+    // One pass per entry: its body is rendered, an event's VEVENTs are made
+    // from the plain text (once for every feed that lists the event), and
+    // the entry's page is rendered and written at once. Neither the plain
+    // text nor the HTML of all bodies is ever held together; only the
+    // news feed keeps the posts' HTML.
+    let in_feeds = feed_events(site);
+    let entries = |diags: &mut Diagnostics| {
+        render_bodies_with(site, diags, |i, body| {
+            let vevent = in_feeds[i].then(|| {
+                let mut v = feeds::calendar::event_vevents(site, i, &body.plain);
+                // Kept until every feed is written: no spare capacity.
+                v.shrink_to_fit();
+                v
+            });
+            body.plain = String::new();
+            if site.visible(i) {
+                let page = pages::render_entry(&ctx, &theme, i, body);
+                match page.html {
+                    Ok(html) => add(sink, site, &page.path, &html, &page.origin, &found),
+                    Err(d) => push(&found, d),
+                }
+            }
+            if site.entries[i].kind != Kind::Post {
+                body.html = String::new();
+            }
+            vevent
+        })
+    };
+    // The other pages (home, listings, archives, aliases) need only the
+    // cards: they are made alongside, so that the few large listings do
+    // not leave a core idle at the end.
+    let other_pages = || {
+        let jobs = pages::jobs(site);
+        jobs.par_iter().for_each(|job| match job {
+            pages::Job::Entry(_) => {} // written with its body
+            pages::Job::Alias { entry, path } if pages::alias_path(path).is_none() => {
+                let e = &site.entries[*entry];
+                let pos = e
+                    .aliases
+                    .iter()
+                    .find(|a| &a.value == path)
+                    .map_or(Pos::START, |a| a.pos);
+                push(
+                    &found,
+                    Diagnostic::error(
+                        &e.source,
+                        pos,
+                        format!("alias `{path}` is not a site path such as `alte-seite/`"),
+                    )
+                    .with_source(&e.text),
+                );
+            }
+            _ => {
+                let page = pages::render_job(&ctx, &theme, job);
+                match page.html {
+                    Ok(html) => add(sink, site, &page.path, &html, &page.origin, &found),
+                    Err(d) => push(&found, d),
+                }
+            }
+        });
+    };
+    let ((bodies, vevents), ()) = rayon::join(|| entries(diags), other_pages);
+    timer.lap("pages");
+    // Feeds last, from the VEVENTs made with the bodies.
     write_feeds(site, &bodies, &vevents, sink, &found);
     drop(vevents);
     timer.lap("feeds");
-
-    let ctx = Contexts::new(site, &theme.labels, &bodies);
-    timer.lap("contexts");
-    let jobs = pages::jobs(site);
-    jobs.par_iter().for_each(|job| {
-        if let pages::Job::Alias { entry, path } = job
-            && pages::alias_path(path).is_none()
-        {
-            let e = &site.entries[*entry];
-            let pos = e
-                .aliases
-                .iter()
-                .find(|a| &a.value == path)
-                .map_or(Pos::START, |a| a.pos);
-            push(
-                &found,
-                Diagnostic::error(
-                    &e.source,
-                    pos,
-                    format!("alias `{path}` is not a site path such as `alte-seite/`"),
-                )
-                .with_source(&e.text),
-            );
-            return;
-        }
-        let page = pages::render_job(&ctx, &theme, job);
-        match page.html {
-            Ok(html) => add(sink, site, &page.path, &html, &page.origin, &found),
-            Err(d) => push(&found, d),
-        }
-    });
-    timer.lap("pages");
 
     let statics = static_files(site, &theme, diags);
     for (rel, (bytes, origin)) in statics {

@@ -16,6 +16,10 @@ use tera::Value as TValue;
 pub struct Contexts<'a> {
     pub site: &'a Site,
     pub labels: &'a Labels,
+    /// The rendered bodies that [`Contexts::entry_page`] reads (`serve`
+    /// keeps them all). `build` renders each entry's page as soon as its
+    /// body is ready ([`Contexts::entry_page_with`]) and leaves this empty,
+    /// so that the HTML of every body is never held at once.
     pub bodies: &'a [Rendered],
     /// Every entry's card as a template value. Tera's values share their
     /// maps and lists, so a card listed on a hundred pages is built once
@@ -422,13 +426,19 @@ impl<'a> Contexts<'a> {
         m.set("registration", &ev.registration);
     }
 
-    /// The own context of an entry's page (without [`Contexts::shared`]).
+    /// The own context of an entry's page (without [`Contexts::shared`]),
+    /// with its body from [`Contexts::bodies`].
     pub fn entry_page(&self, i: usize) -> Vars {
+        static NONE: Rendered = Rendered::EMPTY;
+        self.entry_page_with(i, self.bodies.get(i).unwrap_or(&NONE))
+    }
+
+    /// [`Contexts::entry_page`] with the rendered body given.
+    pub fn entry_page_with(&self, i: usize, body: &Rendered) -> Vars {
         let site = self.site;
         let e = &site.entries[i];
         let rel = site.rel_url(i);
         let mut ctx = self.page_base(&rel);
-        let body = &self.bodies[i];
         // The card's fields (shared values), then the page's own.
         let mut m = Obj(self.cards[i].as_map().cloned().unwrap_or_default());
         m.put("content", TValue::from(body.html.as_str()));

@@ -30,6 +30,17 @@ pub struct Rendered {
     pub links: Vec<LinkRef>,
 }
 
+impl Rendered {
+    /// An empty body, for a place that needs one without allocating.
+    pub const EMPTY: Rendered = Rendered {
+        html: String::new(),
+        plain: String::new(),
+        anchors: Vec::new(),
+        toc: Vec::new(),
+        links: Vec::new(),
+    };
+}
+
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES

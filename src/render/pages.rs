@@ -3,6 +3,7 @@
 //! `build` and `serve` render in parallel.
 
 use super::context::{Contexts, Vars};
+use super::markdown::Rendered;
 use super::theme::Theme;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
@@ -245,14 +246,36 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
 }
 
 pub fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
-    let PageContext {
-        path,
-        origin,
-        template,
+    render_context(ctx, theme, job_context(ctx, theme, job))
+}
+
+fn render_context(ctx: &Contexts, theme: &Theme, pc: PageContext) -> Page {
+    let html = theme.render(&pc.template, &pc.context.to_context(ctx.shared()));
+    Page {
+        path: pc.path,
+        origin: pc.origin,
+        html,
+    }
+}
+
+/// Renders entry `i`'s page with its body given, as soon as the body is
+/// rendered (see [`Contexts::bodies`]).
+pub fn render_entry(ctx: &Contexts, theme: &Theme, i: usize, body: &Rendered) -> Page {
+    render_context(
+        ctx,
+        theme,
+        entry_context(ctx, i, ctx.entry_page_with(i, body)),
+    )
+}
+
+fn entry_context(ctx: &Contexts, i: usize, context: Vars) -> PageContext {
+    let e = &ctx.site.entries[i];
+    PageContext {
+        path: format!("{}index.html", ctx.site.rel_url(i)),
+        origin: e.source.clone(),
+        template: format!("{}.html", e.kind.name()),
         context,
-    } = job_context(ctx, theme, job);
-    let html = theme.render(&template, &context.to_context(ctx.shared()));
-    Page { path, origin, html }
+    }
 }
 
 /// What a job renders: its output path and origin, the template and the
@@ -394,17 +417,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 c,
             )
         }
-        Job::Entry(i) => {
-            let e = &site.entries[*i];
-            let c = ctx.entry_page(*i);
-            let template = format!("{}.html", e.kind.name());
-            (
-                format!("{}index.html", site.rel_url(*i)),
-                e.source.clone(),
-                template,
-                c,
-            )
-        }
+        Job::Entry(i) => return entry_context(ctx, *i, ctx.entry_page(*i)),
         Job::Alias { entry, path } => {
             let target = site.config.permalink(&site.rel_url(*entry));
             let rel_target = site.config.link(&site.rel_url(*entry));
