@@ -37,6 +37,14 @@ pub struct SyntaxError {
 /// Parses `text`, whose first line is line `first_line` of the file.
 /// An empty document is `Null`.
 pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
+    if let Some(node) = parse_flat(text, first_line) {
+        return Ok(node);
+    }
+    parse_full(text, first_line)
+}
+
+/// [`parse`] with saphyr, for every document.
+fn parse_full(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
     let shift = first_line.saturating_sub(1);
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let line = e.marker().line();
@@ -59,6 +67,120 @@ pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
         }),
         Some(doc) => convert(&doc, shift),
     }
+}
+
+/// Most front matter is flat: one `key: value` per line, each value a
+/// plain or quoted scalar on that line or a flow list of plain words
+/// (`tags: [a, b]`). Such a document is read here without the full YAML
+/// parser, which takes about half of loading a large site. Anything else
+/// (nesting, block lists, comments, escapes, multi-line values, a key
+/// given twice, an empty value) is `None` and goes to saphyr, so errors
+/// and unusual YAML are always read by the real parser; plain scalars are
+/// resolved by saphyr's own function. The tests check that both readers
+/// give the same tree, positions included, for every document this one
+/// accepts.
+fn parse_flat(text: &str, first_line: usize) -> Option<Node> {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    if body.is_empty() || body.contains(['\r', '\t']) {
+        return None;
+    }
+    let mut pairs: Vec<(Node, Node)> = Vec::new();
+    for (k, line) in body.split('\n').enumerate() {
+        let line_no = first_line + k;
+        let (key, rest) = line.split_once(':')?;
+        let mut chars = key.bytes();
+        let first_ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_');
+        if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+            return None;
+        }
+        let value = rest.strip_prefix(' ')?;
+        // Keys are ASCII: byte and character columns agree up to the value.
+        let col = key.len() + 3;
+        let value = flat_value(value, line_no, col)?;
+        let key = Node {
+            value: scalar(&Scalar::parse_from_cow(key.into())),
+            pos: Pos::new(line_no, 1),
+        };
+        // A key given twice is saphyr's error to report; the search is
+        // quadratic, so long documents go to saphyr as well.
+        if pairs.len() > 64 || pairs.iter().any(|(k, _)| k.value == key.value) {
+            return None;
+        }
+        pairs.push((key, value));
+    }
+    Some(Node {
+        value: Value::Map(pairs),
+        pos: Pos::new(first_line, 1),
+    })
+}
+
+/// One value of [`parse_flat`], starting at `line`:`col`.
+fn flat_value(v: &str, line: usize, col: usize) -> Option<Node> {
+    let first = v.chars().next()?;
+    if v.ends_with(' ') {
+        return None;
+    }
+    let value = match first {
+        '"' | '\'' => {
+            let inner = v.strip_prefix(first)?.strip_suffix(first)?;
+            if inner.contains([first, '\\']) || v.len() < 2 {
+                return None;
+            }
+            Value::Str(inner.to_string())
+        }
+        '[' => {
+            let inner = v.strip_prefix('[')?.strip_suffix(']')?;
+            let mut items = Vec::new();
+            if !inner.is_empty() {
+                let mut offset = 1; // bytes of `v` before the item
+                for (n, piece) in inner.split(',').enumerate() {
+                    let item = if n == 0 {
+                        piece
+                    } else {
+                        piece.strip_prefix(' ')?
+                    };
+                    let start = offset + (piece.len() - item.len());
+                    if !is_flow_word(item) {
+                        return None;
+                    }
+                    items.push(Node {
+                        value: scalar(&Scalar::parse_from_cow(item.into())),
+                        pos: Pos::new(line, col + v[..start].chars().count()),
+                    });
+                    offset += piece.len() + 1;
+                }
+            }
+            Value::Seq(items)
+        }
+        _ => {
+            let plain_start = !"-?:,[]{}#&*!|>'\"%@`".contains(first) && first != ' ';
+            if !plain_start || v.contains(": ") || v.contains(" #") || v.ends_with(':') {
+                return None;
+            }
+            if v.chars().any(|c| c.is_control()) {
+                return None;
+            }
+            scalar(&Scalar::parse_from_cow(v.into()))
+        }
+    };
+    Some(Node {
+        value,
+        pos: Pos::new(line, col),
+    })
+}
+
+/// A plain scalar that is safe inside `[ ]`: a word or words without any
+/// character that means something in a flow list.
+fn is_flow_word(item: &str) -> bool {
+    let Some(first) = item.chars().next() else {
+        return false;
+    };
+    !item.ends_with(' ')
+        && !"-?!&*|>'\"%@`~ ".contains(first)
+        && !item.contains([':', '#', ',', '[', ']', '{', '}', '"', '\''])
+        && !item.chars().any(|c| c.is_control())
 }
 
 /// Turns the YAML parser's message into one an author can act on: the
@@ -265,6 +387,167 @@ mod tests {
         assert_eq!(entries[1].0.pos, Pos::new(3, 1));
         assert_eq!(entries[1].1.pos, Pos::new(3, 8));
         assert_eq!(entries[1].1.value, Value::Str("2022-03-19T10:00".into()));
+    }
+
+    /// Both readers, for a document the flat reader accepts.
+    fn both(text: &str) -> Option<(Node, Node)> {
+        let flat = parse_flat(text, 2)?;
+        let full = parse_full(text, 2).unwrap_or_else(|e| panic!("{text:?}: saphyr failed: {e:?}"));
+        Some((flat, full))
+    }
+
+    #[test]
+    fn flat_front_matter_reads_as_saphyr_reads_it() {
+        let docs = [
+            "title: Hallo\nstart: 2022-03-19T10:00\n",
+            "title: \"Für Lehrkräfte: Sprache in Hagen, 26.12.2022.\"\ntags: [Fachkräfte, Kommunen, Berufsorientierung]\n",
+            "count: 12\nratio: 1.5\nflag: true\nnothing: null\ntilde: ~\nhex: 0x1F\noct: 0o17\nplus: +5\ninf: .inf\n",
+            "title: 'Einfach: zitiert'\nurl: https://www.example.org/a?b=c#frag\n",
+            "networks: [a-b, c_d, Ünterwegs 2]\nempty: []\nnumbers: [1, 2.5, true, null]\n",
+            "title: Weiter.Bilden Allgäu 8\nstart: 2024-05-03\nrecurrence: FREQ=YEARLY;COUNT=3\n",
+            "title: a, b and c\ncity: Frankfurt am Main",
+            "True: x\nnull: y\n",
+        ];
+        for d in docs {
+            let (flat, full) = both(d).unwrap_or_else(|| panic!("{d:?} should be read flat"));
+            assert_eq!(flat, full, "{d:?}");
+        }
+    }
+
+    #[test]
+    fn anything_else_goes_to_saphyr() {
+        for d in [
+            "",
+            "title: x\n\nsummary: y\n",
+            "title: x # comment\n",
+            "title:\n",
+            "title: x\ntitle: y\n",
+            "location:\n  name: x\n",
+            "tags:\n  - a\n",
+            "title: \"a \\\" b\"\n",
+            "title: a: b\n",
+            "title: x \n",
+            "title:  x\n",
+            " title: x\n",
+            "tags: [a, [b]]\n",
+            "tags: [a,b]\n",
+            "tags: [a, ]\n",
+            "title: |\n  x\n",
+            "title: &a x\nother: *a\n",
+            "title: x\r\n",
+            "- a\n",
+            "# comment\ntitle: x\n",
+        ] {
+            assert!(parse_flat(d, 2).is_none(), "{d:?} should go to saphyr");
+        }
+    }
+
+    #[test]
+    fn tricky_values_read_alike_or_go_to_saphyr() {
+        let values = [
+            " x",
+            " 12",
+            " -3",
+            " +5",
+            " 1_000",
+            " 0x1F",
+            " 1e3",
+            " .5",
+            " .inf",
+            " .NaN",
+            " ~",
+            " Null",
+            " TRUE",
+            " no",
+            " 2022-03-19",
+            " 18:30",
+            " 1:30",
+            " a:b",
+            " a: b",
+            " a #b",
+            " a#b",
+            " #a",
+            " -a",
+            " - a",
+            " ?a",
+            " :a",
+            " !a",
+            " &a",
+            " *a",
+            " %a",
+            " @a",
+            " `a",
+            " |a",
+            " >a",
+            " 'a'",
+            " 'a''b'",
+            " \"a\"",
+            " \"a'b\"",
+            " 'a\"b'",
+            " \"a\\nb\"",
+            " \"\"",
+            " ''",
+            " []",
+            " [a]",
+            " [ a]",
+            " [a ]",
+            " [a, b]",
+            " [a,b]",
+            " [a, b c]",
+            " [1, x]",
+            " [a:b]",
+            " [-a]",
+            " [~]",
+            " [ä, ß]",
+            " [a, 'b']",
+            " a, b",
+            " {a: b}",
+            " {}",
+            " Ä",
+            " äö ü",
+            " a  b",
+            " x:",
+            " http://x.y/z",
+            "",
+            "  x",
+        ];
+        let mut flat_count = 0;
+        for a in values {
+            for b in values {
+                let text = format!("first:{a}\nsecond_key:{b}\n");
+                if let Some(flat) = parse_flat(&text, 3) {
+                    flat_count += 1;
+                    // Debug text, not `==`: NaN is not equal to itself.
+                    let full = parse_full(&text, 3);
+                    assert_eq!(
+                        format!("{:?}", Ok::<_, SyntaxError>(flat)),
+                        format!("{full:?}"),
+                        "{text:?}"
+                    );
+                }
+            }
+        }
+        // Most of the simple shapes must be read flat, or this proves nothing.
+        assert!(flat_count > 1000, "only {flat_count} read flat");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Lines made of the characters that matter to YAML: whatever the
+        /// flat reader accepts, saphyr reads the same.
+        #[test]
+        fn flat_reader_agrees_with_saphyr(
+            lines in proptest::collection::vec(
+                ("[a-zA-Z_][a-zA-Z0-9_-]{0,6}|true|null|1", "[ a-zA-Z0-9äß:#,\\[\\]{}'\"~.+\\-?!&*|>%@`/\\\\]{0,14}"),
+                1..5,
+            )
+        ) {
+            let text: String = lines.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+            if let Some(flat) = parse_flat(&text, 2) {
+                let full = parse_full(&text, 2);
+                proptest::prop_assert_eq!(format!("{:?}", Ok::<_, SyntaxError>(flat)), format!("{full:?}"), "{:?}", text);
+            }
+        }
     }
 
     #[test]

@@ -441,6 +441,9 @@ impl<'a> Contexts<'a> {
         let mut ctx = self.page_base(&rel);
         // The card's fields (shared values), then the page's own.
         let mut m = Obj(self.cards[i].as_map().cloned().unwrap_or_default());
+        // Room for the page's own fields (about 30 for an event), so the
+        // map is not rebuilt as it grows.
+        m.0.reserve(32);
         m.put("content", TValue::from(body.html.as_str()));
         m.put(
             "toc",
