@@ -26,7 +26,10 @@ pub struct Output {
 }
 
 impl Output {
-    /// Adds a file; `Err` with the first writer's origin on a collision.
+    /// Adds a file; `Err` with the other writer's origin on a collision.
+    /// Of two writers the one whose origin sorts first keeps the address,
+    /// whichever thread came first, so that a failed build's output is the
+    /// same on every run (`serve` compares it).
     pub fn add(
         &mut self,
         path: String,
@@ -35,7 +38,15 @@ impl Output {
     ) -> Result<(), String> {
         use std::collections::btree_map::Entry;
         match self.files.entry(path) {
-            Entry::Occupied(o) => Err(o.get().origin.clone()),
+            Entry::Occupied(mut o) => {
+                let origin = origin.into();
+                if origin < o.get().origin {
+                    let first = std::mem::replace(o.get_mut(), OutFile { bytes, origin });
+                    Err(first.origin)
+                } else {
+                    Err(o.get().origin.clone())
+                }
+            }
             Entry::Vacant(v) => {
                 v.insert(OutFile {
                     bytes,
@@ -460,6 +471,24 @@ fn clean_leftovers(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn of_two_writers_the_first_origin_in_order_keeps_the_file_whoever_came_first() {
+        for (first, second) in [("b.md", "a.md"), ("a.md", "b.md")] {
+            let mut out = Output::default();
+            out.add("x/index.html".into(), first.as_bytes().to_vec(), first)
+                .expect("first writer");
+            let err = out
+                .add("x/index.html".into(), second.as_bytes().to_vec(), second)
+                .expect_err("a collision");
+            assert_eq!(err, first, "the error names the other writer");
+            let kept = out.get("x/index.html").expect("kept");
+            assert_eq!(
+                (kept.origin.as_str(), &kept.bytes[..]),
+                ("a.md", &b"a.md"[..])
+            );
+        }
+    }
 
     fn tmp() -> tempfile::TempDir {
         tempfile::tempdir().expect("temporary folder")
