@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod digits;
 pub mod feeds;
 pub mod model;
 pub mod output;

@@ -241,20 +241,18 @@ pub fn utc(t: DateTime<Utc>) -> String {
 
 /// Local `DATE-TIME` without zone, for use with a `TZID` parameter.
 pub fn local(t: NaiveDateTime) -> String {
-    use chrono::Timelike;
-    format!(
-        "{}T{:02}{:02}{:02}",
-        date(t.date()),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let mut s = String::with_capacity(15);
+    crate::digits::push_date(&mut s, t.date(), "");
+    s.push('T');
+    crate::digits::push_time(&mut s, t, "");
+    s
 }
 
 /// `DATE`: `20220319`.
 pub fn date(d: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+    let mut s = String::with_capacity(8);
+    crate::digits::push_date(&mut s, d, "");
+    s
 }
 
 #[cfg(test)]

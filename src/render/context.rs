@@ -101,35 +101,48 @@ pub fn feed_links(site: &Site, rel: &str) -> Value {
 }
 
 fn instant(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    let naive = t.naive_utc();
+    if !(0..=9999).contains(&naive.year()) {
+        return t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    }
+    // `2022-04-06T16:00:00Z`, as `to_rfc3339_opts(Secs, true)` writes it.
+    let mut s = String::with_capacity(20);
+    crate::digits::push_date(&mut s, naive.date(), "-");
+    s.push('T');
+    crate::digits::push_time(&mut s, naive, ":");
+    s.push(':');
+    crate::digits::push_padded(&mut s, chrono::Timelike::second(&naive), 2);
+    s.push('Z');
+    s
 }
 
 /// The `datetime` attribute of a `<time>`: a date, or a local time with offset.
 fn machine_time(e: &EventData, w: When) -> String {
-    use chrono::{Offset, Timelike};
+    use chrono::Offset;
     match w {
         When::Date(d) => iso_date(d),
         When::Time(t) => {
             let local = crate::model::schedule::to_utc(e.timezone, t).with_timezone(&e.timezone);
             let off = local.offset().fix().local_minus_utc();
-            let sign = if off < 0 { '-' } else { '+' };
+            let mut s = String::with_capacity(22);
+            crate::digits::push_date(&mut s, local.date_naive(), "-");
+            s.push('T');
+            crate::digits::push_time(&mut s, local.naive_local(), ":");
+            s.push(if off < 0 { '-' } else { '+' });
             let off = off.unsigned_abs();
-            format!(
-                "{}T{:02}:{:02}{sign}{:02}:{:02}",
-                iso_date(local.date_naive()),
-                local.hour(),
-                local.minute(),
-                off / 3600,
-                off / 60 % 60
-            )
+            crate::digits::push_padded(&mut s, off / 3600, 2);
+            s.push(':');
+            crate::digits::push_padded(&mut s, off / 60 % 60, 2);
+            s
         }
     }
 }
 
-/// `2022-04-06`, written out by hand: chrono's `format` reads its pattern
-/// again on every call, and every card has several dates.
+/// `2022-04-06`.
 fn iso_date(d: chrono::NaiveDate) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+    let mut s = String::with_capacity(10);
+    crate::digits::push_date(&mut s, d, "-");
+    s
 }
 
 impl<'a> Contexts<'a> {
