@@ -5,7 +5,9 @@ Packs (see src/lib.rs: site.yaml, then `\\0 path \\0 bytes` per file)
   - sites from ../../shared/bench/gen-site (several seeds and sizes),
   - slices of them (site.yaml with a handful of related files),
   - the example site at the repository root, and the test fixtures,
-  - the site `tandem init` writes, when a built binary is there.
+  - the site `tandem init` writes, when a built binary is there;
+and, for the `front_matter` target, the front matter of every file packed
+(in fuzz/corpus/front_matter).
 
 Usage: fuzz/make-corpus.py [CORPUS_DIR]   (default: fuzz/corpus/load)
 """
@@ -42,11 +44,20 @@ def pack(site_yaml, files):
 count = 0
 
 
+fm_dir = os.path.join(os.path.dirname(out_dir), "front_matter")
+os.makedirs(fm_dir, exist_ok=True)
+front_matters = set()
+
+
 def write(name, site_yaml, files):
     global count
     with open(os.path.join(out_dir, name), "wb") as f:
         f.write(pack(site_yaml, files))
     count += 1
+    for _, data in files:
+        parts = data.split(b"---\n", 2)
+        if data.startswith(b"---\n") and len(parts) == 3:
+            front_matters.add(parts[1])
 
 
 def slices(name, site_yaml, files, size=8):
@@ -88,4 +99,7 @@ try:
             break
 finally:
     shutil.rmtree(tmp)
-print(f"{count} seeds in {out_dir}")
+for i, fm in enumerate(sorted(front_matters)):
+    with open(os.path.join(fm_dir, f"fm-{i:04}"), "wb") as f:
+        f.write(fm)
+print(f"{count} seeds in {out_dir}, {len(front_matters)} in {fm_dir}")
