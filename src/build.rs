@@ -232,11 +232,12 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
             });
             body.plain = String::new();
             if site.visible(i) {
-                let page = pages::render_entry(&ctx, &theme, i, body);
-                match page.html {
-                    Ok(html) => add(sink, site, &page.path, &html, &page.origin, &found),
-                    Err(d) => push(&found, d),
-                }
+                put_page(
+                    sink,
+                    site,
+                    pages::render_entry(&ctx, &theme, i, body),
+                    &found,
+                );
             }
             if site.entries[i].kind != Kind::Post {
                 body.html = String::new();
@@ -268,13 +269,7 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
                     .with_source(&e.text),
                 );
             }
-            _ => {
-                let page = pages::render_job(&ctx, &theme, job);
-                match page.html {
-                    Ok(html) => add(sink, site, &page.path, &html, &page.origin, &found),
-                    Err(d) => push(&found, d),
-                }
-            }
+            _ => put_page(sink, site, pages::render_job(&ctx, &theme, job), &found),
         });
     };
     let ((bodies, vevents), ()) = rayon::join(|| entries(diags), other_pages);
@@ -290,6 +285,14 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     }
     diags.extend(found.into_inner().unwrap_or_else(|p| p.into_inner()));
     timer.lap("static");
+}
+
+/// Hands a rendered page to the sink, or its template error to `found`.
+fn put_page(sink: &dyn Sink, site: &Site, page: pages::Page, found: &Mutex<Vec<Diagnostic>>) {
+    match page.html {
+        Ok(html) => add(sink, site, &page.path, &html, &page.origin, found),
+        Err(d) => push(found, d),
+    }
 }
 
 fn push(found: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
