@@ -69,6 +69,11 @@ fn parse_full(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
     }
 }
 
+/// The longest key the flat reader takes. YAML allows implicit keys of up
+/// to 1024 characters; front matter keys are short, and long ones are
+/// saphyr's to judge.
+const MAX_KEY: usize = 128;
+
 /// Most front matter is flat: one `key: value` per line, each value a
 /// plain or quoted scalar on that line or a flow list of plain words
 /// (`tags: [a, b]`). Such a document is read here without the full YAML
@@ -98,9 +103,7 @@ fn parse_flat(text: &str, first_line: usize) -> Option<Node> {
         let line_no = first_line + k;
         let (key, rest) = line.split_once(':')?;
         let mut chars = key.bytes();
-        // YAML allows implicit keys of up to 1024 characters; front matter
-        // keys are short, and long ones are saphyr's to judge.
-        let first_ok = key.len() <= 128
+        let first_ok = key.len() <= MAX_KEY
             && chars
                 .next()
                 .is_some_and(|c| c.is_ascii_alphabetic() || c == b'_');
@@ -111,16 +114,7 @@ fn parse_flat(text: &str, first_line: usize) -> Option<Node> {
         // Keys are ASCII: byte and character columns agree up to the value.
         let col = key.len() + 3;
         let value = flat_value(value, line_no, col)?;
-        let key = Node {
-            value: scalar(&Scalar::parse_from_cow(key.into())),
-            pos: Pos::new(line_no, 1),
-        };
-        // A key given twice is saphyr's error to report; the search is
-        // quadratic, so long documents go to saphyr as well.
-        if pairs.len() > 64 || pairs.iter().any(|(k, _)| k.value == key.value) {
-            return None;
-        }
-        pairs.push((key, value));
+        push_new_key(&mut pairs, plain(key, line_no, 1), value)?;
     }
     Some(Node {
         value: Value::Map(pairs),
@@ -137,7 +131,7 @@ fn flat_value(v: &str, line: usize, col: usize) -> Option<Node> {
     let value = match first {
         '"' | '\'' => {
             let inner = v.strip_prefix(first)?.strip_suffix(first)?;
-            if inner.contains([first, '\\']) || v.len() < 2 {
+            if inner.contains([first, '\\']) {
                 return None;
             }
             Value::Str(inner.to_string())
@@ -157,10 +151,7 @@ fn flat_value(v: &str, line: usize, col: usize) -> Option<Node> {
                     if !is_flow_word(item) {
                         return None;
                     }
-                    items.push(Node {
-                        value: scalar(&Scalar::parse_from_cow(item.into())),
-                        pos: Pos::new(line, col + v[..start].chars().count()),
-                    });
+                    items.push(plain(item, line, col + v[..start].chars().count()));
                     offset += piece.len() + 1;
                 }
             }
@@ -173,16 +164,33 @@ fn flat_value(v: &str, line: usize, col: usize) -> Option<Node> {
             if !plain_start || v.contains(": ") || v.contains(" #") || v.ends_with(':') {
                 return None;
             }
-            if v.chars().any(|c| c.is_control()) {
-                return None;
-            }
-            scalar(&Scalar::parse_from_cow(v.into()))
+            return Some(plain(v, line, col));
         }
     };
     Some(Node {
         value,
         pos: Pos::new(line, col),
     })
+}
+
+/// A plain scalar at `line`:`col`, resolved by saphyr's own rules (`12`
+/// is a number, `true` a boolean, `~` null).
+fn plain(text: &str, line: usize, col: usize) -> Node {
+    Node {
+        value: scalar(&Scalar::parse_from_cow(text.into())),
+        pos: Pos::new(line, col),
+    }
+}
+
+/// Adds a key and its value to a map of the flat reader; `None` when the
+/// key is there already (saphyr's error to report) or the map is long
+/// (the search is quadratic), so that saphyr reads the document.
+fn push_new_key(pairs: &mut Vec<(Node, Node)>, key: Node, value: Node) -> Option<()> {
+    if pairs.len() > 64 || pairs.iter().any(|(k, _)| k.value == key.value) {
+        return None;
+    }
+    pairs.push((key, value));
+    Some(())
 }
 
 /// Panics when the flat reader accepts `text` and reads it otherwise than
@@ -219,13 +227,10 @@ fn flow_map(v: &str, line: usize, col: usize) -> Option<Value> {
     while at < end {
         let key_end = at + v[at..end].find(": ")?;
         let key = &v[at..key_end];
-        if key.len() > 128 || !is_flow_word(key) {
+        if key.len() > MAX_KEY || !is_flow_word(key) {
             return None;
         }
-        let key = Node {
-            value: scalar(&Scalar::parse_from_cow(key.into())),
-            pos: Pos::new(line, at_col(at)),
-        };
+        let key = plain(key, line, at_col(at));
         let start = key_end + 2;
         let quote = *bytes.get(start)?;
         let (value, after) = if quote == b'"' || quote == b'\'' {
@@ -234,26 +239,20 @@ fn flow_map(v: &str, line: usize, col: usize) -> Option<Value> {
             if text.contains('\\') {
                 return None;
             }
-            (Value::Str(text.to_string()), close + 1)
+            let value = Node {
+                value: Value::Str(text.to_string()),
+                pos: Pos::new(line, at_col(start)),
+            };
+            (value, close + 1)
         } else {
             let stop = v[start..end].find(',').map_or(end, |i| start + i);
             let word = v[start..stop].trim_end_matches(' ');
             if !is_flow_word(word) {
                 return None;
             }
-            (
-                scalar(&Scalar::parse_from_cow(word.into())),
-                start + word.len(),
-            )
+            (plain(word, line, at_col(start)), start + word.len())
         };
-        if pairs.len() > 64 || pairs.iter().any(|(k, _)| k.value == key.value) {
-            return None;
-        }
-        let value = Node {
-            value,
-            pos: Pos::new(line, at_col(start)),
-        };
-        pairs.push((key, value));
+        push_new_key(&mut pairs, key, value)?;
         let after = skip_spaces(after);
         if after == end {
             break;
@@ -289,7 +288,6 @@ fn is_flow_word(item: &str) -> bool {
             .as_bytes()
             .windows(2)
             .any(|w| w[0] == b' ' && b"-?!&*|>%@`~".contains(&w[1]))
-        && !item.chars().any(|c| c.is_control())
 }
 
 /// Turns the YAML parser's message into one an author can act on: the

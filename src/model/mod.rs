@@ -141,15 +141,28 @@ impl Site {
     }
 
     fn check_references(&self, diags: &mut Diagnostics) {
+        self.check_each(
+            diags,
+            |i| self.visible(i),
+            |i, d| self.check_references_of(&self.entries[i], d),
+        );
+    }
+
+    /// Runs `check` on every entry `keep` accepts. Each entry is checked
+    /// on its own, so in parallel; the findings are added in entry order.
+    fn check_each(
+        &self,
+        diags: &mut Diagnostics,
+        keep: impl Fn(usize) -> bool + Sync,
+        check: impl Fn(usize, &mut Diagnostics) + Sync,
+    ) {
         use rayon::prelude::*;
-        // Each entry's references are checked on their own: in parallel,
-        // the findings kept in entry order.
         let found: Vec<Diagnostics> = (0..self.entries.len())
             .into_par_iter()
-            .filter(|&i| self.visible(i))
+            .filter(|&i| keep(i))
             .map(|i| {
                 let mut d = Diagnostics::new();
-                self.check_references_of(&self.entries[i], &mut d);
+                check(i, &mut d);
                 d
             })
             .collect();
@@ -224,19 +237,11 @@ impl Site {
             .filter(|d| d.is_error())
             .map(|d| d.path.clone())
             .collect();
-        use rayon::prelude::*;
-        let found: Vec<Diagnostics> = (0..self.entries.len())
-            .into_par_iter()
-            .filter(|&i| self.visible(i) && !with_errors.contains(&self.entries[i].source))
-            .map(|i| {
-                let mut d = Diagnostics::new();
-                self.lint_entry(i, &mut d);
-                d
-            })
-            .collect();
-        for d in found {
-            diags.extend(d);
-        }
+        self.check_each(
+            diags,
+            |i| self.visible(i) && !with_errors.contains(&self.entries[i].source),
+            |i, d| self.lint_entry(i, d),
+        );
     }
 
     /// The warnings of entry `i` alone: [`Site::lint`] without its checks
