@@ -488,6 +488,30 @@ fn error_inside_a_component_says_where_it_was_called() {
 }
 
 #[test]
+fn error_inside_a_cached_component_points_into_the_component() {
+    let run = base()
+        .file(
+            "templates/parts.html",
+            "{% component broken(e) %}<p>\n{{ e.no_such_field.x }}</p>{% endcomponent broken %}\n",
+        )
+        .file(
+            "templates/event.html",
+            "<!doctype html>\n<title>{{ entry.title }}</title>\n{{ component_cached(name=\"broken\", e=entry) }}\n",
+        )
+        .check();
+    run.assert_code(1);
+    let d = run.diag(
+        "templates/parts.html",
+        2,
+        Some(6),
+        "error",
+        "template error in `parts.html`",
+    );
+    assert!(d.text.contains("no_such_field"), "{}", d.text);
+    assert!(d.text.contains("called from event.html:3:"), "{}", d.text);
+}
+
+#[test]
 fn warnings_do_not_stop_the_build_unless_denied() {
     let site = base()
         .file(

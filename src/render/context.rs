@@ -3,6 +3,7 @@
 //! page adds its full fields and its relations. docs/theme.md documents
 //! these names for theme authors: keep it in step.
 
+use super::component_cache::ComponentCache;
 use super::i18n::Labels;
 use super::markdown::Rendered;
 use crate::model::Site;
@@ -31,6 +32,8 @@ pub struct Contexts<'a> {
     /// the first page that needs them (see `pages::past_once`).
     pub(crate) past: std::sync::OnceLock<Vec<usize>>,
     pub(crate) years: std::sync::OnceLock<Vec<i32>>,
+    /// What `component_cached` rendered, for as long as the cards stay.
+    components: std::sync::OnceLock<std::sync::Arc<ComponentCache>>,
 }
 
 /// A map value built field by field, each field converted straight
@@ -205,6 +208,7 @@ impl<'a> Contexts<'a> {
             base,
             past: Default::default(),
             years: Default::default(),
+            components: Default::default(),
         }
     }
 
@@ -228,6 +232,16 @@ impl<'a> Contexts<'a> {
     /// Replaces the kept card of entry `i`.
     pub fn set_card(&mut self, i: usize, card: TValue) {
         self.cards[i] = card;
+        // Components rendered from the old card must not be reused.
+        self.components = Default::default();
+    }
+
+    /// The components rendered so far with these cards (see
+    /// [`crate::render::component_cache`]).
+    pub fn component_cache(&self) -> &std::sync::Arc<ComponentCache> {
+        self.components.get_or_init(|| {
+            std::sync::Arc::new(ComponentCache::new(&self.cards, self.base.get("t")))
+        })
     }
 
     /// The cards, for the next [`Self::with_cards`].

@@ -250,7 +250,11 @@ pub fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
 }
 
 fn render_context(ctx: &Contexts, theme: &Theme, pc: PageContext) -> Page {
-    let html = theme.render(&pc.template, &pc.context.to_context(ctx.shared()));
+    let html = theme.render(
+        &pc.template,
+        &pc.context.to_context(ctx.shared()),
+        Some(ctx.component_cache()),
+    );
     Page {
         path: pc.path,
         origin: pc.origin,

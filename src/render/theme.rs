@@ -2,11 +2,13 @@
 //! site's `themes/NAME/` or the default theme built into the binary, with
 //! the site's own `templates/` overriding templates of the same name.
 
+use super::component_cache::{self, ComponentCache};
 use super::i18n::Labels;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
@@ -18,7 +20,9 @@ pub fn default_theme_files() -> &'static [(&'static str, &'static [u8])] {
 }
 
 pub struct Theme {
-    pub tera: tera::Tera,
+    /// Shared with [`component_cache`]'s function, which renders
+    /// components while a page renders.
+    tera: Arc<tera::Tera>,
     pub labels: Labels,
     /// Static files of the theme: (path below `static/`, bytes).
     pub static_files: Vec<(String, Vec<u8>)>,
@@ -86,6 +90,7 @@ impl Theme {
         let mut tera = tera::Tera::default();
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
+        tera.register_function(component_cache::FUNCTION, component_cache::function);
         let mut origins = BTreeMap::new();
         let mut templates = Vec::new();
         let mut static_files = Vec::new();
@@ -111,7 +116,7 @@ impl Theme {
             return None;
         }
         Some(Theme {
-            tera,
+            tera: Arc::new(tera),
             labels,
             static_files,
             origins,
@@ -119,13 +124,30 @@ impl Theme {
     }
 
     /// Renders a template, turning Tera's error chain into a diagnostic.
-    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<Vec<u8>, Diagnostic> {
+    /// `cache` keeps what `component_cached` renders for the next pages
+    /// of the same build (see [`component_cache`]).
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        cache: Option<&Arc<ComponentCache>>,
+    ) -> Result<Vec<u8>, Diagnostic> {
         // Bytes, not a String: they go straight to a file, and the
         // templates and values are UTF-8 already.
         let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(name, ctx, &mut out)
-            .map_err(|e| template_error(&e, &self.origins))?;
+        component_cache::with_scope(&self.tera, cache, || {
+            self.tera.render_to(name, ctx, &mut out)
+        })
+        .map_err(|e| match component_cache::take_failure() {
+            // Where it went wrong inside the component, then where the
+            // component was called from.
+            Some(inner) => {
+                let mut d = template_error(&inner, &self.origins);
+                d.message.push_str(&called_from(&e));
+                d
+            }
+            None => template_error(&e, &self.origins),
+        })?;
         Ok(out)
     }
 
@@ -202,6 +224,25 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Di
         format!(" in `{name}`")
     };
     Diagnostic::error(path, pos, format!("template error{name}: {message}"))
+}
+
+/// `note: called from FILE:LINE:COL` for where `e` happened, then the
+/// notes of its own callers.
+fn called_from(e: &tera::Error) -> String {
+    let mut notes = String::new();
+    if let tera::ErrorKind::RenderingError(r) = e.kind() {
+        let span = r.span();
+        notes.push_str(&format!(
+            "\n  note: called from {}:{}:{}",
+            r.filename(),
+            span.start_line,
+            span.start_col + 1
+        ));
+    }
+    for note in e.to_string().lines().filter(|l| l.starts_with("note: ")) {
+        notes.push_str(&format!("\n  {note}"));
+    }
+    notes
 }
 
 /// HTML escaping without Tera's `/` → `&#x2F;`, which bloats every URL and

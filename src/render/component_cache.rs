@@ -1,0 +1,437 @@
+//! `component_cached(name="…", …)`: a template function that renders a
+//! component once per build for each distinct set of arguments and hands
+//! the same HTML to every later call with those arguments, like Hugo's
+//! `partialCached`. Unlike `partialCached` there is no key to choose: the
+//! key is the arguments themselves, so the output is always exactly what
+//! calling the component directly gives.
+//!
+//! With `each=LIST, as="NAME"` it renders the component once per item of
+//! the list, the item given as argument `NAME`, and joins the results: a
+//! `for` loop around the component, run in Rust, where an item rendered
+//! before costs one lookup instead of a pass through the template engine.
+//!
+//! Why: an event is listed on the pages of its networks, its partners, its
+//! project and the events archive. Rendering its list item once instead of
+//! on each of those pages is a large share of a big site's build time.
+//!
+//! Texts, numbers, booleans and empty values are keyed by value. Maps are
+//! keyed only when they are one of this build's cards or its labels (`t`):
+//! those stay unchanged for the whole build and are shared by every page,
+//! so their identity stands for their content. Any other list or map among
+//! the arguments makes the call render afresh, as a direct call would.
+//!
+//! Page rendering is synchronous on one thread, so the theme and cache of
+//! the page being rendered reach the function through a thread-local
+//! scope ([`with_scope`]) rather than through the template context, which
+//! components do not see.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tera::{Kwargs, State, TeraResult, Value};
+
+/// The name templates call the function by.
+pub const FUNCTION: &str = "component_cached";
+
+/// The item of a call without `each`, in [`ComponentCache::done`]'s keys.
+const WHOLE: u32 = u32::MAX;
+
+/// Rendered components of one build.
+pub struct ComponentCache {
+    /// Address of each card's map → the card's index.
+    cards: HashMap<usize, u32>,
+    /// Address of the labels' map.
+    labels: Option<usize>,
+    /// The cards and labels themselves: while the cache holds them, no
+    /// other map can be allocated at one of their addresses.
+    _held: Vec<Value>,
+    /// Each distinct set of arguments (component name and the arguments
+    /// other than the item) → a number.
+    calls: Mutex<HashMap<Vec<u8>, u32>>,
+    /// (call number, card index or [`WHOLE`]) → the rendered HTML.
+    done: Mutex<HashMap<(u32, u32), Arc<str>>>,
+}
+
+impl ComponentCache {
+    /// A cache for a build whose cards are `cards` and labels `labels`.
+    pub fn new(cards: &[Value], labels: Option<&Value>) -> ComponentCache {
+        ComponentCache {
+            cards: cards
+                .iter()
+                .enumerate()
+                .filter_map(|(i, c)| Some((address(c)?, u32::try_from(i).ok()?)))
+                .collect(),
+            labels: labels.and_then(address),
+            _held: cards.iter().chain(labels).cloned().collect(),
+            calls: Mutex::default(),
+            done: Mutex::default(),
+        }
+    }
+
+    /// How many components were rendered and kept (for tests).
+    pub fn len(&self) -> usize {
+        lock(&self.done).len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The number of a call's arguments (all but `each` and the item), or
+    /// `None` when one of them cannot be keyed.
+    fn call_number<'a>(
+        &self,
+        name: &str,
+        args: impl Iterator<Item = (&'a str, &'a Value)>,
+    ) -> Option<u32> {
+        let mut key = Vec::with_capacity(64);
+        push_text(&mut key, name);
+        for (k, v) in args {
+            push_text(&mut key, k);
+            self.push_value(&mut key, v)?;
+        }
+        let mut calls = lock(&self.calls);
+        let next = u32::try_from(calls.len()).ok()?;
+        Some(*calls.entry(key).or_insert(next))
+    }
+
+    fn push_value(&self, key: &mut Vec<u8>, v: &Value) -> Option<()> {
+        if v.as_map().is_some() {
+            let at = address(v);
+            if at.is_some() && at == self.labels {
+                key.push(b'T');
+            } else {
+                key.push(b'C');
+                key.extend_from_slice(&self.card(v)?.to_le_bytes());
+            }
+        } else if let Some(s) = v.as_str() {
+            // A safe text is written unescaped: it renders differently.
+            key.push(if v.is_safe() { b'H' } else { b'S' });
+            push_text(key, s);
+        } else if let Some(b) = v.as_bool() {
+            key.extend_from_slice(if b { b"B1" } else { b"B0" });
+        } else if let Some(n) = v.as_number() {
+            match n {
+                tera::Number::Integer(i) => {
+                    key.push(b'I');
+                    key.extend_from_slice(&i.to_le_bytes());
+                }
+                tera::Number::Float(f) => {
+                    key.push(b'F');
+                    key.extend_from_slice(&f.to_bits().to_le_bytes());
+                }
+                _ => return None,
+            }
+        } else if v.is_none() {
+            key.push(b'N');
+        } else if v.is_undefined() {
+            key.push(b'U');
+        } else {
+            return None;
+        }
+        Some(())
+    }
+
+    /// The index of the card `v` is, if it is one.
+    fn card(&self, v: &Value) -> Option<u32> {
+        self.cards.get(&address(v)?).copied()
+    }
+
+    fn get(&self, key: (u32, u32)) -> Option<Arc<str>> {
+        lock(&self.done).get(&key).cloned()
+    }
+
+    fn put(&self, key: (u32, u32), html: Arc<str>) {
+        lock(&self.done).insert(key, html);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Where a map value's map lives: the same for every copy of the value.
+fn address(v: &Value) -> Option<usize> {
+    v.as_map().map(|m| m as *const tera::Map as usize)
+}
+
+/// A text with its length first, so that no two sequences of texts give
+/// the same bytes.
+fn push_text(key: &mut Vec<u8>, s: &str) {
+    key.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    key.extend_from_slice(s.as_bytes());
+}
+
+#[derive(Clone)]
+struct Scope {
+    tera: Arc<tera::Tera>,
+    cache: Option<Arc<ComponentCache>>,
+}
+
+thread_local! {
+    static SCOPES: RefCell<Vec<Scope>> = const { RefCell::new(Vec::new()) };
+    /// The first error inside a cached component during this page's
+    /// render: Tera passes a function's error on as text only, and the
+    /// diagnostic should point into the component, not at the call.
+    static FAILED: RefCell<Option<tera::Error>> = const { RefCell::new(None) };
+}
+
+/// The error [`function`] met inside a component during the last
+/// [`with_scope`] on this thread, if any.
+pub fn take_failure() -> Option<tera::Error> {
+    FAILED.with(|f| f.borrow_mut().take())
+}
+
+/// Runs `f` (which renders a page with `tera`) with `tera` and `cache`
+/// available to [`function`] on this thread.
+pub fn with_scope<R>(
+    tera: &Arc<tera::Tera>,
+    cache: Option<&Arc<ComponentCache>>,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Pop;
+    impl Drop for Pop {
+        fn drop(&mut self) {
+            SCOPES.with(|s| s.borrow_mut().pop());
+        }
+    }
+    FAILED.with(|f| f.borrow_mut().take());
+    SCOPES.with(|s| {
+        s.borrow_mut().push(Scope {
+            tera: Arc::clone(tera),
+            cache: cache.cloned(),
+        })
+    });
+    let _pop = Pop;
+    f()
+}
+
+/// The template function: renders component `name` with the other
+/// arguments (once per item of `each`, given as argument `as`), reusing
+/// what earlier calls with the same arguments rendered.
+pub fn function(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+    let name: &str = kwargs.must_get("name")?;
+    let each: Option<&[Value]> = kwargs.get("each")?;
+    let item_name: Option<&str> = kwargs.get("as")?;
+    if each.is_some() && item_name.is_none() {
+        return Err(tera::Error::message(
+            "component_cached: `each` needs `as`, the argument each item is given as",
+        ));
+    }
+    let scope = SCOPES.with(|s| s.borrow().last().cloned()).ok_or_else(|| {
+        tera::Error::message("component_cached works only while tandem renders a page")
+    })?;
+    let args: Vec<(&str, &Value)> = kwargs
+        .iter()
+        .filter_map(|(k, v)| Some((k.as_str()?, v)))
+        .filter(|(k, _)| !matches!(*k, "name" | "each" | "as"))
+        .collect();
+    let call = scope
+        .cache
+        .as_ref()
+        .and_then(|c| Some((c, c.call_number(name, args.iter().copied())?)));
+    let render = |item: Option<(&str, &Value)>| -> TeraResult<Arc<str>> {
+        let mut context = tera::Context::new();
+        for (k, v) in args.iter().copied().chain(item) {
+            context.insert_value(k.to_string(), v.clone());
+        }
+        let mut out = Vec::with_capacity(1024);
+        if let Err(e) = scope.tera.render_component_to(
+            name,
+            &context,
+            None,
+            state.autoescaping_enabled(),
+            &mut out,
+        ) {
+            let text = e.to_string();
+            FAILED.with(|f| {
+                f.borrow_mut().get_or_insert(e);
+            });
+            return Err(tera::Error::message(text));
+        }
+        Ok(match String::from_utf8(out) {
+            Ok(s) => Arc::from(s),
+            Err(e) => Arc::from(String::from_utf8_lossy(e.as_bytes())),
+        })
+    };
+    // One item (`each`) or the whole call, looked up first when it can be.
+    let once = |item: Option<(&str, &Value)>| -> TeraResult<Arc<str>> {
+        let key = call.and_then(|(cache, n)| match item {
+            None => Some((cache, (n, WHOLE))),
+            Some((_, v)) => Some((cache, (n, cache.card(v)?))),
+        });
+        if let Some((cache, key)) = key
+            && let Some(html) = cache.get(key)
+        {
+            return Ok(html);
+        }
+        let html = render(item)?;
+        if let Some((cache, key)) = key {
+            cache.put(key, Arc::clone(&html));
+        }
+        Ok(html)
+    };
+    let html = match (each, item_name) {
+        (Some(items), Some(as_name)) => {
+            let mut out = String::new();
+            for item in items {
+                out.push_str(&once(Some((as_name, item)))?);
+            }
+            out
+        }
+        _ => once(None)?.to_string(),
+    };
+    Ok(Value::safe_string(&html))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMPONENTS: &str = r#"{% component item(e, t, h=3, spare=false) %}<li{% if spare %} hidden{% endif %}><h{{ h }}>{{ e.title }}</h{{ h }}> {{ t.more }}</li>{% endcomponent item %}"#;
+
+    fn tera(page: &str) -> Arc<tera::Tera> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on([".html"]);
+        tera.register_function(FUNCTION, function);
+        tera.add_raw_templates([("components.html", COMPONENTS), ("page.html", page)])
+            .expect("templates");
+        Arc::new(tera)
+    }
+
+    fn card(title: &str) -> Value {
+        let mut m = tera::Map::default();
+        m.insert("title".into(), Value::from(title));
+        Value::from(m)
+    }
+
+    fn render(
+        tera: &Arc<tera::Tera>,
+        cache: Option<&Arc<ComponentCache>>,
+        ctx: &tera::Context,
+    ) -> TeraResult<String> {
+        with_scope(tera, cache, || tera.render("page.html", ctx))
+    }
+
+    struct Fixture {
+        cards: Vec<Value>,
+        labels: Value,
+        cache: Arc<ComponentCache>,
+    }
+
+    fn fixture() -> Fixture {
+        let cards = vec![card("A & B"), card("C"), card("D")];
+        let mut t = tera::Map::default();
+        t.insert("more".into(), Value::from("mehr"));
+        let labels = Value::from(t);
+        let cache = Arc::new(ComponentCache::new(&cards, Some(&labels)));
+        Fixture {
+            cards,
+            labels,
+            cache,
+        }
+    }
+
+    fn context(f: &Fixture, list: &[usize]) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert_value(
+            "list",
+            Value::from(list.iter().map(|&i| f.cards[i].clone()).collect::<Vec<_>>()),
+        );
+        ctx.insert_value("t", f.labels.clone());
+        ctx
+    }
+
+    const EACH: &str =
+        r#"<ul>{{ component_cached(name="item", each=list, as="e", t=t, h=4) }}</ul>"#;
+    const DIRECT: &str =
+        r#"<ul>{% for e in list %}{{ <item e={e} t={t} h={4} /> }}{% endfor %}</ul>"#;
+
+    #[test]
+    fn each_item_renders_as_a_direct_call_and_once_per_card() {
+        let f = fixture();
+        let ctx = context(&f, &[0, 1, 0, 2, 1]);
+        let cached = render(&tera(EACH), Some(&f.cache), &ctx).expect("cached");
+        let direct = render(&tera(DIRECT), None, &ctx).expect("direct");
+        assert_eq!(cached, direct);
+        assert!(cached.contains("<h4>A &amp; B</h4> mehr"), "{cached}");
+        assert_eq!(f.cache.len(), 3, "three cards, three renders");
+        // A second page with the same cards renders nothing new.
+        let again = render(&tera(EACH), Some(&f.cache), &context(&f, &[2, 1])).expect("again");
+        assert_eq!(f.cache.len(), 3);
+        assert_eq!(
+            again,
+            "<ul><li><h4>D</h4> mehr</li><li><h4>C</h4> mehr</li></ul>"
+        );
+    }
+
+    #[test]
+    fn other_arguments_are_part_of_the_key() {
+        let f = fixture();
+        let page = r#"{{ component_cached(name="item", e=list[0], t=t, h=3) }}|{{ component_cached(name="item", e=list[0], t=t, h=3, spare=true) }}|{{ component_cached(name="item", e=list[0], t=t, h=3) }}"#;
+        let out = render(&tera(page), Some(&f.cache), &context(&f, &[1])).expect("render");
+        assert_eq!(
+            out,
+            "<li><h3>C</h3> mehr</li>|<li hidden><h3>C</h3> mehr</li>|<li><h3>C</h3> mehr</li>"
+        );
+        assert_eq!(f.cache.len(), 2);
+    }
+
+    #[test]
+    fn maps_that_are_not_cards_render_every_time() {
+        let f = fixture();
+        // A card's copy made in the template is a new map: never cached.
+        let page = r#"{% set x = {"title": "Neu"} %}{{ component_cached(name="item", e=x, t=t) }}{{ component_cached(name="item", each=[x, x], as="e", t=t) }}"#;
+        let out = render(&tera(page), Some(&f.cache), &context(&f, &[])).expect("render");
+        assert_eq!(out, "<li><h3>Neu</h3> mehr</li>".repeat(3));
+        assert!(f.cache.is_empty());
+        // Labels that are not the build's are not keyed either.
+        let mut ctx = context(&f, &[0]);
+        let mut t = tera::Map::default();
+        t.insert("more".into(), Value::from("more"));
+        ctx.insert_value("t", Value::from(t));
+        let out = render(&tera(EACH), Some(&f.cache), &ctx).expect("render");
+        assert_eq!(out, "<ul><li><h4>A &amp; B</h4> more</li></ul>");
+        assert!(f.cache.is_empty());
+    }
+
+    #[test]
+    fn without_a_cache_it_still_renders() {
+        let f = fixture();
+        let out = render(&tera(EACH), None, &context(&f, &[1])).expect("render");
+        assert_eq!(out, "<ul><li><h4>C</h4> mehr</li></ul>");
+    }
+
+    #[test]
+    fn mistakes_are_template_errors() {
+        let f = fixture();
+        let ctx = context(&f, &[0]);
+        for (page, needle) in [
+            (
+                r#"{{ component_cached(name="item", each=list, t=t) }}"#,
+                "`each` needs `as`",
+            ),
+            (
+                r#"{{ component_cached(name="nope", e=list[0], t=t) }}"#,
+                "nope",
+            ),
+            (r#"{{ component_cached(name="item", t=t) }}"#, "e"),
+        ] {
+            let err = render(&tera(page), Some(&f.cache), &ctx).expect_err(page);
+            let mut text = err.to_string();
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                text.push_str(&format!(" / {s}"));
+                source = s.source();
+            }
+            assert!(text.contains(needle), "{page}: {text}");
+        }
+        // Outside a page render there is no theme to render with.
+        let t = tera(EACH);
+        let err = t.render("page.html", &ctx).expect_err("no scope");
+        assert!(
+            format!("{err:?}").contains("only while tandem renders"),
+            "{err:?}"
+        );
+    }
+}
