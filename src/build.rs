@@ -62,9 +62,7 @@ fn render_bodies_with<T: Send>(
         bodies.push(r);
         made.push(m);
     }
-    for i in 0..bodies.len() {
-        check_links_of(site, &bodies, i, diags);
-    }
+    site.check_each(diags, |_| true, |i, d| check_links_of(site, &bodies, i, d));
     (bodies, made)
 }
 

@@ -197,7 +197,9 @@ pub struct Staging {
     fresh: PathBuf,
     old: PathBuf,
     claimed: std::sync::Mutex<std::collections::HashMap<String, String>>,
-    dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Folders made so far, relative to the staging folder (a `Path`
+    /// would be hashed component by component).
+    dirs: std::sync::Mutex<std::collections::HashSet<String>>,
     failure: std::sync::Mutex<Option<OutputError>>,
     done: bool,
     /// Whether there is a previous output to hard-link unchanged files from.
@@ -250,20 +252,21 @@ impl Staging {
 
     fn write_file(&self, rel: &str, parts: &[&[u8]]) -> Result<(), OutputError> {
         let target = self.fresh.join(rel);
-        if let Some(dir) = target.parent() {
+        if let Some((rel_dir, _)) = rel.rsplit_once('/') {
             let known = self
                 .dirs
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .contains(dir);
+                .contains(rel_dir);
             if !known {
-                std::fs::create_dir_all(dir).map_err(|e| {
+                let dir = self.fresh.join(rel_dir);
+                std::fs::create_dir_all(&dir).map_err(|e| {
                     OutputError::Io(format!("cannot create {}: {e}", dir.display()))
                 })?;
                 self.dirs
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .insert(dir.to_path_buf());
+                    .insert(rel_dir.to_string());
             }
         }
         let prev = self.out.join(rel);

@@ -171,6 +171,95 @@ fn total_css_stays_under_30_kb() {
     assert!(total < 30 * 1024, "CSS is {total} bytes");
 }
 
+/// The schema.org `Event` of an event page, parsed.
+fn json_ld(out: &Path, rel: &str) -> serde_json::Value {
+    let doc = page(out, rel);
+    let scripts = texts(&doc, r#"script[type="application/ld+json"]"#);
+    assert_eq!(scripts.len(), 1, "{rel}");
+    serde_json::from_str(&scripts[0]).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+#[test]
+fn event_pages_describe_the_event_for_search_engines() {
+    let (_tmp, out) = built_fixture("en");
+    // A place and an online link: mixed attendance, two locations.
+    let both = json_ld(&out, "events/two-day-conference/index.html");
+    assert_eq!(both["@type"], "Event");
+    assert_eq!(
+        both["eventAttendanceMode"],
+        "https://schema.org/MixedEventAttendanceMode"
+    );
+    assert_eq!(both["startDate"], "2027-03-04");
+    assert_eq!(both["endDate"], "2027-03-05");
+    assert_eq!(both["location"][0]["@type"], "Place");
+    assert_eq!(both["location"][0]["name"], "Congress Centre");
+    assert_eq!(
+        both["location"][0]["address"]["addressLocality"],
+        "Frankfurt am Main"
+    );
+    // No street given: no `streetAddress`, and no empty values anywhere.
+    assert!(
+        both["location"][0]["address"]
+            .get("streetAddress")
+            .is_none()
+    );
+    assert_eq!(both["location"][1]["@type"], "VirtualLocation");
+    assert_eq!(
+        both["location"][1]["url"],
+        "https://example.org/online/conference"
+    );
+    assert_eq!(both["organizer"].as_array().map(Vec::len), Some(2));
+    assert!(
+        !serde_json::to_string(&both)
+            .unwrap_or_default()
+            .contains("null")
+    );
+    // Moved online: its status, one virtual location, no description.
+    let moved = json_ld(&out, "events/moved-online/index.html");
+    assert_eq!(moved["eventStatus"], "https://schema.org/EventMovedOnline");
+    assert_eq!(moved["location"]["@type"], "VirtualLocation");
+    assert!(moved.get("description").is_none());
+    assert_eq!(moved["startDate"], "2027-05-20T09:00+02:00");
+    // On site only.
+    let on_site = json_ld(&out, "events/winter-workshop/index.html");
+    assert_eq!(
+        on_site["eventAttendanceMode"],
+        "https://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(
+        on_site["location"]["address"]["streetAddress"],
+        "College Road 5"
+    );
+    assert_eq!(
+        on_site["url"],
+        "https://example.org/events/winter-workshop/"
+    );
+}
+
+#[test]
+fn json_ld_cannot_end_its_script_block() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let root = tmp.path().join("site");
+    copy_dir(&fixture_dir(), &root);
+    std::fs::write(
+        root.join("content/events/script-title.md"),
+        "---\ntitle: \"Closing </script> tags\"\nsummary: \"</script><b>x</b>\"\nstart: 2027-01-10T10:00\nlocation: { name: Hall, city: Köln, lat: 50.94, lon: 6.96 }\n---\nText.\n",
+    )
+    .expect("write event");
+    let out = tmp.path().join("out");
+    build(&root, &out, &[]);
+    let html = std::fs::read_to_string(out.join("events/script-title/index.html")).expect("page");
+    let open = "application/ld+json\">";
+    let start = html.find(open).expect("json-ld") + open.len();
+    let end = start + html[start..].find("</script>").expect("end of script");
+    let text = &html[start..end];
+    assert!(text.contains("<\\/script>"), "{text}");
+    let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+    assert_eq!(v["name"], "Closing </script> tags");
+    assert_eq!(v["location"]["geo"]["@type"], "GeoCoordinates");
+    assert_eq!(v["location"]["geo"]["latitude"], 50.94);
+}
+
 #[test]
 fn event_pages_show_place_registration_calendar_and_relations() {
     let (_tmp, out) = built_fixture("en");

@@ -150,7 +150,7 @@ impl Site {
 
     /// Runs `check` on every entry `keep` accepts. Each entry is checked
     /// on its own, so in parallel; the findings are added in entry order.
-    fn check_each(
+    pub(crate) fn check_each(
         &self,
         diags: &mut Diagnostics,
         keep: impl Fn(usize) -> bool + Sync,

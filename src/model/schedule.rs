@@ -23,6 +23,13 @@ pub struct Occurrence {
     pub end_utc: DateTime<Utc>,
 }
 
+impl Occurrence {
+    /// Not over by `now`.
+    pub fn is_upcoming(&self, now: DateTime<Utc>) -> bool {
+        self.end_utc > now
+    }
+}
+
 /// The RRULE as the feeds write it: `UNTIL` normalised to UTC for timed
 /// series (RFC 5545 §3.3.10) and to a date for all-day ones.
 #[derive(Clone, Debug, PartialEq)]
@@ -62,7 +69,7 @@ impl Schedule {
 
     /// Occurrences that have not ended by `now`.
     pub fn upcoming(&self, now: DateTime<Utc>) -> impl Iterator<Item = &Occurrence> {
-        self.occurrences.iter().filter(move |o| o.end_utc > now)
+        self.occurrences.iter().filter(move |o| o.is_upcoming(now))
     }
 }
 

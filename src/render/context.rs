@@ -42,6 +42,11 @@ pub struct Contexts<'a> {
 struct Obj(tera::Map);
 
 impl Obj {
+    /// Room for `n` fields: a map that grows is rehashed at every doubling.
+    fn with_capacity(n: usize) -> Obj {
+        Obj(tera::Map::with_capacity_and_hasher(n, Default::default()))
+    }
+
     fn set<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.0.insert(key.into(), TValue::from_serializable(value));
     }
@@ -291,7 +296,7 @@ impl<'a> Contexts<'a> {
             }
             _ => None,
         };
-        let mut m = Obj::default();
+        let mut m = Obj::with_capacity(11);
         m.set("address", &loc.address);
         m.set("city", &loc.city);
         m.set("has_place", &loc.has_place());
@@ -322,7 +327,8 @@ impl<'a> Contexts<'a> {
         let site = self.site;
         let e = &site.entries[i];
         let url = site.visible(i).then(|| site.config.link(&site.rel_url(i)));
-        let mut m = Obj::default();
+        // An event's card has 32 fields.
+        let mut m = Obj::with_capacity(32);
         m.set("kind", &e.kind);
         m.set("id", &e.id);
         m.set("title", &e.title);
@@ -478,7 +484,7 @@ impl<'a> Contexts<'a> {
                 body.toc
                     .iter()
                     .map(|(l, id, t)| {
-                        let mut h = Obj::default();
+                        let mut h = Obj::with_capacity(3);
                         h.set("id", id);
                         h.set("level", l);
                         h.set("title", t);
@@ -575,7 +581,7 @@ impl<'a> Contexts<'a> {
         let occ_value = |o: &Occurrence| {
             let session = o.session.and_then(|s| ev.sessions.get(s));
             let status = session.and_then(|s| s.status).unwrap_or(ev.status);
-            let mut v = Obj::default();
+            let mut v = Obj::with_capacity(10);
             v.set("end", &o.end.map(|w| machine_time(ev, w)));
             v.set("ends_at", &instant(o.end_utc));
             v.put(
@@ -617,7 +623,16 @@ impl<'a> Contexts<'a> {
             .map(|w| self.labels.date_short(w.date()))
             .collect();
         m.set("skipped_dates", &skipped);
-        let next: Vec<TValue> = ev.schedule.upcoming(now).take(5).map(occ_value).collect();
+        // The next dates are some of the same values.
+        let next: Vec<TValue> = ev
+            .schedule
+            .occurrences
+            .iter()
+            .zip(&occurrences)
+            .filter(|(o, _)| o.is_upcoming(now))
+            .take(5)
+            .map(|(_, v)| v.clone())
+            .collect();
         m.put("next_dates", TValue::from(next));
         m.put("occurrences", TValue::from(occurrences));
         if let Some(first) = ev.schedule.occurrences.first() {
@@ -628,6 +643,7 @@ impl<'a> Contexts<'a> {
 
     /// schema.org `Event` for search engines, escaped for a `<script>` block.
     fn event_json_ld(&self, i: usize, e: &Entry, ev: &EventData) -> String {
+        use json_ld::*;
         let site = self.site;
         let first = ev.schedule.occurrences.first();
         let last = ev.schedule.occurrences.last();
@@ -648,18 +664,39 @@ impl<'a> Contexts<'a> {
         let mut locations = Vec::new();
         if let Some(l) = loc {
             if place {
-                locations.push(json!({
-                    "@type": "Place",
-                    "name": l.name.clone().or_else(|| l.city.clone()).unwrap_or_else(|| l.one_line()),
-                    "address": { "@type": "PostalAddress", "streetAddress": l.address, "addressLocality": l.city },
-                    "geo": l.lat.zip(l.lon).map(|(lat, lon)| json!({"@type": "GeoCoordinates", "latitude": lat, "longitude": lon})),
-                }));
+                let address = (l.address.is_some() || l.city.is_some()).then(|| PostalAddress {
+                    kind: "PostalAddress",
+                    locality: l.city.as_deref(),
+                    street: l.address.as_deref(),
+                });
+                // Coordinates were checked to lie in range (so not NaN) when read.
+                let geo = l.lat.zip(l.lon).map(|(latitude, longitude)| Geo {
+                    kind: "GeoCoordinates",
+                    latitude,
+                    longitude,
+                });
+                locations.push(Place::Place {
+                    kind: "Place",
+                    address,
+                    geo,
+                    name: l
+                        .name
+                        .clone()
+                        .or_else(|| l.city.clone())
+                        .unwrap_or_else(|| l.one_line()),
+                });
             }
             if online {
-                locations.push(json!({ "@type": "VirtualLocation", "url": l.online.clone().unwrap_or_else(|| site.config.permalink(&site.rel_url(i))) }));
+                locations.push(Place::Virtual {
+                    kind: "VirtualLocation",
+                    url: l
+                        .online
+                        .clone()
+                        .unwrap_or_else(|| site.config.permalink(&site.rel_url(i))),
+                });
             }
         }
-        let organizers: Vec<Value> = site.links[i]
+        let organizer: Vec<Organization> = site.links[i]
             .organizers
             .iter()
             .map(|&o| {
@@ -669,41 +706,120 @@ impl<'a> Contexts<'a> {
                     _ => None,
                 }
                 .unwrap_or_else(|| site.config.permalink(&site.rel_url(o)));
-                json!({ "@type": "Organization", "name": p.title, "url": url })
+                Organization {
+                    kind: "Organization",
+                    name: &p.title,
+                    url,
+                }
             })
             .collect();
-        let mut v = json!({
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": e.title,
-            "url": site.config.permalink(&site.rel_url(i)),
-            "eventStatus": status,
-            "eventAttendanceMode": mode,
-            "startDate": first.map(|o| machine_time(ev, o.start)),
-            "endDate": last.map(|o| machine_time(ev, o.end.unwrap_or(o.start))),
-        });
-        if let Some(obj) = v.as_object_mut() {
-            if let Some(s) = &e.summary {
-                obj.insert("description".into(), json!(s));
-            }
-            if !locations.is_empty() {
-                obj.insert(
-                    "location".into(),
-                    if locations.len() == 1 {
-                        locations.remove(0)
-                    } else {
-                        Value::Array(locations)
-                    },
-                );
-            }
-            if !organizers.is_empty() {
-                obj.insert("organizer".into(), Value::Array(organizers));
-            }
+        let location = match locations.len() {
+            0 => None,
+            1 => locations.pop().map(OneOrMore::One),
+            _ => Some(OneOrMore::More(locations)),
+        };
+        let event = Event {
+            context: "https://schema.org",
+            kind: "Event",
+            description: e.summary.as_deref(),
+            end_date: last.map(|o| machine_time(ev, o.end.unwrap_or(o.start))),
+            attendance_mode: mode,
+            status,
+            location,
+            name: &e.title,
+            organizer,
+            start_date: first.map(|o| machine_time(ev, o.start)),
+            url: site.config.permalink(&site.rel_url(i)),
+        };
+        let text = serde_json::to_string(&event).unwrap_or_default();
+        if text.contains("</") {
+            text.replace("</", "<\\/")
+        } else {
+            text
         }
-        strip_nulls(&mut v);
-        serde_json::to_string(&v)
-            .unwrap_or_default()
-            .replace("</", "<\\/")
+    }
+}
+
+/// schema.org's `Event` as the event pages carry it. The fields are in
+/// alphabetical order, as search engines' examples and earlier builds
+/// have them; empty ones are left out.
+mod json_ld {
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    pub struct Event<'a> {
+        #[serde(rename = "@context")]
+        pub context: &'static str,
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub description: Option<&'a str>,
+        #[serde(rename = "endDate", skip_serializing_if = "Option::is_none")]
+        pub end_date: Option<String>,
+        #[serde(rename = "eventAttendanceMode")]
+        pub attendance_mode: &'static str,
+        #[serde(rename = "eventStatus")]
+        pub status: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub location: Option<OneOrMore<Place<'a>>>,
+        pub name: &'a str,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub organizer: Vec<Organization<'a>>,
+        #[serde(rename = "startDate", skip_serializing_if = "Option::is_none")]
+        pub start_date: Option<String>,
+        pub url: String,
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum OneOrMore<T> {
+        One(T),
+        More(Vec<T>),
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum Place<'a> {
+        Place {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            address: Option<PostalAddress<'a>>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            geo: Option<Geo>,
+            name: String,
+        },
+        Virtual {
+            #[serde(rename = "@type")]
+            kind: &'static str,
+            url: String,
+        },
+    }
+
+    #[derive(Serialize)]
+    pub struct PostalAddress<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        #[serde(rename = "addressLocality", skip_serializing_if = "Option::is_none")]
+        pub locality: Option<&'a str>,
+        #[serde(rename = "streetAddress", skip_serializing_if = "Option::is_none")]
+        pub street: Option<&'a str>,
+    }
+
+    #[derive(Serialize)]
+    pub struct Geo {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub latitude: f64,
+        pub longitude: f64,
+    }
+
+    #[derive(Serialize)]
+    pub struct Organization<'a> {
+        #[serde(rename = "@type")]
+        pub kind: &'static str,
+        pub name: &'a str,
+        pub url: String,
     }
 }
 
@@ -718,19 +834,4 @@ pub fn url_encode(s: &str) -> String {
         }
     }
     out
-}
-
-/// Drops `null` members, which schema.org validators flag.
-fn strip_nulls(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            m.retain(|_, x| !x.is_null());
-            m.values_mut().for_each(strip_nulls);
-            m.retain(
-                |_, x| !matches!(x, Value::Object(o) if o.len() <= 1 && o.contains_key("@type")),
-            );
-        }
-        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
-        _ => {}
-    }
 }
