@@ -664,7 +664,7 @@ impl<'a> Contexts<'a> {
         let mut locations = Vec::new();
         if let Some(l) = loc {
             if place {
-                let address = (l.address.is_some() || l.city.is_some()).then(|| PostalAddress {
+                let address = (l.address.is_some() || l.city.is_some()).then_some(PostalAddress {
                     kind: "PostalAddress",
                     locality: l.city.as_deref(),
                     street: l.address.as_deref(),
