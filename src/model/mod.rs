@@ -250,11 +250,16 @@ impl Site {
     pub fn lint_entry(&self, i: usize, diags: &mut Diagnostics) {
         let now = self.config.now;
         let e = &self.entries[i];
-        for (needle, what) in [
-            ("lorem ipsum", "placeholder text"),
-            ("dolor sit amet", "placeholder text"),
-        ] {
-            if let Some(off) = find_ascii_ci(&e.text, needle) {
+        static PLACEHOLDERS: std::sync::LazyLock<[CaseFreeNeedle; 2]> =
+            std::sync::LazyLock::new(|| {
+                [
+                    CaseFreeNeedle::new("lorem ipsum"),
+                    CaseFreeNeedle::new("dolor sit amet"),
+                ]
+            });
+        for needle in PLACEHOLDERS.iter() {
+            let what = "placeholder text";
+            if let Some(off) = needle.find(&e.text) {
                 let pos = pos_of_offset(&e.text, off);
                 diags.push(
                     Diagnostic::warning(
@@ -377,42 +382,66 @@ impl Site {
     }
 }
 
-/// The byte offset of `needle` (ASCII, lower-case) in `text`, ignoring
-/// ASCII case. Unlike searching a lower-cased copy, the offset is one of
-/// `text` itself (lower-casing can change the length of other letters).
+/// A text (ASCII, lower-case) to find in other texts, ignoring ASCII
+/// case. Unlike searching a lower-cased copy, an offset found is one of
+/// the searched text itself (lower-casing can change the length of other
+/// letters).
 ///
 /// Every build scans every file for placeholder text, so the scan runs on
 /// `memchr`'s vectorised search for the needle's last word in its usual
 /// spellings ("ipsum", "Ipsum", "IPSUM"), and only a hit is compared in
 /// full, ignoring case. Odd mixed spellings of that word ("iPsum") are not
-/// found; placeholder text is never written that way.
-pub fn find_ascii_ci(text: &str, needle: &str) -> Option<usize> {
-    let (t, n) = (text.as_bytes(), needle.as_bytes());
-    if n.is_empty() || t.len() < n.len() {
-        return None;
-    }
-    let split = needle.rfind(' ').map_or(0, |i| i + 1);
-    let word = &needle[split..];
-    let mut capital = word.to_string();
-    if let Some(first) = capital.get_mut(0..1) {
-        first.make_ascii_uppercase();
-    }
-    let spellings = [word.to_string(), capital, word.to_ascii_uppercase()];
-    let mut best: Option<usize> = None;
-    for spelling in &spellings {
-        for hit in memchr::memmem::find_iter(t, spelling.as_bytes()) {
-            let Some(start) = hit.checked_sub(split) else {
-                continue;
-            };
-            if t.get(start..start + n.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(n))
-            {
-                best = Some(best.map_or(start, |b| b.min(start)));
-                break;
-            }
+/// found; placeholder text is never written that way. The searchers are
+/// made once, not for every file.
+pub struct CaseFreeNeedle {
+    needle: String,
+    /// Where the last word starts in `needle`.
+    split: usize,
+    spellings: [memchr::memmem::Finder<'static>; 3],
+}
+
+impl CaseFreeNeedle {
+    pub fn new(needle: &str) -> CaseFreeNeedle {
+        let split = needle.rfind(' ').map_or(0, |i| i + 1);
+        let word = &needle[split..];
+        let mut capital = word.to_string();
+        if let Some(first) = capital.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        let finder = |w: &str| memchr::memmem::Finder::new(w.as_bytes()).into_owned();
+        CaseFreeNeedle {
+            needle: needle.to_string(),
+            split,
+            spellings: [
+                finder(word),
+                finder(&capital),
+                finder(&word.to_ascii_uppercase()),
+            ],
         }
     }
-    best
+
+    /// The byte offset of the first match in `text`.
+    pub fn find(&self, text: &str) -> Option<usize> {
+        let (t, n) = (text.as_bytes(), self.needle.as_bytes());
+        if n.is_empty() || t.len() < n.len() {
+            return None;
+        }
+        let mut best: Option<usize> = None;
+        for spelling in &self.spellings {
+            for hit in spelling.find_iter(t) {
+                let Some(start) = hit.checked_sub(self.split) else {
+                    continue;
+                };
+                if t.get(start..start + n.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(n))
+                {
+                    best = Some(best.map_or(start, |b| b.min(start)));
+                    break;
+                }
+            }
+        }
+        best
+    }
 }
 
 /// The 1-based line and column of byte `offset` in `text` (an offset
@@ -449,4 +478,22 @@ pub fn find_key_in(path: &std::path::Path, key: &str) -> crate::diagnostics::Pos
         .ok()
         .and_then(|t| find_key(&t, key))
         .unwrap_or(crate::diagnostics::Pos::START)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_free_needles_give_offsets_in_the_text_itself() {
+        let n = CaseFreeNeedle::new("lorem ipsum");
+        assert_eq!(n.find("Lorem ipsum dolor"), Some(0));
+        assert_eq!(n.find("Größe: LOREM IPSUM"), Some("Größe: ".len()));
+        assert_eq!(n.find("x lorem Ipsum"), Some(2));
+        // The earliest of several spellings wins.
+        assert_eq!(n.find("ab lorem ipsum, Lorem Ipsum"), Some(3));
+        assert_eq!(n.find("ipsum alone, lorem elsewhere"), None);
+        assert_eq!(n.find("ipsum"), None);
+        assert_eq!(n.find(""), None);
+    }
 }
