@@ -272,9 +272,14 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     };
     let ((bodies, vevents), ()) = rayon::join(|| entries(diags), other_pages);
     timer.lap("pages");
-    // Feeds last, from the VEVENTs made with the bodies.
-    write_feeds(site, &bodies, &vevents, sink, &found);
-    drop(vevents);
+    // Feeds last, from the VEVENTs made with the bodies. The cards and the
+    // components rendered from them are freed meanwhile: freeing them
+    // after the feeds would leave a core idle.
+    rayon::join(
+        || write_feeds(site, &bodies, &vevents, sink, &found),
+        move || drop(ctx),
+    );
+    rayon::join(move || drop(vevents), move || drop(bodies));
     timer.lap("feeds");
 
     let statics = static_files(site, &theme, diags);
