@@ -166,12 +166,11 @@ pub fn render(
         }
     }
 
-    let evs: Vec<Event> = events.into_iter().map(|(e, _)| e).collect();
     if entry.kind == Kind::Event {
-        out.plain = plain_text(&evs);
+        out.plain = plain_text(events.iter().map(|(e, _)| e), body.len());
     }
     out.html.reserve(body.len() + body.len() / 4);
-    pulldown_cmark::html::push_html(&mut out.html, evs.into_iter());
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     // Bodies are kept for the whole build: no spare capacity.
     out.html.shrink_to_fit();
     out
@@ -221,8 +220,8 @@ fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
 }
 
 /// The body as plain text for calendar descriptions.
-fn plain_text(events: &[Event]) -> String {
-    let mut out = String::new();
+fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>, size: usize) -> String {
+    let mut out = String::with_capacity(size);
     let mut list_depth = 0usize;
     let block_end = |out: &mut String| {
         while out.ends_with(' ') {
@@ -245,7 +244,9 @@ fn plain_text(events: &[Event]) -> String {
                 if !out.is_empty() && !out.ends_with('\n') {
                     out.push('\n');
                 }
-                out.push_str(&"  ".repeat(list_depth.saturating_sub(1)));
+                for _ in 1..list_depth {
+                    out.push_str("  ");
+                }
                 out.push_str("- ");
             }
             Event::Start(Tag::List(_)) => {
@@ -276,7 +277,12 @@ fn plain_text(events: &[Event]) -> String {
             _ => {}
         }
     }
-    out.trim().to_string()
+    // Trimmed in place: the text is most of the body.
+    let end = out.trim_end().len();
+    out.truncate(end);
+    let start = out.len() - out.trim_start().len();
+    out.drain(..start);
+    out
 }
 
 #[cfg(test)]
