@@ -46,9 +46,19 @@ fn build(root: &Path, out: &Path, extra: &[&str]) {
 /// The fixture site in `language` (it is written in English), built into a
 /// temporary folder; returns (temp dir guard, output folder).
 fn built_fixture(language: &str) -> (tempfile::TempDir, PathBuf) {
+    built_fixture_with(language, &[])
+}
+
+/// [`built_fixture`] with `files` (path below the site, text) added.
+fn built_fixture_with(language: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
     copy_dir(&fixture_dir(), &root);
+    for (rel, text) in files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
     let yaml = root.join("site.yaml");
     let text = std::fs::read_to_string(&yaml).unwrap();
     let text = text.replace("language: en", &format!("language: {language}"));
@@ -171,19 +181,20 @@ fn total_css_stays_under_30_kb() {
     assert!(total < 30 * 1024, "CSS is {total} bytes");
 }
 
-/// The schema.org `Event` of an event page, parsed.
-fn json_ld(out: &Path, rel: &str) -> serde_json::Value {
+/// The schema.org `Event` of an event page, as written and parsed.
+fn json_ld(out: &Path, rel: &str) -> (String, serde_json::Value) {
     let doc = page(out, rel);
     let scripts = texts(&doc, r#"script[type="application/ld+json"]"#);
     assert_eq!(scripts.len(), 1, "{rel}");
-    serde_json::from_str(&scripts[0]).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    let value = serde_json::from_str(&scripts[0]).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    (scripts[0].clone(), value)
 }
 
 #[test]
 fn event_pages_describe_the_event_for_search_engines() {
     let (_tmp, out) = built_fixture("en");
     // A place and an online link: mixed attendance, two locations.
-    let both = json_ld(&out, "events/two-day-conference/index.html");
+    let (_, both) = json_ld(&out, "events/two-day-conference/index.html");
     assert_eq!(both["@type"], "Event");
     assert_eq!(
         both["eventAttendanceMode"],
@@ -215,13 +226,13 @@ fn event_pages_describe_the_event_for_search_engines() {
             .contains("null")
     );
     // Moved online: its status, one virtual location, no description.
-    let moved = json_ld(&out, "events/moved-online/index.html");
+    let (_, moved) = json_ld(&out, "events/moved-online/index.html");
     assert_eq!(moved["eventStatus"], "https://schema.org/EventMovedOnline");
     assert_eq!(moved["location"]["@type"], "VirtualLocation");
     assert!(moved.get("description").is_none());
     assert_eq!(moved["startDate"], "2027-05-20T09:00+02:00");
     // On site only.
-    let on_site = json_ld(&out, "events/winter-workshop/index.html");
+    let (_, on_site) = json_ld(&out, "events/winter-workshop/index.html");
     assert_eq!(
         on_site["eventAttendanceMode"],
         "https://schema.org/OfflineEventAttendanceMode"
@@ -238,23 +249,15 @@ fn event_pages_describe_the_event_for_search_engines() {
 
 #[test]
 fn json_ld_cannot_end_its_script_block() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let root = tmp.path().join("site");
-    copy_dir(&fixture_dir(), &root);
-    std::fs::write(
-        root.join("content/events/script-title.md"),
-        "---\ntitle: \"Closing </script> tags\"\nsummary: \"</script><b>x</b>\"\nstart: 2027-01-10T10:00\nlocation: { name: Hall, city: Köln, lat: 50.94, lon: 6.96 }\n---\nText.\n",
-    )
-    .expect("write event");
-    let out = tmp.path().join("out");
-    build(&root, &out, &[]);
-    let html = std::fs::read_to_string(out.join("events/script-title/index.html")).expect("page");
-    let open = "application/ld+json\">";
-    let start = html.find(open).expect("json-ld") + open.len();
-    let end = start + html[start..].find("</script>").expect("end of script");
-    let text = &html[start..end];
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[(
+            "content/events/script-title.md",
+            "---\ntitle: \"Closing </script> tags\"\nsummary: \"</script><b>x</b>\"\nstart: 2027-01-10T10:00\nlocation: { name: Hall, city: Köln, lat: 50.94, lon: 6.96 }\n---\nText.\n",
+        )],
+    );
+    let (text, v) = json_ld(&out, "events/script-title/index.html");
     assert!(text.contains("<\\/script>"), "{text}");
-    let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
     assert_eq!(v["name"], "Closing </script> tags");
     assert_eq!(v["location"]["geo"]["@type"], "GeoCoordinates");
     assert_eq!(v["location"]["geo"]["latitude"], 50.94);
@@ -513,14 +516,12 @@ fn pages_have_landmarks_skip_link_alt_text_and_no_foreign_resources() {
 
 #[test]
 fn a_site_overrides_one_template() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_dir(&fixture_dir(), &root);
-    std::fs::create_dir_all(root.join("templates")).unwrap();
     // The example of docs/theme.md.
-    std::fs::write(
-        root.join("templates/page.html"),
-        r#"{% extends "base.html" %}
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[(
+            "templates/page.html",
+            r#"{% extends "base.html" %}
 {% block title %}{{ entry.title }} – {{ site.title }}{% endblock title %}
 {% block content %}
 <article class="entry page">
@@ -530,10 +531,8 @@ fn a_site_overrides_one_template() {
 </article>
 {% endblock content %}
 "#,
-    )
-    .unwrap();
-    let out = tmp.path().join("out");
-    build(&root, &out, &[]);
+        )],
+    );
     let about = page(&out, "about/index.html");
     assert_eq!(texts(&about, ".updated-note"), vec!["updated: –"]);
     // Every other template is still the theme's.

@@ -133,32 +133,24 @@ pub fn escape_text(s: &str) -> String {
     // found with memchr's vectorised search; backslashes are rare, so
     // text with one takes the plain byte loop instead.
     let bytes = clean.as_bytes();
-    let mut start = 0;
-    let mut push = |out: &mut String, i: usize, esc: &str| {
-        out.push_str(&clean[start..i]);
-        out.push_str(esc);
-        start = i + 1;
-    };
-    if memchr::memchr(b'\\', bytes).is_none() {
-        for i in memchr::memchr3_iter(b',', b';', b'\n', bytes) {
-            let esc = match bytes[i] {
-                b',' => "\\,",
-                b';' => "\\;",
-                _ => "\\n",
-            };
-            push(&mut out, i, esc);
-        }
+    let (mut fast, mut slow);
+    let hits: &mut dyn Iterator<Item = usize> = if memchr::memchr(b'\\', bytes).is_none() {
+        fast = memchr::memchr3_iter(b',', b';', b'\n', bytes);
+        &mut fast
     } else {
-        for (i, b) in bytes.iter().enumerate() {
-            let esc = match b {
-                b'\\' => "\\\\",
-                b';' => "\\;",
-                b',' => "\\,",
-                b'\n' => "\\n",
-                _ => continue,
-            };
-            push(&mut out, i, esc);
-        }
+        slow = (0..bytes.len()).filter(|&i| matches!(bytes[i], b'\\' | b';' | b',' | b'\n'));
+        &mut slow
+    };
+    let mut start = 0;
+    for i in hits {
+        out.push_str(&clean[start..i]);
+        out.push_str(match bytes[i] {
+            b'\\' => "\\\\",
+            b';' => "\\;",
+            b',' => "\\,",
+            _ => "\\n",
+        });
+        start = i + 1;
     }
     out.push_str(&clean[start..]);
     out

@@ -258,14 +258,13 @@ impl Site {
                 ]
             });
         for needle in PLACEHOLDERS.iter() {
-            let what = "placeholder text";
             if let Some(off) = needle.find(&e.text) {
                 let pos = pos_of_offset(&e.text, off);
                 diags.push(
                     Diagnostic::warning(
                         &e.source,
                         pos,
-                        format!("{what} (\"Lorem ipsum\") left in the page"),
+                        "placeholder text (\"Lorem ipsum\") left in the page",
                     )
                     .with_source(&e.text),
                 );

@@ -96,13 +96,12 @@ impl ComponentCache {
     }
 
     fn push_value(&self, key: &mut Vec<u8>, v: &Value) -> Option<()> {
-        if v.as_map().is_some() {
-            let at = address(v);
-            if at.is_some() && at == self.labels {
+        if let Some(at) = address(v) {
+            if Some(at) == self.labels {
                 key.push(b'T');
             } else {
                 key.push(b'C');
-                key.extend_from_slice(&self.card(v)?.to_le_bytes());
+                key.extend_from_slice(&self.cards.get(&at)?.to_le_bytes());
             }
         } else if let Some(s) = v.as_str() {
             // A safe text is written unescaped: it renders differently.
@@ -271,17 +270,16 @@ pub fn function(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
         }
         Ok(html)
     };
-    let html = match (each, item_name) {
+    Ok(match (each, item_name) {
         (Some(items), Some(as_name)) => {
             let mut out = String::new();
             for item in items {
                 out.push_str(&once(Some((as_name, item)))?);
             }
-            out
+            Value::safe_string(&out)
         }
-        _ => once(None)?.to_string(),
-    };
-    Ok(Value::safe_string(&html))
+        _ => Value::safe_string(&once(None)?),
+    })
 }
 
 #[cfg(test)]

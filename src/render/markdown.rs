@@ -171,7 +171,8 @@ pub fn render(
     }
     out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
-    // Bodies are kept for the whole build: no spare capacity.
+    // `serve` keeps every body and `build` the posts' (for the news
+    // feed): no spare capacity.
     out.html.shrink_to_fit();
     out
 }

@@ -250,16 +250,23 @@ pub fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
 }
 
 fn render_context(ctx: &Contexts, theme: &Theme, pc: PageContext) -> Page {
-    let html = theme.render(
-        &pc.template,
-        &pc.context.to_context(ctx.shared()),
-        Some(ctx.component_cache()),
-    );
+    let html = render_html(ctx, theme, &pc);
     Page {
         path: pc.path,
         origin: pc.origin,
         html,
     }
+}
+
+/// The HTML of a page context: its variables with those every page
+/// shares, rendered with the components cached for these cards. Public
+/// so that `serve` renders the pages whose context changed the same way.
+pub fn render_html(ctx: &Contexts, theme: &Theme, pc: &PageContext) -> Result<Vec<u8>, Diagnostic> {
+    theme.render(
+        &pc.template,
+        &pc.context.to_context(ctx.shared()),
+        ctx.component_cache(),
+    )
 }
 
 /// Renders entry `i`'s page with its body given, as soon as the body is

@@ -130,12 +130,12 @@ impl Theme {
         &self,
         name: &str,
         ctx: &tera::Context,
-        cache: Option<&Arc<ComponentCache>>,
+        cache: &Arc<ComponentCache>,
     ) -> Result<Vec<u8>, Diagnostic> {
         // Bytes, not a String: they go straight to a file, and the
         // templates and values are UTF-8 already.
         let mut out = Vec::with_capacity(16 * 1024);
-        component_cache::with_scope(&self.tera, cache, || {
+        component_cache::with_scope(&self.tera, Some(cache), || {
             self.tera.render_to(name, ctx, &mut out)
         })
         .map_err(|e| match component_cache::take_failure() {
@@ -211,12 +211,8 @@ pub fn template_error(e: &tera::Error, origins: &BTreeMap<String, String>) -> Di
         let span = r.span();
         Pos::new(span.start_line.max(1), span.start_col + 1)
     });
-    // An error inside a component says where the component was called
-    // from only in its report text.
     if report.is_some() {
-        for note in e.to_string().lines().filter(|l| l.starts_with("note: ")) {
-            message.push_str(&format!("\n  {note}"));
-        }
+        message.push_str(&caller_notes(e));
     }
     let name = if name.is_empty() {
         String::new()
@@ -239,6 +235,15 @@ fn called_from(e: &tera::Error) -> String {
             span.start_col + 1
         ));
     }
+    notes.push_str(&caller_notes(e));
+    notes
+}
+
+/// The `note:` lines of `e`'s report, one per line: an error inside a
+/// component says where the component was called from only in its
+/// report text.
+fn caller_notes(e: &tera::Error) -> String {
+    let mut notes = String::new();
     for note in e.to_string().lines().filter(|l| l.starts_with("note: ")) {
         notes.push_str(&format!("\n  {note}"));
     }

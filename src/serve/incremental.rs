@@ -1749,11 +1749,7 @@ fn render_jobs(
                 }
                 return (pc.path, pc.origin, h, shown, None);
             }
-            let html = theme.render(
-                &pc.template,
-                &pc.context.to_context(ctx.shared()),
-                Some(ctx.component_cache()),
-            );
+            let html = pages::render_html(&ctx, theme, &pc);
             if timings {
                 eprintln!(
                     "timing:   {:>7.2} ms  rendered  {}",
