@@ -37,26 +37,52 @@ pub struct Contexts<'a> {
 }
 
 /// A map value built field by field, each field converted straight
-/// into a template value (no JSON in between).
+/// into a template value (no JSON in between). The fields are only
+/// collected here and hashed once, when the map is made: Tera's
+/// `Value::from(map)` would rebuild a finished map, hashing every key a
+/// second time, while its serializer takes the fields as they are
+/// (template values inside are shared, not copied).
 #[derive(Default)]
-struct Obj(tera::Map);
+struct Obj(Vec<(&'static str, TValue)>);
 
 impl Obj {
-    /// Room for `n` fields: a map that grows is rehashed at every doubling.
     fn with_capacity(n: usize) -> Obj {
-        Obj(tera::Map::with_capacity_and_hasher(n, Default::default()))
+        Obj(Vec::with_capacity(n))
     }
 
+    /// The fields of a map made by `Obj` (a card), to add more to.
+    fn from_map(map: &tera::Map, room: usize) -> Obj {
+        let mut fields = Vec::with_capacity(map.len() + room);
+        fields.extend(map.iter().filter_map(|(k, v)| match k {
+            tera::value::Key::Str(k) => Some((*k, v.clone())),
+            // `Obj` only makes keys of static text.
+            _ => None,
+        }));
+        Obj(fields)
+    }
+
+    /// Sets `key`; a key set twice keeps its first place and its last value.
     fn set<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.0.insert(key.into(), TValue::from_serializable(value));
+        self.0.push((key, TValue::from_serializable(value)));
     }
 
     fn put(&mut self, key: &'static str, value: TValue) {
-        self.0.insert(key.into(), value);
+        self.0.push((key, value));
     }
 
     fn into_value(self) -> TValue {
-        TValue::from(self.0)
+        TValue::from_serializable(&self)
+    }
+}
+
+impl serde::Serialize for Obj {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut map = serializer.serialize_struct("Obj", self.0.len())?;
+        for (key, value) in &self.0 {
+            map.serialize_field(key, value)?;
+        }
+        map.end()
     }
 }
 
@@ -473,10 +499,10 @@ impl<'a> Contexts<'a> {
         let rel = site.rel_url(i);
         let mut ctx = self.page_base(&rel);
         // The card's fields (shared values), then the page's own.
-        let mut m = Obj(self.cards[i].as_map().cloned().unwrap_or_default());
-        // Room for the page's own fields (about 30 for an event), so the
-        // map is not rebuilt as it grows.
-        m.0.reserve(32);
+        // Room for the page's own fields (about 30 for an event).
+        let mut m = self.cards[i]
+            .as_map()
+            .map_or_else(Obj::default, |card| Obj::from_map(card, 32));
         m.put("content", TValue::from(body.html.as_str()));
         m.put(
             "toc",
