@@ -1017,3 +1017,35 @@ mod mutated_sites {
         assert!(files.len() > 15);
     }
 }
+
+#[test]
+fn a_date_pattern_that_cannot_be_written_points_at_its_line_in_the_translations() {
+    let mut site = base().file("site.yaml", &format!("{}theme: eigen\n", common::SITE_YAML));
+    let theme = site.path("themes/eigen");
+    common::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &theme,
+    );
+    let de = std::fs::read_to_string(theme.join("i18n/de.yaml")).expect("read de.yaml");
+    let line = de
+        .lines()
+        .position(|l| l.starts_with("date_short:"))
+        .expect("date_short in de.yaml") as u32
+        + 1;
+    let broken = de.replace(
+        "date_short: \"%-d. %B %Y\"",
+        "date_short: \"%-d. %B, %H Uhr\"",
+    );
+    assert_ne!(broken, de);
+    site = site.file("themes/eigen/i18n/de.yaml", &broken);
+    let run = site.build();
+    run.assert_code(1);
+    let d = run.diag(
+        "themes/eigen/i18n/de.yaml",
+        line,
+        Some(13),
+        "error",
+        "cannot be written for a date",
+    );
+    assert!(d.message.contains("%H"), "{}", d.message);
+}

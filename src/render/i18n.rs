@@ -2,10 +2,11 @@
 //! file (`i18n/de.yaml`, `i18n/en.yaml`). Month and day names come from
 //! chrono's locale data; the file only holds the patterns.
 
+use crate::diagnostics::Pos;
 use crate::model::entry::When;
 use crate::model::schedule::Rule;
-use chrono::format::{Item, StrftimeItems};
-use chrono::{Locale, NaiveDate, NaiveDateTime};
+use chrono::format::{Fixed, Item, Numeric, Pad, StrftimeItems};
+use chrono::{Datelike, Locale, NaiveDate, NaiveDateTime, Timelike};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug)]
@@ -15,20 +16,173 @@ pub struct Labels {
     /// The date and time patterns, read once: chrono would read a pattern
     /// again on every date of every page.
     patterns: BTreeMap<String, Vec<Item<'static>>>,
+    /// The same patterns as pieces written without chrono, for those made
+    /// only of the pieces [`Piece`] knows.
+    pieces: BTreeMap<String, Vec<Piece>>,
+    names: Names,
+    /// Times are written without the locale, as chrono's `format` does.
+    time_names: Names,
+}
+
+/// The keys whose texts are patterns for a date.
+const DATE_PATTERNS: [&str; 6] = [
+    "date_long",
+    "date_short",
+    "day_month",
+    "range_day",
+    "month_year",
+    "weekday_short",
+];
+
+/// What chrono writes, or `None` where the pattern asks for something the
+/// value does not have (chrono's `to_string` would panic).
+fn chrono_text(f: impl std::fmt::Display) -> Option<String> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    write!(out, "{f}").ok()?;
+    Some(out)
+}
+
+/// One piece of a date or time pattern. A large site writes a few dates
+/// for every event card, page and date of a series; chrono walks its
+/// pattern items and locale tables again for each (a few thousand
+/// instructions), where these copy a name or a few digits.
+#[derive(Clone, Debug, PartialEq)]
+enum Piece {
+    Text(Box<str>),
+    /// `%-d` (no padding) or `%d` (two digits).
+    Day {
+        padded: bool,
+    },
+    /// `%m`
+    Month,
+    /// `%Y`, four digits.
+    Year,
+    /// `%H`
+    Hour,
+    /// `%M`
+    Minute,
+    /// `%B`, `%b`, `%A`, `%a`: the locale's names.
+    MonthName,
+    MonthShort,
+    Weekday,
+    WeekdayShort,
+}
+
+impl Piece {
+    /// The piece chrono's `item` stands for, if it is one of these.
+    fn of(item: &Item<'_>) -> Option<Piece> {
+        Some(match item {
+            Item::Literal(t) | Item::Space(t) => Piece::Text((*t).into()),
+            Item::OwnedLiteral(t) | Item::OwnedSpace(t) => Piece::Text(t.clone()),
+            Item::Numeric(Numeric::Day, Pad::None) => Piece::Day { padded: false },
+            Item::Numeric(Numeric::Day, Pad::Zero) => Piece::Day { padded: true },
+            Item::Numeric(Numeric::Month, Pad::Zero) => Piece::Month,
+            Item::Numeric(Numeric::Year, Pad::Zero) => Piece::Year,
+            Item::Numeric(Numeric::Hour, Pad::Zero) => Piece::Hour,
+            Item::Numeric(Numeric::Minute, Pad::Zero) => Piece::Minute,
+            Item::Fixed(Fixed::LongMonthName) => Piece::MonthName,
+            Item::Fixed(Fixed::ShortMonthName) => Piece::MonthShort,
+            Item::Fixed(Fixed::LongWeekdayName) => Piece::Weekday,
+            Item::Fixed(Fixed::ShortWeekdayName) => Piece::WeekdayShort,
+            _ => return None,
+        })
+    }
+}
+
+/// The locale's month and weekday names, asked from chrono once.
+#[derive(Clone, Debug, Default)]
+struct Names {
+    months: Vec<String>,
+    months_short: Vec<String>,
+    /// Monday first.
+    weekdays: Vec<String>,
+    weekdays_short: Vec<String>,
+}
+
+impl Names {
+    fn of(locale: Locale) -> Names {
+        let name = |d: NaiveDate, f: &str| d.format_localized(f, locale).to_string();
+        let month = |m: u32| NaiveDate::from_ymd_opt(2001, m, 1).unwrap_or_default();
+        // 1 January 2001 was a Monday.
+        let day = |n: u32| NaiveDate::from_ymd_opt(2001, 1, n).unwrap_or_default();
+        Names {
+            months: (1..=12).map(|m| name(month(m), "%B")).collect(),
+            months_short: (1..=12).map(|m| name(month(m), "%b")).collect(),
+            weekdays: (1..=7).map(|d| name(day(d), "%A")).collect(),
+            weekdays_short: (1..=7).map(|d| name(day(d), "%a")).collect(),
+        }
+    }
+}
+
+/// Writes `pieces` for date `d` and time `t`; `None` for a year chrono
+/// would write with a sign or more digits.
+fn write_pieces(
+    pieces: &[Piece],
+    names: &Names,
+    d: NaiveDate,
+    t: Option<NaiveDateTime>,
+) -> Option<String> {
+    use crate::digits::push_padded;
+    let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+    let month = d.month0() as usize;
+    let weekday = d.weekday().num_days_from_monday() as usize;
+    let mut out = String::with_capacity(32);
+    for piece in pieces {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Day { padded } => push_padded(&mut out, d.day(), if *padded { 2 } else { 1 }),
+            Piece::Month => push_padded(&mut out, d.month(), 2),
+            Piece::Year => push_padded(&mut out, year, 4),
+            Piece::Hour => push_padded(&mut out, t?.hour(), 2),
+            Piece::Minute => push_padded(&mut out, t?.minute(), 2),
+            Piece::MonthName => out.push_str(names.months.get(month)?),
+            Piece::MonthShort => out.push_str(names.months_short.get(month)?),
+            Piece::Weekday => out.push_str(names.weekdays.get(weekday)?),
+            Piece::WeekdayShort => out.push_str(names.weekdays_short.get(weekday)?),
+        }
+    }
+    Some(out)
 }
 
 impl Labels {
     /// Reads a flat `key: text` translation file.
-    pub fn parse(text: &str) -> Result<Labels, String> {
-        let node = crate::content::yaml::parse(text, 1)
-            .map_err(|e| format!("{}:{}: {}", e.pos.line, e.pos.col, e.message))?;
+    /// Errors come with their place in the file.
+    pub fn parse(text: &str) -> Result<Labels, (Pos, String)> {
+        let node = crate::content::yaml::parse(text, 1).map_err(|e| (e.pos, e.message))?;
         let crate::content::yaml::Value::Map(entries) = node.value else {
-            return Err("a translation file is a map of `key: text`".into());
+            return Err((
+                Pos::START,
+                "a translation file is a map of `key: text`".into(),
+            ));
         };
         let map: BTreeMap<String, String> = entries
             .iter()
             .filter_map(|(k, v)| Some((k.as_text()?, v.as_text()?)))
             .collect();
+        // A date pattern with a time in it (or a time pattern with an
+        // offset) cannot be written: said here, with its line, instead of
+        // failing on the first date of the build.
+        for (k, v) in &entries {
+            let (Some(key), Some(pattern)) = (k.as_text(), v.as_text()) else {
+                continue;
+            };
+            let sample = NaiveDate::from_ymd_opt(2022, 4, 6).unwrap_or_default();
+            let fits = match key.as_str() {
+                "time" => chrono_text(sample.and_time(chrono::NaiveTime::MIN).format(&pattern)),
+                k if DATE_PATTERNS.contains(&k) => chrono_text(sample.format(&pattern)),
+                _ => continue,
+            };
+            if fits.is_none() {
+                let what = if key == "time" { "a time" } else { "a date" };
+                return Err((
+                    v.pos,
+                    format!(
+                        "`{key}: \"{pattern}\"` cannot be written for {what} (a date pattern cannot hold %H, %M and the like, a time pattern no offset %z)"
+                    ),
+                ));
+            }
+        }
         let locale = map
             .get("locale")
             .and_then(|l| Locale::try_from(l.as_str()).ok())
@@ -42,11 +196,21 @@ impl Labels {
                     .ok()?;
                 Some((k.clone(), items))
             })
+            .collect::<BTreeMap<_, _>>();
+        let pieces = patterns
+            .iter()
+            .filter_map(|(k, items)| {
+                let pieces: Option<Vec<Piece>> = items.iter().map(Piece::of).collect();
+                Some((k.clone(), pieces?))
+            })
             .collect();
         Ok(Labels {
             map,
             locale,
             patterns,
+            pieces,
+            names: Names::of(locale),
+            time_names: Names::of(Locale::POSIX),
         })
     }
 
@@ -56,21 +220,34 @@ impl Labels {
 
     /// `d` in the pattern under `pattern_key`, with the locale's names.
     pub fn fmt_date(&self, pattern_key: &str, d: NaiveDate) -> String {
-        match self.patterns.get(pattern_key) {
-            Some(items) => d
-                .format_localized_with_items(items.iter(), self.locale)
-                .to_string(),
-            None => d
-                .format_localized(self.get(pattern_key), self.locale)
-                .to_string(),
+        if let Some(text) = self
+            .pieces
+            .get(pattern_key)
+            .and_then(|p| write_pieces(p, &self.names, d, None))
+        {
+            return text;
         }
+        let text = match self.patterns.get(pattern_key) {
+            Some(items) => chrono_text(d.format_localized_with_items(items.iter(), self.locale)),
+            None => chrono_text(d.format_localized(self.get(pattern_key), self.locale)),
+        };
+        // `parse` checked the patterns; a key that is no pattern reads as is.
+        text.unwrap_or_else(|| self.get(pattern_key).to_string())
     }
 
     fn fmt_time(&self, t: NaiveDateTime) -> String {
-        match self.patterns.get("time") {
-            Some(items) => t.format_with_items(items.iter()).to_string(),
-            None => t.format(self.get("time")).to_string(),
+        if let Some(text) = self
+            .pieces
+            .get("time")
+            .and_then(|p| write_pieces(p, &self.time_names, t.date(), Some(t)))
+        {
+            return text;
         }
+        let text = match self.patterns.get("time") {
+            Some(items) => chrono_text(t.format_with_items(items.iter())),
+            None => chrono_text(t.format(self.get("time"))),
+        };
+        text.unwrap_or_else(|| self.get("time").to_string())
     }
 
     /// "Mittwoch, 6. April 2022"
@@ -231,6 +408,99 @@ mod tests {
             de.when_text(t("2022-03-19"), Some(t("2022-03-20"))),
             "Samstag, 19. März 2022 – Sonntag, 20. März 2022"
         );
+    }
+
+    /// The pieces write what chrono writes, for every day of four years,
+    /// in the theme's patterns and others, in locales whose names differ
+    /// in form (declined months, short names with dots, other scripts).
+    #[test]
+    fn pieces_write_what_chrono_writes() {
+        let patterns = [
+            "%A, %-d. %B %Y",
+            "%-d %B %Y",
+            "%d.%m.%Y",
+            "%d/%m/%Y",
+            "%-d. %B",
+            "%-d.",
+            "%a",
+            "%b %Y",
+            "%a, %d %b",
+            "%B %Y",
+            "Termine %Y",
+            "%H:%M",
+            "%Y-%m-%d %H:%M",
+            "%a %H:%M",
+        ];
+        for locale in [
+            Locale::de_DE,
+            Locale::en_GB,
+            Locale::en_US,
+            Locale::fr_FR,
+            Locale::pl_PL,
+            Locale::ru_RU,
+            Locale::el_GR,
+            Locale::tr_TR,
+            Locale::ja_JP,
+        ] {
+            let (names, time_names) = (Names::of(locale), Names::of(Locale::POSIX));
+            for pattern in patterns {
+                let items = StrftimeItems::new_with_locale(pattern, locale)
+                    .parse_to_owned()
+                    .unwrap();
+                let pieces: Vec<Piece> = items.iter().map(|i| Piece::of(i).unwrap()).collect();
+                let mut day = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+                while day.year() < 2027 {
+                    let t = day
+                        .and_hms_opt(day.day() % 24, day.ordinal() % 60, 0)
+                        .unwrap();
+                    // As `fmt_date` and `fmt_time` ask chrono: dates with
+                    // the locale's names, times without.
+                    let (ours, chrono) = if pattern.contains("%H") {
+                        (
+                            write_pieces(&pieces, &time_names, day, Some(t)),
+                            t.format_with_items(items.iter()).to_string(),
+                        )
+                    } else {
+                        (
+                            write_pieces(&pieces, &names, day, None),
+                            day.format_localized_with_items(items.iter(), locale)
+                                .to_string(),
+                        )
+                    };
+                    let ours = ours.unwrap();
+                    assert_eq!(ours, chrono, "{pattern} in {locale:?} on {day}");
+                    day = day.succ_opt().unwrap();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn patterns_with_other_pieces_stay_with_chrono() {
+        let text = "locale: de_DE\ndate_short: \"%-d. %B %Y (%j)\"\n";
+        let de = Labels::parse(text).unwrap();
+        assert!(!de.pieces.contains_key("date_short"));
+        let d = NaiveDate::from_ymd_opt(2022, 4, 6).unwrap();
+        assert_eq!(de.date_short(d), "6. April 2022 (096)");
+    }
+
+    #[test]
+    fn a_time_in_a_date_pattern_is_an_error_with_its_line() {
+        let (pos, e) =
+            Labels::parse("locale: de_DE\ndate_short: \"%-d. %B, %H Uhr\"\n").unwrap_err();
+        assert_eq!((pos.line, pos.col), (2, 13));
+        assert!(
+            e.starts_with("`date_short: \"%-d. %B, %H Uhr\"` cannot be written for a date"),
+            "{e}"
+        );
+        let (pos, e) = Labels::parse("time: \"%H:%M %z\"\n").unwrap_err();
+        assert_eq!((pos.line, pos.col), (1, 7));
+        assert!(
+            e.starts_with("`time: \"%H:%M %z\"` cannot be written for a time"),
+            "{e}"
+        );
+        // Labels that are no patterns may hold any `%`.
+        assert!(Labels::parse("period_since: \"seit %s\"\n").is_ok());
     }
 
     #[test]

@@ -68,12 +68,15 @@ impl Theme {
         let labels = match files.get(&lang_file) {
             Some((bytes, origin)) => match Labels::parse(&String::from_utf8_lossy(bytes)) {
                 Ok(l) => l,
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        origin.clone(),
-                        Pos::START,
-                        format!("cannot read the translations: {e}"),
-                    ));
+                Err((pos, e)) => {
+                    diags.push(
+                        Diagnostic::error(
+                            origin.clone(),
+                            pos,
+                            format!("cannot read the translations: {e}"),
+                        )
+                        .with_source(&String::from_utf8_lossy(bytes)),
+                    );
                     return None;
                 }
             },
