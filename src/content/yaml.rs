@@ -76,9 +76,9 @@ const MAX_KEY: usize = 128;
 
 /// Most front matter is flat: one `key: value` per line, each value a
 /// plain or quoted scalar on that line or a flow list of plain words
-/// (`tags: [a, b]`). Such a document is read here without the full YAML
+/// (`tags: [a, b]`), or a block list of such values, one per line. Such a document is read here without the full YAML
 /// parser, which takes about half of loading a large site. Anything else
-/// (nesting, block lists, comments, escapes, multi-line values, a key
+/// (nesting, other block lists, comments, escapes, multi-line values, a key
 /// given twice, an empty value) is `None` and goes to saphyr, so errors
 /// and unusual YAML are always read by the real parser; plain scalars are
 /// resolved by saphyr's own function. The tests check that both readers
@@ -98,10 +98,12 @@ fn parse_flat(text: &str, first_line: usize) -> Option<Node> {
     if body.is_empty() || body.contains(unusual) {
         return None;
     }
+    let lines: Vec<&str> = body.split('\n').collect();
     let mut pairs: Vec<(Node, Node)> = Vec::new();
-    for (k, line) in body.split('\n').enumerate() {
+    let mut k = 0;
+    while k < lines.len() {
         let line_no = first_line + k;
-        let (key, rest) = line.split_once(':')?;
+        let (key, rest) = lines[k].split_once(':')?;
         let mut chars = key.bytes();
         let first_ok = key.len() <= MAX_KEY
             && chars
@@ -110,16 +112,52 @@ fn parse_flat(text: &str, first_line: usize) -> Option<Node> {
         if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
             return None;
         }
-        let value = rest.strip_prefix(' ')?;
-        // Keys are ASCII: byte and character columns agree up to the value.
-        let col = key.len() + 3;
-        let value = flat_value(value, line_no, col)?;
+        let value = if rest.is_empty() {
+            let (list, used) = block_list(&lines[k + 1..], line_no + 1)?;
+            k += used;
+            list
+        } else {
+            // Keys are ASCII: byte and character columns agree up to the value.
+            flat_value(rest.strip_prefix(' ')?, line_no, key.len() + 3)?
+        };
         push_new_key(&mut pairs, plain(key, line_no, 1), value)?;
+        k += 1;
     }
     Some(Node {
         value: Value::Map(pairs),
         pos: Pos::new(first_line, 1),
     })
+}
+
+/// The block list under a `key:` of [`parse_flat`], `lines` being the
+/// lines after it (the first is line `first_line`): items `  - value`,
+/// all indented alike, each value one [`flat_value`] (as the sessions of
+/// an event: `  - { start: 2026-10-12T17:00, end: 2026-10-12T19:00 }`),
+/// up to the next line that is not indented. With the number of lines
+/// read; `None` for anything else.
+fn block_list(lines: &[&str], first_line: usize) -> Option<(Node, usize)> {
+    let indent = lines.first()?.bytes().take_while(|&b| b == b' ').count();
+    if indent == 0 {
+        return None;
+    }
+    let mut items = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        let spaces = line.bytes().take_while(|&b| b == b' ').count();
+        if spaces == 0 {
+            break;
+        }
+        if spaces != indent {
+            return None;
+        }
+        let item = line[indent..].strip_prefix("- ")?;
+        items.push(flat_value(item, first_line + n, indent + 3)?);
+    }
+    let used = items.len();
+    let list = Node {
+        value: Value::Seq(items),
+        pos: Pos::new(first_line, indent + 1),
+    };
+    Some((list, used))
 }
 
 /// One value of [`parse_flat`], starting at `line`:`col`.
@@ -252,7 +290,7 @@ fn flow_map(v: &str, line: usize, col: usize) -> Option<Value> {
         } else {
             let stop = v[start..end].find(',').map_or(end, |i| start + i);
             let word = v[start..stop].trim_end_matches(' ');
-            if !is_flow_word(word) {
+            if !is_flow_value(word) {
                 return None;
             }
             (plain(word, line, at_col(start)), start + word.len())
@@ -282,12 +320,31 @@ fn negative_number(v: &str) -> bool {
 /// A plain scalar that is safe inside `[ ]`: a word or words without any
 /// character that means something in a flow list.
 fn is_flow_word(item: &str) -> bool {
+    flow_word(item, false)
+}
+
+/// A value of a flow map: a [flow word](is_flow_word) that may also hold
+/// `:` between two letters or digits (`2026-10-12T17:00`), which YAML
+/// reads as part of the plain scalar.
+fn is_flow_value(item: &str) -> bool {
+    flow_word(item, true)
+}
+
+fn flow_word(item: &str, inner_colons: bool) -> bool {
     let Some(first) = item.chars().next() else {
         return false;
     };
+    let b = item.as_bytes();
+    let colon_ok = |i: usize| {
+        inner_colons
+            && i > 0
+            && b[i - 1].is_ascii_alphanumeric()
+            && b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)
+    };
     !item.ends_with(' ')
         && (!"-?!&*|>'\"%@`~ ".contains(first) || negative_number(item))
-        && !item.contains([':', '#', ',', '[', ']', '{', '}', '"', '\''])
+        && b.iter().enumerate().all(|(i, &c)| c != b':' || colon_ok(i))
+        && !item.contains(['#', ',', '[', ']', '{', '}', '"', '\''])
         // After a space an indicator may start a new token in a flow.
         && !item
             .as_bytes()
@@ -537,7 +594,8 @@ mod tests {
             "title:\n",
             "title: x\ntitle: y\n",
             "location:\n  name: x\n",
-            "tags:\n  - a\n",
+            "tags:\n  - a\n    b\n",
+            "tags:\n  - - a\n",
             "title: \"a \\\" b\"\n",
             "title: a: b\n",
             "title: x \n",
@@ -657,6 +715,21 @@ mod tests {
             " { .nan: a, .nan: b }",
             " { 1.5: a, 1.50: b }",
             " { a: -1 }",
+            " { a: 10:00 }",
+            " { a: 2026-10-12T17:00 }",
+            " { a: 2026-10-12T17:00:30Z }",
+            " { a: 1:30 }",
+            " { a: b:c }",
+            " { a: b:c d }",
+            " { a: b: c }",
+            " { a: b:}",
+            " { a: b:, c: d }",
+            " { a: :b }",
+            " { a: b :c }",
+            " { a: b::c }",
+            " { a: ä:ö }",
+            " { a: b:c, d: e:f }",
+            " { a:b: c }",
         ];
         let mut flat_count = 0;
         for a in values {
@@ -678,6 +751,65 @@ mod tests {
         assert!(flat_count > 2000, "only {flat_count} read flat");
     }
 
+    #[test]
+    fn block_lists_read_alike_or_go_to_saphyr() {
+        let items = [
+            "{ start: 2026-10-12T17:00, end: 2026-10-12T19:00 }",
+            "{ start: 2026-10-12T17:00, status: cancelled, location: \"Rathaus, Saal 2\" }",
+            "{ a: b, a: c }",
+            "{}",
+            "a",
+            "12",
+            "\"a, b\"",
+            "[a, b]",
+            "- a",
+            "a: b",
+            "a #b",
+            "",
+            "x ",
+            "{ a: b } # c",
+        ];
+        let shapes = [
+            "sessions:\n  - A\n  - B\ntitle: T\n",
+            "title: T\nsessions:\n  - A\n  - B\n",
+            "sessions:\n    - A\n    - B\n",
+            "sessions:\n - A\n",
+            "sessions:\n- A\n- B\n",
+            "sessions:\n  - A\n   - B\n",
+            "sessions:\n  - A\n    B\n",
+            "sessions:\n  -A\n",
+            "sessions:\n  - A\n\n  - B\n",
+            "sessions:\ntitle: T\n",
+            "sessions:\n",
+            "sessions:\n  - A\nsessions:\n  - B\n",
+            "a:\n  - A\nb:\n  - B\n",
+            "sessions: \n  - A\n",
+            "sessions:\n  - A\n  # c\n",
+            "sessions:\n  - A\n  x: B\n",
+        ];
+        let mut flat_count = 0;
+        for shape in shapes {
+            for a in items {
+                for b in items {
+                    let text = shape.replace('A', a).replace('B', b);
+                    if let Some(flat) = parse_flat(&text, 3) {
+                        flat_count += 1;
+                        let full = parse_full(&text, 3);
+                        assert_eq!(
+                            format!("{:?}", Ok::<_, SyntaxError>(flat)),
+                            format!("{full:?}"),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(flat_count > 150, "only {flat_count} read flat");
+        // The shape of generated and real events is read flat.
+        let sessions = "title: X\nsessions:\n  - { start: 2026-10-12T17:00, end: 2026-10-12T19:00 }\n  - { start: 2026-10-19T17:00, end: 2026-10-19T19:00 }\nlocation: Köln\n";
+        assert!(parse_flat(sessions, 2).is_some());
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
         /// Lines made of the characters that matter to YAML: whatever the
@@ -690,6 +822,19 @@ mod tests {
             )
         ) {
             let text: String = lines.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+            // The same lines with every value that starts with two spaces
+            // moved onto a line of its own as a block list item.
+            let listed: String = lines
+                .iter()
+                .map(|(k, v)| match v.strip_prefix("  ") {
+                    Some(item) => format!("{k}:\n  - {item}\n"),
+                    None => format!("{k}:{v}\n"),
+                })
+                .collect();
+            if let Some(flat) = parse_flat(&listed, 2) {
+                let full = parse_full(&listed, 2);
+                proptest::prop_assert_eq!(format!("{:?}", Ok::<_, SyntaxError>(flat)), format!("{full:?}"), "{:?}", listed);
+            }
             if let Some(flat) = parse_flat(&text, 2) {
                 let full = parse_full(&text, 2);
                 proptest::prop_assert_eq!(format!("{:?}", Ok::<_, SyntaxError>(flat)), format!("{full:?}"), "{:?}", text);
