@@ -37,52 +37,36 @@ pub struct Contexts<'a> {
 }
 
 /// A map value built field by field, each field converted straight
-/// into a template value (no JSON in between). The fields are only
-/// collected here and hashed once, when the map is made: Tera's
-/// `Value::from(map)` would rebuild a finished map, hashing every key a
-/// second time, while its serializer takes the fields as they are
-/// (template values inside are shared, not copied).
+/// into a template value (no JSON in between). Made into a value as it
+/// is: tandem's Tera (`vendor/tera`) takes a finished map without
+/// rebuilding it.
 #[derive(Default)]
-struct Obj(Vec<(&'static str, TValue)>);
+struct Obj(tera::Map);
 
 impl Obj {
     fn with_capacity(n: usize) -> Obj {
-        Obj(Vec::with_capacity(n))
+        Obj(tera::Map::with_capacity_and_hasher(n, Default::default()))
     }
 
-    /// The fields of a map made by `Obj` (a card), to add more to.
+    /// The fields of a card, to add more to (a copy of its map: the
+    /// fields' values are shared, the keys are not hashed again).
     fn from_map(map: &tera::Map, room: usize) -> Obj {
-        let mut fields = Vec::with_capacity(map.len() + room);
-        fields.extend(map.iter().filter_map(|(k, v)| match k {
-            tera::value::Key::Str(k) => Some((*k, v.clone())),
-            // `Obj` only makes keys of static text.
-            _ => None,
-        }));
-        Obj(fields)
+        let mut m = map.clone();
+        m.reserve(room);
+        Obj(m)
     }
 
     /// Sets `key`; a key set twice keeps its first place and its last value.
     fn set<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.0.push((key, TValue::from_serializable(value)));
+        self.0.insert(key.into(), TValue::from_serializable(value));
     }
 
     fn put(&mut self, key: &'static str, value: TValue) {
-        self.0.push((key, value));
+        self.0.insert(key.into(), value);
     }
 
     fn into_value(self) -> TValue {
-        TValue::from_serializable(&self)
-    }
-}
-
-impl serde::Serialize for Obj {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut map = serializer.serialize_struct("Obj", self.0.len())?;
-        for (key, value) in &self.0 {
-            map.serialize_field(key, value)?;
-        }
-        map.end()
+        TValue::from(self.0)
     }
 }
 
