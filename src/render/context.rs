@@ -68,6 +68,13 @@ impl Obj {
     fn into_value(self) -> TValue {
         TValue::from(self.0)
     }
+
+    /// [`Obj::into_value`] without spare room, for a map that stays for
+    /// the whole build (a card is made with room for an event's fields).
+    fn into_kept_value(mut self) -> TValue {
+        self.0.shrink_to_fit();
+        TValue::from(self.0)
+    }
 }
 
 /// A page's own template variables, in the order they were set; those
@@ -365,7 +372,7 @@ impl<'a> Contexts<'a> {
             KindData::Event(ev) => self.event_card_fields(i, ev, &mut m),
             KindData::Page => {}
         }
-        m.into_value()
+        m.into_kept_value()
     }
 
     fn period_text(
