@@ -139,11 +139,14 @@ pub fn event_vevents(site: &Site, event: usize, plain_body: &str) -> String {
     let Some(ev) = entry.event() else {
         return String::new();
     };
-    let mut w = Writer::new();
+    let plans = vevent_plans(site, event, ev);
+    // Each VEVENT holds the description (a little longer once escaped and
+    // folded) and a few hundred bytes of other lines.
+    let mut w = Writer::with_capacity(plans.len() * (plain_body.len() * 9 / 8 + 1024));
     // Sessions repeat the event's description: escape and fold it once
     // per status (the status adds a note).
     let mut descriptions: Vec<(Status, String)> = Vec::new();
-    for v in vevent_plans(site, event, ev) {
+    for v in plans {
         write_vevent(&mut w, site, event, ev, &v, plain_body, &mut descriptions);
     }
     w.finish()
@@ -292,7 +295,7 @@ fn write_vevent(
     match descriptions.iter().find(|(s, _)| *s == v.status) {
         Some((_, line)) => w.raw(line),
         None => {
-            let mut d = Writer::new();
+            let mut d = Writer::with_capacity(plain_body.len() * 9 / 8 + 512);
             d.text(
                 "DESCRIPTION",
                 &[],

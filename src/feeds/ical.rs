@@ -17,11 +17,23 @@ pub const MAX_LINE: usize = 75;
 #[derive(Clone, Debug, Default)]
 pub struct Writer {
     out: String,
+    /// The content line being made, before folding; kept between lines
+    /// so that a long stream does not allocate one per line.
+    line: String,
 }
 
 impl Writer {
     pub fn new() -> Writer {
         Writer::default()
+    }
+
+    /// A writer with room for `bytes` of output: an event's VEVENTs are a
+    /// few kilobytes each, which a growing buffer would copy a dozen times.
+    pub fn with_capacity(bytes: usize) -> Writer {
+        Writer {
+            out: String::with_capacity(bytes),
+            line: String::new(),
+        }
     }
 
     pub fn begin(&mut self, component: &str) {
@@ -36,22 +48,34 @@ impl Writer {
     /// URI, an RRULE): only folded, never escaped. Parameter values are
     /// made safe with [`param_value`].
     pub fn line(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
-        let mut content = String::with_capacity(name.len() + value.len() + 16);
-        content.push_str(name);
-        for (key, val) in params {
-            content.push(';');
-            content.push_str(key);
-            content.push('=');
-            content.push_str(&param_value(val));
-        }
-        content.push(':');
-        content.push_str(value);
-        fold_into(&mut self.out, &content);
+        self.content_line(name, params, |line| line.push_str(value));
     }
 
     /// A TEXT property: the value is normalised ([`clean_text`]) and escaped.
     pub fn text(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
-        self.line(name, params, &escape_text(value));
+        self.content_line(name, params, |line| escape_text_into(line, value));
+    }
+
+    /// `NAME;PARAM=…:` and the value `write_value` appends, folded.
+    fn content_line(
+        &mut self,
+        name: &str,
+        params: &[(&str, &str)],
+        write_value: impl FnOnce(&mut String),
+    ) {
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        line.push_str(name);
+        for (key, val) in params {
+            line.push(';');
+            line.push_str(key);
+            line.push('=');
+            line.push_str(&param_value(val));
+        }
+        line.push(':');
+        write_value(&mut line);
+        fold_into(&mut self.out, &line);
+        self.line = line;
     }
 
     /// A multi-valued TEXT property such as `CATEGORIES`: each item escaped,
@@ -127,8 +151,15 @@ pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
 /// Escapes a TEXT value (RFC 5545 §3.3.11) after [`clean_text`]:
 /// backslash, semicolon, comma and line breaks.
 pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 16 + 8);
+    escape_text_into(&mut out, s);
+    out
+}
+
+/// [`escape_text`] appended to `out`.
+pub fn escape_text_into(out: &mut String, s: &str) {
     let clean = clean_text(s);
-    let mut out = String::with_capacity(clean.len() + clean.len() / 16 + 8);
+    out.reserve(clean.len() + clean.len() / 16 + 8);
     // Copy runs between the characters that need escaping in one go,
     // found with memchr's vectorised search; backslashes are rare, so
     // text with one takes the plain byte loop instead.
@@ -153,7 +184,6 @@ pub fn escape_text(s: &str) -> String {
         start = i + 1;
     }
     out.push_str(&clean[start..]);
-    out
 }
 
 /// A parameter value as RFC 5545 §3.2 allows it. A value cannot hold a
