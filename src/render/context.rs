@@ -44,6 +44,7 @@ pub struct Contexts<'a> {
 struct Obj(tera::Map);
 
 impl Obj {
+    /// Room for `n` fields: a map that grows is rehashed at every doubling.
     fn with_capacity(n: usize) -> Obj {
         Obj(tera::Map::with_capacity_and_hasher(n, Default::default()))
     }
