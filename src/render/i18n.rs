@@ -163,11 +163,11 @@ impl Labels {
         // A date pattern with a time in it (or a time pattern with an
         // offset) cannot be written: said here, with its line, instead of
         // failing on the first date of the build.
+        let sample = NaiveDate::from_ymd_opt(2022, 4, 6).unwrap_or_default();
         for (k, v) in &entries {
             let (Some(key), Some(pattern)) = (k.as_text(), v.as_text()) else {
                 continue;
             };
-            let sample = NaiveDate::from_ymd_opt(2022, 4, 6).unwrap_or_default();
             let fits = match key.as_str() {
                 "time" => chrono_text(sample.and_time(chrono::NaiveTime::MIN).format(&pattern)),
                 k if DATE_PATTERNS.contains(&k) => chrono_text(sample.format(&pattern)),

@@ -66,20 +66,23 @@ impl Theme {
 
         let lang_file = format!("i18n/{}.yaml", config.language.code());
         let labels = match files.get(&lang_file) {
-            Some((bytes, origin)) => match Labels::parse(&String::from_utf8_lossy(bytes)) {
-                Ok(l) => l,
-                Err((pos, e)) => {
-                    diags.push(
-                        Diagnostic::error(
-                            origin.clone(),
-                            pos,
-                            format!("cannot read the translations: {e}"),
-                        )
-                        .with_source(&String::from_utf8_lossy(bytes)),
-                    );
-                    return None;
+            Some((bytes, origin)) => {
+                let text = String::from_utf8_lossy(bytes);
+                match Labels::parse(&text) {
+                    Ok(l) => l,
+                    Err((pos, e)) => {
+                        diags.push(
+                            Diagnostic::error(
+                                origin.clone(),
+                                pos,
+                                format!("cannot read the translations: {e}"),
+                            )
+                            .with_source(&text),
+                        );
+                        return None;
+                    }
                 }
-            },
+            }
             None => {
                 diags.push(Diagnostic::error(
                     format!("themes/{}", config.theme),
