@@ -2,7 +2,8 @@
 """Seeds for the fuzz targets: whole sites packed into one file each.
 
 Packs (see src/lib.rs: site.yaml, then `\\0 path \\0 bytes` per file)
-  - sites from ../../shared/bench/gen-site (several seeds and sizes),
+  - sites from a site generator, when $GEN_SITE names one (several seeds
+    and sizes; it is called as `GEN_SITE --format tandem --pages N --seed S DIR`),
   - slices of them (site.yaml with a handful of related files),
   - the example site at the repository root, and the test fixtures,
   - the site `tandem init` writes, when a built binary is there;
@@ -15,7 +16,7 @@ import os, shutil, subprocess, sys, tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
-GEN = os.path.join(REPO, "..", "shared", "bench", "gen-site")
+GEN = os.environ.get("GEN_SITE", "")
 out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "corpus", "load")
 os.makedirs(out_dir, exist_ok=True)
 

@@ -84,33 +84,11 @@ impl Site {
         site
     }
 
-    /// A generated site of about `pages` entries, made by the bench tool
-    /// `/work/shared/bench/gen-site` when it exists, else by
-    /// [`generated_fallback`]. Both are valid sites without warnings
-    /// that matter here.
+    /// A generated site of about `pages` entries ([`generated_site`]):
+    /// made here rather than by an outside tool, so that the tests read
+    /// the same input on every machine.
     pub fn generated(pages: usize) -> Site {
-        let site = Site::empty();
-        let tool = Path::new("/work/shared/bench/gen-site");
-        if tool.is_file() {
-            let out = site.root.join("gen");
-            let ok = Command::new(tool)
-                .args(["--format", "tandem", "--pages", &pages.to_string()])
-                .arg(&out)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            if ok {
-                for item in std::fs::read_dir(&out).expect("read generated site") {
-                    let item = item.expect("read generated site");
-                    std::fs::rename(item.path(), site.root.join(item.file_name()))
-                        .expect("move generated file");
-                }
-                std::fs::remove_dir(&out).expect("remove generator folder");
-                return site;
-            }
-        }
-        generated_fallback(site, pages)
+        generated_site(Site::empty(), pages)
     }
 
     /// Writes `text` to `rel` (relative to the site root), creating folders
@@ -421,10 +399,9 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// A synthetic site of `pages` entries written by the test itself, for
-/// machines without the bench generator: networks, partners, projects,
-/// events and posts that refer to each other.
-pub fn generated_fallback(site: Site, pages: usize) -> Site {
+/// A synthetic site of `pages` entries written by the test itself:
+/// networks, partners, projects, events and posts that refer to each other.
+fn generated_site(site: Site, pages: usize) -> Site {
     let n = |share: usize| (pages * share / 100).max(1);
     let (networks, partners, projects, events, posts) = (n(5), n(20), n(10), n(50), n(15));
     let mut site = site.file("site.yaml", SITE_YAML);
@@ -479,4 +456,46 @@ pub fn generated_fallback(site: Site, pages: usize) -> Site {
         );
     }
     site
+}
+
+/// What the browser tests run with: `node`, Debian's chromium (or the
+/// `CHROMIUM` the environment names) and the npm packages of
+/// `package.json` installed by `npm ci`.
+pub struct Browser {
+    pub chromium: PathBuf,
+}
+
+impl Browser {
+    /// The browser tools, or a panic that names what is missing. The tests
+    /// that call this are `#[ignore]`d, so a plain `cargo test` reports them
+    /// as ignored; `cargo test -- --include-ignored` (as CI runs it) makes a
+    /// missing tool a failure rather than a silent pass.
+    pub fn require(packages: &[&str]) -> Browser {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let chromium = std::env::var_os("CHROMIUM")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+        let node = Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        let mut missing = Vec::new();
+        if !node {
+            missing.push("`node`".to_string());
+        }
+        if !chromium.exists() {
+            missing.push(format!("{} (apt-get install chromium)", chromium.display()));
+        }
+        for p in packages {
+            if !repo.join("node_modules").join(p).is_dir() {
+                missing.push(format!("node_modules/{p} (npm ci)"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "the browser tests cannot run; missing: {}",
+            missing.join(", ")
+        );
+        Browser { chromium }
+    }
 }
