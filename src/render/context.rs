@@ -164,6 +164,24 @@ fn machine_time(e: &EventData, w: When) -> String {
     }
 }
 
+/// Where an `image` or `logo` is: a file below `static/` at its
+/// site-absolute address, or the web address it was given as.
+fn image_src(site: &Site, src: &str) -> String {
+    if crate::content::links::is_web_url(src) {
+        src.to_string()
+    } else {
+        site.config.link(src)
+    }
+}
+
+/// An author's link as templates get it: only a web address or `mailto:`
+/// link that reading let through ([`crate::content::links`]), so that no
+/// other scheme can reach an `href` whatever filled the field.
+fn safe_link(link: &Option<String>) -> Option<&str> {
+    link.as_deref()
+        .filter(|l| crate::content::links::is_safe_href(l))
+}
+
 /// `2022-04-06`.
 fn iso_date(d: chrono::NaiveDate) -> String {
     let mut s = String::with_capacity(10);
@@ -323,9 +341,9 @@ impl<'a> Contexts<'a> {
         m.set("lon", &loc.lon);
         m.set("name", &loc.name);
         m.set("one_line", &loc.one_line());
-        m.set("online", &loc.online);
+        m.set("online", &safe_link(&loc.online));
         m.set("osm_url", &osm);
-        m.set("url", &loc.url);
+        m.set("url", &safe_link(&loc.url));
         m.into_value()
     }
 
@@ -474,7 +492,7 @@ impl<'a> Contexts<'a> {
             "project_title",
             &links.project.map(|p| site.entries[p].title.clone()),
         );
-        m.set("registration", &ev.registration);
+        m.set("registration", &safe_link(&ev.registration));
     }
 
     /// The own context of an entry's page (without [`Contexts::shared`]),
@@ -523,7 +541,7 @@ impl<'a> Contexts<'a> {
             "image",
             &e.image
                 .as_ref()
-                .map(|img| json!({"src": site.config.link(&img.src), "alt": img.alt})),
+                .map(|img| json!({"src": image_src(site, &img.src), "alt": img.alt})),
         );
         let links = &site.links[i];
         let now = site.config.now;
@@ -543,16 +561,16 @@ impl<'a> Contexts<'a> {
         }
         match &e.data {
             KindData::Network(n) => {
-                m.set("website", &n.website);
+                m.set("website", &safe_link(&n.website));
                 m.set("contact", &n.contact);
             }
             KindData::Partner(p) => {
-                m.set("website", &p.website);
+                m.set("website", &safe_link(&p.website));
                 m.set("contact", &p.contact);
-                m.set("logo", &p.logo.as_ref().map(|img| json!({"src": site.config.link(&img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }})));
+                m.set("logo", &p.logo.as_ref().map(|img| json!({"src": image_src(site, &img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }})));
             }
             KindData::Project(p) => {
-                m.set("website", &p.website);
+                m.set("website", &safe_link(&p.website));
                 m.set("start", &p.start.map(|d| d.to_string()));
                 m.set("end", &p.end.map(|d| d.to_string()));
             }
