@@ -257,10 +257,39 @@ fn json_ld_cannot_end_its_script_block() {
         )],
     );
     let (text, v) = json_ld(&out, "events/script-title/index.html");
-    assert!(text.contains("<\\/script>"), "{text}");
+    assert!(!text.contains('<') && !text.contains('>'), "{text}");
+    assert!(text.contains("\\u003c/script\\u003e"), "{text}");
     assert_eq!(v["name"], "Closing </script> tags");
     assert_eq!(v["location"]["geo"]["@type"], "GeoCoordinates");
     assert_eq!(v["location"]["geo"]["latitude"], 50.94);
+}
+
+/// `<!--<script>` inside a script block makes an HTML parser read on
+/// past `</script>`: with only `</` escaped, the rest of the page became
+/// part of the JSON-LD.
+#[test]
+fn json_ld_cannot_swallow_the_rest_of_the_page() {
+    let title = "Kommentar <!--<script> Test & mehr";
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[(
+            "content/events/comment-title.md",
+            &format!(
+                "---\ntitle: \"{title}\"\nstart: 2027-01-10T10:00\nlocation: Köln\n---\nText.\n"
+            ),
+        )],
+    );
+    let (text, v) = json_ld(&out, "events/comment-title/index.html");
+    assert_eq!(v["name"], title);
+    assert!(
+        text.contains("Kommentar \\u003c!--\\u003cscript\\u003e Test \\u0026 mehr"),
+        "{text}"
+    );
+    // The page after the script block is still the page.
+    let doc = page(&out, "events/comment-title/index.html");
+    assert_eq!(texts(&doc, "main h1"), vec![title.to_string()]);
+    assert_eq!(texts(&doc, "footer .footer-title").len(), 1);
+    assert_eq!(attrs(&doc, "script[src]", "src").len(), 1);
 }
 
 #[test]

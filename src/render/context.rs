@@ -767,13 +767,29 @@ impl<'a> Contexts<'a> {
             start_date: first.map(|o| machine_time(ev, o.start)),
             url: site.config.permalink(&site.rel_url(i)),
         };
-        let text = serde_json::to_string(&event).unwrap_or_default();
-        if text.contains("</") {
-            text.replace("</", "<\\/")
-        } else {
-            text
+        script_safe(serde_json::to_string(&event).unwrap_or_default())
+    }
+}
+
+/// JSON that can stand inside a `<script>` element: `<`, `>` and `&`
+/// written as `\u003c`, `\u003e` and `\u0026`. Escaping only `</` is not
+/// enough: `<!--<script>` in a title would make the HTML parser read the
+/// rest of the page as part of the script. These characters occur in JSON
+/// only inside strings, where the escapes mean the same.
+fn script_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
         }
     }
+    out
 }
 
 /// schema.org's `Event` as the event pages carry it. The fields are in
