@@ -292,6 +292,192 @@ fn json_ld_cannot_swallow_the_rest_of_the_page() {
     assert_eq!(attrs(&doc, "script[src]", "src").len(), 1);
 }
 
+/// Where an event happens (content format §3): a name next to an online
+/// link only labels the meeting; an event that moved online is not shown
+/// at its old place; the attendance mode follows, per session too.
+#[test]
+fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[
+            (
+                "content/events/zoom-talk.md",
+                "---\ntitle: Zoom talk\nstart: 2027-02-03T18:00\nlocation: { name: Zoom, online: \"https://zoom.example.org/j/1\" }\n---\nText.\n",
+            ),
+            (
+                "content/events/moved-hall.md",
+                "---\ntitle: Moved from the hall\nstart: 2027-02-04T18:00\nstatus: moved-online\nlocation: { name: Town Hall, address: Main Street 1, city: Bonn, online: \"https://meet.example.org/m\" }\n---\nText.\n",
+            ),
+            (
+                "content/events/mixed-sessions.md",
+                "---\ntitle: Mixed sessions\nlocation: Dortmund\nsessions:\n  - { start: 2027-02-05T10:00, end: 2027-02-05T12:00 }\n  - { start: 2027-02-12T10:00, end: 2027-02-12T12:00, location: { name: Webex, online: \"https://webex.example.org/s\" } }\n  - { start: 2027-02-19T10:00, end: 2027-02-19T12:00, status: moved-online }\n---\nText.\n",
+            ),
+        ],
+    );
+    // Online only: no map, the link labelled with the meeting's name.
+    let zoom = page(&out, "events/zoom-talk/index.html");
+    assert!(attrs(&zoom, "a.map-link", "href").is_empty());
+    assert_eq!(
+        attrs(&zoom, ".fact-where a.online-link", "href"),
+        vec!["https://zoom.example.org/j/1"]
+    );
+    assert_eq!(
+        texts(&zoom, ".fact-where a.online-link"),
+        vec!["Join online (Zoom)"]
+    );
+    let (_, v) = json_ld(&out, "events/zoom-talk/index.html");
+    assert_eq!(
+        v["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(v["location"]["@type"], "VirtualLocation");
+    assert_eq!(v["location"]["url"], "https://zoom.example.org/j/1");
+    // Its card says "Online", not "Zoom".
+    let listing = page(&out, "events/index.html");
+    let zoom_card: Vec<String> = listing
+        .select(&sel(".event-card"))
+        .filter(|c| c.text().any(|t| t.contains("Zoom talk")))
+        .filter_map(|c| c.value().attr("data-place").map(str::to_string))
+        .collect();
+    assert_eq!(zoom_card, vec!["Online"]);
+
+    // Moved online: the old place is not where it happens.
+    let moved = page(&out, "events/moved-hall/index.html");
+    let where_ = texts(&moved, ".fact-where dd");
+    assert_eq!(where_.len(), 1);
+    assert!(!where_[0].contains("Town Hall"), "{where_:?}");
+    assert!(attrs(&moved, "a.map-link", "href").is_empty());
+    assert_eq!(
+        attrs(&moved, ".fact-where a.online-link", "href"),
+        vec!["https://meet.example.org/m"]
+    );
+    let (_, v) = json_ld(&out, "events/moved-hall/index.html");
+    assert_eq!(v["eventStatus"], "https://schema.org/EventMovedOnline");
+    assert_eq!(
+        v["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(v["location"]["@type"], "VirtualLocation");
+    assert_eq!(v["location"]["url"], "https://meet.example.org/m");
+
+    // Sessions: each its own Event with its own place and mode; a plain
+    // place is the address.
+    let (_, v) = json_ld(&out, "events/mixed-sessions/index.html");
+    let events = v.as_array().expect("one Event per session");
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0]["startDate"], "2027-02-05T10:00+01:00");
+    assert_eq!(events[0]["endDate"], "2027-02-05T12:00+01:00");
+    assert_eq!(
+        events[0]["eventAttendanceMode"],
+        "https://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(events[0]["location"]["@type"], "Place");
+    assert_eq!(events[0]["location"]["address"], "Dortmund");
+    assert_eq!(
+        events[1]["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(events[1]["location"]["url"], "https://webex.example.org/s");
+    assert_eq!(
+        events[2]["eventStatus"],
+        "https://schema.org/EventMovedOnline"
+    );
+    assert_eq!(
+        events[2]["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(events[2]["location"]["@type"], "VirtualLocation");
+    let sessions = page(&out, "events/mixed-sessions/index.html");
+    assert_eq!(
+        attrs(&sessions, ".sessions a.online-link", "href"),
+        vec!["https://webex.example.org/s"]
+    );
+}
+
+/// A series is one Event per date, not one event from the first start to
+/// the last end; every place has an address; pages without a summary get
+/// a meta description from their text.
+#[test]
+fn json_ld_of_a_series_and_meta_descriptions() {
+    let body = "Wir treffen uns jede Woche, um über Werkzeuge, Methoden und Erfahrungen \
+                aus der digitalen Bildungsarbeit zu sprechen. Neue Gäste sind immer willkommen, \
+                auch ohne Vorwissen.";
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[(
+            "content/events/weekly-round.md",
+            &format!(
+                "---\ntitle: Weekly round\nstart: 2027-03-03T17:00\nend: 2027-03-03T18:00\nrecurrence: FREQ=WEEKLY;COUNT=5\nexdates: [2027-03-17]\nlocation: Dortmund\n---\n## Worum es geht\n\n{body}\n"
+            ),
+        )],
+    );
+    let (_, v) = json_ld(&out, "events/weekly-round/index.html");
+    let events = v.as_array().expect("one Event per date");
+    let starts: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["startDate"].as_str())
+        .collect();
+    // The skipped date is left out; summer time begins on 28 March.
+    assert_eq!(
+        starts,
+        [
+            "2027-03-03T17:00+01:00",
+            "2027-03-10T17:00+01:00",
+            "2027-03-24T17:00+01:00",
+            "2027-03-31T17:00+02:00"
+        ]
+    );
+    for e in events {
+        assert_eq!(e["@context"], "https://schema.org");
+        assert_eq!(e["@type"], "Event");
+        assert_eq!(e["name"], "Weekly round");
+        assert_eq!(e["location"]["address"], "Dortmund");
+    }
+    assert_eq!(events[3]["endDate"], "2027-03-31T18:00+02:00");
+    // Every place of the fixture has an address.
+    let mut files = Vec::new();
+    html_files(&out.join("events"), &mut files);
+    let mut places = 0;
+    for f in files.iter().filter(|f| f.ends_with("index.html")) {
+        let rel = f.strip_prefix(&out).unwrap().to_string_lossy().into_owned();
+        let doc = page(&out, &rel);
+        for script in texts(&doc, r#"script[type="application/ld+json"]"#) {
+            let v: serde_json::Value = serde_json::from_str(&script).unwrap();
+            let all = v.as_array().cloned().unwrap_or_else(|| vec![v.clone()]);
+            for e in all {
+                let locs = e["location"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_else(|| vec![e["location"].clone()]);
+                for l in locs.iter().filter(|l| l["@type"] == "Place") {
+                    places += 1;
+                    assert!(!l["address"].is_null(), "{rel}: {l}");
+                }
+            }
+        }
+    }
+    assert!(places > 5, "{places}");
+    // No summary: the start of the text, cut at a word.
+    let doc = page(&out, "events/weekly-round/index.html");
+    let meta = attrs(&doc, r#"meta[name="description"]"#, "content");
+    assert_eq!(meta.len(), 1);
+    assert!(
+        meta[0].starts_with("Wir treffen uns jede Woche, um über Werkzeuge"),
+        "{meta:?}"
+    );
+    assert!(
+        meta[0].ends_with("Neue Gäste sind immer willkommen…"),
+        "{meta:?}"
+    );
+    assert!(meta[0].chars().count() <= 155, "{meta:?}");
+    // With a summary: the summary.
+    let doc = page(&out, "events/weekly-clinic/index.html");
+    assert_eq!(
+        attrs(&doc, r#"meta[name="description"]"#, "content"),
+        vec!["Questions about digital tools, every Wednesday."]
+    );
+}
+
 #[test]
 fn event_pages_show_place_registration_calendar_and_relations() {
     let (_tmp, out) = built_fixture("en");
