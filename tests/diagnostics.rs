@@ -700,6 +700,47 @@ fn warnings_do_not_stop_the_build_unless_denied() {
     assert_eq!(common::Snapshot::of(&site.path("output")), before);
 }
 
+/// A series or sessions outside the funding period (2026-01-01 –
+/// 2027-12-31): the warning points at `recurrence` or at each session and
+/// names every date outside, not just the first.
+#[test]
+fn dates_outside_the_funding_period_of_a_series_or_of_sessions() {
+    let series = "content/events/reihe.md";
+    let run = base()
+        .file(
+            series,
+            "---\ntitle: Reihe\nproject: digit-ready-2\nstart: 2027-12-01T10:00\nlocation: Köln\nrecurrence: FREQ=WEEKLY;COUNT=12\n---\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Sessions\nproject: digit-ready-2\nlocation: Köln\nsessions:\n  - { start: 2025-12-30T10:00 }\n  - { start: 2027-03-01T10:00 }\n  - { start: 2028-01-05 }\n---\n",
+        )
+        .check();
+    run.assert_code(0);
+    run.diag(
+        series,
+        6,
+        Some(13),
+        "warning",
+        "7 of 12 dates of the series lie outside the funding period of project `digit-ready-2` (2026-01-01 – 2027-12-31): 2028-01-05, 2028-01-12, 2028-01-19, 2028-01-26, 2028-02-02, and 2 more",
+    );
+    run.diag(
+        EV,
+        6,
+        Some(5),
+        "warning",
+        "this session (2025-12-30) lies outside the funding period of project `digit-ready-2`",
+    );
+    run.diag(
+        EV,
+        8,
+        Some(5),
+        "warning",
+        "this session (2028-01-05) lies outside the funding period",
+    );
+    assert_eq!(run.warnings().len(), 3, "{}", run.stderr);
+}
+
 #[test]
 fn a_session_without_a_place_is_pointed_at() {
     let run = event(

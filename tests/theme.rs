@@ -478,6 +478,92 @@ fn json_ld_of_a_series_and_meta_descriptions() {
     );
 }
 
+/// The texts of `.when` and `.more` of the event cards titled `title` on a page.
+fn card_when(doc: &Html, title: &str) -> Vec<(String, String)> {
+    doc.select(&sel(".event-card"))
+        .filter(|c| {
+            c.select(&sel(".event-title"))
+                .any(|t| t.text().collect::<String>().trim() == title)
+        })
+        .map(|c| {
+            let text = |s: &str| {
+                c.select(&sel(s))
+                    .map(|e| e.text().collect::<String>())
+                    .collect::<String>()
+            };
+            (text(".when"), text(".more"))
+        })
+        .collect()
+}
+
+/// Lists show the zone of times in another zone than the site's, and a
+/// past series as the span of its dates (filed under its last date).
+#[test]
+fn lists_show_foreign_zones_and_the_span_of_past_series() {
+    let ny = (
+        "content/events/ny-call.md",
+        "---\ntitle: New York call\nnetworks: [north-network]\nstart: 2026-11-25T11:00\nend: 2026-11-25T12:30\ntimezone: America/New_York\nlocation: { online: \"https://meet.example.org/ny\" }\n---\n",
+    );
+    for (lang, ny_when, clinic_when, clinic_more) in [
+        (
+            "en",
+            "25 November 2026, 11:00–12:30 (America/New_York)",
+            "4 May – 8 June 2022",
+            "5 dates",
+        ),
+        (
+            "de",
+            "25. November 2026, 11:00–12:30 Uhr (America/New_York)",
+            "4. Mai – 8. Juni 2022",
+            "5 Termine",
+        ),
+    ] {
+        let (_tmp, out) = built_fixture_with(lang, &[ny]);
+        for rel in [
+            "index.html",
+            "events/index.html",
+            "networks/north-network/index.html",
+        ] {
+            let doc = page(&out, rel);
+            assert_eq!(
+                card_when(&doc, "New York call"),
+                vec![(ny_when.to_string(), String::new())],
+                "{lang} {rel}"
+            );
+        }
+        // Events in the site's zone say none.
+        let doc = page(&out, "index.html");
+        let whens = texts(&doc, ".event-card .when");
+        assert!(whens.len() > 3);
+        assert_eq!(
+            whens.iter().filter(|w| w.contains('(')).count(),
+            1,
+            "{whens:?}"
+        );
+        // The weekly clinic (May and June 2022) is filed under its last
+        // date and shows all its dates' span.
+        for rel in [
+            "events/archive/2022/index.html",
+            "projects/alpha-project/index.html",
+        ] {
+            let doc = page(&out, rel);
+            assert_eq!(
+                card_when(&doc, "Weekly online clinic"),
+                vec![(clinic_when.to_string(), clinic_more.to_string())],
+                "{lang} {rel}"
+            );
+        }
+        let archive = page(&out, "events/archive/2022/index.html");
+        assert_eq!(
+            attrs(&archive, ".month[data-month]", "data-month")
+                .into_iter()
+                .filter(|m| m == "2022-06")
+                .count(),
+            1
+        );
+    }
+}
+
 #[test]
 fn event_pages_show_place_registration_calendar_and_relations() {
     let (_tmp, out) = built_fixture("en");

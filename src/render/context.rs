@@ -371,8 +371,8 @@ impl<'a> Contexts<'a> {
         let site = self.site;
         let e = &site.entries[i];
         let url = site.visible(i).then(|| site.config.link(&site.rel_url(i)));
-        // An event's card has 32 fields.
-        let mut m = Obj::with_capacity(32);
+        // An event's card has 33 fields.
+        let mut m = Obj::with_capacity(33);
         m.set("kind", &e.kind);
         m.set("id", &e.id);
         m.set("title", &e.title);
@@ -443,8 +443,31 @@ impl<'a> Contexts<'a> {
             .unwrap_or(ev.status);
         let n = ev.schedule.occurrences.len();
         if let Some(o) = occ {
-            m.set("when", &self.labels.when_short(o.start, o.end));
-            m.set("when_long", &self.labels.when_text(o.start, o.end));
+            // Times in another zone than the site's say which.
+            let zone = (ev.timezone != site.config.timezone && !o.start.is_all_day())
+                .then(|| ev.timezone.name());
+            let with_zone = |text: String| match zone {
+                Some(z) => format!("{text} ({z})"),
+                None => text,
+            };
+            let (when, when_long) =
+                match (ev.schedule.occurrences.first(), ev.schedule.is_past(now)) {
+                    // A past series or event with sessions is filed under its
+                    // last date, and says that it ran from its first to its last.
+                    (Some(first), true) if n > 1 => {
+                        let span = self
+                            .labels
+                            .date_range(first.start.date(), o.end.unwrap_or(o.start).date());
+                        (span.clone(), span)
+                    }
+                    _ => (
+                        with_zone(self.labels.when_short(o.start, o.end)),
+                        with_zone(self.labels.when_text(o.start, o.end)),
+                    ),
+                };
+            m.set("when", &when);
+            m.set("when_long", &when_long);
+            m.set("timezone", &zone);
             m.set("start", &machine_time(ev, o.start));
             m.set("date", &iso_date(o.start.date()));
             m.set("day", &o.start.date().day().to_string());
