@@ -467,7 +467,7 @@ impl<'a> Contexts<'a> {
                 };
             m.set("when", &when);
             m.set("when_long", &when_long);
-            m.set("timezone", &zone);
+            m.set("other_zone", &zone);
             m.set("start", &machine_time(ev, o.start));
             m.set("date", &iso_date(o.start.date()));
             m.set("day", &o.start.date().day().to_string());
