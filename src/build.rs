@@ -173,7 +173,10 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
             KindData::Partner(p) => p.logo.as_ref(),
             _ => None,
         };
-        for img in e.image.iter().chain(logo) {
+        // Images on other hosts were checked as links when read.
+        let local =
+            |img: &&crate::model::entry::Image| !crate::content::links::is_web_url(&img.src);
+        for img in e.image.iter().chain(logo).filter(local) {
             let rel = img.src.trim_start_matches('/');
             let exists = site.config.root.join("static").join(rel).is_file()
                 || theme.static_files.iter().any(|(p, _)| p == rel);

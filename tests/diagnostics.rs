@@ -381,6 +381,121 @@ fn start_together_with_sessions() {
     );
 }
 
+/// Links in fields (content format §3): only `https://`/`http://` (and
+/// `mailto:` for a registration) reach a page; anything else is an error
+/// at the value that says what to write instead.
+#[test]
+fn links_in_fields_must_be_web_addresses() {
+    let net = "content/networks/n.md";
+    let partner = "content/partners/p.md";
+    let project = "content/projects/pr.md";
+    let reg = "content/events/reg.md";
+    let run = base()
+        .file(net, "---\ntitle: N\nwebsite: www.bildungsturbo.de\n---\n")
+        .file(
+            partner,
+            "---\ntitle: P\nwebsite: \"javascript:alert(13)\"\nlogo: \"data:image/png;base64,AAAA\"\ncontact: { name: Anna, email: \"mailto:anna@example.org\" }\n---\n",
+        )
+        .file(
+            project,
+            "---\ntitle: Pr\nwebsite: \"  JaVaScRiPt:alert(1)\"\nimage: { src: \"ftp://example.org/x.png\", alt: X }\n---\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: X\nstart: 2027-03-05T10:00\nregistration: per E-Mail an info@example.org\nlocation: { name: Haus, url: \"vbscript:msgbox(1)\", online: /zoom }\ncontact: { email: Anna <anna@example.org> }\n---\n",
+        )
+        .file(
+            reg,
+            "---\ntitle: R\nstart: 2027-03-05T10:00\nlocation: { online: \"https:zoom.us/j/1\" }\nregistration: \"javascript:alert(13)\"\n---\n",
+        )
+        .check();
+    run.assert_code(1);
+    run.diag(net, 3, Some(10), "error", "`website`: `www.bildungsturbo.de` is not a whole web address: write `https://www.bildungsturbo.de`");
+    run.diag(partner, 3, Some(10), "error", "`website`: `javascript:` links are not allowed: write a web address starting with `https://`");
+    run.diag(
+        partner,
+        4,
+        Some(7),
+        "error",
+        "`logo`: `data:` links are not allowed",
+    );
+    run.diag(
+        partner,
+        5,
+        Some(31),
+        "error",
+        "`email`: write the address alone, without `mailto:`: `email: anna@example.org`",
+    );
+    run.diag(
+        project,
+        3,
+        Some(10),
+        "error",
+        "`website`: `JaVaScRiPt:` links are not allowed",
+    );
+    run.diag(project, 4, Some(15), "error", "`image`: `ftp:` links are not allowed: write a web address starting with `https://`, or put the file into `static/`");
+    run.diag(EV, 4, Some(15), "error", "`registration`: `per E-Mail an info@example.org` is not a link: write `mailto:info@example.org`");
+    run.diag(
+        EV,
+        5,
+        Some(30),
+        "error",
+        "`url`: `vbscript:` links are not allowed",
+    );
+    run.diag(
+        EV,
+        5,
+        Some(60),
+        "error",
+        "`online`: `/zoom` is not a whole web address: write it with `https://` and the host",
+    );
+    run.diag(
+        EV,
+        6,
+        Some(19),
+        "error",
+        "`email`: `Anna <anna@example.org>` is more than an address: write only `anna@example.org`",
+    );
+    run.diag(
+        reg,
+        4,
+        Some(21),
+        "error",
+        "`online`: `https:zoom.us/j/1` is not a whole web address: write `https://zoom.us/j/1`",
+    );
+    run.diag(reg, 5, Some(15), "error", "`registration`: `javascript:` links are not allowed: write the address of a web page (`https://…`) or an e-mail link (`mailto:…`)");
+    // One error per wrong link, and no follow-on ones (such as an "empty location").
+    assert_eq!(run.errors().len(), 12, "{}", run.stderr);
+}
+
+/// What the link rules let through reaches the page as written; an image
+/// on another host is a warning, as embeds are.
+#[test]
+fn good_links_reach_the_page() {
+    let site = base().file(
+        EV,
+        "---\ntitle: X\nstart: 2027-03-05T10:00\nlocation: Köln\nregistration: \"mailto:info@example.org?subject=Anmeldung\"\nimage: { src: \"https://cdn.example.org/x.png\", alt: Bild }\n---\n",
+    );
+    let run = site.build();
+    run.assert_code(0);
+    run.diag(
+        EV,
+        6,
+        Some(15),
+        "warning",
+        "`image` loads from another host",
+    );
+    let html = site.read("output/events/x/index.html");
+    assert!(
+        html.contains(r#"href="mailto:info@example.org?subject=Anmeldung""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"src="https://cdn.example.org/x.png""#),
+        "{html}"
+    );
+}
+
 #[test]
 fn bad_site_yaml() {
     let run = base()
@@ -583,6 +698,47 @@ fn warnings_do_not_stop_the_build_unless_denied() {
     let run = site.run(&["build", "--root", &root, "--deny-warnings"]);
     run.assert_code(1);
     assert_eq!(common::Snapshot::of(&site.path("output")), before);
+}
+
+/// A series or sessions outside the funding period (2026-01-01 –
+/// 2027-12-31): the warning points at `recurrence` or at each session and
+/// names every date outside, not just the first.
+#[test]
+fn dates_outside_the_funding_period_of_a_series_or_of_sessions() {
+    let series = "content/events/reihe.md";
+    let run = base()
+        .file(
+            series,
+            "---\ntitle: Reihe\nproject: digit-ready-2\nstart: 2027-12-01T10:00\nlocation: Köln\nrecurrence: FREQ=WEEKLY;COUNT=12\n---\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Sessions\nproject: digit-ready-2\nlocation: Köln\nsessions:\n  - { start: 2025-12-30T10:00 }\n  - { start: 2027-03-01T10:00 }\n  - { start: 2028-01-05 }\n---\n",
+        )
+        .check();
+    run.assert_code(0);
+    run.diag(
+        series,
+        6,
+        Some(13),
+        "warning",
+        "7 of 12 dates of the series lie outside the funding period of project `digit-ready-2` (2026-01-01 – 2027-12-31): 2028-01-05, 2028-01-12, 2028-01-19, 2028-01-26, 2028-02-02, and 2 more",
+    );
+    run.diag(
+        EV,
+        6,
+        Some(5),
+        "warning",
+        "this session (2025-12-30) lies outside the funding period of project `digit-ready-2`",
+    );
+    run.diag(
+        EV,
+        8,
+        Some(5),
+        "warning",
+        "this session (2028-01-05) lies outside the funding period",
+    );
+    assert_eq!(run.warnings().len(), 3, "{}", run.stderr);
 }
 
 #[test]

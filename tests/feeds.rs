@@ -676,7 +676,6 @@ fn feed_header_comes_before_the_first_component() {
             "VERSION:2.0",
             &format!("PRODID:-//tandem//tandem {}//DE", env!("CARGO_PKG_VERSION")),
             "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH",
             "NAME:Digit-Ready II — Termine",
             "X-WR-CALNAME:Digit-Ready II — Termine",
             "REFRESH-INTERVAL;VALUE=DURATION:P1D",
@@ -703,6 +702,13 @@ fn feed_header_comes_before_the_first_component() {
         !event_file.contains("NAME:") && !event_file.contains("REFRESH-INTERVAL"),
         "{event_file}"
     );
+    // No `METHOD` in any file: RFC 5546 would then want an `ORGANIZER` in
+    // every event, and an event without a contact address has none.
+    let files = all_files(&site);
+    assert!(files.len() > 10);
+    for (path, text) in &files {
+        assert!(!text.contains("\r\nMETHOD"), "{path}: {text}");
+    }
 }
 
 #[test]
@@ -836,10 +842,11 @@ fn status_description_and_details() {
         text.contains("CATEGORIES:weiterbildung,digital\\; vernetzt\r\n"),
         "{text}"
     );
+    // The organisation's name, not its contact person's: `ohne-mail` comes
+    // first but has no address to write to.
     assert!(
-        unfold(&text).contains(
-            "ORGANIZER;CN=\"Anna Müller, Bildungsreferentin\":mailto:anna.mueller@example.org\r\n"
-        ),
+        unfold(&text)
+            .contains("ORGANIZER;CN=\"Bildungsturbo gGmbH\":mailto:anna.mueller@example.org\r\n"),
         "the first organiser with an email: {text}"
     );
     assert_eq!(
@@ -848,14 +855,123 @@ fn status_description_and_details() {
          - Einführung\n- Praxis\n\nhttps://example.org/bildung/events/herbstreihe/"
     );
 
+    // The event's own contact, and no organising partner to name.
     let text = ics_of(&site, "new-york-exchange");
     let (_, comps) = parse(&text);
     let ev = &vevents(&comps)[0];
     assert_eq!(val(ev, "LOCATION"), "https://meet.example.org/exchange");
     assert!(
-        text.contains("ORGANIZER;CN=\"Sam Lee\":mailto:sam@example.org\r\n"),
+        text.contains("ORGANIZER:mailto:sam@example.org\r\n"),
         "{text}"
     );
+    // An organising partner with the event's contact: the partner's name.
+    let dir = scratch();
+    edit(
+        dir.path(),
+        "content/events/new-york-exchange.md",
+        "networks: [testnetz]",
+        "networks: [testnetz]\norganizers: [ohne-mail]",
+    );
+    let text = ics_of(
+        &load(dir.path(), "2023-07-01T12:00:00Z"),
+        "new-york-exchange",
+    );
+    assert!(
+        text.contains("ORGANIZER;CN=\"Verein ohne Mail\":mailto:sam@example.org\r\n"),
+        "{text}"
+    );
+}
+
+/// Where an event happens (content format §3) reaches the calendar entry:
+/// the place in LOCATION, else the meeting link; the link also at the top
+/// of DESCRIPTION and as RFC 7986 CONFERENCE; never the meeting's label
+/// ("Zoom") nor the old place of an event that moved online.
+#[test]
+fn online_hybrid_and_moved_online_events_in_the_calendar() {
+    let dir = scratch();
+    let root = dir.path();
+    let file = |name: &str, front: &str| {
+        std::fs::write(
+            root.join(format!("content/events/{name}.md")),
+            format!("---\ntitle: {name}\nstart: 2023-09-05T10:00\nend: 2023-09-05T12:00\n{front}---\nText.\n"),
+        )
+        .unwrap();
+    };
+    file(
+        "zoom",
+        "location: { name: Zoom, online: \"https://zoom.example.org/j/1\" }\n",
+    );
+    file(
+        "hybrid",
+        "location: { name: Haus, city: Köln, lat: 50.9, lon: 6.9, online: \"https://meet.example.org/h\" }\n",
+    );
+    file(
+        "moved",
+        "location: { name: Haus, city: Köln, lat: 50.9, lon: 6.9, online: \"https://meet.example.org/m\" }\nstatus: moved-online\n",
+    );
+    file("moved-no-link", "location: Köln\nstatus: moved-online\n");
+    std::fs::write(
+        root.join("content/events/mixed-sessions.md"),
+        "---\ntitle: Sessions\nlocation: Hamm\nsessions:\n  - { start: 2023-09-05T10:00 }\n  - { start: 2023-09-12T10:00, location: { name: Webex, online: \"https://webex.example.org/s\" } }\n---\n",
+    )
+    .unwrap();
+    let site = load(root, "2023-07-01T12:00:00Z");
+    let one = |id: &str| {
+        let text = ics_of(&site, id);
+        let (_, comps) = parse(&text);
+        (text, vevents(&comps).remove(0))
+    };
+
+    let (text, ev) = one("zoom");
+    assert_eq!(val(&ev, "LOCATION"), "https://zoom.example.org/j/1");
+    assert!(!text.contains("Zoom"), "the label is no place: {text}");
+    assert!(prop(&ev, "GEO").is_none());
+    assert_eq!(val(&ev, "CONFERENCE"), "https://zoom.example.org/j/1");
+    assert_eq!(
+        param(prop(&ev, "CONFERENCE").unwrap(), "VALUE"),
+        Some("URI".into())
+    );
+    assert!(
+        val(&ev, "DESCRIPTION").starts_with("Online-Termin: https://zoom.example.org/j/1\n\nText."),
+        "{text}"
+    );
+
+    let (_, ev) = one("hybrid");
+    assert_eq!(val(&ev, "LOCATION"), "Haus, Köln");
+    assert_eq!(val(&ev, "GEO"), "50.9;6.9");
+    assert_eq!(val(&ev, "CONFERENCE"), "https://meet.example.org/h");
+    assert!(val(&ev, "DESCRIPTION").starts_with("Online-Termin: https://meet.example.org/h\n\n"));
+
+    let (text, ev) = one("moved");
+    assert_eq!(val(&ev, "LOCATION"), "https://meet.example.org/m");
+    assert!(prop(&ev, "GEO").is_none());
+    assert!(
+        !text.contains("Haus"),
+        "the old place is not where it happens: {text}"
+    );
+    assert!(
+        val(&ev, "DESCRIPTION")
+            .starts_with("findet online statt\n\nOnline-Termin: https://meet.example.org/m\n\n"),
+        "{text}"
+    );
+
+    let (text, ev) = one("moved-no-link");
+    assert_eq!(val(&ev, "LOCATION"), "Online");
+    assert!(prop(&ev, "CONFERENCE").is_none());
+    assert!(!text.contains("Köln"), "{text}");
+
+    let text = ics_of(&site, "mixed-sessions");
+    let (_, comps) = parse(&text);
+    let evs = vevents(&comps);
+    assert_eq!(evs.len(), 2);
+    assert_eq!(val(&evs[0], "LOCATION"), "Hamm");
+    assert!(prop(&evs[0], "CONFERENCE").is_none());
+    assert_eq!(val(&evs[1], "LOCATION"), "https://webex.example.org/s");
+    assert_eq!(val(&evs[1], "CONFERENCE"), "https://webex.example.org/s");
+    assert!(
+        val(&evs[1], "DESCRIPTION").starts_with("Online-Termin: https://webex.example.org/s\n\n")
+    );
+    assert!(!val(&evs[0], "DESCRIPTION").contains("webex"));
 }
 
 #[test]

@@ -257,10 +257,311 @@ fn json_ld_cannot_end_its_script_block() {
         )],
     );
     let (text, v) = json_ld(&out, "events/script-title/index.html");
-    assert!(text.contains("<\\/script>"), "{text}");
+    assert!(!text.contains('<') && !text.contains('>'), "{text}");
+    assert!(text.contains("\\u003c/script\\u003e"), "{text}");
     assert_eq!(v["name"], "Closing </script> tags");
     assert_eq!(v["location"]["geo"]["@type"], "GeoCoordinates");
     assert_eq!(v["location"]["geo"]["latitude"], 50.94);
+}
+
+/// `<!--<script>` inside a script block makes an HTML parser read on
+/// past `</script>`: with only `</` escaped, the rest of the page became
+/// part of the JSON-LD.
+#[test]
+fn json_ld_cannot_swallow_the_rest_of_the_page() {
+    let title = "Kommentar <!--<script> Test & mehr";
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[(
+            "content/events/comment-title.md",
+            &format!(
+                "---\ntitle: \"{title}\"\nstart: 2027-01-10T10:00\nlocation: Köln\n---\nText.\n"
+            ),
+        )],
+    );
+    let (text, v) = json_ld(&out, "events/comment-title/index.html");
+    assert_eq!(v["name"], title);
+    assert!(
+        text.contains("Kommentar \\u003c!--\\u003cscript\\u003e Test \\u0026 mehr"),
+        "{text}"
+    );
+    // The page after the script block is still the page.
+    let doc = page(&out, "events/comment-title/index.html");
+    assert_eq!(texts(&doc, "main h1"), vec![title.to_string()]);
+    assert_eq!(texts(&doc, "footer .footer-title").len(), 1);
+    assert_eq!(attrs(&doc, "script[src]", "src").len(), 1);
+}
+
+/// Where an event happens (content format §3): a name next to an online
+/// link only labels the meeting; an event that moved online is not shown
+/// at its old place; the attendance mode follows, per session too.
+#[test]
+fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[
+            (
+                "content/events/zoom-talk.md",
+                "---\ntitle: Zoom talk\nstart: 2027-02-03T18:00\nlocation: { name: Zoom, online: \"https://zoom.example.org/j/1\" }\n---\nText.\n",
+            ),
+            (
+                "content/events/moved-hall.md",
+                "---\ntitle: Moved from the hall\nstart: 2027-02-04T18:00\nstatus: moved-online\nlocation: { name: Town Hall, address: Main Street 1, city: Bonn, online: \"https://meet.example.org/m\" }\n---\nText.\n",
+            ),
+            (
+                "content/events/mixed-sessions.md",
+                "---\ntitle: Mixed sessions\nlocation: Dortmund\nsessions:\n  - { start: 2027-02-05T10:00, end: 2027-02-05T12:00 }\n  - { start: 2027-02-12T10:00, end: 2027-02-12T12:00, location: { name: Webex, online: \"https://webex.example.org/s\" } }\n  - { start: 2027-02-19T10:00, end: 2027-02-19T12:00, status: moved-online }\n---\nText.\n",
+            ),
+        ],
+    );
+    // Online only: no map, the link labelled with the meeting's name.
+    let zoom = page(&out, "events/zoom-talk/index.html");
+    assert!(attrs(&zoom, "a.map-link", "href").is_empty());
+    assert_eq!(
+        attrs(&zoom, ".fact-where a.online-link", "href"),
+        vec!["https://zoom.example.org/j/1"]
+    );
+    assert_eq!(
+        texts(&zoom, ".fact-where a.online-link"),
+        vec!["Join online (Zoom)"]
+    );
+    let (_, v) = json_ld(&out, "events/zoom-talk/index.html");
+    assert_eq!(
+        v["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(v["location"]["@type"], "VirtualLocation");
+    assert_eq!(v["location"]["url"], "https://zoom.example.org/j/1");
+    // Its card says "Online", not "Zoom".
+    let listing = page(&out, "events/index.html");
+    let zoom_card: Vec<String> = listing
+        .select(&sel(".event-card"))
+        .filter(|c| c.text().any(|t| t.contains("Zoom talk")))
+        .filter_map(|c| c.value().attr("data-place").map(str::to_string))
+        .collect();
+    assert_eq!(zoom_card, vec!["Online"]);
+
+    // Moved online: the old place is not where it happens.
+    let moved = page(&out, "events/moved-hall/index.html");
+    let where_ = texts(&moved, ".fact-where dd");
+    assert_eq!(where_.len(), 1);
+    assert!(!where_[0].contains("Town Hall"), "{where_:?}");
+    assert!(attrs(&moved, "a.map-link", "href").is_empty());
+    assert_eq!(
+        attrs(&moved, ".fact-where a.online-link", "href"),
+        vec!["https://meet.example.org/m"]
+    );
+    let (_, v) = json_ld(&out, "events/moved-hall/index.html");
+    assert_eq!(v["eventStatus"], "https://schema.org/EventMovedOnline");
+    assert_eq!(
+        v["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(v["location"]["@type"], "VirtualLocation");
+    assert_eq!(v["location"]["url"], "https://meet.example.org/m");
+
+    // Sessions: each its own Event with its own place and mode; a plain
+    // place is the address.
+    let (_, v) = json_ld(&out, "events/mixed-sessions/index.html");
+    let events = v.as_array().expect("one Event per session");
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0]["startDate"], "2027-02-05T10:00+01:00");
+    assert_eq!(events[0]["endDate"], "2027-02-05T12:00+01:00");
+    assert_eq!(
+        events[0]["eventAttendanceMode"],
+        "https://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(events[0]["location"]["@type"], "Place");
+    assert_eq!(events[0]["location"]["address"], "Dortmund");
+    assert_eq!(
+        events[1]["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(events[1]["location"]["url"], "https://webex.example.org/s");
+    assert_eq!(
+        events[2]["eventStatus"],
+        "https://schema.org/EventMovedOnline"
+    );
+    assert_eq!(
+        events[2]["eventAttendanceMode"],
+        "https://schema.org/OnlineEventAttendanceMode"
+    );
+    assert_eq!(events[2]["location"]["@type"], "VirtualLocation");
+    let sessions = page(&out, "events/mixed-sessions/index.html");
+    assert_eq!(
+        attrs(&sessions, ".sessions a.online-link", "href"),
+        vec!["https://webex.example.org/s"]
+    );
+}
+
+/// A series is one Event per date, not one event from the first start to
+/// the last end; every place has an address; pages without a summary get
+/// a meta description from their text.
+#[test]
+fn json_ld_of_a_series_and_meta_descriptions() {
+    let body = "Wir treffen uns jede Woche, um über Werkzeuge, Methoden und Erfahrungen \
+                aus der digitalen Bildungsarbeit zu sprechen. Neue Gäste sind immer willkommen, \
+                auch ohne Vorwissen.";
+    let (_tmp, out) = built_fixture_with(
+        "en",
+        &[(
+            "content/events/weekly-round.md",
+            &format!(
+                "---\ntitle: Weekly round\nstart: 2027-03-03T17:00\nend: 2027-03-03T18:00\nrecurrence: FREQ=WEEKLY;COUNT=5\nexdates: [2027-03-17]\nlocation: Dortmund\n---\n## Worum es geht\n\n{body}\n"
+            ),
+        )],
+    );
+    let (_, v) = json_ld(&out, "events/weekly-round/index.html");
+    let events = v.as_array().expect("one Event per date");
+    let starts: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["startDate"].as_str())
+        .collect();
+    // The skipped date is left out; summer time begins on 28 March.
+    assert_eq!(
+        starts,
+        [
+            "2027-03-03T17:00+01:00",
+            "2027-03-10T17:00+01:00",
+            "2027-03-24T17:00+01:00",
+            "2027-03-31T17:00+02:00"
+        ]
+    );
+    for e in events {
+        assert_eq!(e["@context"], "https://schema.org");
+        assert_eq!(e["@type"], "Event");
+        assert_eq!(e["name"], "Weekly round");
+        assert_eq!(e["location"]["address"], "Dortmund");
+    }
+    assert_eq!(events[3]["endDate"], "2027-03-31T18:00+02:00");
+    // Every place of the fixture has an address.
+    let mut files = Vec::new();
+    html_files(&out.join("events"), &mut files);
+    let mut places = 0;
+    for f in files.iter().filter(|f| f.ends_with("index.html")) {
+        let rel = f.strip_prefix(&out).unwrap().to_string_lossy().into_owned();
+        let doc = page(&out, &rel);
+        for script in texts(&doc, r#"script[type="application/ld+json"]"#) {
+            let v: serde_json::Value = serde_json::from_str(&script).unwrap();
+            let all = v.as_array().cloned().unwrap_or_else(|| vec![v.clone()]);
+            for e in all {
+                let locs = e["location"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_else(|| vec![e["location"].clone()]);
+                for l in locs.iter().filter(|l| l["@type"] == "Place") {
+                    places += 1;
+                    assert!(!l["address"].is_null(), "{rel}: {l}");
+                }
+            }
+        }
+    }
+    assert!(places > 5, "{places}");
+    // No summary: the start of the text, cut at a word.
+    let doc = page(&out, "events/weekly-round/index.html");
+    let meta = attrs(&doc, r#"meta[name="description"]"#, "content");
+    assert_eq!(meta.len(), 1);
+    assert!(
+        meta[0].starts_with("Wir treffen uns jede Woche, um über Werkzeuge"),
+        "{meta:?}"
+    );
+    assert!(
+        meta[0].ends_with("Neue Gäste sind immer willkommen…"),
+        "{meta:?}"
+    );
+    assert!(meta[0].chars().count() <= 155, "{meta:?}");
+    // With a summary: the summary.
+    let doc = page(&out, "events/weekly-clinic/index.html");
+    assert_eq!(
+        attrs(&doc, r#"meta[name="description"]"#, "content"),
+        vec!["Questions about digital tools, every Wednesday."]
+    );
+}
+
+/// The texts of `.when` and `.more` of the event cards titled `title` on a page.
+fn card_when(doc: &Html, title: &str) -> Vec<(String, String)> {
+    doc.select(&sel(".event-card"))
+        .filter(|c| {
+            c.select(&sel(".event-title"))
+                .any(|t| t.text().collect::<String>().trim() == title)
+        })
+        .map(|c| {
+            let text = |s: &str| {
+                c.select(&sel(s))
+                    .map(|e| e.text().collect::<String>())
+                    .collect::<String>()
+            };
+            (text(".when"), text(".more"))
+        })
+        .collect()
+}
+
+/// Lists show the zone of times in another zone than the site's, and a
+/// past series as the span of its dates (filed under its last date).
+#[test]
+fn lists_show_foreign_zones_and_the_span_of_past_series() {
+    let ny = (
+        "content/events/ny-call.md",
+        "---\ntitle: New York call\nnetworks: [north-network]\nstart: 2026-11-25T11:00\nend: 2026-11-25T12:30\ntimezone: America/New_York\nlocation: { online: \"https://meet.example.org/ny\" }\n---\n",
+    );
+    for (lang, ny_when, clinic_when, clinic_more) in [
+        (
+            "en",
+            "25 November 2026, 11:00–12:30 (America/New_York)",
+            "4 May – 8 June 2022",
+            "5 dates",
+        ),
+        (
+            "de",
+            "25. November 2026, 11:00–12:30 Uhr (America/New_York)",
+            "4. Mai – 8. Juni 2022",
+            "5 Termine",
+        ),
+    ] {
+        let (_tmp, out) = built_fixture_with(lang, &[ny]);
+        for rel in [
+            "index.html",
+            "events/index.html",
+            "networks/north-network/index.html",
+        ] {
+            let doc = page(&out, rel);
+            assert_eq!(
+                card_when(&doc, "New York call"),
+                vec![(ny_when.to_string(), String::new())],
+                "{lang} {rel}"
+            );
+        }
+        // Events in the site's zone say none.
+        let doc = page(&out, "index.html");
+        let whens = texts(&doc, ".event-card .when");
+        assert!(whens.len() > 3);
+        assert_eq!(
+            whens.iter().filter(|w| w.contains('(')).count(),
+            1,
+            "{whens:?}"
+        );
+        // The weekly clinic (May and June 2022) is filed under its last
+        // date and shows all its dates' span.
+        for rel in [
+            "events/archive/2022/index.html",
+            "projects/alpha-project/index.html",
+        ] {
+            let doc = page(&out, rel);
+            assert_eq!(
+                card_when(&doc, "Weekly online clinic"),
+                vec![(clinic_when.to_string(), clinic_more.to_string())],
+                "{lang} {rel}"
+            );
+        }
+        let archive = page(&out, "events/archive/2022/index.html");
+        assert_eq!(
+            attrs(&archive, ".month[data-month]", "data-month")
+                .into_iter()
+                .filter(|m| m == "2022-06")
+                .count(),
+            1
+        );
+    }
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! a diagnostic at the place the author wrote it, and reading goes on so
 //! that one run reports every problem of a file.
 
+use super::links::{self, Accepts};
 use super::yaml::{Node, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
 use crate::model::entry::{Contact, Image, Kind, Location, Ref, Session, Spanned, Status, When};
@@ -163,6 +164,24 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// A link field (see [`links::check_link`]): a link that is not one
+    /// `key` accepts is reported at its value and left out.
+    pub fn link(&mut self, f: &Fields, key: &str, accepts: Accepts) -> Option<String> {
+        let node = f.get(key)?;
+        self.node_link(node, key, accepts)
+    }
+
+    fn node_link(&mut self, node: &Node, key: &str, accepts: Accepts) -> Option<String> {
+        let text = self.node_text(node, key)?;
+        match links::check_link(key, &text, accepts) {
+            Ok(link) => Some(link),
+            Err(message) => {
+                self.error(node.pos, message);
+                None
+            }
+        }
+    }
+
     pub fn bool(&mut self, f: &Fields, key: &str) -> Option<bool> {
         let node = f.get(key)?;
         match node.value {
@@ -302,22 +321,37 @@ impl<'a> FieldReader<'a> {
         out
     }
 
-    /// `image: path` or `image: { src, alt }`.
+    /// `image: path` or `image: { src, alt }`. A path names a file below
+    /// `static/`; a URL must be a web address (and loads from another host).
     pub fn image(&mut self, f: &Fields, key: &str) -> Option<Image> {
         let node = f.get(key)?;
-        if let Value::Map(_) = node.value {
+        let (src, alt, pos) = if let Value::Map(_) = node.value {
             let m = self.map_fields(node, &["src", "alt"], "an image field");
             let src = self.required_text(&m, "src", node.pos)?;
             let alt = self.text(&m, "alt").unwrap_or_default();
-            let pos = m.get("src").map_or(node.pos, |n| n.pos);
+            (src, alt, m.get("src").map_or(node.pos, |n| n.pos))
+        } else {
+            (self.node_text(node, key)?, String::new(), node.pos)
+        };
+        if !links::is_url_like(&src) {
             return Some(Image { src, alt, pos });
         }
-        let src = self.node_text(node, key)?;
-        Some(Image {
-            src,
-            alt: String::new(),
-            pos: node.pos,
-        })
+        match links::check_link(key, &src, Accepts::Web) {
+            Ok(src) => {
+                self.warning(
+                    pos,
+                    format!("`{key}` loads from another host: visitors' browsers contact it, and the image breaks when that host changes; put the file into `static/` and write its path"),
+                );
+                Some(Image { src, alt, pos })
+            }
+            Err(message) => {
+                self.error(
+                    pos,
+                    format!("{message}, or put the file into `static/` and write its path"),
+                );
+                None
+            }
+        }
     }
 
     /// `contact: text` or `{ name, email, phone }`.
@@ -325,12 +359,17 @@ impl<'a> FieldReader<'a> {
         let node = f.get(key)?;
         if let Value::Map(_) = node.value {
             let m = self.map_fields(node, &["name", "email", "phone"], "a contact field");
-            let email = self.text(&m, "email");
-            if let (Some(e), Some(n)) = (&email, m.get("email"))
-                && (!e.contains('@') || e.contains(char::is_whitespace))
-            {
-                self.error(n.pos, format!("`email`: `{e}` is not an e-mail address"));
-            }
+            // An address, not a URL: the theme makes the `mailto:` link.
+            let email = self
+                .text(&m, "email")
+                .zip(m.get("email"))
+                .and_then(|(e, n)| match links::check_email(&e) {
+                    Ok(address) => Some(address),
+                    Err(message) => {
+                        self.error(n.pos, message);
+                        None
+                    }
+                });
             return Some(Contact {
                 name: self.text(&m, "name"),
                 email,
@@ -346,11 +385,8 @@ impl<'a> FieldReader<'a> {
     /// `location: text` or a map of place and online link.
     pub fn location(&mut self, node: &Node) -> Option<Location> {
         if let Value::Map(_) = node.value {
-            let m = self.map_fields(
-                node,
-                &["name", "address", "city", "url", "lat", "lon", "online"],
-                "a location field",
-            );
+            const KEYS: [&str; 7] = ["name", "address", "city", "url", "lat", "lon", "online"];
+            let m = self.map_fields(node, &KEYS, "a location field");
             let lat = m.get("lat").and_then(|n| self.float(n, "lat"));
             let lon = m.get("lon").and_then(|n| self.float(n, "lon"));
             if let (Some(n), Some(v)) = (m.get("lat"), lat)
@@ -370,16 +406,23 @@ impl<'a> FieldReader<'a> {
                 name: self.text(&m, "name"),
                 address: self.text(&m, "address"),
                 city: self.text(&m, "city"),
-                url: self.text(&m, "url"),
+                url: m
+                    .get("url")
+                    .and_then(|n| self.node_link(n, "url", Accepts::Web)),
                 lat,
                 lon,
-                online: self.text(&m, "online"),
+                online: m
+                    .get("online")
+                    .and_then(|n| self.node_link(n, "online", Accepts::Web)),
             };
+            // A field given with a wrong value has had its error.
             if loc == Location::default() {
-                self.error(
-                    node.pos,
-                    "an empty location: give at least a `name`, `city` or `online` link",
-                );
+                if !KEYS.iter().any(|k| m.contains(k)) {
+                    self.error(
+                        node.pos,
+                        "an empty location: give at least a `name`, `city` or `online` link",
+                    );
+                }
                 return None;
             }
             return Some(loc);

@@ -1,6 +1,7 @@
 //! Loading a site's Markdown files: front matter per kind, typed and checked.
 
 pub mod fields;
+pub mod links;
 pub mod yaml;
 
 use crate::config::Config;
@@ -472,12 +473,12 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
         Kind::Network => KindData::Network(NetworkData {
             partners: r.references(f, "partners", Kind::Partner),
             region: r.text(f, "region"),
-            website: r.text(f, "website"),
+            website: r.link(f, "website", links::Accepts::Web),
             contact: r.contact(f, "contact"),
         }),
         Kind::Partner => KindData::Partner(PartnerData {
             short_name: r.text(f, "short_name"),
-            website: r.text(f, "website"),
+            website: r.link(f, "website", links::Accepts::Web),
             city: r.text(f, "city"),
             networks: r.references(f, "networks", Kind::Network),
             logo: r.image(f, "logo"),
@@ -501,7 +502,7 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
                 lead: r.reference(f, "lead", Kind::Partner),
                 partners: r.references(f, "partners", Kind::Partner),
                 networks: r.references(f, "networks", Kind::Network),
-                website: r.text(f, "website"),
+                website: r.link(f, "website", links::Accepts::Web),
             })
         }
         Kind::Event => KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz))),

@@ -13,7 +13,9 @@ use super::ical::{self, Writer};
 use super::vtimezone;
 use crate::config::Language;
 use crate::model::Site;
-use crate::model::entry::{Entry, EventData, KindData, Location, Session, Status, When};
+use crate::model::entry::{
+    Attendance, Entry, EventData, KindData, Location, PartnerData, Session, Status, When,
+};
 use crate::model::schedule::{next_day, to_utc};
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
@@ -144,8 +146,8 @@ pub fn event_vevents(site: &Site, event: usize, plain_body: &str) -> String {
     // folded) and a few hundred bytes of other lines.
     let mut w = Writer::with_capacity(plans.len() * (plain_body.len() * 9 / 8 + 1024));
     // Sessions repeat the event's description: escape and fold it once
-    // per status (the status adds a note).
-    let mut descriptions: Vec<(Status, String)> = Vec::new();
+    // per status and meeting link (they add a line each).
+    let mut descriptions: Vec<(Status, Option<&str>, String)> = Vec::new();
     for v in plans {
         write_vevent(&mut w, site, event, ev, &v, plain_body, &mut descriptions);
     }
@@ -241,14 +243,14 @@ fn when_prop(w: &mut Writer, name: &str, tz: Tz, when: When) {
     }
 }
 
-fn write_vevent(
+fn write_vevent<'v>(
     w: &mut Writer,
     site: &Site,
     event: usize,
     ev: &EventData,
-    v: &VEvent,
+    v: &VEvent<'v>,
     plain_body: &str,
-    descriptions: &mut Vec<(Status, String)>,
+    descriptions: &mut Vec<(Status, Option<&'v str>, String)>,
 ) {
     let entry = &site.entries[event];
     let config = &site.config;
@@ -292,8 +294,14 @@ fn write_vevent(
         }
     }
     w.text("SUMMARY", &[], ical::clean_text(&entry.title).trim());
-    match descriptions.iter().find(|(s, _)| *s == v.status) {
-        Some((_, line)) => w.raw(line),
+    let at = Attendance::of(v.location, v.status);
+    // Only a link that reading let through (an `https://` address).
+    let link = at.link.filter(|l| crate::content::links::is_web_url(l));
+    match descriptions
+        .iter()
+        .find(|(s, l, _)| *s == v.status && *l == link)
+    {
+        Some((_, _, line)) => w.raw(line),
         None => {
             let mut d = Writer::with_capacity(plain_body.len() * 9 / 8 + 512);
             d.text(
@@ -302,6 +310,7 @@ fn write_vevent(
                 &description(
                     config.language,
                     v.status,
+                    link,
                     entry.summary.as_deref(),
                     plain_body,
                     &url,
@@ -309,27 +318,36 @@ fn write_vevent(
             );
             let line = d.finish();
             w.raw(&line);
-            descriptions.push((v.status, line));
+            descriptions.push((v.status, link, line));
         }
     }
-    if let Some(loc) = v.location {
-        let text = if loc.has_place() {
-            loc.one_line()
-        } else {
-            loc.online.clone().unwrap_or_else(|| loc.one_line())
-        };
+    // LOCATION is what clients show and link: the place, else the meeting
+    // link of an online-only event (never the label of the meeting, such
+    // as "Zoom", nor the old place of an event that moved online).
+    let location = match (at.place, link) {
+        (Some(place), _) => Some(place.one_line()),
+        (None, Some(link)) => Some(link.to_string()),
+        (None, None) if at.online => Some("Online".to_string()),
+        (None, None) => None,
+    };
+    if let Some(text) = location {
         let text = ical::clean_text(&text);
         if !text.trim().is_empty() {
             w.text("LOCATION", &[], text.trim());
         }
-        if let (Some(lat), Some(lon)) = (loc.lat, loc.lon)
-            && lat.is_finite()
-            && lon.is_finite()
-            && lat.abs() <= 90.0
-            && lon.abs() <= 180.0
-        {
-            w.line("GEO", &[], &format!("{lat};{lon}"));
-        }
+    }
+    if let Some(place) = at.place
+        && let (Some(lat), Some(lon)) = (place.lat, place.lon)
+        && lat.is_finite()
+        && lon.is_finite()
+        && lat.abs() <= 90.0
+        && lon.abs() <= 180.0
+    {
+        w.line("GEO", &[], &format!("{lat};{lon}"));
+    }
+    // RFC 7986: the meeting, for clients that offer a "join" button.
+    if let Some(link) = link {
+        w.line("CONFERENCE", &[("VALUE", "URI")], link);
     }
     w.line("URL", &[], &url);
     let tags: Vec<&str> = entry
@@ -350,18 +368,27 @@ fn write_vevent(
     w.end("VEVENT");
 }
 
-/// `DESCRIPTION`: the status note if any, the summary, the body as plain
-/// text and the page URL, separated by blank lines; empty parts are left
-/// out rather than leaving stray blank lines.
+/// `DESCRIPTION`: the status note if any, the meeting link of an online
+/// or hybrid event, the summary, the body as plain text and the page URL,
+/// separated by blank lines; empty parts are left out rather than leaving
+/// stray blank lines. The link comes first, where every client shows it.
 pub fn description(
     language: Language,
     status: Status,
+    link: Option<&str>,
     summary: Option<&str>,
     plain_body: &str,
     url: &str,
 ) -> String {
     let mut parts: Vec<String> = Vec::new();
     parts.extend(status_note(language, status).map(str::to_string));
+    if let Some(link) = link {
+        let label = match language {
+            Language::De => "Online-Termin",
+            Language::En => "Join online",
+        };
+        parts.push(format!("{label}: {link}"));
+    }
     for text in summary.into_iter().chain([plain_body]) {
         let clean = ical::clean_text(text);
         if !clean.trim().is_empty() {
@@ -387,35 +414,33 @@ fn mail_address(raw: &str) -> Option<String> {
     ok.then(|| s.to_string())
 }
 
-/// The organiser to name in `ORGANIZER`: the event's own contact if it has
-/// an email, else the first organising partner that has one.
+/// `ORGANIZER`: the organising partner's name (the first that is
+/// published) with an address to write to: the event's own contact's, else
+/// that of the first organising partner that has one. The `CN` names the
+/// organisation, never the contact person; without an organising partner
+/// there is none. `None` when no address is known.
 fn organizer(site: &Site, event: usize, ev: &EventData) -> Option<(Option<String>, String)> {
-    let clean_name = |n: &Option<String>| {
-        n.as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty())
-            .map(str::to_string)
+    let partners: Vec<(&Entry, &PartnerData)> = site.links[event]
+        .organizers
+        .iter()
+        .filter(|&&p| site.visible(p))
+        .filter_map(|&p| match &site.entries[p].data {
+            KindData::Partner(data) => Some((&site.entries[p], data)),
+            _ => None,
+        })
+        .collect();
+    let address = |c: &Option<crate::model::entry::Contact>| {
+        c.as_ref()
+            .and_then(|c| c.email.as_deref())
+            .and_then(mail_address)
     };
-    if let Some(c) = &ev.contact
-        && let Some(email) = c.email.as_deref().and_then(mail_address)
-    {
-        return Some((clean_name(&c.name), email));
+    let name = |p: &Entry| Some(p.title.trim().to_string()).filter(|n| !n.is_empty());
+    if let Some(email) = address(&ev.contact) {
+        return Some((partners.first().and_then(|(p, _)| name(p)), email));
     }
-    for &p in &site.links[event].organizers {
-        if !site.visible(p) {
-            continue;
-        }
-        let partner = &site.entries[p];
-        let KindData::Partner(data) = &partner.data else {
-            continue;
-        };
-        let Some(c) = &data.contact else { continue };
-        if let Some(email) = c.email.as_deref().and_then(mail_address) {
-            let name = clean_name(&c.name).or_else(|| Some(partner.title.trim().to_string()));
-            return Some((name, email));
-        }
-    }
-    None
+    partners
+        .iter()
+        .find_map(|(p, data)| Some((name(p), address(&data.contact)?)))
 }
 
 /// The events of `events` that belong in a feed, in the given order: the
@@ -529,7 +554,9 @@ fn begin_calendar(w: &mut Writer, site: &Site) {
     w.line("VERSION", &[], "2.0");
     w.text("PRODID", &[], &prodid(site));
     w.line("CALSCALE", &[], "GREGORIAN");
-    w.line("METHOD", &[], "PUBLISH");
+    // No `METHOD`: with one, RFC 5546 wants an `ORGANIZER` in every event,
+    // and events without a contact address have none. A file without
+    // `METHOD` is a plain calendar to show, which is what feeds are.
 }
 
 /// A subscription feed (`calendar.ics`) named `name` (see [`feed_name`])
@@ -643,6 +670,7 @@ mod tests {
             description(
                 Language::De,
                 Status::Scheduled,
+                None,
                 Some(" Kurz. "),
                 "Text\r\n\r\nMehr",
                 url
@@ -650,12 +678,30 @@ mod tests {
             "Kurz.\n\nText\n\nMehr\n\nhttps://example.org/events/x/"
         );
         assert_eq!(
-            description(Language::En, Status::Full, None, "  ", url),
+            description(Language::En, Status::Full, None, None, "  ", url),
             "booked out\n\nhttps://example.org/events/x/"
         );
         assert_eq!(
-            description(Language::De, Status::Cancelled, Some("\u{7}"), "", url),
+            description(
+                Language::De,
+                Status::Cancelled,
+                None,
+                Some("\u{7}"),
+                "",
+                url
+            ),
             "abgesagt\n\nhttps://example.org/events/x/"
+        );
+        assert_eq!(
+            description(
+                Language::De,
+                Status::MovedOnline,
+                Some("https://meet.example.org/r"),
+                Some("Kurz."),
+                "",
+                url
+            ),
+            "findet online statt\n\nOnline-Termin: https://meet.example.org/r\n\nKurz.\n\nhttps://example.org/events/x/"
         );
     }
 

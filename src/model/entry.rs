@@ -136,25 +136,29 @@ pub struct Location {
 }
 
 impl Location {
-    /// Whether there is a physical place, as opposed to only an online link.
-    /// "Online" written as a place name counts as online.
+    /// Whether it names a physical place (content format §3): an address,
+    /// a city, coordinates, or a place written as text (`location: Köln`,
+    /// or a `name` alone). Next to an `online` link a `name` only labels
+    /// the meeting (`{ name: Zoom, online: … }` is online only), and
+    /// "Online" written as the place is no place either.
     pub fn has_place(&self) -> bool {
-        let named_online = self
-            .name
-            .as_deref()
-            .is_some_and(|n| n.trim().eq_ignore_ascii_case("online"));
-        (self.name.is_some() && !named_online)
-            || self.address.is_some()
+        self.address.is_some()
             || self.city.is_some()
             || self.lat.is_some()
+            || (self.online.is_none() && self.name.is_some() && !self.is_named_online())
     }
 
+    /// Whether people can take part online: a meeting link, or "Online"
+    /// written as the place.
     pub fn is_online(&self) -> bool {
-        self.online.is_some()
-            || self
-                .name
-                .as_deref()
-                .is_some_and(|n| n.trim().eq_ignore_ascii_case("online"))
+        self.online.is_some() || self.is_named_online()
+    }
+
+    /// "Online" written where the place would be.
+    pub fn is_named_online(&self) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|n| n.trim().eq_ignore_ascii_case("online"))
     }
 
     /// One line for calendars and lists: "Haus der Technik, Hauptstr. 1, Köln".
@@ -202,6 +206,41 @@ impl Status {
             .iter()
             .find(|(_, s)| *s == self)
             .map_or("scheduled", |(n, _)| n)
+    }
+}
+
+/// How an event, or one of its sessions, is attended: what its page, its
+/// JSON-LD and its calendar entry present, worked out in one place from
+/// its location and its status.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Attendance<'a> {
+    /// Where it happens, if anywhere: not the old place of an event that
+    /// moved online.
+    pub place: Option<&'a Location>,
+    /// Whether people take part online.
+    pub online: bool,
+    /// The meeting link, where one is given.
+    pub link: Option<&'a str>,
+}
+
+impl<'a> Attendance<'a> {
+    pub fn of(location: Option<&'a Location>, status: Status) -> Attendance<'a> {
+        let moved = status == Status::MovedOnline;
+        Attendance {
+            place: location.filter(|l| l.has_place() && !moved),
+            online: moved || location.is_some_and(Location::is_online),
+            link: location.and_then(|l| l.online.as_deref()),
+        }
+    }
+
+    /// Online and on site (hybrid).
+    pub fn is_mixed(&self) -> bool {
+        self.online && self.place.is_some()
+    }
+
+    /// Online only.
+    pub fn is_online_only(&self) -> bool {
+        self.online && self.place.is_none()
     }
 }
 

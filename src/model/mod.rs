@@ -329,31 +329,7 @@ impl Site {
                 if let Some(p) = ev.project.as_ref().and_then(|r| self.resolve(r))
                     && let KindData::Project(pd) = &self.entries[p].data
                 {
-                    for o in &ev.schedule.occurrences {
-                        let d = o.start.date();
-                        let before = pd.start.is_some_and(|s| d < s);
-                        let after = pd.end.is_some_and(|en| d > en);
-                        if before || after {
-                            let opos = o
-                                .session
-                                .and_then(|s| ev.sessions.get(s))
-                                .map_or(pos, |s| s.pos);
-                            diags.push(
-                                Diagnostic::warning(
-                                    &e.source,
-                                    opos,
-                                    format!(
-                                        "{d} lies outside the funding period of project `{}` ({} – {})",
-                                        self.entries[p].id,
-                                        pd.start.map_or("…".into(), |s| s.to_string()),
-                                        pd.end.map_or("…".into(), |s| s.to_string()),
-                                    ),
-                                )
-                                .with_source(&e.text),
-                            );
-                            break;
-                        }
-                    }
+                    self.lint_funding_period(e, ev, p, pd, pos, diags);
                 }
             }
             KindData::Partner(_) => {
@@ -380,6 +356,84 @@ impl Site {
         }
     }
 }
+
+impl Site {
+    /// Warns about dates of event `e` outside the funding period of its
+    /// project `p`: a session at its own line, each; a series at its
+    /// `recurrence`, naming every date outside (the first
+    /// [`MAX_DATES_NAMED`], then how many more); a single date at `start`.
+    fn lint_funding_period(
+        &self,
+        e: &Entry,
+        ev: &entry::EventData,
+        p: usize,
+        pd: &entry::ProjectData,
+        start_pos: crate::diagnostics::Pos,
+        diags: &mut Diagnostics,
+    ) {
+        let period = format!(
+            "the funding period of project `{}` ({} – {})",
+            self.entries[p].id,
+            pd.start.map_or("…".into(), |s| s.to_string()),
+            pd.end.map_or("…".into(), |s| s.to_string()),
+        );
+        let outside = |d: chrono::NaiveDate| {
+            pd.start.is_some_and(|s| d < s) || pd.end.is_some_and(|en| d > en)
+        };
+        let mut warn = |pos, message: String| {
+            diags.push(Diagnostic::warning(&e.source, pos, message).with_source(&e.text));
+        };
+        if !ev.sessions.is_empty() {
+            for s in ev.sessions.iter().filter(|s| outside(s.start.date())) {
+                warn(
+                    s.pos,
+                    format!("this session ({}) lies outside {period}", s.start.date()),
+                );
+            }
+            return;
+        }
+        let dates: Vec<chrono::NaiveDate> = ev
+            .schedule
+            .occurrences
+            .iter()
+            .map(|o| o.start.date())
+            .filter(|d| outside(*d))
+            .collect();
+        let Some(first) = dates.first() else {
+            return;
+        };
+        match &ev.recurrence {
+            Some(rule) if ev.schedule.occurrences.len() > 1 => {
+                let mut named: Vec<String> = dates
+                    .iter()
+                    .take(MAX_DATES_NAMED)
+                    .map(|d| d.to_string())
+                    .collect();
+                if dates.len() > MAX_DATES_NAMED {
+                    named.push(format!("and {} more", dates.len() - MAX_DATES_NAMED));
+                }
+                let (what, verb) = if dates.len() == 1 {
+                    ("date", "lies")
+                } else {
+                    ("dates", "lie")
+                };
+                warn(
+                    rule.pos,
+                    format!(
+                        "{} of {} {what} of the series {verb} outside {period}: {}",
+                        dates.len(),
+                        ev.schedule.occurrences.len(),
+                        named.join(", ")
+                    ),
+                );
+            }
+            _ => warn(start_pos, format!("{first} lies outside {period}")),
+        }
+    }
+}
+
+/// How many dates outside a funding period one warning names.
+pub const MAX_DATES_NAMED: usize = 5;
 
 /// A text (ASCII, lower-case) to find in other texts, ignoring ASCII
 /// case. Unlike searching a lower-cased copy, an offset found is one of

@@ -248,7 +248,7 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
         .get("status")
         .and_then(|n| r.status(n))
         .unwrap_or_default();
-    let registration = r.text(f, "registration");
+    let registration = r.link(f, "registration", crate::content::links::Accepts::WebOrMail);
     EventData {
         project: r.reference(f, "project", Kind::Project),
         organizers: r.references(f, "organizers", Kind::Partner),

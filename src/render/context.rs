@@ -7,7 +7,7 @@ use super::component_cache::ComponentCache;
 use super::i18n::Labels;
 use super::markdown::Rendered;
 use crate::model::Site;
-use crate::model::entry::{Entry, EventData, Kind, KindData, Location, Status, When};
+use crate::model::entry::{Attendance, Entry, EventData, Kind, KindData, Location, Status, When};
 use crate::model::schedule::Occurrence;
 use chrono::{DateTime, Datelike, Utc};
 use rayon::prelude::*;
@@ -164,6 +164,24 @@ fn machine_time(e: &EventData, w: When) -> String {
     }
 }
 
+/// Where an `image` or `logo` is: a file below `static/` at its
+/// site-absolute address, or the web address it was given as.
+fn image_src(site: &Site, src: &str) -> String {
+    if crate::content::links::is_web_url(src) {
+        src.to_string()
+    } else {
+        site.config.link(src)
+    }
+}
+
+/// An author's link as templates get it: only a web address or `mailto:`
+/// link that reading let through ([`crate::content::links`]), so that no
+/// other scheme can reach an `href` whatever filled the field.
+fn safe_link(link: &Option<String>) -> Option<&str> {
+    link.as_deref()
+        .filter(|l| crate::content::links::is_safe_href(l))
+}
+
 /// `2022-04-06`.
 fn iso_date(d: chrono::NaiveDate) -> String {
     let mut s = String::with_capacity(10);
@@ -300,44 +318,52 @@ impl<'a> Contexts<'a> {
             .to_string()
     }
 
-    fn location_value(&self, loc: &Location) -> TValue {
-        let osm = match (loc.lat, loc.lon) {
-            (Some(lat), Some(lon)) => Some(format!(
-                "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}"
-            )),
-            _ if loc.has_place() => {
-                let q: String = loc.one_line();
-                Some(format!(
-                    "https://www.openstreetmap.org/search?query={}",
-                    url_encode(&q)
-                ))
+    /// A location as templates see it, presented as [`Attendance`] says:
+    /// the place of an event that moved online is not shown as where it
+    /// happens, and an online-only meeting gets no map.
+    fn location_value(&self, loc: &Location, status: Status) -> TValue {
+        let at = Attendance::of(Some(loc), status);
+        let osm = at.place.map(|p| match (p.lat, p.lon) {
+            (Some(lat), Some(lon)) => {
+                format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=16/{lat}/{lon}")
             }
-            _ => None,
-        };
-        let mut m = Obj::with_capacity(11);
+            _ => format!(
+                "https://www.openstreetmap.org/search?query={}",
+                url_encode(&p.one_line())
+            ),
+        });
+        // `{ name: Zoom, online: … }`: the name labels the meeting link.
+        let online_label = loc
+            .name
+            .as_deref()
+            .filter(|_| !loc.has_place() && !loc.is_named_online());
+        let mut m = Obj::with_capacity(12);
         m.set("address", &loc.address);
         m.set("city", &loc.city);
-        m.set("has_place", &loc.has_place());
-        m.set("is_online", &loc.is_online());
+        m.set("has_place", &at.place.is_some());
+        m.set("is_online", &at.online);
         m.set("lat", &loc.lat);
         m.set("lon", &loc.lon);
         m.set("name", &loc.name);
         m.set("one_line", &loc.one_line());
-        m.set("online", &loc.online);
+        m.set("online", &safe_link(&loc.online));
+        m.set("online_label", &online_label);
         m.set("osm_url", &osm);
-        m.set("url", &loc.url);
+        m.set("url", &safe_link(&loc.url));
         m.into_value()
     }
 
-    fn place_text(&self, loc: Option<&Location>) -> String {
-        match loc {
-            Some(l) if l.has_place() => l
+    /// The place of a card in one word: the city, else the place's name;
+    /// "Online" for an event that is online only.
+    fn place_text(&self, at: Attendance) -> String {
+        match at.place {
+            Some(l) => l
                 .city
                 .clone()
                 .or_else(|| l.name.clone())
                 .unwrap_or_else(|| l.one_line()),
-            Some(l) if l.is_online() => self.labels.get("online").to_string(),
-            _ => String::new(),
+            None if at.online => self.labels.get("online").to_string(),
+            None => String::new(),
         }
     }
 
@@ -345,8 +371,8 @@ impl<'a> Contexts<'a> {
         let site = self.site;
         let e = &site.entries[i];
         let url = site.visible(i).then(|| site.config.link(&site.rel_url(i)));
-        // An event's card has 32 fields.
-        let mut m = Obj::with_capacity(32);
+        // An event's card has 33 fields.
+        let mut m = Obj::with_capacity(33);
         m.set("kind", &e.kind);
         m.set("id", &e.id);
         m.set("title", &e.title);
@@ -417,8 +443,31 @@ impl<'a> Contexts<'a> {
             .unwrap_or(ev.status);
         let n = ev.schedule.occurrences.len();
         if let Some(o) = occ {
-            m.set("when", &self.labels.when_short(o.start, o.end));
-            m.set("when_long", &self.labels.when_text(o.start, o.end));
+            // Times in another zone than the site's say which.
+            let zone = (ev.timezone != site.config.timezone && !o.start.is_all_day())
+                .then(|| ev.timezone.name());
+            let with_zone = |text: String| match zone {
+                Some(z) => format!("{text} ({z})"),
+                None => text,
+            };
+            let (when, when_long) =
+                match (ev.schedule.occurrences.first(), ev.schedule.is_past(now)) {
+                    // A past series or event with sessions is filed under its
+                    // last date, and says that it ran from its first to its last.
+                    (Some(first), true) if n > 1 => {
+                        let span = self
+                            .labels
+                            .date_range(first.start.date(), o.end.unwrap_or(o.start).date());
+                        (span.clone(), span)
+                    }
+                    _ => (
+                        with_zone(self.labels.when_short(o.start, o.end)),
+                        with_zone(self.labels.when_text(o.start, o.end)),
+                    ),
+                };
+            m.set("when", &when);
+            m.set("when_long", &when_long);
+            m.set("other_zone", &zone);
             m.set("start", &machine_time(ev, o.start));
             m.set("date", &iso_date(o.start.date()));
             m.set("day", &o.start.date().day().to_string());
@@ -455,12 +504,10 @@ impl<'a> Contexts<'a> {
             .and_then(|s| ev.sessions.get(s))
             .and_then(|s| s.location.as_ref())
             .or(ev.location.as_ref());
-        m.set("place", &self.place_text(loc));
-        m.set("online", &loc.is_some_and(|l| l.is_online()));
-        m.set(
-            "hybrid",
-            &loc.is_some_and(|l| l.is_online() && l.has_place()),
-        );
+        let at = Attendance::of(loc, status);
+        m.set("place", &self.place_text(at));
+        m.set("online", &at.online);
+        m.set("hybrid", &at.is_mixed());
         let links = &site.links[i];
         let ids = |list: &[usize]| -> Vec<String> {
             list.iter().map(|&j| site.entries[j].id.clone()).collect()
@@ -474,7 +521,7 @@ impl<'a> Contexts<'a> {
             "project_title",
             &links.project.map(|p| site.entries[p].title.clone()),
         );
-        m.set("registration", &ev.registration);
+        m.set("registration", &safe_link(&ev.registration));
     }
 
     /// The own context of an entry's page (without [`Contexts::shared`]),
@@ -512,6 +559,12 @@ impl<'a> Contexts<'a> {
             ),
         );
         m.set("permalink", &site.config.permalink(&rel));
+        // The page's meta description: its summary, else the start of its text.
+        let description = e
+            .summary
+            .as_deref()
+            .or_else(|| Some(body.excerpt.as_str()).filter(|x| !x.is_empty()));
+        m.set("description", &description);
         m.set("source", &e.source);
         m.set("extra", &e.extra);
         m.set("draft", &e.draft);
@@ -523,7 +576,7 @@ impl<'a> Contexts<'a> {
             "image",
             &e.image
                 .as_ref()
-                .map(|img| json!({"src": site.config.link(&img.src), "alt": img.alt})),
+                .map(|img| json!({"src": image_src(site, &img.src), "alt": img.alt})),
         );
         let links = &site.links[i];
         let now = site.config.now;
@@ -543,16 +596,16 @@ impl<'a> Contexts<'a> {
         }
         match &e.data {
             KindData::Network(n) => {
-                m.set("website", &n.website);
+                m.set("website", &safe_link(&n.website));
                 m.set("contact", &n.contact);
             }
             KindData::Partner(p) => {
-                m.set("website", &p.website);
+                m.set("website", &safe_link(&p.website));
                 m.set("contact", &p.contact);
-                m.set("logo", &p.logo.as_ref().map(|img| json!({"src": site.config.link(&img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }})));
+                m.set("logo", &p.logo.as_ref().map(|img| json!({"src": image_src(site, &img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }})));
             }
             KindData::Project(p) => {
-                m.set("website", &p.website);
+                m.set("website", &safe_link(&p.website));
                 m.set("start", &p.start.map(|d| d.to_string()));
                 m.set("end", &p.end.map(|d| d.to_string()));
             }
@@ -587,7 +640,7 @@ impl<'a> Contexts<'a> {
             "location",
             ev.location
                 .as_ref()
-                .map_or_else(TValue::none, |l| self.location_value(l)),
+                .map_or_else(TValue::none, |l| self.location_value(l, ev.status)),
         );
         // Not once the event is over, nor while it is cancelled or booked out.
         m.set(
@@ -606,7 +659,7 @@ impl<'a> Contexts<'a> {
                 "location",
                 session
                     .and_then(|s| s.location.as_ref())
-                    .map_or_else(TValue::none, |l| self.location_value(l)),
+                    .map_or_else(TValue::none, |l| self.location_value(l, status)),
             );
             v.set("past", &(o.end_utc <= now));
             v.set("start", &machine_time(ev, o.start));
@@ -659,61 +712,23 @@ impl<'a> Contexts<'a> {
         m.set("json_ld", &self.event_json_ld(i, e, ev));
     }
 
-    /// schema.org `Event` for search engines, escaped for a `<script>` block.
+    /// schema.org `Event` JSON-LD for search engines, escaped for a
+    /// `<script>` block.
+    ///
+    /// An event on one date (or one span of days) is one `Event`. A series
+    /// or an event with sessions is a list of `Event`s, one per date, each
+    /// with its own status, place and attendance mode: Google's event
+    /// guidelines ask for each date of an event held on several dates to be
+    /// marked up as an event of its own, and neither `eventSchedule` nor a
+    /// parent event with `subEvent`s gives search engines the dates (the
+    /// parent would still claim one event from the first start to the last
+    /// end). The list holds at most [`JSON_LD_DATES`] dates, from the first
+    /// one not over at build time (a past event: its last ones), so that a
+    /// long series keeps its page light.
     fn event_json_ld(&self, i: usize, e: &Entry, ev: &EventData) -> String {
         use json_ld::*;
         let site = self.site;
-        let first = ev.schedule.occurrences.first();
-        let last = ev.schedule.occurrences.last();
-        let status = match ev.status {
-            Status::Scheduled | Status::Full => "https://schema.org/EventScheduled",
-            Status::Cancelled => "https://schema.org/EventCancelled",
-            Status::Postponed => "https://schema.org/EventPostponed",
-            Status::MovedOnline => "https://schema.org/EventMovedOnline",
-        };
-        let loc = ev.location.as_ref();
-        let online = loc.is_some_and(|l| l.is_online()) || ev.status == Status::MovedOnline;
-        let place = loc.is_some_and(|l| l.has_place());
-        let mode = match (online, place) {
-            (true, true) => "https://schema.org/MixedEventAttendanceMode",
-            (true, false) => "https://schema.org/OnlineEventAttendanceMode",
-            _ => "https://schema.org/OfflineEventAttendanceMode",
-        };
-        let mut locations = Vec::new();
-        if let Some(l) = loc {
-            if place {
-                let address = (l.address.is_some() || l.city.is_some()).then_some(PostalAddress {
-                    kind: "PostalAddress",
-                    locality: l.city.as_deref(),
-                    street: l.address.as_deref(),
-                });
-                // Coordinates were checked to lie in range (so not NaN) when read.
-                let geo = l.lat.zip(l.lon).map(|(latitude, longitude)| Geo {
-                    kind: "GeoCoordinates",
-                    latitude,
-                    longitude,
-                });
-                locations.push(Place::Place {
-                    kind: "Place",
-                    address,
-                    geo,
-                    name: l
-                        .name
-                        .clone()
-                        .or_else(|| l.city.clone())
-                        .unwrap_or_else(|| l.one_line()),
-                });
-            }
-            if online {
-                locations.push(Place::Virtual {
-                    kind: "VirtualLocation",
-                    url: l
-                        .online
-                        .clone()
-                        .unwrap_or_else(|| site.config.permalink(&site.rel_url(i))),
-                });
-            }
-        }
+        let url = site.config.permalink(&site.rel_url(i));
         let organizer: Vec<Organization> = site.links[i]
             .organizers
             .iter()
@@ -731,31 +746,126 @@ impl<'a> Contexts<'a> {
                 }
             })
             .collect();
-        let location = match locations.len() {
-            0 => None,
-            1 => locations.pop().map(OneOrMore::One),
-            _ => Some(OneOrMore::More(locations)),
+        let one = |o: &Occurrence| {
+            let session = o.session.and_then(|s| ev.sessions.get(s));
+            let status = session.and_then(|s| s.status).unwrap_or(ev.status);
+            let loc = session
+                .and_then(|s| s.location.as_ref())
+                .or(ev.location.as_ref());
+            let at = Attendance::of(loc, status);
+            let mut locations = Vec::new();
+            if let Some(l) = at.place {
+                // Every place has an address (Google requires one): the
+                // street and city where given, else the place as written
+                // (`location: Dortmund`), which schema.org accepts as text.
+                let address = if l.address.is_some() || l.city.is_some() {
+                    Address::Postal(PostalAddress {
+                        kind: "PostalAddress",
+                        locality: l.city.as_deref(),
+                        street: l.address.as_deref(),
+                    })
+                } else {
+                    Address::Text(l.one_line())
+                };
+                // Coordinates were checked to lie in range (so not NaN) when read.
+                let geo = l.lat.zip(l.lon).map(|(latitude, longitude)| Geo {
+                    kind: "GeoCoordinates",
+                    latitude,
+                    longitude,
+                });
+                locations.push(Place::Place {
+                    kind: "Place",
+                    address,
+                    geo,
+                    name: l
+                        .name
+                        .clone()
+                        .or_else(|| l.city.clone())
+                        .unwrap_or_else(|| l.one_line()),
+                });
+            }
+            if at.online {
+                locations.push(Place::Virtual {
+                    kind: "VirtualLocation",
+                    url: at.link.map_or_else(|| url.clone(), str::to_string),
+                });
+            }
+            let mode = if at.is_mixed() {
+                "https://schema.org/MixedEventAttendanceMode"
+            } else if at.online {
+                "https://schema.org/OnlineEventAttendanceMode"
+            } else {
+                "https://schema.org/OfflineEventAttendanceMode"
+            };
+            let location = match locations.len() {
+                0 => None,
+                1 => locations.pop().map(OneOrMore::One),
+                _ => Some(OneOrMore::More(locations)),
+            };
+            Event {
+                context: "https://schema.org",
+                kind: "Event",
+                description: e.summary.as_deref(),
+                end_date: Some(machine_time(ev, o.end.unwrap_or(o.start))),
+                attendance_mode: mode,
+                status: match status {
+                    Status::Scheduled | Status::Full => "https://schema.org/EventScheduled",
+                    Status::Cancelled => "https://schema.org/EventCancelled",
+                    Status::Postponed => "https://schema.org/EventPostponed",
+                    Status::MovedOnline => "https://schema.org/EventMovedOnline",
+                },
+                location,
+                name: &e.title,
+                organizer: organizer.clone(),
+                start_date: Some(machine_time(ev, o.start)),
+                url: url.clone(),
+            }
         };
-        let event = Event {
-            context: "https://schema.org",
-            kind: "Event",
-            description: e.summary.as_deref(),
-            end_date: last.map(|o| machine_time(ev, o.end.unwrap_or(o.start))),
-            attendance_mode: mode,
-            status,
-            location,
-            name: &e.title,
-            organizer,
-            start_date: first.map(|o| machine_time(ev, o.start)),
-            url: site.config.permalink(&site.rel_url(i)),
+        let dates = &ev.schedule.occurrences;
+        let text = match dates.as_slice() {
+            [o] => serde_json::to_string(&one(o)),
+            _ => {
+                let now = site.config.now;
+                let from = dates
+                    .iter()
+                    .position(|o| o.is_upcoming(now))
+                    .unwrap_or(dates.len().saturating_sub(JSON_LD_DATES));
+                let shown: Vec<Event> = dates
+                    .iter()
+                    .skip(from)
+                    .take(JSON_LD_DATES)
+                    .map(one)
+                    .collect();
+                serde_json::to_string(&shown)
+            }
         };
-        let text = serde_json::to_string(&event).unwrap_or_default();
-        if text.contains("</") {
-            text.replace("</", "<\\/")
-        } else {
-            text
+        script_safe(text.unwrap_or_default())
+    }
+}
+
+/// At most this many dates of a series or of sessions in an event page's
+/// JSON-LD (see `Contexts::event_json_ld`).
+pub const JSON_LD_DATES: usize = 50;
+
+/// JSON that can stand inside a `<script>` element: `<`, `>` and `&`
+/// written as `\u003c`, `\u003e` and `\u0026`. Escaping only `</` is not
+/// enough: `<!--<script>` in a title would make the HTML parser read the
+/// rest of the page as part of the script. These characters occur in JSON
+/// only inside strings, where the escapes mean the same.
+fn script_safe(json: String) -> String {
+    if !json.contains(['<', '>', '&']) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
         }
     }
+    out
 }
 
 /// schema.org's `Event` as the event pages carry it. The fields are in
@@ -801,8 +911,7 @@ mod json_ld {
         Place {
             #[serde(rename = "@type")]
             kind: &'static str,
-            #[serde(skip_serializing_if = "Option::is_none")]
-            address: Option<PostalAddress<'a>>,
+            address: Address<'a>,
             #[serde(skip_serializing_if = "Option::is_none")]
             geo: Option<Geo>,
             name: String,
@@ -812,6 +921,13 @@ mod json_ld {
             kind: &'static str,
             url: String,
         },
+    }
+
+    #[derive(Serialize)]
+    #[serde(untagged)]
+    pub enum Address<'a> {
+        Postal(PostalAddress<'a>),
+        Text(String),
     }
 
     #[derive(Serialize)]
@@ -832,7 +948,7 @@ mod json_ld {
         pub longitude: f64,
     }
 
-    #[derive(Serialize)]
+    #[derive(Clone, Serialize)]
     pub struct Organization<'a> {
         #[serde(rename = "@type")]
         pub kind: &'static str,

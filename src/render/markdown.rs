@@ -23,6 +23,9 @@ pub struct Rendered {
     /// The body as plain text: paragraphs kept, no Markdown or HTML. Only
     /// made for events: only calendar descriptions use it.
     pub plain: String,
+    /// The start of the body's text, for the meta description of an entry
+    /// without a `summary` (see [`excerpt`]); empty when it has one.
+    pub excerpt: String,
     /// Every `id` the page's body defines.
     pub anchors: Vec<String>,
     /// Headings of level 2 and 3, for a table of contents.
@@ -35,6 +38,7 @@ impl Rendered {
     pub const EMPTY: Rendered = Rendered {
         html: String::new(),
         plain: String::new(),
+        excerpt: String::new(),
         anchors: Vec::new(),
         toc: Vec::new(),
         links: Vec::new(),
@@ -169,6 +173,9 @@ pub fn render(
     if entry.kind == Kind::Event {
         out.plain = plain_text(events.iter().map(|(e, _)| e), body.len());
     }
+    if entry.summary.is_none() {
+        out.excerpt = excerpt(events.iter().map(|(e, _)| e), EXCERPT_CHARS);
+    }
     out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     // `serve` keeps every body and `build` the posts' (for the news
@@ -286,6 +293,68 @@ fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>, size: usize) -> S
     out
 }
 
+/// How long a meta description may be: search engines show about 155
+/// characters.
+pub const EXCERPT_CHARS: usize = 155;
+
+/// The start of a body's running text, at most `max` characters, cut
+/// after a whole word (with "…" when cut): paragraphs and list items,
+/// without headings, code blocks, tables or raw HTML, which read badly as
+/// a description.
+pub fn excerpt<'e>(events: impl Iterator<Item = &'e Event<'e>>, max: usize) -> String {
+    let mut out = String::new();
+    let mut skip = 0usize;
+    let mut chars = 0;
+    for ev in events {
+        match ev {
+            Event::Start(Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::Table(_)) => skip += 1,
+            Event::End(TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::Table) => {
+                skip = skip.saturating_sub(1)
+            }
+            Event::Text(t) | Event::Code(t) if skip == 0 => {
+                for c in t.chars() {
+                    let c = if c.is_whitespace() || c.is_control() {
+                        ' '
+                    } else {
+                        c
+                    };
+                    if c == ' ' && (out.is_empty() || out.ends_with(' ')) {
+                        continue;
+                    }
+                    out.push(c);
+                    chars += 1;
+                }
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_))
+                if !out.is_empty() && !out.ends_with(' ') =>
+            {
+                out.push(' ');
+                chars += 1;
+            }
+            _ => {}
+        }
+        if chars > max {
+            break;
+        }
+    }
+    let text = out.trim_end();
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    // Room for the "…": cut at the last space before it.
+    let limit = text
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| i);
+    let cut = text[..limit].rfind(' ').unwrap_or(limit);
+    format!(
+        "{}…",
+        text[..cut].trim_end_matches([' ', ',', ';', ':', '-', '–'])
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,6 +408,28 @@ mod tests {
         render(&e, "/", &|_| None, &mut d);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].pos, Pos::new(6, 1));
+    }
+
+    #[test]
+    fn excerpts_are_running_text_cut_at_a_word() {
+        let e = entry(
+            "## Profil\n\nDer **Verein** bildet\nweiter.\n\n```\ncode\n```\n\n- eins\n- zwei\n",
+        );
+        let r = render(&e, "/", &|_| None, &mut Vec::new());
+        assert_eq!(r.excerpt, "Der Verein bildet weiter. eins zwei");
+        let long = entry(&"Wort ".repeat(100));
+        let r = render(&long, "/", &|_| None, &mut Vec::new());
+        assert!(r.excerpt.ends_with("Wort…"), "{}", r.excerpt);
+        assert!(r.excerpt.chars().count() <= EXCERPT_CHARS, "{}", r.excerpt);
+        // An entry with a summary needs none.
+        let with_summary = Entry {
+            summary: Some("Kurz.".into()),
+            ..long
+        };
+        assert_eq!(
+            render(&with_summary, "/", &|_| None, &mut Vec::new()).excerpt,
+            ""
+        );
     }
 
     #[test]
