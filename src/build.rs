@@ -71,7 +71,12 @@ fn render_bodies_with<T: Send>(
 /// re-render only the bodies an edit touches.
 pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
     let address = |source: &str| -> Option<String> {
-        let &i = site.by_source.get(source)?;
+        let Some(&i) = site.by_source.get(source) else {
+            // A file with errors has no page, but it exists: the link is
+            // fine once they are fixed, and they stop the build until then.
+            let r = site.rejected.get(source)?;
+            return Some(site.config.link(&crate::model::url_of(r.kind, &r.id)));
+        };
         if site.visible(i) {
             Some(site.config.link(&site.rel_url(i)))
         } else {
@@ -99,6 +104,15 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
         let e = &site.entries[i];
         for link in &body.links {
             let Some(&t) = site.by_source.get(&link.target) else {
+                // Into a file with errors: its anchors, when its body
+                // could be read.
+                let known = site
+                    .rejected
+                    .get(&link.target)
+                    .and_then(|r| r.anchors.as_ref());
+                if let (Some(known), Some(anchor)) = (known, &link.anchor) {
+                    check_anchor(e, link, anchor, known, diags);
+                }
                 continue;
             };
             if !site.visible(t) {
@@ -115,44 +129,57 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
                 );
                 continue;
             }
-            let Some(anchor) = &link.anchor else { continue };
-            if !bodies[t].anchors.iter().any(|a| a == anchor) {
-                let known = &bodies[t].anchors;
-                let near = crate::diagnostics::nearest(anchor, known.iter().map(String::as_str), 3);
-                let hint = if !near.is_empty() {
-                    format!(
-                        " — did you mean {}?",
-                        near.iter()
-                            .map(|n| format!("`#{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    )
-                } else if known.is_empty() {
-                    " (it has no headings)".to_string()
-                } else {
-                    format!(
-                        "; its headings are {}",
-                        known
-                            .iter()
-                            .map(|n| format!("`#{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                diags.push(
-                    Diagnostic::error(
-                        &e.source,
-                        link.pos,
-                        format!(
-                            "broken anchor `#{anchor}`: {} has no heading with that id{hint}",
-                            link.target
-                        ),
-                    )
-                    .with_source(&e.text),
-                );
+            if let Some(anchor) = &link.anchor {
+                check_anchor(e, link, anchor, &bodies[t].anchors, diags);
             }
         }
     }
+}
+
+/// Reports `anchor` of `link` in entry `e` unless it is one of `known`,
+/// with the nearest ones.
+fn check_anchor(
+    e: &crate::model::entry::Entry,
+    link: &markdown::LinkRef,
+    anchor: &str,
+    known: &[String],
+    diags: &mut Diagnostics,
+) {
+    if known.iter().any(|a| a == anchor) {
+        return;
+    }
+    let near = crate::diagnostics::nearest(anchor, known.iter().map(String::as_str), 3);
+    let hint = if !near.is_empty() {
+        format!(
+            " — did you mean {}?",
+            near.iter()
+                .map(|n| format!("`#{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    } else if known.is_empty() {
+        " (it has no headings)".to_string()
+    } else {
+        format!(
+            "; its headings are {}",
+            known
+                .iter()
+                .map(|n| format!("`#{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    diags.push(
+        Diagnostic::error(
+            &e.source,
+            link.pos,
+            format!(
+                "broken anchor `#{anchor}`: {} has no heading with that id{hint}",
+                link.target
+            ),
+        )
+        .with_source(&e.text),
+    );
 }
 
 /// Checks that `image`/`logo` files exist under `static/`.

@@ -1049,3 +1049,111 @@ fn a_date_pattern_that_cannot_be_written_points_at_its_line_in_the_translations(
     );
     assert!(d.message.contains("%H"), "{}", d.message);
 }
+
+/// Every finding of `run` as `path:line:col: severity: message` (the
+/// message's first line), in the order printed.
+fn findings(run: &common::Run) -> Vec<String> {
+    run.diagnostics()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {}: {}",
+                d.path, d.line, d.col, d.severity, d.message
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_partner_with_a_front_matter_error_is_still_known_by_its_id() {
+    // The network, the project and the event name the partner, the event
+    // links to it (and to one of its headings): only its own error shows.
+    let run = base()
+        .file(
+            "content/partners/bildungsturbo.md",
+            "---\ntitle: Bildungsturbo\ncity: Köln: Ehrenfeld\n---\n## Profil\n\nText.\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Link\norganizers: [bildungsturbo]\nstart: 2027-03-01\nlocation: Köln\n---\nSiehe [Träger](@/partners/bildungsturbo.md) und [Profil](@/partners/bildungsturbo.md#profil).\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/partners/bildungsturbo.md:3:11: error: invalid YAML: mapping values are not allowed in this context — text with `: ` in it must be in quotes: `city: \"Köln: Ehrenfeld\"`"
+        ],
+        "{}",
+        run.stderr
+    );
+    // Its body could be read: an anchor it lacks is still reported.
+    let run = base()
+        .file(
+            "content/partners/bildungsturbo.md",
+            "---\ntitle: Bildungsturbo\ncity: Köln: Ehrenfeld\n---\n## Profil\n\nText.\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Link\nstart: 2027-03-01\nlocation: Köln\n---\n[Ziele](@/partners/bildungsturbo.md#ziele)\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:6:1: error: broken anchor `#ziele`: content/partners/bildungsturbo.md has no heading with that id; its headings are `#profil`",
+            "content/partners/bildungsturbo.md:3:11: error: invalid YAML: mapping values are not allowed in this context — text with `: ` in it must be in quotes: `city: \"Köln: Ehrenfeld\"`",
+        ],
+        "{}",
+        run.stderr
+    );
+    // A file that cannot be read at all: its anchors are not judged.
+    let run = base()
+        .bytes(
+            "content/partners/bildungsturbo.md",
+            b"---\ntitle: Bildungsturbo Caf\xe9\n---\n## Profil\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Link\norganizers: [bildungsturbo]\nstart: 2027-03-01\nlocation: Köln\n---\n[Ziele](@/partners/bildungsturbo.md#ziele)\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/partners/bildungsturbo.md:2:1: error: the file is not UTF-8 text: save it as UTF-8"
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_event_with_an_invalid_start_is_still_known_by_its_id() {
+    let run = base()
+        .file(
+            EV,
+            "---\ntitle: Termin\nstart: 2027-03-40T10:00\nlocation: Köln\n---\n## Ablauf\n",
+        )
+        .file(
+            "content/posts/a.md",
+            "---\ntitle: A\ndate: 2027-01-01\nabout: [events/x]\n---\nZum [Termin](@/events/x.md) und [Ablauf](@/events/x.md#ablauf).\n",
+        )
+        .file(
+            "content/posts/b.md",
+            "---\ntitle: B\ndate: 2027-01-02\n---\n[Termin](@/events/x.md#ablau)\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:3:8: error: `start`: `2027-03-40T10:00` is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)",
+            "content/posts/b.md:5:1: error: broken anchor `#ablau`: content/events/x.md has no heading with that id — did you mean `#ablauf`?",
+        ],
+        "{}",
+        run.stderr
+    );
+}

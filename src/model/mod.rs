@@ -6,7 +6,7 @@ pub mod graph;
 pub mod schedule;
 
 use crate::config::Config;
-use crate::content::Loaded;
+use crate::content::{Loaded, Rejected};
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use entry::{Entry, Kind, KindData, Ref};
 use graph::Links;
@@ -26,6 +26,9 @@ pub struct Site {
     pub links: Vec<Links>,
     /// Visible entries of each kind in listing order.
     pub of_kind: HashMap<Kind, Vec<usize>>,
+    /// Files with errors that leave nothing to publish, by source path:
+    /// references and links to them are not reported (see [`Rejected`]).
+    pub rejected: HashMap<String, Rejected>,
 }
 
 impl Site {
@@ -47,10 +50,15 @@ impl Site {
             home,
             links: Vec::new(),
             of_kind: HashMap::new(),
+            rejected: rejected
+                .into_iter()
+                .map(|r| (r.source.clone(), r))
+                .collect(),
         };
         let duplicates = site.index_entries(diags);
         site.check_references(diags);
-        for e in rejected.iter().chain(&duplicates) {
+        let rejected = site.rejected.values().filter_map(|r| r.entry.as_ref());
+        for e in rejected.chain(&duplicates) {
             site.check_references_of(e, diags);
         }
         site.links = graph::compute(&site);
@@ -73,10 +81,13 @@ impl Site {
     /// Site-relative address of an entry's page: `partners/provadis/`.
     pub fn rel_url(&self, i: usize) -> String {
         let e = &self.entries[i];
-        match e.kind {
-            Kind::Page => format!("{}/", e.id),
-            k => format!("{}/{}/", k.folder(), e.id),
-        }
+        url_of(e.kind, &e.id)
+    }
+
+    /// Whether a file with errors names the entry `id` of `kind`: it
+    /// exists, and its own errors say what is wrong.
+    pub fn is_rejected(&self, kind: Kind, id: &str) -> bool {
+        self.rejected.values().any(|r| r.kind == kind && r.id == id)
     }
 
     /// Indexes ids and source paths. A second file with an id already
@@ -188,6 +199,7 @@ impl Site {
                     .with_source(&e.text),
                 ),
                 Some(_) => {}
+                None if self.is_rejected(r.kind, &r.id) => {}
                 None => diags.push(self.unknown_reference(e, r)),
             }
         }
@@ -378,6 +390,14 @@ impl Site {
             }
             _ => {}
         }
+    }
+}
+
+/// Site-relative address of the page of entry `id` of `kind`.
+pub fn url_of(kind: Kind, id: &str) -> String {
+    match kind {
+        Kind::Page => format!("{id}/"),
+        k => format!("{}/{id}/", k.folder()),
     }
 }
 
