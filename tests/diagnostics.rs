@@ -1157,3 +1157,47 @@ fn an_event_with_an_invalid_start_is_still_known_by_its_id() {
         run.stderr
     );
 }
+
+#[test]
+fn a_comment_that_cuts_a_text_short_is_pointed_at_with_the_quoted_fix() {
+    let run = event(
+        "title: Workshop #1 in Köln\nsummary: Ein \"Test\" mit #hash # und mehr\n# Eine Zeile für sich\nstart: 2027-03-10T10:00 # zehn Uhr\norganizers: [bildungsturbo] # wer einlädt\nlocation:\n  name: Haus\t#2\n  city: Köln\nstatus: scheduled # noch\n",
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:2:17: warning: `title` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `title: \"Workshop #1 in Köln\"` (a comment goes on a line of its own)",
+            "content/events/x.md:3:25: warning: `summary` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `summary: \"Ein \\\"Test\\\" mit #hash # und mehr\"` (a comment goes on a line of its own)",
+            "content/events/x.md:8:14: warning: `name` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `name: \"Haus\t#2\"` (a comment goes on a line of its own)",
+        ],
+        "{}",
+        run.stderr
+    );
+    // Quoted, the text is whole and nothing is said.
+    let run = event(
+        "title: \"Workshop #1 in Köln\"\nstart: 2027-03-10T10:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    // site.yaml's title is text for readers too.
+    let run = base()
+        .file(
+            "site.yaml",
+            &common::SITE_YAML.replace("title: Testnetz", "title: Netz #3"),
+        )
+        .check();
+    run.assert_code(0);
+    assert_eq!(
+        findings(&run),
+        [
+            "site.yaml:1:13: warning: `title` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `title: \"Netz #3\"` (a comment goes on a line of its own)"
+        ],
+        "{}",
+        run.stderr
+    );
+}

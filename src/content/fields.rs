@@ -52,11 +52,70 @@ pub struct FieldReader<'a> {
     path: &'a str,
     text: &'a str,
     diags: &'a mut Diagnostics,
+    /// Byte offset of each line of `text`, made when first needed.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> FieldReader<'a> {
     pub fn new(path: &'a str, text: &'a str, diags: &'a mut Diagnostics) -> Self {
-        FieldReader { path, text, diags }
+        FieldReader {
+            path,
+            text,
+            diags,
+            line_starts: Vec::new(),
+        }
+    }
+
+    /// Line `n` (1-based) of the file, without its line end.
+    fn line(&mut self, n: usize) -> &'a str {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            self.line_starts
+                .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+        }
+        let text = self.text;
+        let Some(&start) = self.line_starts.get(n.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.line_starts.get(n).map_or(text.len(), |&e| e - 1);
+        text.get(start..end).unwrap_or("")
+    }
+
+    /// Warns when the plain (unquoted) text `node` of `key` is followed by a
+    /// comment on its line: YAML ends the text at ` #`, so `title: Workshop
+    /// #1` is the title "Workshop". Only for prose, which may hold a `#`;
+    /// a comment after a date or a list of ids cuts nothing.
+    fn warn_if_cut(&mut self, node: &Node, key: &str) {
+        let Value::Str(value) = &node.value else {
+            return;
+        };
+        let line = self.line(node.pos.line as usize);
+        let Some((at, _)) = line
+            .char_indices()
+            .nth((node.pos.col as usize).saturating_sub(1))
+        else {
+            return;
+        };
+        // A quoted or multi-line value does not start with its text.
+        let Some(after) = line[at..].strip_prefix(value.as_str()) else {
+            return;
+        };
+        let comment = after.trim_start_matches([' ', '\t']);
+        if value.is_empty() || comment.len() == after.len() || !comment.starts_with('#') {
+            return;
+        }
+        let hash = line.len() - comment.len();
+        let col = line[..hash].chars().count() + 1;
+        let whole = line[at..]
+            .trim_end()
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
+        self.warning(
+            Pos::new(node.pos.line as usize, col),
+            format!(
+                "`{key}` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `{key}: \"{whole}\"` (a comment goes on a line of its own)"
+            ),
+        );
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) {
@@ -128,6 +187,19 @@ impl<'a> FieldReader<'a> {
         self.node_text(node, key)
     }
 
+    /// Text written for readers (a title, a place): [`FieldReader::text`],
+    /// with a warning when a ` #` comment cut it short.
+    pub fn prose(&mut self, f: &Fields, key: &str) -> Option<String> {
+        let node = f.get(key)?;
+        self.node_prose(node, key)
+    }
+
+    fn node_prose(&mut self, node: &Node, key: &str) -> Option<String> {
+        let text = self.node_text(node, key)?;
+        self.warn_if_cut(node, key);
+        Some(text)
+    }
+
     fn node_text(&mut self, node: &Node, key: &str) -> Option<String> {
         match node.as_text() {
             Some(t) => Some(t),
@@ -136,6 +208,15 @@ impl<'a> FieldReader<'a> {
                 None
             }
         }
+    }
+
+    /// [`FieldReader::required_text`] for [prose](FieldReader::prose).
+    pub fn required_prose(&mut self, f: &Fields, key: &str, pos: Pos) -> Option<String> {
+        let text = self.required_text(f, key, pos)?;
+        if let Some(node) = f.get(key) {
+            self.warn_if_cut(node, key);
+        }
+        Some(text)
     }
 
     /// A text field that must be there and must not be empty; a missing
@@ -308,7 +389,7 @@ impl<'a> FieldReader<'a> {
         if let Value::Map(_) = node.value {
             let m = self.map_fields(node, &["src", "alt"], "an image field");
             let src = self.required_text(&m, "src", node.pos)?;
-            let alt = self.text(&m, "alt").unwrap_or_default();
+            let alt = self.prose(&m, "alt").unwrap_or_default();
             let pos = m.get("src").map_or(node.pos, |n| n.pos);
             return Some(Image { src, alt, pos });
         }
@@ -332,13 +413,13 @@ impl<'a> FieldReader<'a> {
                 self.error(n.pos, format!("`email`: `{e}` is not an e-mail address"));
             }
             return Some(Contact {
-                name: self.text(&m, "name"),
+                name: self.prose(&m, "name"),
                 email,
                 phone: self.text(&m, "phone"),
             });
         }
         Some(Contact {
-            name: Some(self.node_text(node, key)?),
+            name: Some(self.node_prose(node, key)?),
             ..Contact::default()
         })
     }
@@ -367,9 +448,9 @@ impl<'a> FieldReader<'a> {
                 self.error(node.pos, "give both `lat` and `lon`, or neither");
             }
             let loc = Location {
-                name: self.text(&m, "name"),
-                address: self.text(&m, "address"),
-                city: self.text(&m, "city"),
+                name: self.prose(&m, "name"),
+                address: self.prose(&m, "address"),
+                city: self.prose(&m, "city"),
                 url: self.text(&m, "url"),
                 lat,
                 lon,
@@ -384,7 +465,7 @@ impl<'a> FieldReader<'a> {
             }
             return Some(loc);
         }
-        let name = self.node_text(node, "location")?;
+        let name = self.node_prose(node, "location")?;
         Some(Location {
             name: Some(name),
             ..Location::default()

@@ -469,8 +469,8 @@ pub fn parse_entry(
     let keys = keys_of(kind);
     let what = format!("a field of {}", with_article(kind.name()));
     let f = r.map_fields(&node, &keys, &what);
-    let title = r.required_text(&f, "title", f.pos);
-    let summary = r.text(&f, "summary");
+    let title = r.required_prose(&f, "title", f.pos);
+    let summary = r.prose(&f, "summary");
     let draft = r.bool(&f, "draft").unwrap_or(false);
     let tags = r
         .text_list(&f, "tags")
@@ -530,14 +530,14 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
     match kind {
         Kind::Network => KindData::Network(NetworkData {
             partners: r.references(f, "partners", Kind::Partner),
-            region: r.text(f, "region"),
+            region: r.prose(f, "region"),
             website: r.text(f, "website"),
             contact: r.contact(f, "contact"),
         }),
         Kind::Partner => KindData::Partner(PartnerData {
-            short_name: r.text(f, "short_name"),
+            short_name: r.prose(f, "short_name"),
             website: r.text(f, "website"),
-            city: r.text(f, "city"),
+            city: r.prose(f, "city"),
             networks: r.references(f, "networks", Kind::Network),
             logo: r.image(f, "logo"),
             contact: r.contact(f, "contact"),
@@ -556,7 +556,7 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
             KindData::Project(ProjectData {
                 start,
                 end,
-                funding: r.text(f, "funding"),
+                funding: r.prose(f, "funding"),
                 lead: r.reference(f, "lead", Kind::Partner),
                 partners: r.references(f, "partners", Kind::Partner),
                 networks: r.references(f, "networks", Kind::Network),
@@ -579,7 +579,7 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
             KindData::Post(PostData {
                 // A missing or wrong date is an error; 1970-01-01 stands in.
                 date: date.unwrap_or(When::Date(chrono::NaiveDate::default())),
-                author: r.text(f, "author"),
+                author: r.prose(f, "author"),
                 about: r.kinded_references(f, "about"),
             })
         }
