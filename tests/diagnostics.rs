@@ -1201,3 +1201,37 @@ fn a_comment_that_cuts_a_text_short_is_pointed_at_with_the_quoted_fix() {
         run.stderr
     );
 }
+
+#[test]
+fn tabs_and_nul_characters_are_named_where_they_are() {
+    let run = base()
+        .file(
+            "content/events/a.md",
+            "---\ntitle: A\nlocation:\tKöln\nstart: 2027-01-01\n---\n",
+        )
+        .file(
+            "content/events/b.md",
+            "---\ntitle: B\nstart: 2027-01-01\nlocation:\n  name: Haus\n\tcity: Köln\n---\n",
+        )
+        .file(
+            "content/events/c.md",
+            "---\ntitle: C\n  \tstart: 2027-01-01\nlocation: Köln\n---\n",
+        )
+        .file(
+            "content/events/d.md",
+            "---\ntitle: D\0\nstart: 2027-01-01\nlocation: Köln\n---\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/a.md:3:10: error: invalid YAML: a tab after `:` — YAML needs a space there: `location: Köln`",
+            "content/events/b.md:6:1: error: invalid YAML: YAML does not allow tabs for indentation; use spaces",
+            "content/events/c.md:3:3: error: invalid YAML: YAML does not allow tabs for indentation; use spaces",
+            "content/events/d.md:2:9: error: a NUL character (a zero byte, invisible in most editors) cannot be in front matter: remove it",
+        ],
+        "{}",
+        run.stderr
+    );
+}
