@@ -362,6 +362,28 @@ fn invalid_rrule() {
         "error",
         "invalid `recurrence`: the series runs until 2227-03-03, past the year 2199",
     );
+    // An end before the start, in the author's terms.
+    for (start, shown) in [
+        ("2027-03-03T18:00", "2027-03-03T18:00"),
+        ("2027-03-03", "2027-03-03"),
+    ] {
+        let run = event(
+            &format!(
+                "title: Rule\nstart: {start}\nrecurrence: FREQ=WEEKLY;UNTIL=20270301\nlocation: X\n"
+            ),
+            "",
+        )
+        .check();
+        run.assert_code(1);
+        assert_eq!(
+            findings(&run),
+            [format!(
+                "content/events/x.md:4:13: error: invalid `recurrence`: UNTIL `20270301` is before the start ({shown}): the series would have no dates; give an UNTIL on or after the first date"
+            )],
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
@@ -1233,5 +1255,71 @@ fn tabs_and_nul_characters_are_named_where_they_are() {
         ],
         "{}",
         run.stderr
+    );
+}
+
+#[test]
+fn times_in_the_clock_changes_are_warned_about_and_used_alike_everywhere() {
+    let site = base()
+        .file(
+            "content/events/gap.md",
+            "---\ntitle: Nachts\nstart: 2032-03-28T02:30\nend: 2032-03-28T04:00\nlocation: Köln\n---\n",
+        )
+        .file(
+            "content/events/twice.md",
+            "---\ntitle: Zweimal\nstart: 2032-10-31T02:30\nlocation: Köln\nrecurrence: FREQ=DAILY;UNTIL=20321102T023000\n---\n",
+        )
+        .file(
+            "content/events/sessions.md",
+            "---\ntitle: Reihe\nlocation: Köln\nsessions:\n  - { start: 2032-03-28T02:15, end: 2032-03-28T05:00 }\n  - start: 2032-04-04T10:00\n    end: 2032-10-31T02:59\n---\n",
+        )
+        .file(
+            "content/events/until.md",
+            "---\ntitle: Bis\nstart: 2032-03-01T02:30\nlocation: Köln\nrecurrence: FREQ=DAILY;UNTIL=20320328T023000\n---\n",
+        );
+    let run = site.build();
+    run.assert_code(0);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/gap.md:3:8: warning: `start`: 2032-03-28T02:30 does not exist in Europe/Berlin (the clocks go forward 1 hour that night): 2032-03-28T03:30 is used; write that, or the time you meant",
+            "content/events/sessions.md:5:14: warning: `start`: 2032-03-28T02:15 does not exist in Europe/Berlin (the clocks go forward 1 hour that night): 2032-03-28T03:15 is used; write that, or the time you meant",
+            "content/events/sessions.md:7:10: warning: `end`: 2032-10-31T02:59 happens twice in Europe/Berlin (the clocks go back 1 hour that night): the first is used, at UTC+02:00 (the second is at UTC+01:00)",
+            "content/events/twice.md:3:8: warning: `start`: 2032-10-31T02:30 happens twice in Europe/Berlin (the clocks go back 1 hour that night): the first is used, at UTC+02:00 (the second is at UTC+01:00)",
+            "content/events/until.md:5:13: warning: `recurrence`: UNTIL `20320328T023000` does not exist in Europe/Berlin: the clocks go forward over it, and 2032-03-28T03:30 is used",
+        ],
+        "{}",
+        run.stderr
+    );
+    // The page, its structured data and the calendar say the same time.
+    let page = site.read("output/events/gap/index.html");
+    assert!(
+        page.contains("<time datetime=\"2032-03-28T03:30+02:00\">") && page.contains("03:30–04:00"),
+        "{page}"
+    );
+    assert!(
+        page.contains("\"startDate\":\"2032-03-28T03:30+02:00\""),
+        "{page}"
+    );
+    let ics = site.read("output/events/gap/event.ics");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Berlin:20320328T033000\r\n"),
+        "{ics}"
+    );
+    let ics = site.read("output/events/sessions/event.ics");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Berlin:20320328T031500\r\n"),
+        "{ics}"
+    );
+    // A series that starts in the hour that happens twice: its first.
+    let page = site.read("output/events/twice/index.html");
+    assert!(
+        page.contains("\"startDate\":\"2032-10-31T02:30+02:00\""),
+        "{page}"
+    );
+    let ics = site.read("output/events/twice/event.ics");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Berlin:20321031T023000\r\nRRULE:FREQ=DAILY;UNTIL=20321102T013000Z\r\n"),
+        "{ics}"
     );
 }

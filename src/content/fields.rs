@@ -487,7 +487,9 @@ impl<'a> FieldReader<'a> {
         }
     }
 
-    pub fn sessions(&mut self, f: &Fields) -> Vec<Session> {
+    /// The `sessions` of an event in zone `tz` (their times settled as
+    /// [`crate::model::schedule::settle`] does).
+    pub fn sessions(&mut self, f: &Fields, tz: Tz) -> Vec<Session> {
         let Some(node) = f.get("sessions") else {
             return Vec::new();
         };
@@ -502,14 +504,16 @@ impl<'a> FieldReader<'a> {
                 &["start", "end", "location", "status", "id"],
                 "a session field",
             );
-            let start = match m.get("start") {
-                Some(n) => self.when(n, "start"),
-                None => {
-                    self.error(item.pos, "missing required field `start` in this session");
-                    None
-                }
+            let time = |r: &mut Self, key: &str| {
+                let n = m.get(key)?;
+                let when = r.when(n, key)?;
+                Some(crate::model::schedule::settle(r, tz, key, when, n.pos))
             };
-            let end = m.get("end").and_then(|n| self.when(n, "end"));
+            let start = time(self, "start");
+            if m.get("start").is_none() {
+                self.error(item.pos, "missing required field `start` in this session");
+            }
+            let end = time(self, "end");
             let location = m.get("location").and_then(|n| self.location(n));
             let status = m.get("status").and_then(|n| self.status(n));
             let id = self.text(&m, "id");
