@@ -355,39 +355,124 @@ fn put_parts(
         return;
     };
     let (a, b) = if first.as_str() <= origin {
-        (first.clone(), origin.to_string())
+        (first.as_str(), origin)
     } else {
-        (origin.to_string(), first.clone())
+        (origin, first.as_str())
     };
-    let file = |o: &str| {
-        o.split_whitespace()
-            .find(|w| w.starts_with("content/") || w.starts_with("static/"))
-            .map(str::to_string)
-    };
-    let here = file(&b).unwrap_or_else(|| b.clone());
-    let pos = site
-        .by_source
-        .get(&here)
-        .and_then(|&i| {
-            let e = &site.entries[i];
-            e.aliases
-                .iter()
-                .find(|al| pages::alias_path(&al.value).as_deref() == Some(path))
-                .map(|al| al.pos)
-        })
-        .unwrap_or(Pos::START);
-    push(
-        found,
-        Diagnostic::error(
-            here,
-            pos,
-            format!("two sources write `{path}`: {b} and {a}"),
-        )
-        .with_note(format!(
-            "{}:1:1: the other source",
-            file(&a).unwrap_or(a.clone())
-        )),
+    let (a, b) = (source_of(site, a), source_of(site, b));
+    // Shown where the author can change something: an alias first, then
+    // a content file, then a static file.
+    let (here, other) = if a.rank > b.rank { (a, b) } else { (b, a) };
+    let (file, pos) = here
+        .at
+        .clone()
+        .unwrap_or_else(|| ("content".to_string(), Pos::START));
+    let mut d = Diagnostic::error(
+        file,
+        pos,
+        format!(
+            "two sources write `{path}`: {} and {}",
+            here.what, other.what
+        ),
     );
+    if let Some(text) = here.text {
+        d = d.with_source(text);
+    }
+    // A static file has no lines: its path alone.
+    match (&other.at, other.text) {
+        (Some((file, pos)), Some(_)) => {
+            d = d.with_note(format!("{file}:{}:{}: the other source", pos.line, pos.col))
+        }
+        (Some((file, _)), None) => d = d.with_note(format!("{file}: the other source")),
+        (None, _) => {}
+    }
+    push(found, d);
+}
+
+/// Where a writer of the output comes from, told from its origin (see
+/// [`pages::job_context`] and [`write_feeds`]): words for messages, and
+/// the file and place an author can change, if any.
+struct Source<'s> {
+    what: String,
+    at: Option<(String, Pos)>,
+    /// The text of a content file, for the line shown.
+    text: Option<&'s str>,
+    /// 3 an alias, 2 a content file, 1 a static file, 0 made by tandem.
+    rank: u8,
+}
+
+fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
+    let made = |what: String| Source {
+        what,
+        at: None,
+        text: None,
+        rank: 0,
+    };
+    let file = |source: &str, what: String, text: Option<&'s str>, rank: u8| Source {
+        what,
+        at: Some((source.to_string(), Pos::START)),
+        text,
+        rank,
+    };
+    let entry = |source: &str| site.by_source.get(source).map(|&i| &site.entries[i]);
+    // `alias `P` of content/x.md`: the alias's own line.
+    if let Some((alias, source)) = origin
+        .strip_prefix("alias `")
+        .and_then(|rest| rest.rsplit_once("` of "))
+    {
+        let e = entry(source);
+        let pos = e
+            .and_then(|e| e.aliases.iter().find(|a| a.value == alias))
+            .map_or(Pos::START, |a| a.pos);
+        return Source {
+            at: Some((source.to_string(), pos)),
+            ..file(source, origin.to_string(), e.map(|e| e.text.as_str()), 3)
+        };
+    }
+    if origin.starts_with("content/") {
+        return file(
+            origin,
+            origin.to_string(),
+            entry(origin).map(|e| e.text.as_str()),
+            2,
+        );
+    }
+    if origin.starts_with("static/") {
+        return file(origin, origin.to_string(), None, 1);
+    }
+    if let Some(name) = origin.strip_prefix("theme static file ") {
+        return made(format!("the theme's file `{name}`"));
+    }
+    if origin == "home page" {
+        return match &site.home {
+            Some(h) => file(
+                &h.source,
+                format!("the home page ({})", h.source),
+                Some(&h.text),
+                2,
+            ),
+            None => made("the home page, which tandem makes".into()),
+        };
+    }
+    if let Some(year) = origin
+        .strip_prefix("events/archive/")
+        .and_then(|y| y.strip_suffix('/'))
+    {
+        return made(format!("the events archive of {year}, which tandem makes"));
+    }
+    if let Some(kind) = origin.strip_suffix('/').and_then(Kind::from_folder) {
+        let what = format!("the {} listing", kind.folder());
+        return match site.sections.get(&kind) {
+            Some(s) => file(
+                &s.source,
+                format!("{what} ({})", s.source),
+                Some(&s.text),
+                2,
+            ),
+            None => made(format!("{what}, which tandem makes")),
+        };
+    }
+    made(format!("the {origin}, which tandem makes"))
 }
 
 /// Which entries are events listed in the feeds (drafts that are not

@@ -1323,3 +1323,61 @@ fn times_in_the_clock_changes_are_warned_about_and_used_alike_everywhere() {
         "{ics}"
     );
 }
+
+#[test]
+fn two_sources_for_one_address_are_named_where_they_are_written() {
+    let site = base()
+        .file(
+            "content/events/a.md",
+            "---\ntitle: A\nstart: 2027-01-01\nlocation: Köln\naliases:\n  - alt/\n  - events/\n  - index.html\n---\n",
+        )
+        .file(
+            "content/events/b.md",
+            "---\ntitle: B\nstart: 2027-01-02\nlocation: Köln\naliases: [alt/]\n---\n",
+        )
+        .file("content/impressum.md", "---\ntitle: Impressum\n---\n")
+        .file("static/impressum/index.html", "<p>alt</p>");
+    let run = site.check();
+    run.assert_code(1);
+    let with_notes = |run: &common::Run| -> Vec<String> {
+        run.diagnostics()
+            .iter()
+            .map(|d| {
+                let notes: Vec<&str> = d
+                    .text
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("  = note: "))
+                    .collect();
+                format!("{}:{}:{}: {} [{}]", d.path, d.line, d.col, d.message, notes.join("; "))
+            })
+            .collect()
+    };
+    assert_eq!(
+        with_notes(&run),
+        [
+            "content/events/a.md:7:5: two sources write `events/index.html`: alias `events/` of content/events/a.md and the events listing, which tandem makes []",
+            "content/events/a.md:8:5: two sources write `index.html`: alias `index.html` of content/events/a.md and the home page, which tandem makes []",
+            "content/events/b.md:5:11: two sources write `alt/index.html`: alias `alt/` of content/events/b.md and alias `alt/` of content/events/a.md [content/events/a.md:6:5: the other source]",
+            "content/impressum.md:1:1: two sources write `impressum/index.html`: content/impressum.md and static/impressum/index.html [static/impressum/index.html: the other source]",
+        ],
+        "{}",
+        run.stderr
+    );
+    // With the texts of the home page and the listing, their files.
+    let run = site
+        .file("content/_index.md", "---\ntitle: Start\n---\n")
+        .file("content/events/_index.md", "---\ntitle: Termine\n---\n")
+        .remove("content/events/b.md")
+        .remove("static/impressum/index.html")
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        with_notes(&run),
+        [
+            "content/events/a.md:7:5: two sources write `events/index.html`: alias `events/` of content/events/a.md and the events listing (content/events/_index.md) [content/events/_index.md:1:1: the other source]",
+            "content/events/a.md:8:5: two sources write `index.html`: alias `index.html` of content/events/a.md and the home page (content/_index.md) [content/_index.md:1:1: the other source]",
+        ],
+        "{}",
+        run.stderr
+    );
+}
