@@ -107,8 +107,34 @@ fn a_date_that_is_not_a_date() {
         "error",
         "`start`: `morgen früh` is not a date (YYYY-MM-DD)",
     );
-    let run = event("title: Types\nstart: 2027-02-30\nlocation: Köln\n", "").check();
-    run.diag(EV, 3, Some(8), "error", "`2027-02-30` is not a date");
+    // The right shape, but no such day or time.
+    for (when, why) in [
+        ("2027-02-30", "does not exist: February 2027 has 28 days"),
+        (
+            "2028-02-30T10:00",
+            "does not exist: February 2028 has 29 days",
+        ),
+        ("2027-04-31", "does not exist: April 2027 has 30 days"),
+        ("2027-00-10", "does not exist: there is no month 0"),
+        (
+            "2027-03-01T24:00",
+            "is not a time of day: hours go from 00 to 23, minutes from 00 to 59",
+        ),
+    ] {
+        let run = event(
+            &format!("title: Types\nstart: {when}\nlocation: Köln\n"),
+            "",
+        )
+        .check();
+        assert_eq!(
+            findings(&run),
+            [format!(
+                "content/events/x.md:3:8: error: `start`: `{when}` {why}"
+            )],
+            "{}",
+            run.stderr
+        );
+    }
     // A year far off is a typo (and would bloat every calendar feed).
     let run = event(
         "title: Types\nstart: 9432-03-12T14:00\nlocation: Köln\n",
@@ -120,7 +146,21 @@ fn a_date_that_is_not_a_date() {
         3,
         Some(8),
         "error",
-        "`start`: `9432-03-12T14:00` has a year outside 1900–2199: is it a typo?",
+        "`start`: `9432-03-12T14:00` has a year outside 1900–2099: is it a typo?",
+    );
+    // From 2100 on, the time-zone data has no clock changes.
+    let run = event(
+        "title: Types\nstart: 2100-07-01T10:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:3:8: error: `start`: `2100-07-01T10:00` has a year after 2099: the time-zone data tandem uses ends there, so its time could not be told"
+        ],
+        "{}",
+        run.stderr
     );
 }
 
@@ -360,7 +400,7 @@ fn invalid_rrule() {
         4,
         Some(13),
         "error",
-        "invalid `recurrence`: the series runs until 2227-03-03, past the year 2199",
+        "invalid `recurrence`: the series runs until 2127-03-03, past the year 2099",
     );
     // An end before the start, in the author's terms.
     for (start, shown) in [
@@ -691,7 +731,13 @@ fn bom_and_crlf_keep_positions() {
         )
         .check();
     run.assert_code(1);
-    run.diag(EV, 3, Some(8), "error", "`2027-13-01` is not a date");
+    run.diag(
+        EV,
+        3,
+        Some(8),
+        "error",
+        "`2027-13-01` does not exist: there is no month 13",
+    );
 }
 
 #[test]
@@ -1172,7 +1218,7 @@ fn an_event_with_an_invalid_start_is_still_known_by_its_id() {
     assert_eq!(
         findings(&run),
         [
-            "content/events/x.md:3:8: error: `start`: `2027-03-40T10:00` is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)",
+            "content/events/x.md:3:8: error: `start`: `2027-03-40T10:00` does not exist: March 2027 has 31 days",
             "content/posts/b.md:5:1: error: broken anchor `#ablau`: content/events/x.md has no heading with that id — did you mean `#ablauf`?",
         ],
         "{}",
@@ -1348,7 +1394,14 @@ fn two_sources_for_one_address_are_named_where_they_are_written() {
                     .lines()
                     .filter_map(|l| l.strip_prefix("  = note: "))
                     .collect();
-                format!("{}:{}:{}: {} [{}]", d.path, d.line, d.col, d.message, notes.join("; "))
+                format!(
+                    "{}:{}:{}: {} [{}]",
+                    d.path,
+                    d.line,
+                    d.col,
+                    d.message,
+                    notes.join("; ")
+                )
             })
             .collect()
     };
@@ -1376,6 +1429,87 @@ fn two_sources_for_one_address_are_named_where_they_are_written() {
         [
             "content/events/a.md:7:5: two sources write `events/index.html`: alias `events/` of content/events/a.md and the events listing (content/events/_index.md) [content/events/_index.md:1:1: the other source]",
             "content/events/a.md:8:5: two sources write `index.html`: alias `index.html` of content/events/a.md and the home page (content/_index.md) [content/_index.md:1:1: the other source]",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_end_without_a_date_is_offered_the_start_date() {
+    let run = event(
+        "title: Abend\nstart: 2022-04-06T17:00\nend: 19:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:4:6: error: `end`: `19:00` has no date — add the date: `2022-04-06T19:00`"
+        ],
+        "{}",
+        run.stderr
+    );
+    let run = event(
+        "title: Reihe\nlocation: Köln\nsessions:\n  - { start: 2022-04-06T17:00, end: 19:00 }\n  - start: 2022-04-13T17:00\n    end: 9:30\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:5:37: error: `end`: `19:00` has no date — add the date: `2022-04-06T19:00`",
+            "content/events/x.md:7:10: error: `end`: `9:30` has no date — add the date: `2022-04-13T09:30`",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_wrong_coordinate_is_one_error() {
+    let run = event(
+        "title: Ort\nstart: 2027-03-01\nlocation: { name: Rathaus, lat: \"x\", lon: 7.1 }\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        ["content/events/x.md:4:33: error: `lat` must be a number, found text"],
+        "{}",
+        run.stderr
+    );
+    // Only one of them given is still said.
+    let run = event(
+        "title: Ort\nstart: 2027-03-01\nlocation: { name: Rathaus, lat: 51.2 }\n",
+        "",
+    )
+    .check();
+    assert_eq!(
+        findings(&run),
+        ["content/events/x.md:4:11: error: give both `lat` and `lon`, or neither"],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn file_names_that_make_no_id_get_a_name_they_could_have() {
+    let run = base()
+        .file("content/events/..md", "---\ntitle: A\n---\n")
+        .file("content/events/Über Uns.md", "---\ntitle: A\n---\n")
+        .file("content/Team/wir.md", "---\ntitle: A\n---\n")
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/Team/wir.md:1:1: error: the folder `Team` does not make a valid address: folder names may hold only lower-case a-z, 0-9 and - (rename it, e.g. to `team`)",
+            "content/events/..md:1:1: error: `..md` does not make a valid id: file names may hold only lower-case a-z, 0-9 and - (name the file after its title, as `tandem new` does: e.g. `workshop-koeln.md`)",
+            "content/events/Über Uns.md:1:1: error: `Über Uns.md` does not make a valid id: file names may hold only lower-case a-z, 0-9 and - (rename the file, e.g. to `ueber-uns.md`)",
         ],
         "{}",
         run.stderr

@@ -305,6 +305,25 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// An event's `end`: as [`FieldReader::when`], but a time alone
+    /// (`19:00`) is an error that offers it on the date of `start`.
+    pub fn end(&mut self, node: &Node, start: Option<When>) -> Option<When> {
+        let text = node.as_text().unwrap_or_default();
+        let Ok(time) = chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M") else {
+            return self.when(node, "end");
+        };
+        let date = start.map_or_else(|| "YYYY-MM-DD".to_string(), |s| s.date().to_string());
+        self.error(
+            node.pos,
+            format!(
+                "`end`: `{}` has no date — add the date: `{date}T{}`",
+                text.trim(),
+                time.format("%H:%M")
+            ),
+        );
+        None
+    }
+
     pub fn date(&mut self, node: &Node, key: &str) -> Option<NaiveDate> {
         match self.when(node, key)? {
             When::Date(d) => Some(d),
@@ -444,7 +463,8 @@ impl<'a> FieldReader<'a> {
             {
                 self.error(n.pos, "`lon` must lie between -180 and 180");
             }
-            if lat.is_some() != lon.is_some() {
+            // Whether they are given: a wrong one has its own error.
+            if m.contains("lat") != m.contains("lon") {
                 self.error(node.pos, "give both `lat` and `lon`, or neither");
             }
             let loc = Location {
@@ -504,16 +524,20 @@ impl<'a> FieldReader<'a> {
                 &["start", "end", "location", "status", "id"],
                 "a session field",
             );
-            let time = |r: &mut Self, key: &str| {
-                let n = m.get(key)?;
-                let when = r.when(n, key)?;
-                Some(crate::model::schedule::settle(r, tz, key, when, n.pos))
+            let settle = crate::model::schedule::settle;
+            let start = match m.get("start") {
+                Some(n) => self
+                    .when(n, "start")
+                    .map(|w| settle(self, tz, "start", w, n.pos)),
+                None => {
+                    self.error(item.pos, "missing required field `start` in this session");
+                    None
+                }
             };
-            let start = time(self, "start");
-            if m.get("start").is_none() {
-                self.error(item.pos, "missing required field `start` in this session");
-            }
-            let end = time(self, "end");
+            let end = m.get("end").and_then(|n| {
+                let when = self.end(n, start)?;
+                Some(settle(self, tz, "end", when, n.pos))
+            });
             let location = m.get("location").and_then(|n| self.location(n));
             let status = m.get("status").and_then(|n| self.status(n));
             let id = self.text(&m, "id");
@@ -540,21 +564,35 @@ impl<'a> FieldReader<'a> {
     }
 }
 
-/// The years a date may have. Anything else is a typo (`9432` for
-/// `2032`), and would make every calendar feed carry time-zone rules for
-/// thousands of years.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+/// The years a date may have. Earlier or later ones are typos (`9432`
+/// for `2032`), and would make every calendar feed carry time-zone rules
+/// for centuries. It ends with 2099 because chrono-tz, whose time-zone
+/// data tandem uses, lists each zone's clock changes only up to 2099 and
+/// has none after: `2100-07-01T10:00` in Europe/Berlin would be read as
+/// winter time, an hour off from what calendar clients make of it.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2099;
 
 /// Parses the date and date-time forms the format allows, with a year in
-/// [`YEARS`].
-pub fn parse_when(text: &str) -> Result<When, &'static str> {
+/// [`YEARS`]; the error says what is wrong with `text`, to follow it.
+pub fn parse_when(text: &str) -> Result<When, String> {
+    const SHAPE: &str = "is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)";
     let b = text.as_bytes();
     if !(b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-') {
-        return Err("is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)");
+        return Err(SHAPE.into());
     }
     let year: i32 = text[..4].parse().unwrap_or(0);
     if !YEARS.contains(&year) {
-        return Err("has a year outside 1900–2199: is it a typo?");
+        if year > *YEARS.end() && year < 2200 {
+            return Err(format!(
+                "has a year after {}: the time-zone data tandem uses ends there, so its time could not be told",
+                YEARS.end()
+            ));
+        }
+        return Err(format!(
+            "has a year outside {}–{}: is it a typo?",
+            YEARS.start(),
+            YEARS.end()
+        ));
     }
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(When::Date(d));
@@ -570,9 +608,47 @@ pub fn parse_when(text: &str) -> Result<When, &'static str> {
         }
     }
     if text.ends_with('Z') || text.rfind(['+']).is_some_and(|i| i > 10) {
-        return Err("carries a UTC offset: write the local time and set `timezone` instead");
+        return Err("carries a UTC offset: write the local time and set `timezone` instead".into());
     }
-    Err("is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)")
+    // The shape is right, the day or time is not.
+    let number = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if let (Some(month), Some(day), Some(b'-')) = (number(5..7), number(8..10), b.get(7)) {
+        let Some(name) = u8::try_from(month)
+            .ok()
+            .and_then(|m| chrono::Month::try_from(m).ok())
+        else {
+            return Err(format!("does not exist: there is no month {month}"));
+        };
+        let first = NaiveDate::from_ymd_opt(year, month, 1);
+        let days = first
+            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
+            .zip(first)
+            .map_or(31, |(next, f)| (next - f).num_days());
+        if day == 0 || i64::from(day) > days {
+            return Err(format!(
+                "does not exist: {} {year} has {days} days",
+                name.name()
+            ));
+        }
+        let rest = &text[10..];
+        let time = rest.strip_prefix(['T', ' ']).unwrap_or(rest);
+        if let (Some(h), Some(m), Some(b':')) = (
+            time.get(..2).and_then(|h| h.parse::<u32>().ok()),
+            time.get(3..5).and_then(|m| m.parse::<u32>().ok()),
+            time.as_bytes().get(2),
+        ) && (h > 23 || m > 59)
+        {
+            return Err(
+                "is not a time of day: hours go from 00 to 23, minutes from 00 to 59".into(),
+            );
+        }
+    }
+    Err(SHAPE.into())
 }
 
 /// Ids are lower-case `[a-z0-9-]`, as in addresses and calendar UIDs.

@@ -339,14 +339,34 @@ fn classify(source: String, inner: &str, diags: &mut Diagnostics) -> Option<Foun
         }
     };
     if role == Role::Entry && !id.split('/').all(is_valid_id) {
-        diags.push(Diagnostic::error(
-            source,
-            Pos::START,
+        // The file's name, or the folder of a page, that is at fault. A
+        // name without a letter or digit (`..md`, `-.md`) has nothing to
+        // keep: the title is what `tandem new` would name it after.
+        let folders = id.split('/').count() - 1;
+        let (k, bad) = id
+            .split('/')
+            .enumerate()
+            .find(|(_, p)| !is_valid_id(p))
+            .unwrap_or((folders, file));
+        let slug = crate::slug::short_slug(bad);
+        let message = if k < folders {
+            let folder = if slug.is_empty() { "ueber-uns" } else { &slug };
             format!(
-                "`{id}` is not a valid id: file names may hold only lower-case a-z, 0-9 and - (rename the file, e.g. to `{}.md`)",
-                crate::slug::slugify(file)
-            ),
-        ));
+                "the folder `{bad}` does not make a valid address: folder names may hold only lower-case a-z, 0-9 and - (rename it, e.g. to `{folder}`)"
+            )
+        } else {
+            let rename = if slug.is_empty() {
+                "name the file after its title, as `tandem new` does: e.g. `workshop-koeln.md`"
+                    .to_string()
+            } else {
+                format!("rename the file, e.g. to `{slug}.md`")
+            };
+            let name = inner.rsplit('/').next().unwrap_or(inner);
+            format!(
+                "`{name}` does not make a valid id: file names may hold only lower-case a-z, 0-9 and - ({rename})"
+            )
+        };
+        diags.push(Diagnostic::error(source, Pos::START, message));
         return None;
     }
     Some(Found {

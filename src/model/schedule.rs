@@ -226,16 +226,20 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
         Some(n) => r.timezone(n).unwrap_or(site_tz),
         None => site_tz,
     };
-    let mut time = |key: &str| {
-        let n = f.get(key)?;
-        let when = r.when(n, key)?;
+    let start = f.get("start").and_then(|n| {
+        let when = r.when(n, "start")?;
         Some(Spanned {
-            value: settle(r, timezone, key, when, n.pos),
+            value: settle(r, timezone, "start", when, n.pos),
             pos: n.pos,
         })
-    };
-    let start = time("start");
-    let end = time("end");
+    });
+    let end = f.get("end").and_then(|n| {
+        let when = r.end(n, start.as_ref().map(|s| s.value))?;
+        Some(Spanned {
+            value: settle(r, timezone, "end", when, n.pos),
+            pos: n.pos,
+        })
+    });
     let sessions = r.sessions(f, timezone);
     let recurrence = r
         .text(f, "recurrence")
@@ -249,10 +253,14 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
     for item in &exdate_items {
         match crate::content::fields::parse_when(item.value.trim()) {
             Ok(When::Date(d)) => exdates.push(d),
-            _ => r.error(
+            Ok(When::Time(_)) => r.error(
                 item.pos,
-                format!("`exdates`: `{}` is not a date (YYYY-MM-DD)", item.value),
+                format!(
+                    "`exdates`: `{}` is a date and time: write the date alone (YYYY-MM-DD)",
+                    item.value
+                ),
             ),
+            Err(why) => r.error(item.pos, format!("`exdates`: `{}` {why}", item.value)),
         }
     }
 
@@ -589,8 +597,9 @@ pub fn expand(
         .find(|o| !crate::content::fields::YEARS.contains(&o.start.date().year()))
     {
         return Err(format!(
-            "the series runs until {}, past the year 2199: give a smaller `COUNT` or an `UNTIL`",
-            o.start.date()
+            "the series runs until {}, past the year {}: give a smaller `COUNT` or an `UNTIL`",
+            o.start.date(),
+            crate::content::fields::YEARS.end()
         ));
     }
     let unmatched = exdates
