@@ -1200,10 +1200,13 @@ fn a_partner_with_a_front_matter_error_is_still_known_by_its_id() {
 
 #[test]
 fn an_event_with_an_invalid_start_is_still_known_by_its_id() {
+    // The partner is named by the event alone: it is not said to be
+    // named by nothing.
     let run = base()
+        .file("content/partners/einsam.md", "---\ntitle: Einsam\n---\n")
         .file(
             EV,
-            "---\ntitle: Termin\nstart: 2027-03-40T10:00\nlocation: Köln\n---\n## Ablauf\n",
+            "---\ntitle: Termin\norganizers: [einsam]\nstart: 2027-03-40T10:00\nlocation: Köln\n---\n## Ablauf\n",
         )
         .file(
             "content/posts/a.md",
@@ -1218,7 +1221,7 @@ fn an_event_with_an_invalid_start_is_still_known_by_its_id() {
     assert_eq!(
         findings(&run),
         [
-            "content/events/x.md:3:8: error: `start`: `2027-03-40T10:00` does not exist: March 2027 has 31 days",
+            "content/events/x.md:4:8: error: `start`: `2027-03-40T10:00` does not exist: March 2027 has 31 days",
             "content/posts/b.md:5:1: error: broken anchor `#ablau`: content/events/x.md has no heading with that id — did you mean `#ablauf`?",
         ],
         "{}",

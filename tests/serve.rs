@@ -377,6 +377,34 @@ fn incremental_rebuilds_equal_full_builds() {
     b.step("linked event gets an invalid start", &[p]);
     let p = write(root, linked, &good);
     b.step("linked event fixed", &[p]);
+    let p = write(
+        root,
+        "content/partners/nur-termin.md",
+        "---\ntitle: Nur ein Termin\n---\n",
+    );
+    b.step("partner named by nothing", &[p]);
+    let p = write(
+        root,
+        "content/events/mit-partner.md",
+        "---\ntitle: Mit Partner\norganizers: [nur-termin]\nstart: 2027-02-30\nlocation: Köln\n---\n",
+    );
+    b.step("an event with errors names it", &[p]);
+    let p = edit(
+        root,
+        "content/events/mit-partner.md",
+        "organizers: [nur-termin]",
+        "organizers: nur-termin: x",
+    );
+    b.step("its front matter cannot be read", &[p]);
+    let p = write(
+        root,
+        "content/events/mit-partner.md",
+        "---\ntitle: Mit Partner\norganizers: [nur-termin]\nstart: 2027-02-28\nlocation: Köln\n---\n",
+    );
+    b.step("the event fixed", &[p]);
+    let a = remove(root, "content/events/mit-partner.md");
+    let c = remove(root, "content/partners/nur-termin.md");
+    b.step("both removed", &[a, c]);
     let p = edit(root, EVENT, "organizers: [", "organizers: [gibt-es-nicht, ");
     b.step("unknown reference", &[p]);
     let p = edit(root, EVENT, "organizers: [gibt-es-nicht, ", "organizers: [");

@@ -84,6 +84,16 @@ impl Site {
         url_of(e.kind, &e.id)
     }
 
+    /// Whether a file with errors may refer to entry `id` of `kind`: its
+    /// references name it, or could not be read. Then whether anything
+    /// refers to the entry is not known until its errors are fixed.
+    pub fn may_be_named_by_rejected(&self, kind: Kind, id: &str) -> bool {
+        self.rejected.values().any(|r| match &r.entry {
+            Some(e) => e.references().iter().any(|x| x.kind == kind && x.id == id),
+            None => r.kind != Kind::Page,
+        })
+    }
+
     /// Whether a file with errors names the entry `id` of `kind`: it
     /// exists, and its own errors say what is wrong.
     pub fn is_rejected(&self, kind: Kind, id: &str) -> bool {
@@ -374,6 +384,7 @@ impl Site {
                     && l.projects.is_empty()
                     && l.events.is_empty()
                     && l.posts.is_empty()
+                    && !self.may_be_named_by_rejected(Kind::Partner, &e.id)
                 {
                     diags.push(
                         Diagnostic::warning(

@@ -983,6 +983,11 @@ impl Engine {
         // references have errors.
         let mut lint_redone = nearby.clone();
         lint_redone.extend(refs_redone.iter().copied());
+        if rejected_changed {
+            // Whether a partner is referred to is not known while a file
+            // that may name it has errors.
+            lint_redone.extend((0..n).filter(|&i| st.site.entries[i].kind == Kind::Partner));
+        }
         recheck_lint(st, &lint_redone.iter().copied().collect::<Vec<_>>());
         let changed_list: Vec<usize> = changed.iter().copied().collect();
         recheck_images(st, &changed_list);
