@@ -1232,7 +1232,7 @@ fn an_event_with_an_invalid_start_is_still_known_by_its_id() {
 #[test]
 fn a_comment_that_cuts_a_text_short_is_pointed_at_with_the_quoted_fix() {
     let run = event(
-        "title: Workshop #1 in Köln\nsummary: Ein \"Test\" mit #hash # und mehr\n# Eine Zeile für sich\nstart: 2027-03-10T10:00 # zehn Uhr\norganizers: [bildungsturbo] # wer einlädt\nlocation:\n  name: Haus\t#2\n  city: Köln\nstatus: scheduled # noch\n",
+        "title: Workshop #1 in Köln\nsummary: Ein \"Test\" mit #hash # und mehr\n# Eine Zeile für sich\nstart: 2027-03-10T10:00 # zehn Uhr\norganizers: [bildungsturbo] # wer einlädt\nlocation:\n  name: Haus\t#2\n  city: Köln      # ein Kommentar, wie tandem new sie schreibt\nstatus: scheduled # noch\n",
         "",
     )
     .check();

@@ -82,9 +82,12 @@ impl<'a> FieldReader<'a> {
     }
 
     /// Warns when the plain (unquoted) text `node` of `key` is followed by a
-    /// comment on its line: YAML ends the text at ` #`, so `title: Workshop
-    /// #1` is the title "Workshop". Only for prose, which may hold a `#`;
-    /// a comment after a date or a list of ids cuts nothing.
+    /// comment on its line that reads as part of the text: YAML ends the
+    /// text at ` #`, so `title: Workshop #1` is the title "Workshop". Only
+    /// for prose, which may hold a `#`; a comment after a date or a list of
+    /// ids cuts nothing. A `#` followed by a space is taken for the comment
+    /// it looks like: `tandem new` writes such comments after the fields,
+    /// and they stay when the fields are filled in.
     fn warn_if_cut(&mut self, node: &Node, key: &str) {
         let Value::Str(value) = &node.value else {
             return;
@@ -101,7 +104,14 @@ impl<'a> FieldReader<'a> {
             return;
         };
         let comment = after.trim_start_matches([' ', '\t']);
-        if value.is_empty() || comment.len() == after.len() || !comment.starts_with('#') {
+        let Some(words) = comment.strip_prefix('#') else {
+            return;
+        };
+        if value.is_empty()
+            || comment.len() == after.len()
+            || words.is_empty()
+            || words.starts_with([' ', '\t'])
+        {
             return;
         }
         let hash = line.len() - comment.len();
