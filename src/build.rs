@@ -71,7 +71,12 @@ fn render_bodies_with<T: Send>(
 /// re-render only the bodies an edit touches.
 pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
     let address = |source: &str| -> Option<String> {
-        let &i = site.by_source.get(source)?;
+        let Some(&i) = site.by_source.get(source) else {
+            // A file with errors has no page, but it exists: the link is
+            // fine once they are fixed, and they stop the build until then.
+            let r = site.rejected.get(source)?;
+            return Some(site.config.link(&crate::model::url_of(r.kind, &r.id)));
+        };
         if site.visible(i) {
             Some(site.config.link(&site.rel_url(i)))
         } else {
@@ -99,6 +104,15 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
         let e = &site.entries[i];
         for link in &body.links {
             let Some(&t) = site.by_source.get(&link.target) else {
+                // Into a file with errors: its anchors, when its body
+                // could be read.
+                let known = site
+                    .rejected
+                    .get(&link.target)
+                    .and_then(|r| r.anchors.as_ref());
+                if let (Some(known), Some(anchor)) = (known, &link.anchor) {
+                    check_anchor(e, link, anchor, known, diags);
+                }
                 continue;
             };
             if !site.visible(t) {
@@ -115,44 +129,57 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
                 );
                 continue;
             }
-            let Some(anchor) = &link.anchor else { continue };
-            if !bodies[t].anchors.iter().any(|a| a == anchor) {
-                let known = &bodies[t].anchors;
-                let near = crate::diagnostics::nearest(anchor, known.iter().map(String::as_str), 3);
-                let hint = if !near.is_empty() {
-                    format!(
-                        " — did you mean {}?",
-                        near.iter()
-                            .map(|n| format!("`#{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    )
-                } else if known.is_empty() {
-                    " (it has no headings)".to_string()
-                } else {
-                    format!(
-                        "; its headings are {}",
-                        known
-                            .iter()
-                            .map(|n| format!("`#{n}`"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )
-                };
-                diags.push(
-                    Diagnostic::error(
-                        &e.source,
-                        link.pos,
-                        format!(
-                            "broken anchor `#{anchor}`: {} has no heading with that id{hint}",
-                            link.target
-                        ),
-                    )
-                    .with_source(&e.text),
-                );
+            if let Some(anchor) = &link.anchor {
+                check_anchor(e, link, anchor, &bodies[t].anchors, diags);
             }
         }
     }
+}
+
+/// Reports `anchor` of `link` in entry `e` unless it is one of `known`,
+/// with the nearest ones.
+fn check_anchor(
+    e: &crate::model::entry::Entry,
+    link: &markdown::LinkRef,
+    anchor: &str,
+    known: &[String],
+    diags: &mut Diagnostics,
+) {
+    if known.iter().any(|a| a == anchor) {
+        return;
+    }
+    let near = crate::diagnostics::nearest(anchor, known.iter().map(String::as_str), 3);
+    let hint = if !near.is_empty() {
+        format!(
+            " — did you mean {}?",
+            near.iter()
+                .map(|n| format!("`#{n}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )
+    } else if known.is_empty() {
+        " (it has no headings)".to_string()
+    } else {
+        format!(
+            "; its headings are {}",
+            known
+                .iter()
+                .map(|n| format!("`#{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    diags.push(
+        Diagnostic::error(
+            &e.source,
+            link.pos,
+            format!(
+                "broken anchor `#{anchor}`: {} has no heading with that id{hint}",
+                link.target
+            ),
+        )
+        .with_source(&e.text),
+    );
 }
 
 /// Checks that `image`/`logo` files exist under `static/`.
@@ -331,39 +358,124 @@ fn put_parts(
         return;
     };
     let (a, b) = if first.as_str() <= origin {
-        (first.clone(), origin.to_string())
+        (first.as_str(), origin)
     } else {
-        (origin.to_string(), first.clone())
+        (origin, first.as_str())
     };
-    let file = |o: &str| {
-        o.split_whitespace()
-            .find(|w| w.starts_with("content/") || w.starts_with("static/"))
-            .map(str::to_string)
-    };
-    let here = file(&b).unwrap_or_else(|| b.clone());
-    let pos = site
-        .by_source
-        .get(&here)
-        .and_then(|&i| {
-            let e = &site.entries[i];
-            e.aliases
-                .iter()
-                .find(|al| pages::alias_path(&al.value).as_deref() == Some(path))
-                .map(|al| al.pos)
-        })
-        .unwrap_or(Pos::START);
-    push(
-        found,
-        Diagnostic::error(
-            here,
-            pos,
-            format!("two sources write `{path}`: {b} and {a}"),
-        )
-        .with_note(format!(
-            "{}:1:1: the other source",
-            file(&a).unwrap_or(a.clone())
-        )),
+    let (a, b) = (source_of(site, a), source_of(site, b));
+    // Shown where the author can change something: an alias first, then
+    // a content file, then a static file.
+    let (here, other) = if a.rank > b.rank { (a, b) } else { (b, a) };
+    let (file, pos) = here
+        .at
+        .clone()
+        .unwrap_or_else(|| ("content".to_string(), Pos::START));
+    let mut d = Diagnostic::error(
+        file,
+        pos,
+        format!(
+            "two sources write `{path}`: {} and {}",
+            here.what, other.what
+        ),
     );
+    if let Some(text) = here.text {
+        d = d.with_source(text);
+    }
+    // A static file has no lines: its path alone.
+    match (&other.at, other.text) {
+        (Some((file, pos)), Some(_)) => {
+            d = d.with_note(format!("{file}:{}:{}: the other source", pos.line, pos.col))
+        }
+        (Some((file, _)), None) => d = d.with_note(format!("{file}: the other source")),
+        (None, _) => {}
+    }
+    push(found, d);
+}
+
+/// Where a writer of the output comes from, told from its origin (see
+/// [`pages::job_context`] and [`write_feeds`]): words for messages, and
+/// the file and place an author can change, if any.
+struct Source<'s> {
+    what: String,
+    at: Option<(String, Pos)>,
+    /// The text of a content file, for the line shown.
+    text: Option<&'s str>,
+    /// 3 an alias, 2 a content file, 1 a static file, 0 made by tandem.
+    rank: u8,
+}
+
+fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
+    let made = |what: String| Source {
+        what,
+        at: None,
+        text: None,
+        rank: 0,
+    };
+    let file = |source: &str, what: String, text: Option<&'s str>, rank: u8| Source {
+        what,
+        at: Some((source.to_string(), Pos::START)),
+        text,
+        rank,
+    };
+    let entry = |source: &str| site.by_source.get(source).map(|&i| &site.entries[i]);
+    // `alias `P` of content/x.md`: the alias's own line.
+    if let Some((alias, source)) = origin
+        .strip_prefix("alias `")
+        .and_then(|rest| rest.rsplit_once("` of "))
+    {
+        let e = entry(source);
+        let pos = e
+            .and_then(|e| e.aliases.iter().find(|a| a.value == alias))
+            .map_or(Pos::START, |a| a.pos);
+        return Source {
+            at: Some((source.to_string(), pos)),
+            ..file(source, origin.to_string(), e.map(|e| e.text.as_str()), 3)
+        };
+    }
+    if origin.starts_with("content/") {
+        return file(
+            origin,
+            origin.to_string(),
+            entry(origin).map(|e| e.text.as_str()),
+            2,
+        );
+    }
+    if origin.starts_with("static/") {
+        return file(origin, origin.to_string(), None, 1);
+    }
+    if let Some(name) = origin.strip_prefix("theme static file ") {
+        return made(format!("the theme's file `{name}`"));
+    }
+    if origin == "home page" {
+        return match &site.home {
+            Some(h) => file(
+                &h.source,
+                format!("the home page ({})", h.source),
+                Some(&h.text),
+                2,
+            ),
+            None => made("the home page, which tandem makes".into()),
+        };
+    }
+    if let Some(year) = origin
+        .strip_prefix("events/archive/")
+        .and_then(|y| y.strip_suffix('/'))
+    {
+        return made(format!("the events archive of {year}, which tandem makes"));
+    }
+    if let Some(kind) = origin.strip_suffix('/').and_then(Kind::from_folder) {
+        let what = format!("the {} listing", kind.folder());
+        return match site.sections.get(&kind) {
+            Some(s) => file(
+                &s.source,
+                format!("{what} ({})", s.source),
+                Some(&s.text),
+                2,
+            ),
+            None => made(format!("{what}, which tandem makes")),
+        };
+    }
+    made(format!("the {origin}, which tandem makes"))
 }
 
 /// Which entries are events listed in the feeds (drafts that are not

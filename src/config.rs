@@ -232,7 +232,7 @@ impl Config {
         };
         let mut r = FieldReader::new(CONFIG_FILE, &text, diags);
         let fields = r.map_fields(&node, KEYS, "a site setting");
-        let title = r.required_text(&fields, "title", node.pos);
+        let title = r.required_prose(&fields, "title", node.pos);
         let base_pos = fields.get("base_url").map_or(node.pos, |n| n.pos);
         let base_url = overrides
             .base_url
@@ -253,7 +253,7 @@ impl Config {
             .and_then(|n| r.timezone(n))
             .unwrap_or(chrono_tz::Europe::Berlin);
         let theme = r.text(&fields, "theme").unwrap_or_else(|| "default".into());
-        let description = r.text(&fields, "description");
+        let description = r.prose(&fields, "description");
         let extra = fields
             .get("extra")
             .map_or(serde_json::Value::Null, |n| n.to_json());
@@ -277,7 +277,7 @@ impl Config {
         };
         if let Some(cal) = fields.get("calendar") {
             let cf = r.map_fields(cal, CALENDAR_KEYS, "a calendar setting");
-            if let Some(name) = r.text(&cf, "name") {
+            if let Some(name) = r.prose(&cf, "name") {
                 calendar.name = name;
             }
             for key in ["refresh", "keep_past"] {

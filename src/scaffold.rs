@@ -2,7 +2,7 @@
 
 use crate::cli::exit;
 use crate::model::entry::Kind;
-use crate::slug::slugify;
+use crate::slug::short_slug;
 use std::path::Path;
 
 const INIT_FILES: &[(&str, &str)] = &[
@@ -164,7 +164,8 @@ fn yaml_quote(s: &str) -> String {
     }
 }
 
-/// `tandem new KIND "Title"`: writes `content/KIND/slug.md`, never over a file.
+/// `tandem new KIND "Title"`: writes `content/KIND/slug.md` (the slug cut
+/// to a few words, see [`short_slug`]), never over a file.
 pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
     let Some(kind) = Kind::from_name(kind).or_else(|| Kind::from_folder(kind)) else {
         let names: Vec<&str> = Kind::SECTIONS.iter().map(|k| k.name()).collect();
@@ -183,7 +184,7 @@ pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
         );
         return exit::USAGE;
     }
-    let slug = slugify(title);
+    let slug = short_slug(title);
     if slug.is_empty() {
         eprintln!("error: the title `{title}` gives an empty file name; use letters or digits");
         return exit::USAGE;

@@ -37,6 +37,26 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// How long an id made from a title may be: enough for a few words, short
+/// enough for addresses, file names and references that are typed.
+pub const ID_MAX: usize = 40;
+
+/// [`slugify`] cut after its last whole word that fits in [`ID_MAX`]
+/// characters (a first word longer than that is cut itself): the file
+/// name `tandem new` gives a title.
+pub fn short_slug(text: &str) -> String {
+    let slug = slugify(text);
+    if slug.len() <= ID_MAX {
+        return slug;
+    }
+    // The slug is ASCII: bytes are characters.
+    let cut = slug[..=ID_MAX]
+        .rfind('-')
+        .filter(|&i| i > 0)
+        .unwrap_or(ID_MAX);
+    slug[..cut].trim_end_matches('-').to_string()
+}
+
 /// A heading id as the content format defines it: lower-case, letters and
 /// digits kept (umlauts included), every other run turned into `-`.
 pub fn heading_id(text: &str) -> String {
@@ -68,6 +88,15 @@ mod tests {
             "groesse-uebermut-koeln-2022"
         );
         assert_eq!(heading_id("Ziele und Vorgehen"), "ziele-und-vorgehen");
+        assert_eq!(short_slug("Café crème"), "cafe-creme");
+        let long = short_slug(
+            "Fachtag Berufsorientierung: Übergänge von der Schule in Ausbildung und Studium gestalten",
+        );
+        assert_eq!(long, "fachtag-berufsorientierung-uebergaenge");
+        // Exactly at the limit, the word is kept.
+        assert_eq!(short_slug(&"a".repeat(40)), "a".repeat(40));
+        assert_eq!(short_slug(&format!("{} b", "a".repeat(40))), "a".repeat(40));
+        assert_eq!(short_slug(&"a".repeat(50)), "a".repeat(40));
         assert_eq!(heading_id("Förderung (ESF)"), "förderung-esf");
     }
 }

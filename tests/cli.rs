@@ -134,6 +134,11 @@ fn new_names_the_file_by_the_slug_of_the_title() {
         ),
         ("  Netzwerk-Treffen (III) ", "netzwerk-treffen-iii"),
         ("Café crème", "cafe-creme"),
+        // A long title gives a short id: its first words, up to 40 characters.
+        (
+            "Fachtag Berufsorientierung: Übergänge von der Schule in Ausbildung und Studium gemeinsam gestalten",
+            "fachtag-berufsorientierung-uebergaenge",
+        ),
     ] {
         site.run(&["new", "post", title]).assert_code(0);
         assert!(

@@ -107,8 +107,34 @@ fn a_date_that_is_not_a_date() {
         "error",
         "`start`: `morgen früh` is not a date (YYYY-MM-DD)",
     );
-    let run = event("title: Types\nstart: 2027-02-30\nlocation: Köln\n", "").check();
-    run.diag(EV, 3, Some(8), "error", "`2027-02-30` is not a date");
+    // The right shape, but no such day or time.
+    for (when, why) in [
+        ("2027-02-30", "does not exist: February 2027 has 28 days"),
+        (
+            "2028-02-30T10:00",
+            "does not exist: February 2028 has 29 days",
+        ),
+        ("2027-04-31", "does not exist: April 2027 has 30 days"),
+        ("2027-00-10", "does not exist: there is no month 0"),
+        (
+            "2027-03-01T24:00",
+            "is not a time of day: hours go from 00 to 23, minutes from 00 to 59",
+        ),
+    ] {
+        let run = event(
+            &format!("title: Types\nstart: {when}\nlocation: Köln\n"),
+            "",
+        )
+        .check();
+        assert_eq!(
+            findings(&run),
+            [format!(
+                "content/events/x.md:3:8: error: `start`: `{when}` {why}"
+            )],
+            "{}",
+            run.stderr
+        );
+    }
     // A year far off is a typo (and would bloat every calendar feed).
     let run = event(
         "title: Types\nstart: 9432-03-12T14:00\nlocation: Köln\n",
@@ -120,7 +146,21 @@ fn a_date_that_is_not_a_date() {
         3,
         Some(8),
         "error",
-        "`start`: `9432-03-12T14:00` has a year outside 1900–2199: is it a typo?",
+        "`start`: `9432-03-12T14:00` has a year outside 1900–2099: is it a typo?",
+    );
+    // From 2100 on, the time-zone data has no clock changes.
+    let run = event(
+        "title: Types\nstart: 2100-07-01T10:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:3:8: error: `start`: `2100-07-01T10:00` has a year after 2099: the time-zone data tandem uses ends there, so its time could not be told"
+        ],
+        "{}",
+        run.stderr
     );
 }
 
@@ -360,8 +400,30 @@ fn invalid_rrule() {
         4,
         Some(13),
         "error",
-        "invalid `recurrence`: the series runs until 2227-03-03, past the year 2199",
+        "invalid `recurrence`: the series runs until 2127-03-03, past the year 2099",
     );
+    // An end before the start, in the author's terms.
+    for (start, shown) in [
+        ("2027-03-03T18:00", "2027-03-03T18:00"),
+        ("2027-03-03", "2027-03-03"),
+    ] {
+        let run = event(
+            &format!(
+                "title: Rule\nstart: {start}\nrecurrence: FREQ=WEEKLY;UNTIL=20270301\nlocation: X\n"
+            ),
+            "",
+        )
+        .check();
+        run.assert_code(1);
+        assert_eq!(
+            findings(&run),
+            [format!(
+                "content/events/x.md:4:13: error: invalid `recurrence`: UNTIL `20270301` is before the start ({shown}): the series would have no dates; give an UNTIL on or after the first date"
+            )],
+            "{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
@@ -825,7 +887,13 @@ fn bom_and_crlf_keep_positions() {
         )
         .check();
     run.assert_code(1);
-    run.diag(EV, 3, Some(8), "error", "`2027-13-01` is not a date");
+    run.diag(
+        EV,
+        3,
+        Some(8),
+        "error",
+        "`2027-13-01` does not exist: there is no month 13",
+    );
 }
 
 #[test]
@@ -1204,4 +1272,405 @@ fn a_date_pattern_that_cannot_be_written_points_at_its_line_in_the_translations(
         "cannot be written for a date",
     );
     assert!(d.message.contains("%H"), "{}", d.message);
+}
+
+/// Every finding of `run` as `path:line:col: severity: message` (the
+/// message's first line), in the order printed.
+fn findings(run: &common::Run) -> Vec<String> {
+    run.diagnostics()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}: {}: {}",
+                d.path, d.line, d.col, d.severity, d.message
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_partner_with_a_front_matter_error_is_still_known_by_its_id() {
+    // The network, the project and the event name the partner, the event
+    // links to it (and to one of its headings): only its own error shows.
+    let run = base()
+        .file(
+            "content/partners/bildungsturbo.md",
+            "---\ntitle: Bildungsturbo\ncity: Köln: Ehrenfeld\n---\n## Profil\n\nText.\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Link\norganizers: [bildungsturbo]\nstart: 2027-03-01\nlocation: Köln\n---\nSiehe [Träger](@/partners/bildungsturbo.md) und [Profil](@/partners/bildungsturbo.md#profil).\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/partners/bildungsturbo.md:3:11: error: invalid YAML: mapping values are not allowed in this context — text with `: ` in it must be in quotes: `city: \"Köln: Ehrenfeld\"`"
+        ],
+        "{}",
+        run.stderr
+    );
+    // Its body could be read: an anchor it lacks is still reported.
+    let run = base()
+        .file(
+            "content/partners/bildungsturbo.md",
+            "---\ntitle: Bildungsturbo\ncity: Köln: Ehrenfeld\n---\n## Profil\n\nText.\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Link\nstart: 2027-03-01\nlocation: Köln\n---\n[Ziele](@/partners/bildungsturbo.md#ziele)\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:6:1: error: broken anchor `#ziele`: content/partners/bildungsturbo.md has no heading with that id; its headings are `#profil`",
+            "content/partners/bildungsturbo.md:3:11: error: invalid YAML: mapping values are not allowed in this context — text with `: ` in it must be in quotes: `city: \"Köln: Ehrenfeld\"`",
+        ],
+        "{}",
+        run.stderr
+    );
+    // A file that cannot be read at all: its anchors are not judged.
+    let run = base()
+        .bytes(
+            "content/partners/bildungsturbo.md",
+            b"---\ntitle: Bildungsturbo Caf\xe9\n---\n## Profil\n",
+        )
+        .file(
+            EV,
+            "---\ntitle: Link\norganizers: [bildungsturbo]\nstart: 2027-03-01\nlocation: Köln\n---\n[Ziele](@/partners/bildungsturbo.md#ziele)\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/partners/bildungsturbo.md:2:1: error: the file is not UTF-8 text: save it as UTF-8"
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_event_with_an_invalid_start_is_still_known_by_its_id() {
+    // The partner is named by the event alone: it is not said to be
+    // named by nothing.
+    let run = base()
+        .file("content/partners/einsam.md", "---\ntitle: Einsam\n---\n")
+        .file(
+            EV,
+            "---\ntitle: Termin\norganizers: [einsam]\nstart: 2027-03-40T10:00\nlocation: Köln\n---\n## Ablauf\n",
+        )
+        .file(
+            "content/posts/a.md",
+            "---\ntitle: A\ndate: 2027-01-01\nabout: [events/x]\n---\nZum [Termin](@/events/x.md) und [Ablauf](@/events/x.md#ablauf).\n",
+        )
+        .file(
+            "content/posts/b.md",
+            "---\ntitle: B\ndate: 2027-01-02\n---\n[Termin](@/events/x.md#ablau)\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:4:8: error: `start`: `2027-03-40T10:00` does not exist: March 2027 has 31 days",
+            "content/posts/b.md:5:1: error: broken anchor `#ablau`: content/events/x.md has no heading with that id — did you mean `#ablauf`?",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_comment_that_cuts_a_text_short_is_pointed_at_with_the_quoted_fix() {
+    let run = event(
+        "title: Workshop #1 in Köln\nsummary: Ein \"Test\" mit #hash # und mehr\n# Eine Zeile für sich\nstart: 2027-03-10T10:00 # zehn Uhr\norganizers: [bildungsturbo] # wer einlädt\nlocation:\n  name: Haus\t#2\n  city: Köln      # ein Kommentar, wie tandem new sie schreibt\nstatus: scheduled # noch\n",
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:2:17: warning: `title` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `title: \"Workshop #1 in Köln\"` (a comment goes on a line of its own)",
+            "content/events/x.md:3:25: warning: `summary` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `summary: \"Ein \\\"Test\\\" mit #hash # und mehr\"` (a comment goes on a line of its own)",
+            "content/events/x.md:8:14: warning: `name` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `name: \"Haus\t#2\"` (a comment goes on a line of its own)",
+        ],
+        "{}",
+        run.stderr
+    );
+    // Quoted, the text is whole and nothing is said.
+    let run = event(
+        "title: \"Workshop #1 in Köln\"\nstart: 2027-03-10T10:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    assert!(run.diagnostics().is_empty(), "{}", run.stderr);
+    // site.yaml's title is text for readers too.
+    let run = base()
+        .file(
+            "site.yaml",
+            &common::SITE_YAML.replace("title: Testnetz", "title: Netz #3"),
+        )
+        .check();
+    run.assert_code(0);
+    assert_eq!(
+        findings(&run),
+        [
+            "site.yaml:1:13: warning: `title` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `title: \"Netz #3\"` (a comment goes on a line of its own)"
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn tabs_and_nul_characters_are_named_where_they_are() {
+    let run = base()
+        .file(
+            "content/events/a.md",
+            "---\ntitle: A\nlocation:\tKöln\nstart: 2027-01-01\n---\n",
+        )
+        .file(
+            "content/events/b.md",
+            "---\ntitle: B\nstart: 2027-01-01\nlocation:\n  name: Haus\n\tcity: Köln\n---\n",
+        )
+        .file(
+            "content/events/c.md",
+            "---\ntitle: C\n  \tstart: 2027-01-01\nlocation: Köln\n---\n",
+        )
+        .file(
+            "content/events/d.md",
+            "---\ntitle: D\0\nstart: 2027-01-01\nlocation: Köln\n---\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/a.md:3:10: error: invalid YAML: a tab after `:` — YAML needs a space there: `location: Köln`",
+            "content/events/b.md:6:1: error: invalid YAML: YAML does not allow tabs for indentation; use spaces",
+            "content/events/c.md:3:3: error: invalid YAML: YAML does not allow tabs for indentation; use spaces",
+            "content/events/d.md:2:9: error: a NUL character (a zero byte, invisible in most editors) cannot be in front matter: remove it",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn times_in_the_clock_changes_are_warned_about_and_used_alike_everywhere() {
+    let site = base()
+        .file(
+            "content/events/gap.md",
+            "---\ntitle: Nachts\nstart: 2032-03-28T02:30\nend: 2032-03-28T04:00\nlocation: Köln\n---\n",
+        )
+        .file(
+            "content/events/twice.md",
+            "---\ntitle: Zweimal\nstart: 2032-10-31T02:30\nlocation: Köln\nrecurrence: FREQ=DAILY;UNTIL=20321102T023000\n---\n",
+        )
+        .file(
+            "content/events/sessions.md",
+            "---\ntitle: Reihe\nlocation: Köln\nsessions:\n  - { start: 2032-03-28T02:15, end: 2032-03-28T05:00 }\n  - start: 2032-04-04T10:00\n    end: 2032-10-31T02:59\n---\n",
+        )
+        .file(
+            "content/events/until.md",
+            "---\ntitle: Bis\nstart: 2032-03-01T02:30\nlocation: Köln\nrecurrence: FREQ=DAILY;UNTIL=20320328T023000\n---\n",
+        );
+    let run = site.build();
+    run.assert_code(0);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/gap.md:3:8: warning: `start`: 2032-03-28T02:30 does not exist in Europe/Berlin (the clocks go forward 1 hour that night): 2032-03-28T03:30 is used; write that, or the time you meant",
+            "content/events/sessions.md:5:14: warning: `start`: 2032-03-28T02:15 does not exist in Europe/Berlin (the clocks go forward 1 hour that night): 2032-03-28T03:15 is used; write that, or the time you meant",
+            "content/events/sessions.md:7:10: warning: `end`: 2032-10-31T02:59 happens twice in Europe/Berlin (the clocks go back 1 hour that night): the first is used, at UTC+02:00 (the second is at UTC+01:00)",
+            "content/events/twice.md:3:8: warning: `start`: 2032-10-31T02:30 happens twice in Europe/Berlin (the clocks go back 1 hour that night): the first is used, at UTC+02:00 (the second is at UTC+01:00)",
+            "content/events/until.md:5:13: warning: `recurrence`: UNTIL `20320328T023000` does not exist in Europe/Berlin: the clocks go forward over it, and 2032-03-28T03:30 is used",
+        ],
+        "{}",
+        run.stderr
+    );
+    // The page, its structured data and the calendar say the same time.
+    let page = site.read("output/events/gap/index.html");
+    assert!(
+        page.contains("<time datetime=\"2032-03-28T03:30+02:00\">") && page.contains("03:30–04:00"),
+        "{page}"
+    );
+    assert!(
+        page.contains("\"startDate\":\"2032-03-28T03:30+02:00\""),
+        "{page}"
+    );
+    let ics = site.read("output/events/gap/event.ics");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Berlin:20320328T033000\r\n"),
+        "{ics}"
+    );
+    let ics = site.read("output/events/sessions/event.ics");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Berlin:20320328T031500\r\n"),
+        "{ics}"
+    );
+    // A series that starts in the hour that happens twice: its first.
+    let page = site.read("output/events/twice/index.html");
+    assert!(
+        page.contains("\"startDate\":\"2032-10-31T02:30+02:00\""),
+        "{page}"
+    );
+    let ics = site.read("output/events/twice/event.ics");
+    assert!(
+        ics.contains("DTSTART;TZID=Europe/Berlin:20321031T023000\r\nRRULE:FREQ=DAILY;UNTIL=20321102T013000Z\r\n"),
+        "{ics}"
+    );
+}
+
+#[test]
+fn two_sources_for_one_address_are_named_where_they_are_written() {
+    let site = base()
+        .file(
+            "content/events/a.md",
+            "---\ntitle: A\nstart: 2027-01-01\nlocation: Köln\naliases:\n  - alt/\n  - events/\n  - index.html\n---\n",
+        )
+        .file(
+            "content/events/b.md",
+            "---\ntitle: B\nstart: 2027-01-02\nlocation: Köln\naliases: [alt/]\n---\n",
+        )
+        .file("content/impressum.md", "---\ntitle: Impressum\n---\n")
+        .file("static/impressum/index.html", "<p>alt</p>");
+    let run = site.check();
+    run.assert_code(1);
+    let with_notes = |run: &common::Run| -> Vec<String> {
+        run.diagnostics()
+            .iter()
+            .map(|d| {
+                let notes: Vec<&str> = d
+                    .text
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("  = note: "))
+                    .collect();
+                format!(
+                    "{}:{}:{}: {} [{}]",
+                    d.path,
+                    d.line,
+                    d.col,
+                    d.message,
+                    notes.join("; ")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        with_notes(&run),
+        [
+            "content/events/a.md:7:5: two sources write `events/index.html`: alias `events/` of content/events/a.md and the events listing, which tandem makes []",
+            "content/events/a.md:8:5: two sources write `index.html`: alias `index.html` of content/events/a.md and the home page, which tandem makes []",
+            "content/events/b.md:5:11: two sources write `alt/index.html`: alias `alt/` of content/events/b.md and alias `alt/` of content/events/a.md [content/events/a.md:6:5: the other source]",
+            "content/impressum.md:1:1: two sources write `impressum/index.html`: content/impressum.md and static/impressum/index.html [static/impressum/index.html: the other source]",
+        ],
+        "{}",
+        run.stderr
+    );
+    // With the texts of the home page and the listing, their files.
+    let run = site
+        .file("content/_index.md", "---\ntitle: Start\n---\n")
+        .file("content/events/_index.md", "---\ntitle: Termine\n---\n")
+        .remove("content/events/b.md")
+        .remove("static/impressum/index.html")
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        with_notes(&run),
+        [
+            "content/events/a.md:7:5: two sources write `events/index.html`: alias `events/` of content/events/a.md and the events listing (content/events/_index.md) [content/events/_index.md:1:1: the other source]",
+            "content/events/a.md:8:5: two sources write `index.html`: alias `index.html` of content/events/a.md and the home page (content/_index.md) [content/_index.md:1:1: the other source]",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn an_end_without_a_date_is_offered_the_start_date() {
+    let run = event(
+        "title: Abend\nstart: 2022-04-06T17:00\nend: 19:00\nlocation: Köln\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:4:6: error: `end`: `19:00` has no date — add the date: `2022-04-06T19:00`"
+        ],
+        "{}",
+        run.stderr
+    );
+    let run = event(
+        "title: Reihe\nlocation: Köln\nsessions:\n  - { start: 2022-04-06T17:00, end: 19:00 }\n  - start: 2022-04-13T17:00\n    end: 9:30\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/events/x.md:5:37: error: `end`: `19:00` has no date — add the date: `2022-04-06T19:00`",
+            "content/events/x.md:7:10: error: `end`: `9:30` has no date — add the date: `2022-04-13T09:30`",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_wrong_coordinate_is_one_error() {
+    let run = event(
+        "title: Ort\nstart: 2027-03-01\nlocation: { name: Rathaus, lat: \"x\", lon: 7.1 }\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        ["content/events/x.md:4:33: error: `lat` must be a number, found text"],
+        "{}",
+        run.stderr
+    );
+    // Only one of them given is still said.
+    let run = event(
+        "title: Ort\nstart: 2027-03-01\nlocation: { name: Rathaus, lat: 51.2 }\n",
+        "",
+    )
+    .check();
+    assert_eq!(
+        findings(&run),
+        ["content/events/x.md:4:11: error: give both `lat` and `lon`, or neither"],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn file_names_that_make_no_id_get_a_name_they_could_have() {
+    let run = base()
+        .file("content/events/..md", "---\ntitle: A\n---\n")
+        .file("content/events/Über Uns.md", "---\ntitle: A\n---\n")
+        .file("content/Team/wir.md", "---\ntitle: A\n---\n")
+        .check();
+    run.assert_code(1);
+    assert_eq!(
+        findings(&run),
+        [
+            "content/Team/wir.md:1:1: error: the folder `Team` does not make a valid address: folder names may hold only lower-case a-z, 0-9 and - (rename it, e.g. to `team`)",
+            "content/events/..md:1:1: error: `..md` does not make a valid id: file names may hold only lower-case a-z, 0-9 and - (name the file after its title, as `tandem new` does: e.g. `workshop-koeln.md`)",
+            "content/events/Über Uns.md:1:1: error: `Über Uns.md` does not make a valid id: file names may hold only lower-case a-z, 0-9 and - (rename the file, e.g. to `ueber-uns.md`)",
+        ],
+        "{}",
+        run.stderr
+    );
 }

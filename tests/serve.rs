@@ -349,6 +349,63 @@ fn incremental_rebuilds_equal_full_builds() {
     b.step("broken front matter", &[p]);
     let p = write(root, EVENT, &good);
     b.step("front matter fixed", &[p]);
+    // A file with errors is still known by its id and source: what names
+    // or links to it has nothing to report.
+    let p = edit(
+        root,
+        PARTNER,
+        "city: Frankfurt am Main",
+        "city: Frankfurt: Höchst",
+    );
+    b.step("referenced partner's front matter broken", &[p]);
+    let p = edit(root, PARTNER, "\n---\n", "\n---\n## Profil\n\n");
+    b.step("and its body edited", &[p]);
+    let p = edit(
+        root,
+        PARTNER,
+        "city: Frankfurt: Höchst",
+        "city: Frankfurt am Main",
+    );
+    b.step("partner's front matter fixed", &[p]);
+    let linked = "content/events/design-thinking-workshop-provadis.md";
+    let good = read(root, linked);
+    let p = edit(
+        root,
+        linked,
+        "start: 2020-03-05T09:30",
+        "start: 2020-02-30T09:30",
+    );
+    b.step("linked event gets an invalid start", &[p]);
+    let p = write(root, linked, &good);
+    b.step("linked event fixed", &[p]);
+    let p = write(
+        root,
+        "content/partners/nur-termin.md",
+        "---\ntitle: Nur ein Termin\n---\n",
+    );
+    b.step("partner named by nothing", &[p]);
+    let p = write(
+        root,
+        "content/events/mit-partner.md",
+        "---\ntitle: Mit Partner\norganizers: [nur-termin]\nstart: 2027-02-30\nlocation: Köln\n---\n",
+    );
+    b.step("an event with errors names it", &[p]);
+    let p = edit(
+        root,
+        "content/events/mit-partner.md",
+        "organizers: [nur-termin]",
+        "organizers: nur-termin: x",
+    );
+    b.step("its front matter cannot be read", &[p]);
+    let p = write(
+        root,
+        "content/events/mit-partner.md",
+        "---\ntitle: Mit Partner\norganizers: [nur-termin]\nstart: 2027-02-28\nlocation: Köln\n---\n",
+    );
+    b.step("the event fixed", &[p]);
+    let a = remove(root, "content/events/mit-partner.md");
+    let c = remove(root, "content/partners/nur-termin.md");
+    b.step("both removed", &[a, c]);
     let p = edit(root, EVENT, "organizers: [", "organizers: [gibt-es-nicht, ");
     b.step("unknown reference", &[p]);
     let p = edit(root, EVENT, "organizers: [gibt-es-nicht, ", "organizers: [");

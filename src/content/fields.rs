@@ -53,11 +53,80 @@ pub struct FieldReader<'a> {
     path: &'a str,
     text: &'a str,
     diags: &'a mut Diagnostics,
+    /// Byte offset of each line of `text`, made when first needed.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> FieldReader<'a> {
     pub fn new(path: &'a str, text: &'a str, diags: &'a mut Diagnostics) -> Self {
-        FieldReader { path, text, diags }
+        FieldReader {
+            path,
+            text,
+            diags,
+            line_starts: Vec::new(),
+        }
+    }
+
+    /// Line `n` (1-based) of the file, without its line end.
+    fn line(&mut self, n: usize) -> &'a str {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            self.line_starts
+                .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+        }
+        let text = self.text;
+        let Some(&start) = self.line_starts.get(n.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.line_starts.get(n).map_or(text.len(), |&e| e - 1);
+        text.get(start..end).unwrap_or("")
+    }
+
+    /// Warns when the plain (unquoted) text `node` of `key` is followed by a
+    /// comment on its line that reads as part of the text: YAML ends the
+    /// text at ` #`, so `title: Workshop #1` is the title "Workshop". Only
+    /// for prose, which may hold a `#`; a comment after a date or a list of
+    /// ids cuts nothing. A `#` followed by a space is taken for the comment
+    /// it looks like: `tandem new` writes such comments after the fields,
+    /// and they stay when the fields are filled in.
+    fn warn_if_cut(&mut self, node: &Node, key: &str) {
+        let Value::Str(value) = &node.value else {
+            return;
+        };
+        let line = self.line(node.pos.line as usize);
+        let Some((at, _)) = line
+            .char_indices()
+            .nth((node.pos.col as usize).saturating_sub(1))
+        else {
+            return;
+        };
+        // A quoted or multi-line value does not start with its text.
+        let Some(after) = line[at..].strip_prefix(value.as_str()) else {
+            return;
+        };
+        let comment = after.trim_start_matches([' ', '\t']);
+        let Some(words) = comment.strip_prefix('#') else {
+            return;
+        };
+        if value.is_empty()
+            || comment.len() == after.len()
+            || words.is_empty()
+            || words.starts_with([' ', '\t'])
+        {
+            return;
+        }
+        let hash = line.len() - comment.len();
+        let col = line[..hash].chars().count() + 1;
+        let whole = line[at..]
+            .trim_end()
+            .replace('\\', "\\\\")
+            .replace('"', "\\\"");
+        self.warning(
+            Pos::new(node.pos.line as usize, col),
+            format!(
+                "`{key}` ends before ` #`: YAML reads the rest of the line as a comment — text with ` #` in it must be in quotes: `{key}: \"{whole}\"` (a comment goes on a line of its own)"
+            ),
+        );
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) {
@@ -129,6 +198,19 @@ impl<'a> FieldReader<'a> {
         self.node_text(node, key)
     }
 
+    /// Text written for readers (a title, a place): [`FieldReader::text`],
+    /// with a warning when a ` #` comment cut it short.
+    pub fn prose(&mut self, f: &Fields, key: &str) -> Option<String> {
+        let node = f.get(key)?;
+        self.node_prose(node, key)
+    }
+
+    fn node_prose(&mut self, node: &Node, key: &str) -> Option<String> {
+        let text = self.node_text(node, key)?;
+        self.warn_if_cut(node, key);
+        Some(text)
+    }
+
     fn node_text(&mut self, node: &Node, key: &str) -> Option<String> {
         match node.as_text() {
             Some(t) => Some(t),
@@ -137,6 +219,15 @@ impl<'a> FieldReader<'a> {
                 None
             }
         }
+    }
+
+    /// [`FieldReader::required_text`] for [prose](FieldReader::prose).
+    pub fn required_prose(&mut self, f: &Fields, key: &str, pos: Pos) -> Option<String> {
+        let text = self.required_text(f, key, pos)?;
+        if let Some(node) = f.get(key) {
+            self.warn_if_cut(node, key);
+        }
+        Some(text)
     }
 
     /// A text field that must be there and must not be empty; a missing
@@ -243,6 +334,25 @@ impl<'a> FieldReader<'a> {
         }
     }
 
+    /// An event's `end`: as [`FieldReader::when`], but a time alone
+    /// (`19:00`) is an error that offers it on the date of `start`.
+    pub fn end(&mut self, node: &Node, start: Option<When>) -> Option<When> {
+        let text = node.as_text().unwrap_or_default();
+        let Ok(time) = chrono::NaiveTime::parse_from_str(text.trim(), "%H:%M") else {
+            return self.when(node, "end");
+        };
+        let date = start.map_or_else(|| "YYYY-MM-DD".to_string(), |s| s.date().to_string());
+        self.error(
+            node.pos,
+            format!(
+                "`end`: `{}` has no date — add the date: `{date}T{}`",
+                text.trim(),
+                time.format("%H:%M")
+            ),
+        );
+        None
+    }
+
     pub fn date(&mut self, node: &Node, key: &str) -> Option<NaiveDate> {
         match self.when(node, key)? {
             When::Date(d) => Some(d),
@@ -328,7 +438,7 @@ impl<'a> FieldReader<'a> {
         let (src, alt, pos) = if let Value::Map(_) = node.value {
             let m = self.map_fields(node, &["src", "alt"], "an image field");
             let src = self.required_text(&m, "src", node.pos)?;
-            let alt = self.text(&m, "alt").unwrap_or_default();
+            let alt = self.prose(&m, "alt").unwrap_or_default();
             (src, alt, m.get("src").map_or(node.pos, |n| n.pos))
         } else {
             (self.node_text(node, key)?, String::new(), node.pos)
@@ -371,13 +481,13 @@ impl<'a> FieldReader<'a> {
                     }
                 });
             return Some(Contact {
-                name: self.text(&m, "name"),
+                name: self.prose(&m, "name"),
                 email,
                 phone: self.text(&m, "phone"),
             });
         }
         Some(Contact {
-            name: Some(self.node_text(node, key)?),
+            name: Some(self.node_prose(node, key)?),
             ..Contact::default()
         })
     }
@@ -399,13 +509,14 @@ impl<'a> FieldReader<'a> {
             {
                 self.error(n.pos, "`lon` must lie between -180 and 180");
             }
-            if lat.is_some() != lon.is_some() {
+            // Whether they are given: a wrong one has its own error.
+            if m.contains("lat") != m.contains("lon") {
                 self.error(node.pos, "give both `lat` and `lon`, or neither");
             }
             let loc = Location {
-                name: self.text(&m, "name"),
-                address: self.text(&m, "address"),
-                city: self.text(&m, "city"),
+                name: self.prose(&m, "name"),
+                address: self.prose(&m, "address"),
+                city: self.prose(&m, "city"),
                 url: m
                     .get("url")
                     .and_then(|n| self.node_link(n, "url", Accepts::Web)),
@@ -427,7 +538,7 @@ impl<'a> FieldReader<'a> {
             }
             return Some(loc);
         }
-        let name = self.node_text(node, "location")?;
+        let name = self.node_prose(node, "location")?;
         Some(Location {
             name: Some(name),
             ..Location::default()
@@ -449,7 +560,9 @@ impl<'a> FieldReader<'a> {
         }
     }
 
-    pub fn sessions(&mut self, f: &Fields) -> Vec<Session> {
+    /// The `sessions` of an event in zone `tz` (their times settled as
+    /// [`crate::model::schedule::settle`] does).
+    pub fn sessions(&mut self, f: &Fields, tz: Tz) -> Vec<Session> {
         let Some(node) = f.get("sessions") else {
             return Vec::new();
         };
@@ -464,14 +577,20 @@ impl<'a> FieldReader<'a> {
                 &["start", "end", "location", "status", "id"],
                 "a session field",
             );
+            let settle = crate::model::schedule::settle;
             let start = match m.get("start") {
-                Some(n) => self.when(n, "start"),
+                Some(n) => self
+                    .when(n, "start")
+                    .map(|w| settle(self, tz, "start", w, n.pos)),
                 None => {
                     self.error(item.pos, "missing required field `start` in this session");
                     None
                 }
             };
-            let end = m.get("end").and_then(|n| self.when(n, "end"));
+            let end = m.get("end").and_then(|n| {
+                let when = self.end(n, start)?;
+                Some(settle(self, tz, "end", when, n.pos))
+            });
             let location = m.get("location").and_then(|n| self.location(n));
             let status = m.get("status").and_then(|n| self.status(n));
             let id = self.text(&m, "id");
@@ -498,21 +617,35 @@ impl<'a> FieldReader<'a> {
     }
 }
 
-/// The years a date may have. Anything else is a typo (`9432` for
-/// `2032`), and would make every calendar feed carry time-zone rules for
-/// thousands of years.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+/// The years a date may have. Earlier or later ones are typos (`9432`
+/// for `2032`), and would make every calendar feed carry time-zone rules
+/// for centuries. It ends with 2099 because chrono-tz, whose time-zone
+/// data tandem uses, lists each zone's clock changes only up to 2099 and
+/// has none after: `2100-07-01T10:00` in Europe/Berlin would be read as
+/// winter time, an hour off from what calendar clients make of it.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2099;
 
 /// Parses the date and date-time forms the format allows, with a year in
-/// [`YEARS`].
-pub fn parse_when(text: &str) -> Result<When, &'static str> {
+/// [`YEARS`]; the error says what is wrong with `text`, to follow it.
+pub fn parse_when(text: &str) -> Result<When, String> {
+    const SHAPE: &str = "is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)";
     let b = text.as_bytes();
     if !(b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-') {
-        return Err("is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)");
+        return Err(SHAPE.into());
     }
     let year: i32 = text[..4].parse().unwrap_or(0);
     if !YEARS.contains(&year) {
-        return Err("has a year outside 1900–2199: is it a typo?");
+        if year > *YEARS.end() && year < 2200 {
+            return Err(format!(
+                "has a year after {}: the time-zone data tandem uses ends there, so its time could not be told",
+                YEARS.end()
+            ));
+        }
+        return Err(format!(
+            "has a year outside {}–{}: is it a typo?",
+            YEARS.start(),
+            YEARS.end()
+        ));
     }
     if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         return Ok(When::Date(d));
@@ -528,9 +661,47 @@ pub fn parse_when(text: &str) -> Result<When, &'static str> {
         }
     }
     if text.ends_with('Z') || text.rfind(['+']).is_some_and(|i| i > 10) {
-        return Err("carries a UTC offset: write the local time and set `timezone` instead");
+        return Err("carries a UTC offset: write the local time and set `timezone` instead".into());
     }
-    Err("is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)")
+    // The shape is right, the day or time is not.
+    let number = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if let (Some(month), Some(day), Some(b'-')) = (number(5..7), number(8..10), b.get(7)) {
+        let Some(name) = u8::try_from(month)
+            .ok()
+            .and_then(|m| chrono::Month::try_from(m).ok())
+        else {
+            return Err(format!("does not exist: there is no month {month}"));
+        };
+        let first = NaiveDate::from_ymd_opt(year, month, 1);
+        let days = first
+            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
+            .zip(first)
+            .map_or(31, |(next, f)| (next - f).num_days());
+        if day == 0 || i64::from(day) > days {
+            return Err(format!(
+                "does not exist: {} {year} has {days} days",
+                name.name()
+            ));
+        }
+        let rest = &text[10..];
+        let time = rest.strip_prefix(['T', ' ']).unwrap_or(rest);
+        if let (Some(h), Some(m), Some(b':')) = (
+            time.get(..2).and_then(|h| h.parse::<u32>().ok()),
+            time.get(3..5).and_then(|m| m.parse::<u32>().ok()),
+            time.as_bytes().get(2),
+        ) && (h > 23 || m > 59)
+        {
+            return Err(
+                "is not a time of day: hours go from 00 to 23, minutes from 00 to 59".into(),
+            );
+        }
+    }
+    Err(SHAPE.into())
 }
 
 /// Ids are lower-case `[a-z0-9-]`, as in addresses and calendar UIDs.

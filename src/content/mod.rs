@@ -114,10 +114,65 @@ pub struct Loaded {
     pub sections: Vec<Entry>,
     /// `content/_index.md`: the home page's title and text.
     pub home: Option<Entry>,
-    /// Entries with errors that leave nothing to show (an event without a
-    /// single date): they get no page, but their references are still
-    /// checked, so that one run reports every problem of the file.
-    pub rejected: Vec<Entry>,
+    /// Entries with errors that leave nothing to show: they get no page,
+    /// but are known by their id and source (see [`Rejected`]).
+    pub rejected: Vec<Rejected>,
+}
+
+/// A file that names an entry (`content/partners/x.md` is partner `x`) but
+/// has errors that leave nothing to publish: front matter that cannot be
+/// read, an event without a single date. The entry is still known by its
+/// id and source, so that references and links to it are not reported as
+/// well: one mistake, one message. Its own errors stop the build.
+#[derive(Clone, Debug)]
+pub struct Rejected {
+    pub kind: Kind,
+    pub id: String,
+    pub source: String,
+    /// The entry, when its front matter could be read: its references are
+    /// checked too, so that one run reports every problem of the file.
+    pub entry: Option<Entry>,
+    /// The ids its body defines, for the anchors of links into it; `None`
+    /// when the body could not be read (such anchors are not checked).
+    pub anchors: Option<Vec<String>>,
+}
+
+/// What reading a file gave: its entry, or, when it has none, the anchors
+/// of its body if the body could be read (see [`Rejected::anchors`]).
+type Read = Result<Entry, Option<Vec<String>>>;
+
+/// What one file becomes in [`Loaded`].
+enum Outcome {
+    Entry(Entry),
+    Section(Entry),
+    Home(Entry),
+    Rejected(Rejected),
+    Nothing,
+}
+
+impl Outcome {
+    fn of(f: Found, read: Read) -> Outcome {
+        match (f.role, read) {
+            (Role::Entry, Ok(e)) if unusable(&e) => Outcome::Rejected(Rejected {
+                anchors: Some(crate::render::markdown::anchors(e.body())),
+                kind: f.kind,
+                id: f.id,
+                source: f.source,
+                entry: Some(e),
+            }),
+            (Role::Entry, Ok(e)) => Outcome::Entry(e),
+            (Role::Entry, Err(anchors)) => Outcome::Rejected(Rejected {
+                kind: f.kind,
+                id: f.id,
+                source: f.source,
+                entry: None,
+                anchors,
+            }),
+            (Role::Section, Ok(e)) => Outcome::Section(e),
+            (Role::Home, Ok(e)) => Outcome::Home(e),
+            (_, Err(_)) => Outcome::Nothing,
+        }
+    }
 }
 
 /// A file found under `content/` and what it will become.
@@ -149,7 +204,7 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
     // Each file is read and parsed as soon as the walk finds it, on the
     // worker threads, while the walk goes on; the results are put back in
     // the walk's (sorted) order.
-    type Slot = (usize, (Option<(Role, Entry)>, Diagnostics));
+    type Slot = (usize, (Outcome, Diagnostics));
     let done: std::sync::Mutex<Vec<Slot>> = Default::default();
     let mut found = 0;
     rayon::scope(|scope| {
@@ -182,10 +237,11 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
             let done = &done;
             scope.spawn(move |_| {
                 let mut d = Diagnostics::new();
-                let entry = read_entry(config, &f, &mut d).map(|e| (f.role, e));
+                let read = read_entry(config, &f, &mut d);
+                let outcome = Outcome::of(f, read);
                 done.lock()
                     .unwrap_or_else(|p| p.into_inner())
-                    .push((n, (entry, d)));
+                    .push((n, (outcome, d)));
             });
         }
     });
@@ -218,8 +274,8 @@ pub fn load_from_memory(
             continue;
         };
         let mut d = Diagnostics::new();
-        let entry = entry_from_bytes(config, &f, bytes.clone(), None, &mut d).map(|e| (f.role, e));
-        results.push((entry, d));
+        let read = entry_from_bytes(config, &f, bytes.clone(), None, &mut d);
+        results.push((Outcome::of(f, read), d));
     }
     collect(results, diags)
 }
@@ -242,16 +298,16 @@ pub fn load_site_from_memory(
     Some(site)
 }
 
-fn collect(results: Vec<(Option<(Role, Entry)>, Diagnostics)>, diags: &mut Diagnostics) -> Loaded {
+fn collect(results: Vec<(Outcome, Diagnostics)>, diags: &mut Diagnostics) -> Loaded {
     let mut loaded = Loaded::default();
-    for (entry, d) in results {
+    for (outcome, d) in results {
         diags.extend(d);
-        match entry {
-            Some((Role::Entry, e)) if unusable(&e) => loaded.rejected.push(e),
-            Some((Role::Entry, e)) => loaded.entries.push(e),
-            Some((Role::Section, e)) => loaded.sections.push(e),
-            Some((Role::Home, e)) => loaded.home = Some(e),
-            None => {}
+        match outcome {
+            Outcome::Entry(e) => loaded.entries.push(e),
+            Outcome::Section(e) => loaded.sections.push(e),
+            Outcome::Home(e) => loaded.home = Some(e),
+            Outcome::Rejected(r) => loaded.rejected.push(r),
+            Outcome::Nothing => {}
         }
     }
     loaded
@@ -284,14 +340,34 @@ fn classify(source: String, inner: &str, diags: &mut Diagnostics) -> Option<Foun
         }
     };
     if role == Role::Entry && !id.split('/').all(is_valid_id) {
-        diags.push(Diagnostic::error(
-            source,
-            Pos::START,
+        // The file's name, or the folder of a page, that is at fault. A
+        // name without a letter or digit (`..md`, `-.md`) has nothing to
+        // keep: the title is what `tandem new` would name it after.
+        let folders = id.split('/').count() - 1;
+        let (k, bad) = id
+            .split('/')
+            .enumerate()
+            .find(|(_, p)| !is_valid_id(p))
+            .unwrap_or((folders, file));
+        let slug = crate::slug::short_slug(bad);
+        let message = if k < folders {
+            let folder = if slug.is_empty() { "ueber-uns" } else { &slug };
             format!(
-                "`{id}` is not a valid id: file names may hold only lower-case a-z, 0-9 and - (rename the file, e.g. to `{}.md`)",
-                crate::slug::slugify(file)
-            ),
-        ));
+                "the folder `{bad}` does not make a valid address: folder names may hold only lower-case a-z, 0-9 and - (rename it, e.g. to `{folder}`)"
+            )
+        } else {
+            let rename = if slug.is_empty() {
+                "name the file after its title, as `tandem new` does: e.g. `workshop-koeln.md`"
+                    .to_string()
+            } else {
+                format!("rename the file, e.g. to `{slug}.md`")
+            };
+            let name = inner.rsplit('/').next().unwrap_or(inner);
+            format!(
+                "`{name}` does not make a valid id: file names may hold only lower-case a-z, 0-9 and - ({rename})"
+            )
+        };
+        diags.push(Diagnostic::error(source, Pos::START, message));
         return None;
     }
     Some(Found {
@@ -302,7 +378,7 @@ fn classify(source: String, inner: &str, diags: &mut Diagnostics) -> Option<Foun
     })
 }
 
-fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Entry> {
+fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Read {
     let path = config.root.join(&f.source);
     // One open: its metadata gives the size to read and the modification
     // time (the feeds' DTSTAMP when nothing else says).
@@ -318,7 +394,7 @@ fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Option<Ent
         Ok((bytes, mtime)) => entry_from_bytes(config, f, bytes, mtime, diags),
         Err(e) => {
             diags.push(Diagnostic::io(&f.source, format!("cannot read: {e}")));
-            None
+            Err(None)
         }
     }
 }
@@ -329,7 +405,7 @@ fn entry_from_bytes(
     raw: Vec<u8>,
     mtime: Option<std::time::SystemTime>,
     diags: &mut Diagnostics,
-) -> Option<Entry> {
+) -> Read {
     // simdutf8 checks the common case, valid text, several times faster
     // than the standard library (German text leaves its ASCII fast path at
     // every umlaut); invalid text takes the standard check for its place.
@@ -349,7 +425,7 @@ fn entry_from_bytes(
                 Pos::new(line, 1),
                 "the file is not UTF-8 text: save it as UTF-8",
             ));
-            return None;
+            return Err(None);
         }
     };
     let kind = if f.role == Role::Entry {
@@ -367,10 +443,12 @@ fn entry_from_bytes(
     )?;
     entry.kind = f.kind;
     entry.mtime = mtime;
-    Some(entry)
+    Ok(entry)
 }
 
-/// Parses one file's text (normalised) into an entry of `kind`.
+/// Parses one file's text (normalised) into an entry of `kind`; without
+/// one (its problems are in `diags`), the anchors of its body if the front
+/// matter could at least be told from the body.
 pub fn parse_entry(
     kind: Kind,
     id: &str,
@@ -378,19 +456,20 @@ pub fn parse_entry(
     text: String,
     site_tz: chrono_tz::Tz,
     diags: &mut Diagnostics,
-) -> Option<Entry> {
+) -> Read {
     let split = match split_front_matter(&text) {
         Ok(s) => s,
         Err((pos, msg)) => {
             diags.push(Diagnostic::error(source, pos, msg).with_source(&text));
-            return None;
+            return Err(None);
         }
     };
+    let body_anchors = || Some(crate::render::markdown::anchors(&text[split.body_start..]));
     let node = match yaml::parse(&text[split.yaml_start..split.yaml_end], 2) {
         Ok(n) => n,
         Err(e) => {
             diags.push(Diagnostic::error(source, e.pos, e.message).with_source(&text));
-            return None;
+            return Err(body_anchors());
         }
     };
     if !matches!(node.value, yaml::Value::Map(_) | yaml::Value::Null) {
@@ -405,14 +484,14 @@ pub fn parse_entry(
             )
             .with_source(&text),
         );
-        return None;
+        return Err(body_anchors());
     }
     let mut r = FieldReader::new(source, &text, diags);
     let keys = keys_of(kind);
     let what = format!("a field of {}", with_article(kind.name()));
     let f = r.map_fields(&node, &keys, &what);
-    let title = r.required_text(&f, "title", f.pos);
-    let summary = r.text(&f, "summary");
+    let title = r.required_prose(&f, "title", f.pos);
+    let summary = r.prose(&f, "summary");
     let draft = r.bool(&f, "draft").unwrap_or(false);
     let tags = r
         .text_list(&f, "tags")
@@ -436,7 +515,7 @@ pub fn parse_entry(
     // that its references and links are checked in the same run; the errors
     // reported above stop the build.
     let title = title.unwrap_or_else(|| id.rsplit('/').next().unwrap_or(id).to_string());
-    Some(Entry {
+    Ok(Entry {
         kind,
         id: id.to_string(),
         source: source.to_string(),
@@ -472,14 +551,14 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
     match kind {
         Kind::Network => KindData::Network(NetworkData {
             partners: r.references(f, "partners", Kind::Partner),
-            region: r.text(f, "region"),
+            region: r.prose(f, "region"),
             website: r.link(f, "website", links::Accepts::Web),
             contact: r.contact(f, "contact"),
         }),
         Kind::Partner => KindData::Partner(PartnerData {
-            short_name: r.text(f, "short_name"),
+            short_name: r.prose(f, "short_name"),
             website: r.link(f, "website", links::Accepts::Web),
-            city: r.text(f, "city"),
+            city: r.prose(f, "city"),
             networks: r.references(f, "networks", Kind::Network),
             logo: r.image(f, "logo"),
             contact: r.contact(f, "contact"),
@@ -498,7 +577,7 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
             KindData::Project(ProjectData {
                 start,
                 end,
-                funding: r.text(f, "funding"),
+                funding: r.prose(f, "funding"),
                 lead: r.reference(f, "lead", Kind::Partner),
                 partners: r.references(f, "partners", Kind::Partner),
                 networks: r.references(f, "networks", Kind::Network),
@@ -521,7 +600,7 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
             KindData::Post(PostData {
                 // A missing or wrong date is an error; 1970-01-01 stands in.
                 date: date.unwrap_or(When::Date(chrono::NaiveDate::default())),
-                author: r.text(f, "author"),
+                author: r.prose(f, "author"),
                 about: r.kinded_references(f, "about"),
             })
         }

@@ -49,9 +49,10 @@ fn parse_full(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
     let docs = MarkedYaml::load_from_str(text).map_err(|e| {
         let line = e.marker().line();
         let col = e.marker().col() + 1;
+        let (line, col, message) = explain(text, line, col, e.info(), shift);
         SyntaxError {
             pos: Pos::new(line + shift, col),
-            message: explain(text, line, col, e.info(), shift),
+            message,
         }
     })?;
     if docs.len() > 1 {
@@ -362,20 +363,40 @@ fn flow_word(item: &str, inner_colons: bool) -> bool {
 
 /// Turns the YAML parser's message into one an author can act on: the
 /// parser's own words, and a hint for the mistakes people make in front
-/// matter (an unclosed `[`, an unquoted `:` in a title, a tab).
-/// `line` is 1-based within `text`, `col` 1-based; `shift` turns lines of
-/// `text` into lines of the file.
-fn explain(text: &str, line: usize, col: usize, info: &str, shift: usize) -> String {
+/// matter (an unclosed `[`, an unquoted `:` in a title, a tab, an invisible
+/// control character), with the place to show it: the parser's, or the
+/// character at fault when the parser notices it elsewhere (a tab that
+/// indents a line is found at the end of the line above).
+/// `line` is 1-based within `text`, `col` 1-based, as is the place
+/// returned; `shift` turns lines of `text` into lines of the file.
+fn explain(
+    text: &str,
+    line: usize,
+    col: usize,
+    info: &str,
+    shift: usize,
+) -> (usize, usize, String) {
     let lines: Vec<&str> = text.lines().collect();
     let here = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
     if info.contains("duplicated key") {
         let key = here.trim_start().trim_start_matches("- ").split(':').next();
-        return match key {
+        let message = match key {
             Some(k) if !here.contains('{') && !k.trim().is_empty() => {
                 format!("`{}` is given twice: keep one of them", k.trim())
             }
             _ => "a key is given twice in this map: keep one of them".into(),
         };
+        return (line, col, message);
+    }
+    // The only character the parser refuses outright.
+    if info.contains("unprintable character")
+        && let Some((at_line, at_col)) = nul(&lines)
+    {
+        return (
+            at_line,
+            at_col,
+            "a NUL character (a zero byte, invisible in most editors) cannot be in front matter: remove it".into(),
+        );
     }
     let mut message = format!("invalid YAML: {info}");
     if let Some((open, opened_at)) = unclosed_bracket(&lines, line) {
@@ -384,15 +405,47 @@ fn explain(text: &str, line: usize, col: usize, info: &str, shift: usize) -> Str
             " — the `{open}` on line {} is not closed: add `{close}` at the end of that line",
             opened_at + shift
         ));
-        return message;
+        return (line, col, message);
     }
-    let tab_indent = lines
-        .iter()
-        .take(line + 1)
-        .any(|l| l.starts_with('\t') || l.trim_start_matches(' ').starts_with('\t'));
-    if info.contains("tab") || tab_indent {
-        message.push_str(" — indent with spaces: YAML does not allow tabs");
-        return message;
+    // `key:<TAB>value`: the parser stops after the tab.
+    let before: Vec<char> = here.chars().take(col.saturating_sub(1)).collect();
+    if info.contains("must be followed by a valid YAML whitespace")
+        && let [.., ':', '\t'] = before[..]
+    {
+        let tab = before.iter().map(|c| c.len_utf8()).sum::<usize>() - 1;
+        let fixed = format!(
+            "{} {}",
+            here[..tab].trim_start(),
+            here[tab..].trim_start_matches(['\t', ' ']).trim_end()
+        );
+        let message = format!(
+            "invalid YAML: a tab after `:` — YAML needs a space there: `{}`",
+            fixed.replace('`', "'")
+        );
+        return (line, before.len(), message);
+    }
+    // A tab in the indentation of this line or the next (the parser
+    // notices one at the end of the line before it).
+    let indented_by_tab = (line..=line + 1).find_map(|l| {
+        let indent = lines.get(l.checked_sub(1)?)?;
+        let spaces = indent.len() - indent.trim_start_matches([' ', '\t']).len();
+        let tab = indent[..spaces].find('\t')?;
+        Some((l, tab + 1))
+    });
+    if let Some((tab_line, tab_col)) = indented_by_tab {
+        return (
+            tab_line,
+            tab_col,
+            "invalid YAML: YAML does not allow tabs for indentation; use spaces".into(),
+        );
+    }
+    // The word, not "unprintable".
+    if info
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .any(|w| w == "tab" || w == "tabs")
+    {
+        message.push_str(" — use spaces instead of tabs: YAML does not allow them here");
+        return (line, col, message);
     }
     if info.contains("mapping values are not allowed") {
         let first_colon = here.find(": ").or_else(|| here.find(':'));
@@ -414,14 +467,22 @@ fn explain(text: &str, line: usize, col: usize, info: &str, shift: usize) -> Str
             ),
             _ => {}
         }
-        return message;
+        return (line, col, message);
     }
     if info.contains("unexpected character") || info.contains("found character that cannot start") {
         message.push_str(
             " — text that starts with `@`, `` ` ``, `%`, `!`, `&`, `*` or `|` must be in quotes",
         );
     }
-    message
+    (line, col, message)
+}
+
+/// The 1-based line and column of the first NUL character.
+fn nul(lines: &[&str]) -> Option<(usize, usize)> {
+    lines.iter().enumerate().find_map(|(n, l)| {
+        let at = l.find('\0')?;
+        Some((n + 1, l[..at].chars().count() + 1))
+    })
 }
 
 /// The bracket (`[` or `{`) and 1-based line of a flow collection opened

@@ -6,7 +6,7 @@ pub mod graph;
 pub mod schedule;
 
 use crate::config::Config;
-use crate::content::Loaded;
+use crate::content::{Loaded, Rejected};
 use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
 use entry::{Entry, Kind, KindData, Ref};
 use graph::Links;
@@ -26,6 +26,9 @@ pub struct Site {
     pub links: Vec<Links>,
     /// Visible entries of each kind in listing order.
     pub of_kind: HashMap<Kind, Vec<usize>>,
+    /// Files with errors that leave nothing to publish, by source path:
+    /// references and links to them are not reported (see [`Rejected`]).
+    pub rejected: HashMap<String, Rejected>,
 }
 
 impl Site {
@@ -47,10 +50,15 @@ impl Site {
             home,
             links: Vec::new(),
             of_kind: HashMap::new(),
+            rejected: rejected
+                .into_iter()
+                .map(|r| (r.source.clone(), r))
+                .collect(),
         };
         let duplicates = site.index_entries(diags);
         site.check_references(diags);
-        for e in rejected.iter().chain(&duplicates) {
+        let rejected = site.rejected.values().filter_map(|r| r.entry.as_ref());
+        for e in rejected.chain(&duplicates) {
             site.check_references_of(e, diags);
         }
         site.links = graph::compute(&site);
@@ -73,10 +81,23 @@ impl Site {
     /// Site-relative address of an entry's page: `partners/provadis/`.
     pub fn rel_url(&self, i: usize) -> String {
         let e = &self.entries[i];
-        match e.kind {
-            Kind::Page => format!("{}/", e.id),
-            k => format!("{}/{}/", k.folder(), e.id),
-        }
+        url_of(e.kind, &e.id)
+    }
+
+    /// Whether a file with errors may refer to entry `id` of `kind`: its
+    /// references name it, or could not be read. Then whether anything
+    /// refers to the entry is not known until its errors are fixed.
+    pub fn may_be_named_by_rejected(&self, kind: Kind, id: &str) -> bool {
+        self.rejected.values().any(|r| match &r.entry {
+            Some(e) => e.references().iter().any(|x| x.kind == kind && x.id == id),
+            None => r.kind != Kind::Page,
+        })
+    }
+
+    /// Whether a file with errors names the entry `id` of `kind`: it
+    /// exists, and its own errors say what is wrong.
+    pub fn is_rejected(&self, kind: Kind, id: &str) -> bool {
+        self.rejected.values().any(|r| r.kind == kind && r.id == id)
     }
 
     /// Indexes ids and source paths. A second file with an id already
@@ -188,6 +209,7 @@ impl Site {
                     .with_source(&e.text),
                 ),
                 Some(_) => {}
+                None if self.is_rejected(r.kind, &r.id) => {}
                 None => diags.push(self.unknown_reference(e, r)),
             }
         }
@@ -338,6 +360,7 @@ impl Site {
                     && l.projects.is_empty()
                     && l.events.is_empty()
                     && l.posts.is_empty()
+                    && !self.may_be_named_by_rejected(Kind::Partner, &e.id)
                 {
                     diags.push(
                         Diagnostic::warning(
@@ -434,6 +457,14 @@ impl Site {
 
 /// How many dates outside a funding period one warning names.
 pub const MAX_DATES_NAMED: usize = 5;
+
+/// Site-relative address of the page of entry `id` of `kind`.
+pub fn url_of(kind: Kind, id: &str) -> String {
+    match kind {
+        Kind::Page => format!("{id}/"),
+        k => format!("{}/{id}/", k.folder()),
+    }
+}
 
 /// A text (ASCII, lower-case) to find in other texts, ignoring ASCII
 /// case. Unlike searching a lower-cased copy, an offset found is one of

@@ -3,6 +3,7 @@
 //! pages, "upcoming/past" and feeds agree on the same dates.
 
 use crate::content::fields::{FieldReader, Fields};
+use crate::diagnostics::Pos;
 use crate::model::entry::{EventData, Kind, Spanned, When};
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -73,16 +74,120 @@ impl Schedule {
     }
 }
 
-/// A local time as an instant. A time that falls in a daylight-saving gap is
-/// moved forward by the gap (as calendar clients do); an ambiguous one takes
-/// the earlier instant.
+/// What a local time is in a zone, around the changes of its clocks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Local {
+    /// One instant, as almost always.
+    One(DateTime<Utc>),
+    /// The time does not exist: the clocks go forward by `jump` over it.
+    /// It is read with the offset before the gap, as RFC 5545 (3.3.5) says
+    /// and calendar clients do: the instant is that of the local time
+    /// `used`, `jump` later on the clock.
+    Gap {
+        instant: DateTime<Utc>,
+        used: NaiveDateTime,
+        jump: chrono::TimeDelta,
+    },
+    /// The time happens twice: the clocks go back over it. RFC 5545 (3.3.5)
+    /// means the first; the offsets of both are given for messages.
+    Twice {
+        first: DateTime<Utc>,
+        offsets: (chrono::FixedOffset, chrono::FixedOffset),
+    },
+}
+
+impl Local {
+    /// The instant meant: the only one, the one after the gap, the first.
+    pub fn instant(self) -> DateTime<Utc> {
+        match self {
+            Local::One(i) | Local::Gap { instant: i, .. } | Local::Twice { first: i, .. } => i,
+        }
+    }
+}
+
+/// How `t` on the clocks of `tz` maps to instants.
+pub fn local(tz: Tz, t: NaiveDateTime) -> Local {
+    use chrono::{LocalResult, Offset};
+    match tz.from_local_datetime(&t) {
+        LocalResult::Single(dt) => Local::One(dt.with_timezone(&Utc)),
+        LocalResult::Ambiguous(a, b) => Local::Twice {
+            first: a.min(b).with_timezone(&Utc),
+            offsets: (a.min(b).offset().fix(), a.max(b).offset().fix()),
+        },
+        LocalResult::None => {
+            // A day earlier, read as UTC, lies before the change (offsets
+            // stay within ±26 hours of UTC, and changes are months apart).
+            let before = t
+                .checked_sub_signed(chrono::TimeDelta::hours(26))
+                .map(|earlier| tz.offset_from_utc_datetime(&earlier).fix());
+            let Some(before) = before else {
+                return Local::One(t.and_utc());
+            };
+            let instant = (t - before).and_utc();
+            let used = instant.with_timezone(&tz).naive_local();
+            Local::Gap {
+                instant,
+                used,
+                jump: used - t,
+            }
+        }
+    }
+}
+
+/// A local time as an instant (see [`Local::instant`]).
 pub fn to_utc(tz: Tz, t: NaiveDateTime) -> DateTime<Utc> {
-    match tz.from_local_datetime(&t).earliest() {
-        Some(dt) => dt.with_timezone(&Utc),
-        None => t
-            .checked_add_signed(chrono::TimeDelta::hours(1))
-            .and_then(|later| tz.from_local_datetime(&later).earliest())
-            .map_or_else(|| t.and_utc(), |dt| dt.with_timezone(&Utc)),
+    local(tz, t).instant()
+}
+
+/// `when`, written for `key` at `pos`, as the event uses it in `tz`: a time
+/// that does not exist is moved forward by the gap (and said so), so that
+/// the page, the structured data and the feeds all show the time calendar
+/// clients use; one that happens twice is said to mean the first.
+pub fn settle(r: &mut FieldReader, tz: Tz, key: &str, when: When, pos: Pos) -> When {
+    let When::Time(t) = when else {
+        return when;
+    };
+    let shown = show(when);
+    match local(tz, t) {
+        Local::One(_) => when,
+        Local::Gap { used, jump, .. } => {
+            r.warning(
+                pos,
+                format!(
+                    "`{key}`: {shown} does not exist in {} (the clocks go forward {} that night): {} is used; write that, or the time you meant",
+                    tz.name(),
+                    span(jump),
+                    show(When::Time(used)),
+                ),
+            );
+            When::Time(used)
+        }
+        Local::Twice {
+            offsets: (first, second),
+            ..
+        } => {
+            r.warning(
+                pos,
+                format!(
+                    "`{key}`: {shown} happens twice in {} (the clocks go back {} that night): the first is used, at UTC{first} (the second is at UTC{second})",
+                    tz.name(),
+                    span(chrono::TimeDelta::seconds(i64::from(
+                        first.local_minus_utc() - second.local_minus_utc()
+                    ))),
+                ),
+            );
+            when
+        }
+    }
+}
+
+/// "1 hour", "2 hours", "30 minutes".
+fn span(d: chrono::TimeDelta) -> String {
+    let minutes = d.num_minutes().abs();
+    match (minutes / 60, minutes % 60) {
+        (1, 0) => "1 hour".into(),
+        (h, 0) => format!("{h} hours"),
+        _ => format!("{minutes} minutes"),
     }
 }
 
@@ -122,13 +227,20 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
         None => site_tz,
     };
     let start = f.get("start").and_then(|n| {
-        r.when(n, "start")
-            .map(|value| Spanned { value, pos: n.pos })
+        let when = r.when(n, "start")?;
+        Some(Spanned {
+            value: settle(r, timezone, "start", when, n.pos),
+            pos: n.pos,
+        })
     });
-    let end = f
-        .get("end")
-        .and_then(|n| r.when(n, "end").map(|value| Spanned { value, pos: n.pos }));
-    let sessions = r.sessions(f);
+    let end = f.get("end").and_then(|n| {
+        let when = r.end(n, start.as_ref().map(|s| s.value))?;
+        Some(Spanned {
+            value: settle(r, timezone, "end", when, n.pos),
+            pos: n.pos,
+        })
+    });
+    let sessions = r.sessions(f, timezone);
     let recurrence = r
         .text(f, "recurrence")
         .zip(f.get("recurrence"))
@@ -141,10 +253,14 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
     for item in &exdate_items {
         match crate::content::fields::parse_when(item.value.trim()) {
             Ok(When::Date(d)) => exdates.push(d),
-            _ => r.error(
+            Ok(When::Time(_)) => r.error(
                 item.pos,
-                format!("`exdates`: `{}` is not a date (YYYY-MM-DD)", item.value),
+                format!(
+                    "`exdates`: `{}` is a date and time: write the date alone (YYYY-MM-DD)",
+                    item.value
+                ),
             ),
+            Err(why) => r.error(item.pos, format!("`exdates`: `{}` {why}", item.value)),
         }
     }
 
@@ -204,7 +320,10 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
                 .occurrences
                 .push(occurrence(timezone, s.value, end, None)),
             Some(rule) => match expand(timezone, s.value, end, &rule.value, &exdates) {
-                Ok((occ, rule_out, skipped, unmatched)) => {
+                Ok((occ, rule_out, skipped, unmatched, notes)) => {
+                    for note in notes {
+                        r.warning(rule.pos, format!("`recurrence`: {note}"));
+                    }
                     for d in unmatched {
                         if let Some(item) = exdate_items
                             .iter()
@@ -311,7 +430,16 @@ const RULE_PARTS: &[&str] = &[
     "WKST",
 ];
 
-type Expanded = (Vec<Occurrence>, Rule, Vec<When>, Vec<NaiveDate>);
+/// The occurrences, the rule as the feeds write it, the dates `exdates`
+/// skipped, the `exdates` that are no date of the series, and notes for
+/// warnings.
+type Expanded = (
+    Vec<Occurrence>,
+    Rule,
+    Vec<When>,
+    Vec<NaiveDate>,
+    Vec<String>,
+);
 
 /// Checks an author's RRULE, normalises its `UNTIL`, and lists its dates.
 pub fn expand(
@@ -375,9 +503,10 @@ pub fn expand(
         None => 1,
     };
     // UNTIL as the feed writes it, and as the expander reads it.
+    let mut notes = Vec::new();
     let until_out = match &until {
         None => None,
-        Some(u) => Some(normalise_until(tz, start, u)?),
+        Some(u) => Some(normalise_until(tz, start, u, &mut notes)?),
     };
     let rule_out: String = parts
         .iter()
@@ -388,10 +517,12 @@ pub fn expand(
         .collect::<Vec<_>>()
         .join(";");
 
-    // Expand in the event's zone (all-day: in UTC at midnight).
+    // Expand in the event's zone (all-day: in UTC at midnight). The start
+    // is given as an instant: a local time that happens twice is the first
+    // (the expander refuses it written as text).
     let (dtstart, exp_rule) = match start {
         When::Time(t) => (
-            format!("DTSTART;TZID={}:{}", tz.name(), t.format("%Y%m%dT%H%M%S")),
+            to_utc(tz, t).with_timezone(&rrule::Tz::Tz(tz)),
             rule_out.clone(),
         ),
         When::Date(d) => {
@@ -403,12 +534,28 @@ pub fn expand(
                 })
                 .collect::<Vec<_>>()
                 .join(";");
-            (format!("DTSTART:{}T000000Z", d.format("%Y%m%d")), r)
+            let midnight = d.and_time(NaiveTime::MIN).and_utc();
+            (midnight.with_timezone(&rrule::Tz::UTC), r)
         }
     };
-    let set: rrule::RRuleSet = format!("{dtstart}\nRRULE:{exp_rule}")
-        .parse()
-        .map_err(|e: rrule::RRuleError| e.to_string())?;
+    if let Some(u) = &until_out {
+        // As RFC 5545 compares them: in UTC, or as dates.
+        let start_text = match start {
+            When::Time(t) => to_utc(tz, t).format("%Y%m%dT%H%M%SZ").to_string(),
+            When::Date(d) => d.format("%Y%m%d").to_string(),
+        };
+        if *u < start_text {
+            return Err(format!(
+                "UNTIL `{}` is before the start ({}): the series would have no dates; give an UNTIL on or after the first date",
+                until.as_deref().unwrap_or_default(),
+                show(start)
+            ));
+        }
+    }
+    let set = exp_rule
+        .parse::<rrule::RRule<rrule::Unvalidated>>()
+        .and_then(|r| r.build(dtstart))
+        .map_err(|e| e.to_string())?;
     let result = set.all(MAX_OCCURRENCES as u16 + 1);
     if result.dates.len() > MAX_OCCURRENCES {
         return Err(format!("the series has more than {MAX_OCCURRENCES} dates"));
@@ -450,8 +597,9 @@ pub fn expand(
         .find(|o| !crate::content::fields::YEARS.contains(&o.start.date().year()))
     {
         return Err(format!(
-            "the series runs until {}, past the year 2199: give a smaller `COUNT` or an `UNTIL`",
-            o.start.date()
+            "the series runs until {}, past the year {}: give a smaller `COUNT` or an `UNTIL`",
+            o.start.date(),
+            crate::content::fields::YEARS.end()
         ));
     }
     let unmatched = exdates
@@ -474,13 +622,20 @@ pub fn expand(
         },
         skipped,
         unmatched,
+        notes,
     ))
 }
 
 /// `UNTIL` in the form RFC 5545 wants for the series' start: a UTC time for
 /// timed series (a date alone meaning the end of that local day), a date
-/// for all-day series.
-fn normalise_until(tz: Tz, start: When, until: &str) -> Result<String, String> {
+/// for all-day series. A local time that does not exist or happens twice
+/// is read as [`to_utc`] reads it, with a note saying so.
+fn normalise_until(
+    tz: Tz,
+    start: When,
+    until: &str,
+    notes: &mut Vec<String>,
+) -> Result<String, String> {
     let bad =
         || format!("UNTIL `{until}` is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS[Z])");
     let date =
@@ -503,7 +658,23 @@ fn normalise_until(tz: Tz, start: When, until: &str) -> Result<String, String> {
             let instant = match time {
                 None => to_utc(tz, date.and_hms_opt(23, 59, 59).ok_or_else(bad)?),
                 Some((t, true)) => date.and_time(t).and_utc(),
-                Some((t, false)) => to_utc(tz, date.and_time(t)),
+                Some((t, false)) => {
+                    let t = date.and_time(t);
+                    let at = local(tz, t);
+                    match at {
+                        Local::One(_) => {}
+                        Local::Gap { used, .. } => notes.push(format!(
+                            "UNTIL `{until}` does not exist in {}: the clocks go forward over it, and {} is used",
+                            tz.name(),
+                            show(When::Time(used))
+                        )),
+                        Local::Twice { .. } => notes.push(format!(
+                            "UNTIL `{until}` happens twice in {}: the clocks go back over it, and the first is used",
+                            tz.name()
+                        )),
+                    }
+                    at.instant()
+                }
             };
             Ok(instant.format("%Y%m%dT%H%M%SZ").to_string())
         }
@@ -520,8 +691,42 @@ mod tests {
     }
 
     #[test]
+    fn times_in_clock_changes_read_as_rfc_5545_says() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").unwrap();
+        // Spring: read with the offset before the gap.
+        let Local::Gap {
+            instant,
+            used,
+            jump,
+        } = local(Berlin, at("2032-03-28T02:30"))
+        else {
+            panic!("not a gap")
+        };
+        assert_eq!(instant.to_rfc3339(), "2032-03-28T01:30:00+00:00");
+        assert_eq!(used, at("2032-03-28T03:30"));
+        assert_eq!(span(jump), "1 hour");
+        // A gap of half an hour.
+        let lord_howe: Tz = "Australia/Lord_Howe".parse().unwrap();
+        let Local::Gap { used, jump, .. } = local(lord_howe, at("2032-10-03T02:10")) else {
+            panic!("not a gap")
+        };
+        assert_eq!(
+            (used, span(jump)),
+            (at("2032-10-03T02:40"), "30 minutes".into())
+        );
+        // Autumn: the first of the two.
+        let l = local(Berlin, at("2032-10-31T02:30"));
+        assert_eq!(l.instant().to_rfc3339(), "2032-10-31T00:30:00+00:00");
+        assert!(matches!(l, Local::Twice { .. }));
+        assert!(matches!(
+            local(Berlin, at("2032-10-31T03:30")),
+            Local::One(_)
+        ));
+    }
+
+    #[test]
     fn weekly_series_keeps_wall_clock_time_across_dst() {
-        let (occ, rule, _, _) = expand(
+        let (occ, rule, _, _, _) = expand(
             Berlin,
             t("2022-10-19T16:00"),
             Some(t("2022-10-19T18:00")),
@@ -539,7 +744,7 @@ mod tests {
 
     #[test]
     fn date_only_until_is_end_of_local_day_in_utc() {
-        let (occ, rule, _, _) = expand(
+        let (occ, rule, _, _, _) = expand(
             Berlin,
             t("2022-04-06T18:00"),
             None,
@@ -554,7 +759,7 @@ mod tests {
     #[test]
     fn exdates_skip_and_unending_series_are_refused() {
         let ex = [NaiveDate::from_ymd_opt(2022, 4, 13).unwrap()];
-        let (occ, _, skipped, unmatched) = expand(
+        let (occ, _, skipped, unmatched, _) = expand(
             Berlin,
             t("2022-04-06T18:00"),
             None,
@@ -580,7 +785,7 @@ mod tests {
 
     #[test]
     fn all_day_series_and_past() {
-        let (occ, rule, _, _) = expand(
+        let (occ, rule, _, _, _) = expand(
             Berlin,
             t("2022-01-01"),
             None,

@@ -68,51 +68,7 @@ pub fn render(
     events.extend(Parser::new_ext(body, options()).into_offset_iter());
 
     let mut out = Rendered::default();
-    let mut seen: std::collections::HashMap<String, usize> = Default::default();
-
-    // Heading ids: explicit `{#id}` or from the text, repeats numbered.
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { id, level, .. }) = &events[i].0 {
-            let level = *level;
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() {
-                match &events[j].0 {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) => text.push_str(t),
-                    _ => {}
-                }
-                j += 1;
-            }
-            let base = explicit.unwrap_or_else(|| {
-                let id = heading_id(&text);
-                if id.is_empty() {
-                    "abschnitt".to_string()
-                } else {
-                    id
-                }
-            });
-            let n = seen.entry(base.clone()).or_insert(0);
-            let unique = if *n == 0 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            *n += 1;
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
-                *id = Some(CowStr::from(unique.clone()));
-            }
-            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                out.toc
-                    .push((level as u8, unique.clone(), text.trim().to_string()));
-            }
-            out.anchors.push(unique);
-            i = j;
-        }
-        i += 1;
-    }
+    heading_ids(&mut events, &mut out);
 
     // Links: `@/` to another entry, `#x` within this one, `/x` within the site.
     for (ev, range) in events.iter_mut() {
@@ -182,6 +138,71 @@ pub fn render(
     // feed): no spare capacity.
     out.html.shrink_to_fit();
     out
+}
+
+/// Every `id` a body defines, as [`render`] finds them, without making
+/// its HTML: for links into a file whose front matter has errors.
+pub fn anchors(body: &str) -> Vec<String> {
+    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
+        .into_offset_iter()
+        .collect();
+    let mut out = Rendered::default();
+    heading_ids(&mut events, &mut out);
+    for (ev, _) in &events {
+        if let Event::Html(h) | Event::InlineHtml(h) = ev {
+            collect_html_ids(h, &mut out.anchors);
+        }
+    }
+    out.anchors
+}
+
+/// The ids of every heading (its `{#id}`, else made from its text, repeats
+/// numbered), set on the heading and added to the anchors, and the table
+/// of contents.
+fn heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut Rendered) {
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id, level, .. }) = &events[i].0 {
+            let level = *level;
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() {
+                match &events[j].0 {
+                    Event::End(TagEnd::Heading(_)) => break,
+                    Event::Text(t) | Event::Code(t) => text.push_str(t),
+                    _ => {}
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| {
+                let id = heading_id(&text);
+                if id.is_empty() {
+                    "abschnitt".to_string()
+                } else {
+                    id
+                }
+            });
+            let n = seen.entry(base.clone()).or_insert(0);
+            let unique = if *n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            *n += 1;
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+                out.toc
+                    .push((level as u8, unique.clone(), text.trim().to_string()));
+            }
+            out.anchors.push(unique);
+            i = j;
+        }
+        i += 1;
+    }
 }
 
 /// Warns about raw HTML that loads from another host: it leaks visitors'

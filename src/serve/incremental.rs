@@ -143,9 +143,9 @@ struct State {
     aux: Vec<Aux>,
     /// Findings of reading and parsing each content file, by source path.
     file_diags: BTreeMap<String, Vec<Diagnostic>>,
-    /// Files that parsed but leave nothing to show, with the findings of
-    /// their references (checked anyway, as a full build does).
-    rejected: BTreeMap<String, (Entry, Vec<Diagnostic>)>,
+    /// The findings of the references of each file that leaves nothing to
+    /// show (`site.rejected`; checked anyway, as a full build does).
+    rejected: BTreeMap<String, Vec<Diagnostic>>,
     /// Settings, theme and folder findings: only a full rebuild changes them.
     base_diags: Vec<Diagnostic>,
     /// Findings of reading `static/`.
@@ -500,7 +500,7 @@ impl Engine {
         let mut base = Diagnostics::new();
         let config = Config::load(&self.root, &self.overrides, &mut base).ok_or(Fallback)?;
         let mut load_diags = Diagnostics::new();
-        let mut loaded = content::load(&config, &mut load_diags);
+        let loaded = content::load(&config, &mut load_diags);
         let mut file_diags: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
         for d in load_diags {
             if d.path.starts_with("content/") && d.path.ends_with(".md") {
@@ -509,7 +509,6 @@ impl Engine {
                 base.push(d);
             }
         }
-        let rejected_entries = std::mem::take(&mut loaded.rejected);
         let site = Site::new(config, loaded, &mut Diagnostics::new());
         if site.index.len() != site.entries.len() {
             // Two entries with one id: a full build reports it; follow it.
@@ -535,10 +534,9 @@ impl Engine {
             statics: BTreeMap::new(),
             deferred: Deferred::default(),
         };
-        for e in rejected_entries {
-            let mut d = Diagnostics::new();
-            st.site.check_references_of(&e, &mut d);
-            st.rejected.insert(e.source.clone(), (e, d.into_vec()));
+        let sources: Vec<String> = st.site.rejected.keys().cloned().collect();
+        for s in sources {
+            recheck_rejected(&mut st, &s);
         }
         let all: Vec<usize> = (0..n).collect();
         for &i in &all {
@@ -626,7 +624,7 @@ impl Engine {
         for v in st.file_diags.values() {
             all.extend(v.iter().cloned());
         }
-        for (_, d) in st.rejected.values() {
+        for d in st.rejected.values() {
             all.extend(d.iter().cloned());
         }
         for a in &st.aux {
@@ -651,7 +649,7 @@ impl Engine {
             Entry(Box<Entry>),
             Section(Box<Entry>),
             Home(Box<Entry>),
-            Rejected(Box<Entry>),
+            Rejected(Box<content::Rejected>),
             Nothing,
         }
         let mut news: Vec<(String, New)> = Vec::new();
@@ -683,8 +681,8 @@ impl Engine {
                     New::Section(with_mtime(e))
                 } else if let Some(e) = loaded.home.take() {
                     New::Home(with_mtime(e))
-                } else if let Some(e) = loaded.rejected.pop() {
-                    New::Rejected(with_mtime(e))
+                } else if let Some(r) = loaded.rejected.pop() {
+                    New::Rejected(Box::new(r))
                 } else {
                     New::Nothing
                 }
@@ -709,9 +707,14 @@ impl Engine {
         let mut sections_changed: BTreeSet<Kind> = BTreeSet::new();
         let mut home_changed = false;
         let mut rejected_changed = false;
+        // Files with errors that come, go or change: references and links
+        // to them change from errors to none and back.
+        let mut rejected_presence: Vec<(Kind, String, String)> = Vec::new();
         for (source, new) in news {
-            if st.rejected.remove(&source).is_some() {
+            st.rejected.remove(&source);
+            if let Some(r) = site.rejected.remove(&source) {
                 rejected_changed = true;
+                rejected_presence.push((r.kind, r.id, source.clone()));
             }
             if let Some(kind) = section_kind(&source) {
                 sections_changed.insert(kind);
@@ -734,21 +737,26 @@ impl Engine {
                 continue;
             }
             let old = site.by_source.get(&source).copied();
-            match (old, new) {
-                (Some(i), New::Entry(e)) => modified.push((i, e)),
+            let new = match (old, new) {
+                (Some(i), New::Entry(e)) => {
+                    modified.push((i, e));
+                    continue;
+                }
                 (Some(i), other) => {
                     removed.push(i);
-                    if let New::Rejected(e) = other {
-                        st.rejected.insert(source.clone(), (*e, Vec::new()));
-                        rejected_changed = true;
-                    }
+                    other
                 }
-                (None, New::Entry(e)) => added.push(*e),
-                (None, New::Rejected(e)) => {
-                    st.rejected.insert(source.clone(), (*e, Vec::new()));
-                    rejected_changed = true;
+                (None, New::Entry(e)) => {
+                    added.push(*e);
+                    continue;
                 }
-                (None, _) => {}
+                (None, other) => other,
+            };
+            if let New::Rejected(r) = new {
+                st.rejected.insert(source.clone(), Vec::new());
+                rejected_changed = true;
+                rejected_presence.push((r.kind, r.id.clone(), source.clone()));
+                site.rejected.insert(source.clone(), *r);
             }
         }
 
@@ -776,6 +784,10 @@ impl Engine {
         // links to them change.
         let mut presence: Vec<String> = removed_sources.clone();
         presence.extend(added.iter().map(|e| e.source.clone()));
+        for (kind, id, source) in rejected_presence {
+            presence_ids.insert((kind, id));
+            presence.push(source);
+        }
 
         // 3. Replace modified entries; note which touch the graph.
         let mut relational: BTreeSet<usize> = BTreeSet::new();
@@ -943,7 +955,7 @@ impl Engine {
         // findings on their references (an unknown id's suggestions depend
         // on the ids there are).
         let mut refs_redone: BTreeSet<usize> = changed.clone();
-        if structural || visibility_changed {
+        if structural || visibility_changed || rejected_changed {
             for (i, e) in st.site.entries.iter().enumerate() {
                 if !st.aux[i].refs.is_empty()
                     || e.references().iter().any(|r| {
@@ -971,6 +983,11 @@ impl Engine {
         // references have errors.
         let mut lint_redone = nearby.clone();
         lint_redone.extend(refs_redone.iter().copied());
+        if rejected_changed {
+            // Whether a partner is referred to is not known while a file
+            // that may name it has errors.
+            lint_redone.extend((0..n).filter(|&i| st.site.entries[i].kind == Kind::Partner));
+        }
         recheck_lint(st, &lint_redone.iter().copied().collect::<Vec<_>>());
         let changed_list: Vec<usize> = changed.iter().copied().collect();
         recheck_images(st, &changed_list);
@@ -1552,14 +1569,14 @@ fn recheck_refs(st: &mut State, list: &[usize]) {
 }
 
 fn recheck_rejected(st: &mut State, source: &str) {
-    let Some((e, _)) = st.rejected.get(source) else {
+    let Some(r) = st.site.rejected.get(source) else {
         return;
     };
     let mut d = Diagnostics::new();
-    st.site.check_references_of(e, &mut d);
-    if let Some(slot) = st.rejected.get_mut(source) {
-        slot.1 = d.into_vec();
+    if let Some(e) = &r.entry {
+        st.site.check_references_of(e, &mut d);
     }
+    st.rejected.insert(source.to_string(), d.into_vec());
 }
 
 fn recheck_lint(st: &mut State, list: &[usize]) {

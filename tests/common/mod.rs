@@ -455,7 +455,10 @@ fn generated_site(site: Site, pages: usize) -> Site {
             ),
         );
     }
-    site
+    site.file(
+        "content/impressum.md",
+        "---\ntitle: Impressum\n---\nAngaben nach § 5 DDG.\n",
+    )
 }
 
 /// What the browser tests run with: `node`, Debian's chromium (or the
