@@ -1049,3 +1049,49 @@ fn a_date_pattern_that_cannot_be_written_points_at_its_line_in_the_translations(
     );
     assert!(d.message.contains("%H"), "{}", d.message);
 }
+
+/// Lists nested deeper than front matter allows (64 levels) are an error
+/// at the list that goes too deep, in `check` and in `build`, never a
+/// crash: block lists (`- - - …`, 5,000 deep on one line), flow lists
+/// just over the limit, and flow lists 100,000 deep (where the YAML
+/// scanner's own limit of 255 meets them first).
+#[test]
+fn lists_nested_too_deeply_are_an_error_not_a_crash() {
+    let too_deep = "lists and maps are nested more than 64 levels deep here";
+    // The document's map is level 1, the list under `extra` level 2: the
+    // 64th `- ` (column 3 + 63 × 2) is level 65.
+    let block = event(
+        &format!(
+            "title: C\nstart: 2027-03-10T10:00\nlocation: Köln\nextra:\n  {}1\n",
+            "- ".repeat(5000)
+        ),
+        "",
+    );
+    let flow = |depth: usize| {
+        event(
+            &format!(
+                "title: C\nstart: 2027-03-10T10:00\nlocation: Köln\nextra:\n  x: {}1{}\n",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            ),
+            "",
+        )
+    };
+    for run in [block.check(), block.build()] {
+        run.assert_code(1);
+        run.diag(EV, 6, Some(129), "error", too_deep);
+        assert_eq!(run.errors().len(), 1, "{}", run.stderr);
+    }
+    // `x`'s map is level 2: its 63rd `[` (column 6 + 62) is level 65.
+    let run = flow(100).check();
+    run.assert_code(1);
+    run.diag(EV, 6, Some(68), "error", too_deep);
+    let run = flow(100_000).build();
+    run.assert_code(1);
+    let d = run.errors();
+    assert_eq!(d.len(), 1, "{}", run.stderr);
+    assert_eq!((d[0].path.as_str(), d[0].line), (EV, 6), "{}", run.stderr);
+    assert!(d[0].message.starts_with(too_deep), "{}", d[0].message);
+    // 64 levels are fine.
+    flow(62).check().assert_code(0);
+}

@@ -347,3 +347,27 @@ fn a_rebuild_keeps_unchanged_files_and_their_modification_time() {
             .contains("Online-Treffen, neu.")
     );
 }
+
+/// Markdown nested 100,000 levels deep (block quotes, list items) renders
+/// without running out of stack.
+#[test]
+fn deeply_nested_markdown_renders() {
+    let quotes = ">".repeat(100_000);
+    let lists = "- ".repeat(50_000);
+    let site = common::Site::new()
+        .file(
+            "content/quotes.md",
+            &format!("---\ntitle: Q\n---\n{quotes} tief\n"),
+        )
+        .file(
+            "content/lists.md",
+            &format!("---\ntitle: L\n---\n{lists}tiefer\n"),
+        );
+    site.build().assert_code(0);
+    let quotes = site.read("output/quotes/index.html");
+    assert!(quotes.matches("<blockquote>").count() > 1000);
+    assert!(quotes.contains("tief"));
+    let lists = site.read("output/lists/index.html");
+    assert!(lists.matches("<li>").count() > 1000);
+    assert!(lists.contains("tiefer"));
+}
