@@ -97,6 +97,9 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
     {
         let body = &bodies[i];
         let e = &site.entries[i];
+        // Made at the first finding: a body may have thousands of links.
+        let lines = std::cell::OnceCell::new();
+        let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(&e.text));
         for link in &body.links {
             let Some(&t) = site.by_source.get(&link.target) else {
                 continue;
@@ -111,7 +114,7 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
                             link.target
                         ),
                     )
-                    .with_source(&e.text),
+                    .with_source(lines()),
                 );
                 continue;
             }
@@ -148,7 +151,7 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
                             link.target
                         ),
                     )
-                    .with_source(&e.text),
+                    .with_source(lines()),
                 );
             }
         }

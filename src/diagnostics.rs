@@ -25,6 +25,109 @@ impl Pos {
     }
 }
 
+/// Where each line of a text starts, so that the position of a byte
+/// offset and the text of a line are found without counting lines from
+/// the start of the file: a body full of links, or a file with a finding
+/// on every line, costs time in proportion to its size, not its square.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// The byte offset of each line's start; line 1 starts at 0.
+    starts: Vec<usize>,
+    /// The last offset asked for and its column. Positions are asked in
+    /// the order of the text, so the characters of a long line are
+    /// counted once, not once for every link on it.
+    last: std::cell::Cell<(usize, usize)>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 1)),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`; an
+    /// offset inside a character counts as that character.
+    pub fn pos(&self, offset: usize) -> Pos {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        // The number of lines starting at or before `offset`: at least 1.
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let (last, last_col) = self.last.get();
+        let (from, col) = if (start..=offset).contains(&last) {
+            (last, last_col)
+        } else {
+            (start, 1)
+        };
+        let col = col + self.text[from..offset].chars().count();
+        self.last.set((offset, col));
+        Pos::new(line, col)
+    }
+
+    /// The text of 1-based line `n`, without its line end.
+    pub fn line(&self, n: u32) -> Option<&'a str> {
+        let i = (n as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        if start == self.text.len() {
+            return None; // after the last line end, or an empty text
+        }
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        Some(self.text[start..end].trim_end_matches('\r'))
+    }
+}
+
+/// A text whose lines a diagnostic can quote: a file's whole text (its
+/// lines counted for each diagnostic: for files with few findings) or a
+/// [`LineIndex`] of it (for many).
+pub trait SourceText {
+    /// The text of 1-based line `n`, without its line end.
+    fn source_line(&self, n: u32) -> Option<&str>;
+}
+
+impl SourceText for str {
+    fn source_line(&self, n: u32) -> Option<&str> {
+        let start = match (n as usize).checked_sub(2) {
+            None if n == 1 => 0,
+            None => return None,
+            Some(k) => memchr::memchr_iter(b'\n', self.as_bytes()).nth(k)? + 1,
+        };
+        if start == self.len() {
+            return None; // after the last line end, or an empty text
+        }
+        let rest = &self[start..];
+        let line = rest.find('\n').map_or(rest, |end| &rest[..end]);
+        Some(line.trim_end_matches('\r'))
+    }
+}
+
+impl SourceText for String {
+    fn source_line(&self, n: u32) -> Option<&str> {
+        self.as_str().source_line(n)
+    }
+}
+
+impl SourceText for std::borrow::Cow<'_, str> {
+    fn source_line(&self, n: u32) -> Option<&str> {
+        self.as_ref().source_line(n)
+    }
+}
+
+impl SourceText for LineIndex<'_> {
+    fn source_line(&self, n: u32) -> Option<&str> {
+        self.line(n)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -80,13 +183,11 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches the offending line from `source` (the whole file text).
-    pub fn with_source(mut self, source: &str) -> Self {
+    /// Attaches the offending line from `source` (the whole file text,
+    /// or a [`LineIndex`] of it).
+    pub fn with_source<S: SourceText + ?Sized>(mut self, source: &S) -> Self {
         if self.source_line.is_none() {
-            self.source_line = source
-                .lines()
-                .nth(self.pos.line.saturating_sub(1) as usize)
-                .map(|l| l.trim_end_matches('\r').to_string());
+            self.source_line = source.source_line(self.pos.line).map(str::to_string);
         }
         self
     }
@@ -287,4 +388,63 @@ pub fn nearest<'a>(
         .collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
     scored.into_iter().take(n).map(|(k, _)| k).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The position of byte `offset` counted from the start of `text`,
+    /// as a reference for [`LineIndex::pos`].
+    fn counted(text: &str, offset: usize) -> Pos {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos::new(line, before[line_start..].chars().count() + 1)
+    }
+
+    #[test]
+    fn line_index_positions_agree_with_counting_from_the_start() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "ab\ncd\n",
+            "\n\nx\n\n",
+            "Größe\r\nÜbermut ✓ [x](@/a.md)\n\n日本\n",
+        ] {
+            // In order, backwards, and jumping about: the cursor must not
+            // change the answers.
+            let offsets: Vec<usize> = (0..=text.len() + 2).collect();
+            let jumping = offsets.iter().map(|&o| (o * 7) % (text.len() + 3));
+            let index = LineIndex::new(text);
+            for o in offsets
+                .iter()
+                .copied()
+                .chain(offsets.iter().rev().copied())
+                .chain(jumping)
+            {
+                assert_eq!(index.pos(o), counted(text, o), "{text:?} at {o}");
+            }
+        }
+    }
+
+    #[test]
+    fn line_index_lines_are_the_lines_of_the_text() {
+        for text in ["", "\n", "a", "a\n", "ab\r\ncd\n\nef", "x\n\n"] {
+            let index = LineIndex::new(text);
+            let lines: Vec<&str> = text.lines().collect();
+            for n in 0..lines.len() as u32 + 3 {
+                let expected = n
+                    .checked_sub(1)
+                    .and_then(|i| lines.get(i as usize).copied());
+                assert_eq!(index.line(n), expected, "{text:?} line {n}");
+                assert_eq!(text.source_line(n), expected, "{text:?} line {n}");
+            }
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! that one run reports every problem of a file.
 
 use super::yaml::{Node, Value};
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos, did_you_mean};
 use crate::model::entry::{Contact, Image, Kind, Location, Ref, Session, Spanned, Status, When};
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
@@ -51,22 +51,35 @@ impl<'n> Fields<'n> {
 pub struct FieldReader<'a> {
     path: &'a str,
     text: &'a str,
+    /// The lines of `text`, made at the first finding: a file may have
+    /// one on each of thousands of lines.
+    lines: std::cell::OnceCell<LineIndex<'a>>,
     diags: &'a mut Diagnostics,
 }
 
 impl<'a> FieldReader<'a> {
     pub fn new(path: &'a str, text: &'a str, diags: &'a mut Diagnostics) -> Self {
-        FieldReader { path, text, diags }
+        FieldReader {
+            path,
+            text,
+            lines: std::cell::OnceCell::new(),
+            diags,
+        }
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::error(self.path, pos, message).with_source(self.text));
+        let d = Diagnostic::error(self.path, pos, message);
+        self.push(d);
     }
 
     pub fn warning(&mut self, pos: Pos, message: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::warning(self.path, pos, message).with_source(self.text));
+        let d = Diagnostic::warning(self.path, pos, message);
+        self.push(d);
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+        self.diags.push(d.with_source(lines));
     }
 
     fn type_error(&mut self, node: &Node, key: &str, expected: &str) {
