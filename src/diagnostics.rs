@@ -92,6 +92,23 @@ impl<'a> LineIndex<'a> {
 pub trait SourceText {
     /// The text of 1-based line `n`, without its line end.
     fn source_line(&self, n: u32) -> Option<&str>;
+
+    /// The byte offset in `line`, the text of line `pos.line`, of the
+    /// character at column `pos.col`; the end of `line` when the column is
+    /// beyond it.
+    fn column_offset(&self, line: &str, pos: Pos) -> usize {
+        offset_of_column(line, 0, 1, pos.col as usize)
+    }
+}
+
+/// The byte offset in `line` of 1-based column `col`, counting from byte
+/// `from`, which is at column `from_col`; the end of `line` when `col`
+/// is beyond it.
+fn offset_of_column(line: &str, from: usize, from_col: usize, col: usize) -> usize {
+    line[from..]
+        .char_indices()
+        .nth(col.saturating_sub(from_col))
+        .map_or(line.len(), |(i, _)| from + i)
 }
 
 impl SourceText for str {
@@ -126,6 +143,24 @@ impl SourceText for LineIndex<'_> {
     fn source_line(&self, n: u32) -> Option<&str> {
         self.line(n)
     }
+
+    /// From the last position found on the same line when it is before
+    /// `pos`: findings on one long line come in order, and its characters
+    /// are counted once.
+    fn column_offset(&self, line: &str, pos: Pos) -> usize {
+        let col = pos.col as usize;
+        let start = self.starts[pos.line as usize - 1];
+        let (last, last_col) = self.last.get();
+        let at = if (start..=start + line.len()).contains(&last) && last_col <= col {
+            offset_of_column(line, last - start, last_col, col)
+        } else {
+            offset_of_column(line, 0, 1, col)
+        };
+        if at < line.len() {
+            self.last.set((start + at, col));
+        }
+        at
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -142,8 +177,18 @@ pub struct Diagnostic {
     pub path: String,
     pub pos: Pos,
     pub message: String,
-    /// The text of the offending line, shown under the message.
+    /// The text of the offending line, shown under the message: the
+    /// [`WIDTH`] characters around the column of a longer line, with `…`
+    /// where it is cut.
     pub source_line: Option<String>,
+    /// The 1-based column in `source_line` that the caret points at.
+    pub caret: u32,
+    /// How many findings of this severity on this line were left out
+    /// after this one (see [`Diagnostics::sort`]); it says so.
+    pub hidden_on_line: u32,
+    /// How many of this severity on later lines of the file were left
+    /// out after this one.
+    pub hidden_after: u32,
     /// Notes such as "the first definition is here" pointing at another file.
     pub notes: Vec<String>,
     /// A file could not be read: the run ends with exit status 3, not 1.
@@ -158,6 +203,9 @@ impl Diagnostic {
             pos,
             message: message.into(),
             source_line: None,
+            caret: 1,
+            hidden_on_line: 0,
+            hidden_after: 0,
             notes: Vec::new(),
             io: false,
         }
@@ -186,14 +234,25 @@ impl Diagnostic {
     /// Attaches the offending line from `source` (the whole file text,
     /// or a [`LineIndex`] of it).
     pub fn with_source<S: SourceText + ?Sized>(mut self, source: &S) -> Self {
-        if self.source_line.is_none() {
-            self.source_line = source.source_line(self.pos.line).map(str::to_string);
+        if self.source_line.is_none()
+            && let Some(line) = source.source_line(self.pos.line)
+        {
+            let at = source.column_offset(line, self.pos);
+            let (shown, caret) = excerpt(line, at);
+            self.source_line = Some(shown);
+            self.caret = caret;
         }
         self
     }
 
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// How many findings this one stands for: itself and those it says
+    /// were left out.
+    pub fn count(&self) -> usize {
+        1 + self.hidden_on_line as usize + self.hidden_after as usize
     }
 
     /// Renders the diagnostic, with ANSI colours when `color` is set.
@@ -217,7 +276,7 @@ impl Diagnostic {
             out.push_str(&format!("{dim}{gutter} |{reset} {line}\n"));
             let caret_pad: String = line
                 .chars()
-                .take(self.pos.col.saturating_sub(1) as usize)
+                .take(self.caret.saturating_sub(1) as usize)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             out.push_str(&format!(
@@ -228,6 +287,26 @@ impl Diagnostic {
         for note in &self.notes {
             out.push_str(&format!("  = note: {note}\n"));
         }
+        let what = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        for (n, place, limit, of) in [
+            (self.hidden_on_line, "on this line", PER_LINE, "a line"),
+            (
+                self.hidden_after,
+                "after it in this file",
+                PER_FILE,
+                "a file",
+            ),
+        ] {
+            if n > 0 {
+                let s = if n == 1 { "" } else { "s" };
+                out.push_str(&format!(
+                    "  = note: and {n} more {what}{s} {place} (only the first {limit} {what}s of {of} are shown)\n"
+                ));
+            }
+        }
         out
     }
 }
@@ -237,6 +316,58 @@ impl fmt::Display for Diagnostic {
         f.write_str(&self.render(false))
     }
 }
+
+/// Source lines longer than this many characters are shown cut around
+/// the column: a line of 10,000 list items would otherwise be printed
+/// (and kept in memory) once for every finding on it.
+pub const WIDTH: usize = 80;
+
+/// `line` as shown under a message, and the 1-based column in it of the
+/// character at byte `at`: the whole line when it has at most [`WIDTH`]
+/// characters, else the [`WIDTH`] around `at`, with `…` where cut. Only
+/// the characters shown are looked at.
+fn excerpt(line: &str, at: usize) -> (String, u32) {
+    // Up to WIDTH characters on either side of `at` (the caret's own
+    // character being the first after it): where they start.
+    let before: Vec<usize> = line[..at]
+        .char_indices()
+        .rev()
+        .take(WIDTH + 1)
+        .map(|(i, _)| i)
+        .collect();
+    let after: Vec<usize> = line[at..]
+        .char_indices()
+        .take(WIDTH + 1)
+        .map(|(i, _)| at + i)
+        .collect();
+    if before.len() + after.len() <= WIDTH {
+        return (line.to_string(), before.len() as u32 + 1);
+    }
+    // Half before the caret, unless the line ends sooner after it.
+    let back = before
+        .len()
+        .min((WIDTH / 2).max(WIDTH.saturating_sub(after.len())));
+    let ahead = after.len().min(WIDTH - back);
+    let start = back.checked_sub(1).map_or(at, |k| before[k]);
+    let end = after.get(ahead).copied().unwrap_or(line.len());
+    let cut_before = start > 0;
+    let mut shown = String::with_capacity(end - start + 8);
+    if cut_before {
+        shown.push('…');
+    }
+    shown.push_str(&line[start..end]);
+    if end < line.len() {
+        shown.push('…');
+    }
+    (shown, (back + 1 + usize::from(cut_before)) as u32)
+}
+
+/// How many errors (and, apart, warnings) of one line are shown; the
+/// others are counted in one more finding after them.
+pub const PER_LINE: usize = 10;
+
+/// How many errors (and, apart, warnings) of one file are shown.
+pub const PER_FILE: usize = 100;
 
 /// The findings of one run.
 #[derive(Clone, Debug, Default)]
@@ -268,12 +399,21 @@ impl Diagnostics {
         self.items.iter().any(|d| d.io)
     }
 
+    /// Errors found, those left out by [`Diagnostics::sort`] included.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.items
+            .iter()
+            .filter(|d| d.is_error())
+            .map(Diagnostic::count)
+            .sum()
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(Diagnostic::count)
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -284,12 +424,64 @@ impl Diagnostics {
         self.items.iter()
     }
 
-    /// Orders by file and position so output is stable across parallel runs.
+    /// Orders by file and position so output is stable across parallel
+    /// runs, and keeps at most [`PER_LINE`] errors of one line and
+    /// [`PER_FILE`] of one file (and as many warnings): the last one kept
+    /// counts those left out. A list of 8,000 wrong dates on one line is
+    /// one mistake made 8,000 times; the first few show it.
     pub fn sort(&mut self) {
         self.items.sort_by(|a, b| {
             (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
         });
         self.items.dedup();
+        self.cap();
+    }
+
+    /// The limits of [`Diagnostics::sort`], on sorted findings.
+    fn cap(&mut self) {
+        /// For one severity in the current file: how many are shown in
+        /// the file and on the current line, and which shown finding
+        /// counts those left out of each.
+        #[derive(Default)]
+        struct Shown {
+            in_file: usize,
+            line: u32,
+            on_line: usize,
+            last_of_line: Option<usize>,
+            last_of_file: Option<usize>,
+        }
+        let items = std::mem::take(&mut self.items);
+        let mut kept: Vec<Diagnostic> = Vec::with_capacity(items.len());
+        let mut shown: [Shown; 2] = Default::default();
+        for d in items {
+            if kept.last().is_some_and(|k| k.path != d.path) {
+                shown = Default::default();
+            }
+            let s = &mut shown[d.severity as usize];
+            if s.line != d.pos.line {
+                s.line = d.pos.line;
+                s.on_line = 0;
+                s.last_of_line = None;
+            }
+            if let Some(i) = s.last_of_file {
+                kept[i].hidden_after = kept[i].hidden_after.saturating_add(d.count() as u32);
+                continue;
+            }
+            if let Some(i) = s.last_of_line {
+                kept[i].hidden_on_line = kept[i].hidden_on_line.saturating_add(d.count() as u32);
+                continue;
+            }
+            s.in_file += 1;
+            s.on_line += 1;
+            if s.on_line == PER_LINE {
+                s.last_of_line = Some(kept.len());
+            }
+            if s.in_file == PER_FILE {
+                s.last_of_file = Some(kept.len());
+            }
+            kept.push(d);
+        }
+        self.items = kept;
     }
 
     /// Turns every warning into an error (`--deny-warnings`).
@@ -297,7 +489,7 @@ impl Diagnostics {
         for d in &mut self.items {
             if d.severity == Severity::Warning {
                 d.severity = Severity::Error;
-                self.denied += 1;
+                self.denied += d.count();
             }
         }
     }
@@ -446,5 +638,129 @@ mod tests {
                 assert_eq!(text.source_line(n), expected, "{text:?} line {n}");
             }
         }
+    }
+
+    /// A line of 26 × 10 characters, the `k` in `- kkkkkkkkkk` at column
+    /// 3 + 10 × k.
+    fn long_line() -> String {
+        let words: Vec<String> = ('a'..='z').map(|c| c.to_string().repeat(9)).collect();
+        format!("- {}", words.join(" "))
+    }
+
+    #[test]
+    fn long_source_lines_are_cut_around_the_column() {
+        let text = format!("---\ntitle: x\n{}\n---\n", long_line());
+        let at = |col: usize| {
+            Diagnostic::error("content/x.md", Pos::new(3, col), "msg")
+                .with_source(&text)
+                .render(false)
+        };
+        // In the middle: 40 characters either side.
+        assert_eq!(
+            at(123),
+            "content/x.md:3:123: error: msg\n\
+             3 | …iiiiiiiii jjjjjjjjj kkkkkkkkk lllllllll mmmmmmmmm nnnnnnnnn ooooooooo ppppppppp …\n\
+             \x20 |                                          ^\n"
+        );
+        // Near the start: the line's first 80 characters.
+        assert_eq!(
+            at(3),
+            "content/x.md:3:3: error: msg\n\
+             3 | - aaaaaaaaa bbbbbbbbb ccccccccc ddddddddd eeeeeeeee fffffffff ggggggggg hhhhhhhh…\n\
+             \x20 |   ^\n"
+        );
+        // Near the end, and beyond it: the last 80.
+        let end = "3 | … sssssssss ttttttttt uuuuuuuuu vvvvvvvvv wwwwwwwww xxxxxxxxx yyyyyyyyy zzzzzzzzz\n";
+        assert_eq!(
+            at(261),
+            format!(
+                "content/x.md:3:261: error: msg\n{end}  |                                                                                 ^\n"
+            )
+        );
+        assert_eq!(
+            at(262),
+            format!(
+                "content/x.md:3:262: error: msg\n{end}  |                                                                                  ^\n"
+            )
+        );
+        // A line of 80 characters is shown whole, multi-byte ones too.
+        let line = "ä".repeat(80);
+        let d = Diagnostic::error("x", Pos::new(1, 80), "m").with_source(line.as_str());
+        assert_eq!(d.source_line.as_deref(), Some(line.as_str()));
+        assert_eq!(d.caret, 80);
+        let line = "ä".repeat(81);
+        let d = Diagnostic::error("x", Pos::new(1, 81), "m").with_source(line.as_str());
+        assert_eq!(d.source_line, Some(format!("…{}", "ä".repeat(80))));
+        assert_eq!(d.caret, 81);
+    }
+
+    /// The same cut from a [`LineIndex`], whose cursor counts the
+    /// characters of a line once for findings in order.
+    #[test]
+    fn a_line_index_cuts_lines_alike() {
+        let text = format!("---\ntitle: x\n{}\n---\n", long_line());
+        let index = LineIndex::new(&text);
+        let mut cols: Vec<usize> = (1..270).collect();
+        cols.extend((1..270).rev());
+        for col in cols {
+            let d = Diagnostic::error("x", Pos::new(3, col), "m");
+            assert_eq!(
+                d.clone().with_source(&index),
+                d.with_source(&text),
+                "column {col}"
+            );
+        }
+    }
+
+    #[test]
+    fn findings_beyond_the_limits_of_a_line_and_a_file_are_counted_not_shown() {
+        let mut diags = Diagnostics::new();
+        // 25 errors and 3 warnings on line 2; 200 errors on lines 3 to 202.
+        for col in 1..=25 {
+            diags.push(Diagnostic::error("a.md", Pos::new(2, col), "e"));
+        }
+        for col in 1..=3 {
+            diags.push(Diagnostic::warning("a.md", Pos::new(2, col), "w"));
+        }
+        for line in 3..203 {
+            diags.push(Diagnostic::error("a.md", Pos::new(line, 1), "e"));
+        }
+        diags.push(Diagnostic::error("b.md", Pos::new(2, 1), "e"));
+        diags.sort();
+        assert_eq!(diags.error_count(), 226);
+        assert_eq!(diags.warning_count(), 3);
+        let shown: Vec<&Diagnostic> = diags.iter().collect();
+        let of_a = |sev| {
+            shown
+                .iter()
+                .filter(|d| d.path == "a.md" && d.severity == sev)
+                .count()
+        };
+        assert_eq!(of_a(Severity::Error), PER_FILE);
+        assert_eq!(of_a(Severity::Warning), 3);
+        let tenth = shown
+            .iter()
+            .find(|d| d.pos == Pos::new(2, 10) && d.is_error())
+            .unwrap();
+        assert_eq!((tenth.hidden_on_line, tenth.hidden_after), (15, 0));
+        assert!(
+            tenth
+                .render(false)
+                .ends_with("  = note: and 15 more errors on this line (only the first 10 errors of a line are shown)\n"),
+            "{}",
+            tenth.render(false)
+        );
+        // 10 of line 2, then lines 3 to 92: the 100th is on line 92.
+        let last = shown.iter().find(|d| d.pos == Pos::new(92, 1)).unwrap();
+        assert_eq!((last.hidden_on_line, last.hidden_after), (0, 110));
+        assert!(last.render(false).ends_with(
+            "  = note: and 110 more errors after it in this file (only the first 100 errors of a file are shown)\n"
+        ));
+        assert_eq!(shown.iter().filter(|d| d.path == "b.md").count(), 1);
+        // Sorting again changes nothing.
+        let before: Vec<Diagnostic> = diags.iter().cloned().collect();
+        diags.sort();
+        assert_eq!(diags.iter().cloned().collect::<Vec<_>>(), before);
+        assert_eq!(diags.summary(), "226 errors, 3 warnings");
     }
 }

@@ -1095,3 +1095,90 @@ fn lists_nested_too_deeply_are_an_error_not_a_crash() {
     // 64 levels are fine.
     flow(62).check().assert_code(0);
 }
+
+/// 8,000 `exdates` that are not dates of the series, and 15,000 unknown
+/// organisers, each list on one line: the first ten findings of the line
+/// are shown, their source line cut around the column, and a note counts
+/// the others (these once took gigabytes: every finding copied the
+/// whole line).
+#[test]
+fn thousands_of_findings_on_one_line_show_the_first_ten_and_a_count() {
+    let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    let dates: Vec<String> = (0..8000)
+        .map(|i| (day + chrono::Duration::days(i)).to_string())
+        .collect();
+    let run = event(
+        &format!(
+            "title: Serie\nstart: 2027-03-01T10:00\nlocation: Köln\nrecurrence: FREQ=WEEKLY;COUNT=4\nexdates: [{}]\n",
+            dates.join(", ")
+        ),
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    let shown = run.warnings();
+    assert_eq!(shown.len(), 10, "{}", run.stderr);
+    for (k, d) in shown.iter().enumerate() {
+        assert_eq!((d.path.as_str(), d.line), (EV, 6));
+        assert_eq!(d.col as usize, 11 + 12 * k);
+        assert_eq!(
+            d.message,
+            format!("`exdates`: {} is not one of the series' dates", dates[k])
+        );
+    }
+    assert!(
+        shown[9].text.contains(
+            "\n  = note: and 7990 more warnings on this line (only the first 10 warnings of a line are shown)"
+        ),
+        "{}",
+        shown[9].text
+    );
+    assert!(
+        run.stderr
+            .ends_with("0 errors, 8000 warnings\nchecked: no errors\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.lines().all(|l| l.chars().count() < 130),
+        "{}",
+        run.stderr
+    );
+
+    let ids: Vec<String> = (0..15_000).map(|i| format!("traeger-{i:05}")).collect();
+    let run = event(
+        &format!(
+            "title: X\nstart: 2027-03-01T10:00\nlocation: Köln\norganizers: [{}]\n",
+            ids.join(", ")
+        ),
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    let shown = run.errors();
+    assert_eq!(shown.len(), 10, "{}", run.stderr);
+    assert!(
+        shown[0]
+            .message
+            .starts_with("unknown partner `traeger-00000`")
+    );
+    assert!(
+        shown[0]
+            .text
+            .contains("\n5 | organizers: [traeger-00000, traeger-00001, "),
+        "{}",
+        shown[0].text
+    );
+    assert!(
+        shown[9].text.contains(
+            "  = note: and 14990 more errors on this line (only the first 10 errors of a line are shown)"
+        ),
+        "{}",
+        shown[9].text
+    );
+    assert!(
+        run.stderr.contains("\n15000 errors, 0 warnings\n"),
+        "{}",
+        run.stderr
+    );
+}

@@ -371,7 +371,12 @@ impl Engine {
             }
         }
         done.files = self.touched.len().saturating_sub(before);
-        done.errors = self.diags.iter().filter(|d| d.is_error()).count();
+        done.errors = self
+            .diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(Diagnostic::count)
+            .sum();
         done.millis = started.elapsed().as_secs_f64() * 1000.0;
         done
     }
@@ -391,7 +396,12 @@ impl Engine {
         }
         Finished {
             files: self.touched.len().saturating_sub(before),
-            errors: self.diags.iter().filter(|d| d.is_error()).count(),
+            errors: self
+                .diags
+                .iter()
+                .filter(|d| d.is_error())
+                .map(Diagnostic::count)
+                .sum(),
             millis: started.elapsed().as_secs_f64() * 1000.0,
             ..Finished::default()
         }
@@ -428,10 +438,16 @@ impl Engine {
     }
 
     fn report(&self, started: Instant) -> Report {
-        let errors = self.diags.iter().filter(|d| d.is_error()).count();
+        let count = |errors: bool| -> usize {
+            self.diags
+                .iter()
+                .filter(|d| d.is_error() == errors)
+                .map(Diagnostic::count)
+                .sum()
+        };
         Report {
-            errors,
-            warnings: self.diags.len() - errors,
+            errors: count(true),
+            warnings: count(false),
             millis: started.elapsed().as_secs_f64() * 1000.0,
             ..Report::default()
         }
