@@ -535,7 +535,7 @@ impl Diagnostics {
             out.push_str(&self.summary());
             out.push('\n');
         }
-        eprint!("{out}");
+        write_stderr(&out);
     }
 }
 
@@ -545,6 +545,36 @@ impl IntoIterator for Diagnostics {
     fn into_iter(self) -> Self::IntoIter {
         self.items.into_iter()
     }
+}
+
+/// `eprintln!` that ignores a failed write. A closed pipe
+/// (`tandem build 2>&1 | head -1`) or a closed terminal makes writing to
+/// stderr fail (Rust programs ignore SIGPIPE); `eprintln!` then panics,
+/// which ended a build that had written the site with status 101, and
+/// ended the threads of `serve` that rebuild and that stop it on Ctrl-C.
+/// What tandem tells on stderr is never worth that.
+#[macro_export]
+macro_rules! to_stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that ignores a failed write, as [`to_stderr!`] does.
+#[macro_export]
+macro_rules! to_stdout {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// Writes `text` to stderr as it is, ignoring a failed write (see
+/// [`to_stderr!`]).
+pub fn write_stderr(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Colours only on a terminal, and never when `NO_COLOR` is set.

@@ -294,3 +294,49 @@ fn symlinked_content_is_followed() {
     site.build().assert_code(0);
     assert!(site.path("output/events/treffen/index.html").is_file());
 }
+
+/// `tandem build 2>&1 | head -1`: stderr closed after the first line, or
+/// at once. Writing the findings fails, and the build still ends as it
+/// would have (exit 0, the site written); `new` with its stdout closed
+/// still writes its file.
+#[test]
+fn a_closed_stderr_or_stdout_does_not_end_the_run() {
+    let mut site = Site::new();
+    for i in 0..300 {
+        // No `location`: a warning each.
+        site = site.file(
+            &format!("content/events/e{i}.md"),
+            &format!("---\ntitle: Treffen {i}\nstart: 2027-03-01\n---\n"),
+        );
+    }
+    let root = site.root().to_string_lossy().into_owned();
+    for args in [
+        vec!["build", "--root", &root],
+        vec!["check", "--root", &root],
+    ] {
+        let mut child = site
+            .command(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?} with stderr closed");
+    }
+    assert!(site.path("output/events/e299/index.html").is_file());
+
+    let mut child = site
+        .command(&["new", "--root", &root, "event", "Neu"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(
+        child.wait().unwrap().code(),
+        Some(0),
+        "new with stdout closed"
+    );
+    assert!(site.path("content/events/neu.md").is_file());
+}

@@ -1137,6 +1137,61 @@ fn ctrl_c_stops_cleanly() {
     }
 }
 
+/// `tandem serve 2>&1 | head -2`: stderr closed once the address is
+/// printed. Edits are still rebuilt and served (the rebuild messages
+/// cannot be written), and SIGTERM still stops the server.
+#[cfg(unix)]
+#[test]
+fn serve_goes_on_with_its_stderr_closed() {
+    let dir = example_site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["serve", "--root"])
+        .arg(dir.path())
+        .args(["--port", "0"])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!("serve did not print its address");
+        };
+        if let Some(at) = line.find("serving http://") {
+            let host = line[at + "serving http://".len()..].split('/').next();
+            break host.unwrap().to_string();
+        }
+    };
+    drop(lines);
+    let (_tx, log) = channel();
+    let mut server = Server {
+        child,
+        base,
+        log,
+        early: Vec::new(),
+    };
+    let page = "/events/netzwerktreffen-2027/";
+    for text in ["Erster neuer Absatz", "Zweiter neuer Absatz"] {
+        edit(dir.path(), EVENT, "\n---\n", &format!("\n---\n{text}.\n\n"));
+        server.wait_for(page, text);
+    }
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "exit status after SIGTERM");
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn refuses_a_folder_that_is_no_site() {
     let dir = tempfile::tempdir().unwrap();

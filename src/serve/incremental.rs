@@ -1757,7 +1757,7 @@ fn render_jobs(
             });
             if hashes.get(&pc.path) == Some(&h) && known(&pc.path) {
                 if timings {
-                    eprintln!(
+                    crate::to_stderr!(
                         "timing:   {:>7.2} ms  unchanged {}",
                         started.elapsed().as_secs_f64() * 1000.0,
                         pc.path
@@ -1767,7 +1767,7 @@ fn render_jobs(
             }
             let html = pages::render_html(&ctx, theme, &pc);
             if timings {
-                eprintln!(
+                crate::to_stderr!(
                     "timing:   {:>7.2} ms  rendered  {}",
                     started.elapsed().as_secs_f64() * 1000.0,
                     pc.path
