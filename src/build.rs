@@ -178,23 +178,41 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
         };
         for img in e.image.iter().chain(logo) {
             let rel = img.src.trim_start_matches('/');
-            let exists = site.config.root.join("static").join(rel).is_file()
-                || theme.static_files.iter().any(|(p, _)| p == rel);
-            if !exists {
-                diags.push(
-                    Diagnostic::error(
-                        &e.source,
-                        img.pos,
-                        format!(
-                            "image `{}` not found: there is no file `static/{rel}`",
-                            img.src
-                        ),
-                    )
-                    .with_source(&e.text),
-                );
-            }
+            let file = site.config.root.join("static").join(rel);
+            let problem = if rel.split(['/', '\\']).any(|part| part == "..") {
+                format!(
+                    "image `{}` leads out of `static/`: give the path of a file inside `static/`, such as `bilder/foto.jpg`",
+                    img.src
+                )
+            } else if file.is_file() {
+                match outside_site(&site.config.root, &file) {
+                    Some(target) => format!(
+                        "image `{}` is a symbolic link to `{}`, outside the site folder: copy the file into `static/`",
+                        img.src,
+                        target.display()
+                    ),
+                    None => continue,
+                }
+            } else if theme.static_files.iter().any(|(p, _)| p == rel) {
+                continue;
+            } else {
+                format!(
+                    "image `{}` not found: there is no file `static/{rel}`",
+                    img.src
+                )
+            };
+            diags.push(Diagnostic::error(&e.source, img.pos, problem).with_source(&e.text));
         }
     }
+}
+
+/// Where `file` really is, when that is outside the site at `root` (a
+/// symbolic link leads there); `None` inside it, or when it cannot be
+/// resolved.
+fn outside_site(root: &Path, file: &Path) -> Option<std::path::PathBuf> {
+    let site = root.canonicalize().ok()?;
+    let target = file.canonicalize().ok()?;
+    (!target.starts_with(&site)).then_some(target)
 }
 
 /// Renders the whole site into memory. Content and template errors go to
@@ -572,11 +590,14 @@ pub fn static_files(
         .collect();
     let static_dir = site.config.root.join("static");
     if static_dir.is_dir() {
-        for item in walkdir::WalkDir::new(&static_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
+        for item in content::walk_inside(&site.config.root, &static_dir) {
+            let item = match item {
+                Ok(item) => item,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
             if !item.file_type().is_file() {
                 continue;
             }

@@ -1137,6 +1137,37 @@ fn ctrl_c_stops_cleanly() {
     }
 }
 
+/// A symbolic link out of the site saved while serving is the same error
+/// as in a build, and what it leads to is not read (here: the whole file
+/// system).
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_site_made_while_serving_is_an_error() {
+    let dir = example_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, Overrides::default());
+    engine.full();
+    assert!(!engine.has_errors());
+    let link = root.join("content/alles");
+    std::os::unix::fs::symlink("/", &link).unwrap();
+    let report = engine.apply(&[link]);
+    assert!(report.full, "a new link is rebuilt in full");
+    let errors: Vec<String> = engine
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render(false))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "content/alles:1:1: error: `content/alles` is a symbolic link to `/`, outside the site folder"
+        ),
+        "{}",
+        errors[0]
+    );
+}
+
 /// `tandem serve 2>&1 | head -2`: stderr closed once the address is
 /// printed. Edits are still rebuilt and served (the rebuild messages
 /// cannot be written), and SIGTERM still stops the server.

@@ -152,19 +152,11 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
     let done: std::sync::Mutex<Vec<Slot>> = Default::default();
     let mut found = 0;
     rayon::scope(|scope| {
-        // Symlinked files and folders are followed (a loop is reported).
-        for item in walkdir::WalkDir::new(&content)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
+        for item in walk_inside(&config.root, &content) {
             let item = match item {
                 Ok(i) => i,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| rel_path(&config.root, p))
-                        .unwrap_or_else(|| "content".into());
-                    diags.push(Diagnostic::io(path, format!("cannot read: {e}")));
+                Err(d) => {
+                    diags.push(d);
                     continue;
                 }
             };
@@ -254,6 +246,62 @@ fn collect(results: Vec<(Option<(Role, Entry)>, Diagnostics)>, diags: &mut Diagn
         }
     }
     loaded
+}
+
+/// The files and folders below `dir`, a folder of the site at `root`,
+/// sorted by name. Symbolic links are followed when they lead to a place
+/// inside the site (a loop among them is reported by walkdir, not walked
+/// forever); a link that leads outside it is an error at the link, and
+/// the walk does not enter it.
+///
+/// An error, not a warning: whoever made the link meant what it leads to
+/// to be published, and a site built without it would lack those pages
+/// or files without anyone noticing; following it would publish files
+/// from anywhere on the machine (`ln -s / content/x` walked the whole
+/// file system).
+pub fn walk_inside(
+    root: &Path,
+    dir: &Path,
+) -> impl Iterator<Item = Result<walkdir::DirEntry, Diagnostic>> {
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let root = root.to_path_buf();
+    let mut walk = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    std::iter::from_fn(move || {
+        let item = match walk.next()? {
+            Ok(item) => item,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_path(&root, p))
+                    .unwrap_or_else(|| rel_path(&root, dir));
+                return Some(Err(Diagnostic::io(path, format!("cannot read: {e}"))));
+            }
+        };
+        if !item.path_is_symlink() {
+            return Some(Ok(item));
+        }
+        let rel = rel_path(&root, item.path());
+        Some(match item.path().canonicalize() {
+            Ok(target) if target.starts_with(&site) => Ok(item),
+            Ok(target) => {
+                if item.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                Err(Diagnostic::error(
+                    &rel,
+                    Pos::START,
+                    format!(
+                        "`{rel}` is a symbolic link to `{}`, outside the site folder: tandem publishes only what is inside the site; copy the files into the site, or link to a place inside it",
+                        target.display()
+                    ),
+                ))
+            }
+            Err(e) => Err(Diagnostic::io(rel, format!("cannot read: {e}"))),
+        })
+    })
 }
 
 pub fn rel_path(root: &Path, p: &Path) -> String {

@@ -475,6 +475,11 @@ impl Engine {
             "templates" | "themes" => Change::Full,
             "static" => Change::Static,
             "content" if rel == "content" => Change::Full,
+            // A link may lead out of the site, where nothing is read but
+            // by the full load, which checks where it leads.
+            "content" if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_symlink()) => {
+                Change::Full
+            }
             "content" => {
                 if rel.ends_with(".md") && !abs.is_dir() {
                     Change::Content(rel)
