@@ -269,23 +269,34 @@ impl Diagnostic {
         let paint = if color { paint } else { "" };
         let mut out = format!(
             "{bold}{}:{}:{}:{reset} {paint}{label}:{reset} {}\n",
-            self.path, self.pos.line, self.pos.col, self.message
+            visible(&self.path, false),
+            self.pos.line,
+            self.pos.col,
+            visible(&self.message, true)
         );
         if let Some(line) = &self.source_line {
             let gutter = self.pos.line.to_string();
-            out.push_str(&format!("{dim}{gutter} |{reset} {line}\n"));
-            let caret_pad: String = line
-                .chars()
-                .take(self.caret.saturating_sub(1) as usize)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            out.push_str(&format!(
+                "{dim}{gutter} |{reset} {}\n",
+                visible(line, false)
+            ));
+            // Under each character shown before the caret, as much room
+            // as it takes on the line above.
+            let mut caret_pad = String::new();
+            for c in line.chars().take(self.caret.saturating_sub(1) as usize) {
+                match escaped(c) {
+                    _ if c == '\t' => caret_pad.push('\t'),
+                    Some(e) => caret_pad.extend(e.chars().map(|_| ' ')),
+                    None => caret_pad.push(' '),
+                }
+            }
             out.push_str(&format!(
                 "{dim}{} |{reset} {caret_pad}{paint}^{reset}\n",
                 " ".repeat(gutter.len())
             ));
         }
         for note in &self.notes {
-            out.push_str(&format!("  = note: {note}\n"));
+            out.push_str(&format!("  = note: {}\n", visible(note, true)));
         }
         let what = match self.severity {
             Severity::Error => "error",
@@ -315,6 +326,33 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(false))
     }
+}
+
+/// How `c` is shown in a message when it must not reach the terminal as
+/// it is: control characters (an escape sequence from a file can retitle
+/// or clear the terminal, or forge a line of output) and the characters
+/// that reorder text, as `\u{1b}`. `None` for the others.
+fn escaped(c: char) -> Option<String> {
+    let reorders = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    (c.is_control() || reorders).then(|| c.escape_unicode().to_string())
+}
+
+/// `text` as a diagnostic shows it: every character [`escaped`] says
+/// must not be shown as it is escaped; tabs are kept, and line breaks
+/// where `lines` allows them (messages of several lines).
+fn visible(text: &str, lines: bool) -> std::borrow::Cow<'_, str> {
+    let keep = |c: char| c == '\t' || (lines && c == '\n');
+    if !text.chars().any(|c| !keep(c) && escaped(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match escaped(c) {
+            Some(e) if !keep(c) => out.push_str(&e),
+            _ => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Source lines longer than this many characters are shown cut around
@@ -792,5 +830,27 @@ mod tests {
         diags.sort();
         assert_eq!(diags.iter().cloned().collect::<Vec<_>>(), before);
         assert_eq!(diags.summary(), "226 errors, 3 warnings");
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_and_the_caret_follows() {
+        let d = Diagnostic::error(
+            "content/\u{1b}x.md",
+            Pos::new(1, 5),
+            "`a\u{7}b` is wrong\nsecond line\u{202e}",
+        )
+        .with_source("a\u{1b}b\tc\u{9b}d")
+        .with_note("see \r here");
+        assert_eq!(
+            d.render(false),
+            "content/\\u{1b}x.md:1:5: error: `a\\u{7}b` is wrong\nsecond line\\u{202e}\n\
+             1 | a\\u{1b}b\tc\\u{9b}d\n\
+             \x20 |         \t^\n\
+             \x20 = note: see \\u{d} here\n"
+        );
+        // Text without any stays as it is, with colours too.
+        let d = Diagnostic::warning("a.md", Pos::START, "plain").with_source("x");
+        assert!(d.render(true).contains("plain"));
+        assert_eq!(d.render(false), "a.md:1:1: warning: plain\n1 | x\n  | ^\n");
     }
 }

@@ -1182,3 +1182,31 @@ fn thousands_of_findings_on_one_line_show_the_first_ten_and_a_count() {
         run.stderr
     );
 }
+
+/// Control characters from a file never reach the terminal as they are:
+/// in messages and in source lines they are shown escaped, and the caret
+/// still stands under its column.
+#[test]
+fn control_characters_in_findings_are_shown_escaped() {
+    let run = base()
+        .bytes(
+            EV,
+            b"---\ntitle: X\nstart: 2027-03-10T10:00\nlocation: K\xc3\xb6ln\nstatus: \"\\e]0;PWNED\\a\\e[2J\"\nstat\x1b[2J: x\n---\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert!(!run.stderr.contains('\x1b'), "{:?}", run.stderr);
+    assert!(!run.stderr.contains('\x07'), "{:?}", run.stderr);
+    let d = run.diag(EV, 5, Some(9), "error", "status");
+    assert!(
+        d.message.contains("`\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J`"),
+        "{}",
+        d.message
+    );
+    let d = run.diag(EV, 6, Some(1), "error", "unknown key `stat\\u{1b}[2J`");
+    assert!(
+        d.text.contains("\n6 | stat\\u{1b}[2J: x\n  | ^"),
+        "{}",
+        d.text
+    );
+}
