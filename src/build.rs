@@ -185,13 +185,17 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
                     img.src
                 )
             } else if file.is_file() {
-                match outside_site(&site.config.root, &file) {
-                    Some(target) => format!(
+                match linked(&site.config.root, rel) {
+                    None => continue,
+                    Some(Ok(target)) => format!(
                         "image `{}` is a symbolic link to `{}`, outside the site folder: copy the file into `static/`",
                         img.src,
                         target.display()
                     ),
-                    None => continue,
+                    Some(Err(())) => format!(
+                        "image `{}` is reached through a symbolic link, and links in `static/` are not copied: put the file itself there",
+                        img.src
+                    ),
                 }
             } else if theme.static_files.iter().any(|(p, _)| p == rel) {
                 continue;
@@ -206,13 +210,22 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
     }
 }
 
-/// Where `file` really is, when that is outside the site at `root` (a
-/// symbolic link leads there); `None` inside it, or when it cannot be
-/// resolved.
-fn outside_site(root: &Path, file: &Path) -> Option<std::path::PathBuf> {
+/// Whether the file `static/rel` of the site at `root` is reached
+/// through a symbolic link (itself or a folder on its way), which the
+/// copy of `static/` leaves out: `None` when it is not; where it leads
+/// when that is outside the site; `Err` when inside.
+fn linked(root: &Path, rel: &str) -> Option<Result<std::path::PathBuf, ()>> {
     let site = root.canonicalize().ok()?;
-    let target = file.canonicalize().ok()?;
-    (!target.starts_with(&site)).then_some(target)
+    let plain = root.join("static").canonicalize().ok()?.join(rel);
+    let real = plain.canonicalize().ok()?;
+    let plain: std::path::PathBuf = plain.components().collect();
+    if real == plain {
+        None
+    } else if real.starts_with(&site) {
+        Some(Err(()))
+    } else {
+        Some(Ok(real))
+    }
 }
 
 /// Renders the whole site into memory. Content and template errors go to
@@ -590,7 +603,7 @@ pub fn static_files(
         .collect();
     let static_dir = site.config.root.join("static");
     if static_dir.is_dir() {
-        for item in content::walk_inside(&site.config.root, &static_dir) {
+        for item in content::walk_inside(&site.config.root, &static_dir, content::Links::LeaveOut) {
             let item = match item {
                 Ok(item) => item,
                 Err(d) => {

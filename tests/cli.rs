@@ -398,9 +398,10 @@ fn symlinks_out_of_the_site_are_errors_at_the_link() {
     run.diag("content/events/hoch", 1, Some(1), "error", "loop");
 }
 
-/// `image:` paths stay inside `static/`, and a file there that is a link
-/// out of the site is an error where it is used and where it lies; a link
-/// inside the site is copied like any file.
+/// `image:` paths stay inside `static/`. `static/` is copied as it is,
+/// without following links: one out of the site is an error where it
+/// lies and where it is used as an image; one inside the site is left out
+/// with a warning, and an error where it is used as an image.
 #[cfg(unix)]
 #[test]
 fn images_and_static_files_stay_inside_the_site() {
@@ -414,12 +415,17 @@ fn images_and_static_files_stay_inside_the_site() {
             "content/partners/b.md",
             "---\ntitle: B\nlogo: { src: /logo.png, alt: B }\n---\n",
         )
+        .file(
+            "content/partners/c.md",
+            "---\ntitle: C\nimage: bilder/karte.svg\n---\n",
+        )
         .file("assets/karte.svg", "<svg/>")
         .file("static/ok.txt", "ok");
     let outside = site.scratch().join("geheim.png");
     std::fs::write(&outside, "geheim").unwrap();
     symlink(&outside, site.path("static/logo.png")).unwrap();
-    symlink(site.path("assets/karte.svg"), site.path("static/karte.svg")).unwrap();
+    symlink(site.path("assets"), site.path("static/bilder")).unwrap();
+    symlink(site.path("site.yaml"), site.path("static/site.yaml")).unwrap();
     let run = site.build();
     run.assert_code(1);
     run.diag(
@@ -437,24 +443,40 @@ fn images_and_static_files_stay_inside_the_site() {
         "image `/logo.png` is a symbolic link to `",
     );
     run.diag(
+        "content/partners/c.md",
+        3,
+        Some(8),
+        "error",
+        "image `bilder/karte.svg` is reached through a symbolic link",
+    );
+    run.diag(
         "static/logo.png",
         1,
         Some(1),
         "error",
         "outside the site folder",
     );
-    assert_eq!(run.errors().len(), 3, "{}", run.stderr);
+    assert_eq!(run.errors().len(), 4, "{}", run.stderr);
+    for link in ["static/bilder", "static/site.yaml"] {
+        run.diag(
+            link,
+            1,
+            Some(1),
+            "warning",
+            "links in `static/` are not followed",
+        );
+    }
 
-    // Without the links out, the link inside the site is copied.
+    // Without the link out and the images, the site builds; the links
+    // inside it are left out.
     std::fs::remove_file(site.path("static/logo.png")).unwrap();
     let site = site
-        .file(
-            "content/partners/a.md",
-            "---\ntitle: A\nimage: karte.svg\n---\n",
-        )
-        .file("content/partners/b.md", "---\ntitle: B\n---\n");
+        .file("content/partners/a.md", "---\ntitle: A\n---\n")
+        .file("content/partners/b.md", "---\ntitle: B\n---\n")
+        .file("content/partners/c.md", "---\ntitle: C\n---\n");
     site.build().assert_code(0);
-    assert_eq!(site.read("output/karte.svg"), "<svg/>");
     assert_eq!(site.read("output/ok.txt"), "ok");
-    assert!(!site.path("output/logo.png").exists());
+    for gone in ["output/logo.png", "output/bilder", "output/site.yaml"] {
+        assert!(!site.path(gone).exists(), "{gone}");
+    }
 }

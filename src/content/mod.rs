@@ -152,7 +152,7 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
     let done: std::sync::Mutex<Vec<Slot>> = Default::default();
     let mut found = 0;
     rayon::scope(|scope| {
-        for item in walk_inside(&config.root, &content) {
+        for item in walk_inside(&config.root, &content, Links::Follow) {
             let item = match item {
                 Ok(i) => i,
                 Err(d) => {
@@ -248,11 +248,21 @@ fn collect(results: Vec<(Option<(Role, Entry)>, Diagnostics)>, diags: &mut Diagn
     loaded
 }
 
+/// What a walk with [`walk_inside`] does with a symbolic link that stays
+/// inside the site.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Links {
+    /// Follows it (`content/`: a folder shared by sections, say).
+    Follow,
+    /// Leaves it out with a warning (`static/`, copied as it is: a link
+    /// there would publish whatever it leads to, `site.yaml` or drafts).
+    LeaveOut,
+}
+
 /// The files and folders below `dir`, a folder of the site at `root`,
-/// sorted by name. Symbolic links are followed when they lead to a place
-/// inside the site (a loop among them is reported by walkdir, not walked
-/// forever); a link that leads outside it is an error at the link, and
-/// the walk does not enter it.
+/// sorted by name, with what to do about symbolic links. A link that
+/// leads outside the site is an error at the link, and the walk does not
+/// enter it; a loop of links is reported by walkdir, not walked forever.
 ///
 /// An error, not a warning: whoever made the link meant what it leads to
 /// to be published, and a site built without it would lack those pages
@@ -262,11 +272,12 @@ fn collect(results: Vec<(Option<(Role, Entry)>, Diagnostics)>, diags: &mut Diagn
 pub fn walk_inside(
     root: &Path,
     dir: &Path,
+    links: Links,
 ) -> impl Iterator<Item = Result<walkdir::DirEntry, Diagnostic>> {
     let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let root = root.to_path_buf();
     let mut walk = walkdir::WalkDir::new(dir)
-        .follow_links(true)
+        .follow_links(links == Links::Follow)
         .sort_by_file_name()
         .into_iter();
     std::iter::from_fn(move || {
@@ -284,9 +295,9 @@ pub fn walk_inside(
             return Some(Ok(item));
         }
         let rel = rel_path(&root, item.path());
-        Some(match item.path().canonicalize() {
-            Ok(target) if target.starts_with(&site) => Ok(item),
-            Ok(target) => {
+        let target = item.path().canonicalize();
+        Some(match target {
+            Ok(target) if !target.starts_with(&site) => {
                 if item.file_type().is_dir() {
                     walk.skip_current_dir();
                 }
@@ -299,7 +310,26 @@ pub fn walk_inside(
                     ),
                 ))
             }
-            Err(e) => Err(Diagnostic::io(rel, format!("cannot read: {e}"))),
+            // The walked folder itself is always followed.
+            Ok(_) if links == Links::Follow || item.depth() == 0 => Ok(item),
+            Ok(_) => Err(Diagnostic::warning(
+                &rel,
+                Pos::START,
+                format!(
+                    "`{rel}` is a symbolic link, and links in `static/` are not followed: it is left out of the site; put the file itself there"
+                ),
+            )),
+            Err(e) if links == Links::Follow => {
+                Err(Diagnostic::io(rel, format!("cannot read: {e}")))
+            }
+            // A link to nothing, left out as any link there.
+            Err(_) => Err(Diagnostic::warning(
+                &rel,
+                Pos::START,
+                format!(
+                    "`{rel}` is a symbolic link that leads nowhere: it is left out of the site"
+                ),
+            )),
         })
     })
 }
