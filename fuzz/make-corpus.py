@@ -6,7 +6,8 @@ Packs (see src/lib.rs: site.yaml, then `\\0 path \\0 bytes` per file)
     and sizes; it is called as `GEN_SITE --format tandem --pages N --seed S DIR`),
   - slices of them (site.yaml with a handful of related files),
   - the example site at the repository root, and the test fixtures,
-  - the site `tandem init` writes, when a built binary is there;
+  - the site `tandem init` writes, when a built binary is there,
+  - a site nested deeply in front matter and Markdown;
 and, for the `front_matter` target, the front matter of every file packed
 (in fuzz/corpus/front_matter).
 
@@ -85,6 +86,14 @@ try:
     site_yaml, files = read_site(REPO)
     write("example", site_yaml, files)
     slices("example", site_yaml, files)
+    # Nesting beyond tandem's limit (front matter) and deep enough for the
+    # targets' small stack (Markdown), for mutations to go deeper still.
+    block = b"---\ntitle: Tief\ndate: 2024-01-01\nextra:\n  " + b"- " * 3000 + b"1\n---\n"
+    flow = b"---\ntitle: Flach\ndate: 2024-01-01\nextra:\n  x: " + b"[" * 300 + b"]" * 300 + b"\n---\n"
+    body = b"---\ntitle: Zitate\n---\n" + b">" * 5000 + b" x\n\n" + b"- " * 5000 + b"y\n"
+    write("deep-nesting", site_yaml, [("content/posts/tief.md", block),
+                                      ("content/posts/flach.md", flow),
+                                      ("content/zitate.md", body)])
     fixtures = os.path.join(REPO, "tests", "fixtures")
     for dirpath, dirnames, filenames in os.walk(fixtures):
         if "site.yaml" in filenames and os.path.isdir(os.path.join(dirpath, "content")):

@@ -102,6 +102,9 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
     {
         let body = &bodies[i];
         let e = &site.entries[i];
+        // Made at the first finding: a body may have thousands of links.
+        let lines = std::cell::OnceCell::new();
+        let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(&e.text));
         for link in &body.links {
             let Some(&t) = site.by_source.get(&link.target) else {
                 // Into a file with errors: its anchors, when its body
@@ -111,7 +114,7 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
                     .get(&link.target)
                     .and_then(|r| r.anchors.as_ref());
                 if let (Some(known), Some(anchor)) = (known, &link.anchor) {
-                    check_anchor(e, link, anchor, known, diags);
+                    check_anchor(e, lines(), link, anchor, known, diags);
                 }
                 continue;
             };
@@ -125,12 +128,12 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
                             link.target
                         ),
                     )
-                    .with_source(&e.text),
+                    .with_source(lines()),
                 );
                 continue;
             }
             if let Some(anchor) = &link.anchor {
-                check_anchor(e, link, anchor, &bodies[t].anchors, diags);
+                check_anchor(e, lines(), link, anchor, &bodies[t].anchors, diags);
             }
         }
     }
@@ -140,6 +143,7 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
 /// with the nearest ones.
 fn check_anchor(
     e: &crate::model::entry::Entry,
+    lines: &crate::diagnostics::LineIndex,
     link: &markdown::LinkRef,
     anchor: &str,
     known: &[String],
@@ -178,7 +182,7 @@ fn check_anchor(
                 link.target
             ),
         )
-        .with_source(&e.text),
+        .with_source(lines),
     );
 }
 
@@ -205,22 +209,53 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
             |img: &&crate::model::entry::Image| !crate::content::links::is_web_url(&img.src);
         for img in e.image.iter().chain(logo).filter(local) {
             let rel = img.src.trim_start_matches('/');
-            let exists = site.config.root.join("static").join(rel).is_file()
-                || theme.static_files.iter().any(|(p, _)| p == rel);
-            if !exists {
-                diags.push(
-                    Diagnostic::error(
-                        &e.source,
-                        img.pos,
-                        format!(
-                            "image `{}` not found: there is no file `static/{rel}`",
-                            img.src
-                        ),
-                    )
-                    .with_source(&e.text),
-                );
-            }
+            let file = site.config.root.join("static").join(rel);
+            let problem = if rel.split(['/', '\\']).any(|part| part == "..") {
+                format!(
+                    "image `{}` leads out of `static/`: give the path of a file inside `static/`, such as `bilder/foto.jpg`",
+                    img.src
+                )
+            } else if file.is_file() {
+                match linked(&site.config.root, rel) {
+                    None => continue,
+                    Some(Ok(target)) => format!(
+                        "image `{}` is a symbolic link to `{}`, outside the site folder: copy the file into `static/`",
+                        img.src,
+                        target.display()
+                    ),
+                    Some(Err(())) => format!(
+                        "image `{}` is reached through a symbolic link, and links in `static/` are not copied: put the file itself there",
+                        img.src
+                    ),
+                }
+            } else if theme.static_files.iter().any(|(p, _)| p == rel) {
+                continue;
+            } else {
+                format!(
+                    "image `{}` not found: there is no file `static/{rel}`",
+                    img.src
+                )
+            };
+            diags.push(Diagnostic::error(&e.source, img.pos, problem).with_source(&e.text));
         }
+    }
+}
+
+/// Whether the file `static/rel` of the site at `root` is reached
+/// through a symbolic link (itself or a folder on its way), which the
+/// copy of `static/` leaves out: `None` when it is not; where it leads
+/// when that is outside the site; `Err` when inside.
+fn linked(root: &Path, rel: &str) -> Option<Result<std::path::PathBuf, ()>> {
+    let site = root.canonicalize().ok()?;
+    let plain = root.join("static").canonicalize().ok()?.join(rel);
+    let real = plain.canonicalize().ok()?;
+    let plain: std::path::PathBuf = plain.components().collect();
+    if real == plain {
+        None
+    } else if real.starts_with(&site) {
+        Some(Err(()))
+    } else {
+        Some(Ok(real))
     }
 }
 
@@ -684,11 +719,14 @@ pub fn static_files(
         .collect();
     let static_dir = site.config.root.join("static");
     if static_dir.is_dir() {
-        for item in walkdir::WalkDir::new(&static_dir)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
+        for item in content::walk_inside(&site.config.root, &static_dir, content::Links::LeaveOut) {
+            let item = match item {
+                Ok(item) => item,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
             if !item.file_type().is_file() {
                 continue;
             }

@@ -151,7 +151,7 @@ pub fn run(cli: Cli) -> u8 {
             } else if built.diags.has_errors() {
                 exit::CONTENT
             } else {
-                eprintln!("checked: no errors");
+                crate::to_stderr!("checked: no errors");
                 exit::OK
             }
         }
@@ -168,7 +168,7 @@ pub fn run(cli: Cli) -> u8 {
             let out_dir = output.unwrap_or_else(|| root.join("output"));
             // Refuse a dangerous output folder before doing any work.
             if let Err(e) = crate::output::check_output_dir(&root, &out_dir) {
-                eprintln!("error: {e}");
+                crate::to_stderr!("error: {e}");
                 return exit::USAGE;
             }
             let started = std::time::Instant::now();
@@ -181,7 +181,7 @@ pub fn run(cli: Cli) -> u8 {
             diags.print();
             match written {
                 crate::build::Written::Done(files) => {
-                    eprintln!(
+                    crate::to_stderr!(
                         "built {files} files into {} in {} ms",
                         out_dir.display(),
                         started.elapsed().as_millis()
@@ -189,7 +189,7 @@ pub fn run(cli: Cli) -> u8 {
                     exit::OK
                 }
                 crate::build::Written::Failed => {
-                    eprintln!(
+                    crate::to_stderr!(
                         "build failed: the previous output in {} is unchanged",
                         out_dir.display()
                     );
@@ -200,11 +200,11 @@ pub fn run(cli: Cli) -> u8 {
                     }
                 }
                 crate::build::Written::Output(OutputError::Refused(m)) => {
-                    eprintln!("error: {m}");
+                    crate::to_stderr!("error: {m}");
                     exit::USAGE
                 }
                 crate::build::Written::Output(OutputError::Io(m)) => {
-                    eprintln!("error: {m}; the previous output is unchanged");
+                    crate::to_stderr!("error: {m}; the previous output is unchanged");
                     exit::IO
                 }
             }
@@ -225,9 +225,9 @@ fn require_site(root: &std::path::Path) -> Result<(), u8> {
         return Ok(());
     }
     if !root.is_dir() {
-        eprintln!("error: the site folder {} does not exist", root.display());
+        crate::to_stderr!("error: the site folder {} does not exist", root.display());
     } else {
-        eprintln!(
+        crate::to_stderr!(
             "error: {} is not a tandem site: it has no site.yaml (pass the site folder with --root, or create a site with `tandem init`)",
             root.display()
         );

@@ -19,4 +19,5 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod slug;
+pub mod text;
 pub mod timing;

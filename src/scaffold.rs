@@ -45,7 +45,7 @@ pub fn init(dir: Option<&Path>) -> u8 {
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            eprintln!(
+            crate::to_stderr!(
                 "error: {} is not empty; choose a new folder, e.g. `tandem init mein-netzwerk`",
                 dir.display()
             );
@@ -59,11 +59,11 @@ pub fn init(dir: Option<&Path>) -> u8 {
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|_| std::fs::write(&path, text));
         if let Err(e) = written {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            crate::to_stderr!("error: cannot write {}: {e}", path.display());
             return exit::IO;
         }
     }
-    eprintln!(
+    crate::to_stderr!(
         "created a new site in {}\nnext: tandem build --root {0}   or   tandem serve --root {0}",
         dir.display()
     );
@@ -172,13 +172,13 @@ pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
         let hint = crate::diagnostics::did_you_mean(kind, names.iter().copied())
             .map(|s| format!(" — did you mean `{s}`?"))
             .unwrap_or_default();
-        eprintln!(
+        crate::to_stderr!(
             "error: unknown kind `{kind}`{hint}; use network, partner, project, event or post"
         );
         return exit::USAGE;
     };
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        eprintln!(
+        crate::to_stderr!(
             "error: {} is not a tandem site (it has no site.yaml); pass the site folder with --root, or create one with `tandem init`",
             root.display()
         );
@@ -186,7 +186,9 @@ pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
     }
     let slug = short_slug(title);
     if slug.is_empty() {
-        eprintln!("error: the title `{title}` gives an empty file name; use letters or digits");
+        crate::to_stderr!(
+            "error: the title `{title}` gives an empty file name; use letters or digits"
+        );
         return exit::USAGE;
     }
     let today = crate::config::now_from_env().0.date_naive();
@@ -195,7 +197,7 @@ pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
         .join(kind.folder())
         .join(format!("{slug}.md"));
     if path.exists() {
-        eprintln!(
+        crate::to_stderr!(
             "error: {} exists already; it was left as it is",
             path.display()
         );
@@ -215,11 +217,11 @@ pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
         });
     match written {
         Ok(()) => {
-            println!("{}", path.display());
+            crate::to_stdout!("{}", path.display());
             exit::OK
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            crate::to_stderr!("error: cannot write {}: {e}", path.display());
             exit::IO
         }
     }

@@ -71,7 +71,7 @@ impl Timer {
             let mem_text = memory_mib()
                 .map(|(rss, peak)| format!("  rss {rss:>5} MiB (peak {peak})"))
                 .unwrap_or_default();
-            eprintln!(
+            crate::to_stderr!(
                 "timing: {name:<12} {:>8.1} ms{cpu_text}{mem_text}",
                 (now - self.last).as_secs_f64() * 1000.0
             );

@@ -299,3 +299,189 @@ fn symlinked_content_is_followed() {
     site.build().assert_code(0);
     assert!(site.path("output/events/treffen/index.html").is_file());
 }
+
+/// `tandem build 2>&1 | head -1`: stderr closed after the first line, or
+/// at once. Writing the findings fails, and the build still ends as it
+/// would have (exit 0, the site written); `new` with its stdout closed
+/// still writes its file.
+#[test]
+fn a_closed_stderr_or_stdout_does_not_end_the_run() {
+    let mut site = Site::new();
+    for i in 0..300 {
+        // No `location`: a warning each.
+        site = site.file(
+            &format!("content/events/e{i}.md"),
+            &format!("---\ntitle: Treffen {i}\nstart: 2027-03-01\n---\n"),
+        );
+    }
+    let root = site.root().to_string_lossy().into_owned();
+    for args in [
+        vec!["build", "--root", &root],
+        vec!["check", "--root", &root],
+    ] {
+        let mut child = site
+            .command(&args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "{args:?} with stderr closed");
+    }
+    assert!(site.path("output/events/e299/index.html").is_file());
+
+    let mut child = site
+        .command(&["new", "--root", &root, "event", "Neu"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert_eq!(
+        child.wait().unwrap().code(),
+        Some(0),
+        "new with stdout closed"
+    );
+    assert!(site.path("content/events/neu.md").is_file());
+}
+
+/// A symbolic link under `content/` that leads outside the site is an
+/// error at the link, and nothing behind it is read: a folder, a file,
+/// the whole file system. A loop ends with an error, not a hang.
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_site_are_errors_at_the_link() {
+    use std::os::unix::fs::symlink;
+    let site = Site::new().file(
+        "content/events/ok.md",
+        "---\ntitle: Ok\nstart: 2027-03-01\nlocation: Hamm\n---\n",
+    );
+    let outside = site.scratch().join("privat");
+    std::fs::create_dir_all(outside.join("events")).unwrap();
+    std::fs::write(
+        outside.join("geheim.md"),
+        "---\ntitle: Geheim\n---\nNur für mich.\n",
+    )
+    .unwrap();
+    symlink(&outside, site.path("content/docs")).unwrap();
+    symlink(
+        outside.join("geheim.md"),
+        site.path("content/events/geheim.md"),
+    )
+    .unwrap();
+    symlink("/", site.path("content/alles")).unwrap();
+    let run = site.check();
+    run.assert_code(1);
+    for link in ["content/alles", "content/docs", "content/events/geheim.md"] {
+        run.diag(link, 1, Some(1), "error", "is a symbolic link to `");
+    }
+    let d = run.diag(
+        "content/docs",
+        1,
+        Some(1),
+        "error",
+        "outside the site folder",
+    );
+    assert!(
+        d.message.contains(&outside.to_string_lossy().into_owned()),
+        "{}",
+        d.message
+    );
+    assert_eq!(run.errors().len(), 3, "{}", run.stderr);
+    let run = site.build();
+    run.assert_code(1);
+    assert!(!site.path("output").exists());
+
+    // Loops: a link to itself, and one to a folder above it in the site.
+    let site = Site::new().dir("content/events");
+    symlink("selbst", site.path("content/selbst")).unwrap();
+    symlink("..", site.path("content/events/hoch")).unwrap();
+    let run = site.check();
+    run.assert_code(3);
+    run.diag("content/selbst", 1, Some(1), "error", "cannot read");
+    run.diag("content/events/hoch", 1, Some(1), "error", "loop");
+}
+
+/// `image:` paths stay inside `static/`. `static/` is copied as it is,
+/// without following links: one out of the site is an error where it
+/// lies and where it is used as an image; one inside the site is left out
+/// with a warning, and an error where it is used as an image.
+#[cfg(unix)]
+#[test]
+fn images_and_static_files_stay_inside_the_site() {
+    use std::os::unix::fs::symlink;
+    let site = Site::new()
+        .file(
+            "content/partners/a.md",
+            "---\ntitle: A\nimage: ../site.yaml\n---\n",
+        )
+        .file(
+            "content/partners/b.md",
+            "---\ntitle: B\nlogo: { src: /logo.png, alt: B }\n---\n",
+        )
+        .file(
+            "content/partners/c.md",
+            "---\ntitle: C\nimage: bilder/karte.svg\n---\n",
+        )
+        .file("assets/karte.svg", "<svg/>")
+        .file("static/ok.txt", "ok");
+    let outside = site.scratch().join("geheim.png");
+    std::fs::write(&outside, "geheim").unwrap();
+    symlink(&outside, site.path("static/logo.png")).unwrap();
+    symlink(site.path("assets"), site.path("static/bilder")).unwrap();
+    symlink(site.path("site.yaml"), site.path("static/site.yaml")).unwrap();
+    let run = site.build();
+    run.assert_code(1);
+    run.diag(
+        "content/partners/a.md",
+        3,
+        Some(8),
+        "error",
+        "image `../site.yaml` leads out of `static/`",
+    );
+    run.diag(
+        "content/partners/b.md",
+        3,
+        Some(14),
+        "error",
+        "image `/logo.png` is a symbolic link to `",
+    );
+    run.diag(
+        "content/partners/c.md",
+        3,
+        Some(8),
+        "error",
+        "image `bilder/karte.svg` is reached through a symbolic link",
+    );
+    run.diag(
+        "static/logo.png",
+        1,
+        Some(1),
+        "error",
+        "outside the site folder",
+    );
+    assert_eq!(run.errors().len(), 4, "{}", run.stderr);
+    for link in ["static/bilder", "static/site.yaml"] {
+        run.diag(
+            link,
+            1,
+            Some(1),
+            "warning",
+            "links in `static/` are not followed",
+        );
+    }
+
+    // Without the link out and the images, the site builds; the links
+    // inside it are left out.
+    std::fs::remove_file(site.path("static/logo.png")).unwrap();
+    let site = site
+        .file("content/partners/a.md", "---\ntitle: A\n---\n")
+        .file("content/partners/b.md", "---\ntitle: B\n---\n")
+        .file("content/partners/c.md", "---\ntitle: C\n---\n");
+    site.build().assert_code(0);
+    assert_eq!(site.read("output/ok.txt"), "ok");
+    for gone in ["output/logo.png", "output/bilder", "output/site.yaml"] {
+        assert!(!site.path(gone).exists(), "{gone}");
+    }
+}

@@ -1674,3 +1674,164 @@ fn file_names_that_make_no_id_get_a_name_they_could_have() {
         run.stderr
     );
 }
+
+/// Lists nested deeper than front matter allows (64 levels) are an error
+/// at the list that goes too deep, in `check` and in `build`, never a
+/// crash: block lists (`- - - …`, 5,000 deep on one line), flow lists
+/// just over the limit, and flow lists 100,000 deep (where the YAML
+/// scanner's own limit of 255 meets them first).
+#[test]
+fn lists_nested_too_deeply_are_an_error_not_a_crash() {
+    let too_deep = "lists and maps are nested more than 64 levels deep here";
+    // The document's map is level 1, the list under `extra` level 2: the
+    // 64th `- ` (column 3 + 63 × 2) is level 65.
+    let block = event(
+        &format!(
+            "title: C\nstart: 2027-03-10T10:00\nlocation: Köln\nextra:\n  {}1\n",
+            "- ".repeat(5000)
+        ),
+        "",
+    );
+    let flow = |depth: usize| {
+        event(
+            &format!(
+                "title: C\nstart: 2027-03-10T10:00\nlocation: Köln\nextra:\n  x: {}1{}\n",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            ),
+            "",
+        )
+    };
+    for run in [block.check(), block.build()] {
+        run.assert_code(1);
+        run.diag(EV, 6, Some(129), "error", too_deep);
+        assert_eq!(run.errors().len(), 1, "{}", run.stderr);
+    }
+    // `x`'s map is level 2: its 63rd `[` (column 6 + 62) is level 65.
+    let run = flow(100).check();
+    run.assert_code(1);
+    run.diag(EV, 6, Some(68), "error", too_deep);
+    let run = flow(100_000).build();
+    run.assert_code(1);
+    let d = run.errors();
+    assert_eq!(d.len(), 1, "{}", run.stderr);
+    assert_eq!((d[0].path.as_str(), d[0].line), (EV, 6), "{}", run.stderr);
+    assert!(d[0].message.starts_with(too_deep), "{}", d[0].message);
+    // 64 levels are fine.
+    flow(62).check().assert_code(0);
+}
+
+/// 8,000 `exdates` that are not dates of the series, and 15,000 unknown
+/// organisers, each list on one line: the first ten findings of the line
+/// are shown, their source line cut around the column, and a note counts
+/// the others (these once took gigabytes: every finding copied the
+/// whole line).
+#[test]
+fn thousands_of_findings_on_one_line_show_the_first_ten_and_a_count() {
+    let day = chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap();
+    let dates: Vec<String> = (0..8000)
+        .map(|i| (day + chrono::Duration::days(i)).to_string())
+        .collect();
+    let run = event(
+        &format!(
+            "title: Serie\nstart: 2027-03-01T10:00\nlocation: Köln\nrecurrence: FREQ=WEEKLY;COUNT=4\nexdates: [{}]\n",
+            dates.join(", ")
+        ),
+        "",
+    )
+    .check();
+    run.assert_code(0);
+    let shown = run.warnings();
+    assert_eq!(shown.len(), 10, "{}", run.stderr);
+    for (k, d) in shown.iter().enumerate() {
+        assert_eq!((d.path.as_str(), d.line), (EV, 6));
+        assert_eq!(d.col as usize, 11 + 12 * k);
+        assert_eq!(
+            d.message,
+            format!("`exdates`: {} is not one of the series' dates", dates[k])
+        );
+    }
+    assert!(
+        shown[9].text.contains(
+            "\n  = note: and 7990 more warnings on this line (only the first 10 warnings of a line are shown)"
+        ),
+        "{}",
+        shown[9].text
+    );
+    assert!(
+        run.stderr
+            .ends_with("0 errors, 8000 warnings\nchecked: no errors\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.lines().all(|l| l.chars().count() < 130),
+        "{}",
+        run.stderr
+    );
+
+    let ids: Vec<String> = (0..15_000).map(|i| format!("traeger-{i:05}")).collect();
+    let run = event(
+        &format!(
+            "title: X\nstart: 2027-03-01T10:00\nlocation: Köln\norganizers: [{}]\n",
+            ids.join(", ")
+        ),
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    let shown = run.errors();
+    assert_eq!(shown.len(), 10, "{}", run.stderr);
+    assert!(
+        shown[0]
+            .message
+            .starts_with("unknown partner `traeger-00000`")
+    );
+    assert!(
+        shown[0]
+            .text
+            .contains("\n5 | organizers: [traeger-00000, traeger-00001, "),
+        "{}",
+        shown[0].text
+    );
+    assert!(
+        shown[9].text.contains(
+            "  = note: and 14990 more errors on this line (only the first 10 errors of a line are shown)"
+        ),
+        "{}",
+        shown[9].text
+    );
+    assert!(
+        run.stderr.contains("\n15000 errors, 0 warnings\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// Control characters from a file never reach the terminal as they are:
+/// in messages and in source lines they are shown escaped, and the caret
+/// still stands under its column.
+#[test]
+fn control_characters_in_findings_are_shown_escaped() {
+    let run = base()
+        .bytes(
+            EV,
+            b"---\ntitle: X\nstart: 2027-03-10T10:00\nlocation: K\xc3\xb6ln\nstatus: \"\\e]0;PWNED\\a\\e[2J\"\nstat\x1b[2J: x\n---\n",
+        )
+        .check();
+    run.assert_code(1);
+    assert!(!run.stderr.contains('\x1b'), "{:?}", run.stderr);
+    assert!(!run.stderr.contains('\x07'), "{:?}", run.stderr);
+    let d = run.diag(EV, 5, Some(9), "error", "status");
+    assert!(
+        d.message.contains("`\\u{1b}]0;PWNED\\u{7}\\u{1b}[2J`"),
+        "{}",
+        d.message
+    );
+    let d = run.diag(EV, 6, Some(1), "error", "unknown key `stat\\u{1b}[2J`");
+    assert!(
+        d.text.contains("\n6 | stat\\u{1b}[2J: x\n  | ^"),
+        "{}",
+        d.text
+    );
+}

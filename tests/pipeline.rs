@@ -347,3 +347,50 @@ fn a_rebuild_keeps_unchanged_files_and_their_modification_time() {
             .contains("Online-Treffen, neu.")
     );
 }
+
+/// Markdown nested 100,000 levels deep (block quotes, list items) renders
+/// without running out of stack.
+#[test]
+fn deeply_nested_markdown_renders() {
+    let quotes = ">".repeat(100_000);
+    let lists = "- ".repeat(50_000);
+    let site = common::Site::new()
+        .file(
+            "content/quotes.md",
+            &format!("---\ntitle: Q\n---\n{quotes} tief\n"),
+        )
+        .file(
+            "content/lists.md",
+            &format!("---\ntitle: L\n---\n{lists}tiefer\n"),
+        );
+    site.build().assert_code(0);
+    let quotes = site.read("output/quotes/index.html");
+    assert!(quotes.matches("<blockquote>").count() > 1000);
+    assert!(quotes.contains("tief"));
+    let lists = site.read("output/lists/index.html");
+    assert!(lists.matches("<li>").count() > 1000);
+    assert!(lists.contains("tiefer"));
+}
+
+/// Control characters in front matter (escaped in YAML) and in a Markdown
+/// body (raw, in text, raw HTML and a link) are dropped from the page, as
+/// from the calendars: HTML forbids them, and a NUL or an escape
+/// sequence has no business in a page.
+#[test]
+fn control_characters_do_not_reach_the_pages() {
+    let site = common::Site::new().bytes(
+        "content/kontrolle.md",
+        b"---\ntitle: \"Titel\\e[2J mit\\0NUL\\a\"\nsummary: \"kurz\\x7f\\x9b\"\n---\nText\x1b]0;PWNED\x07 und\x00 NUL\xc2\x9b.\n\n<div>roh\x1b[2J</div>\n\n[Link](https://example.org/\x1b \"Ti\x01tel\")\n",
+    );
+    site.build().assert_code(0);
+    let html = std::fs::read(site.path("output/kontrolle/index.html")).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    let bad: Vec<char> = html
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\t'))
+        .collect();
+    assert!(bad.is_empty(), "{bad:?} in\n{html}");
+    assert!(html.contains("Titel[2J mitNUL"), "{html}");
+    assert!(html.contains("Text]0;PWNED und"), "{html}");
+    assert!(html.contains("<div>roh[2J</div>"), "{html}");
+}

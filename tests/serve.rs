@@ -1195,6 +1195,92 @@ fn ctrl_c_stops_cleanly() {
     }
 }
 
+/// A symbolic link out of the site saved while serving is the same error
+/// as in a build, and what it leads to is not read (here: the whole file
+/// system).
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_site_made_while_serving_is_an_error() {
+    let dir = example_site();
+    let root = dir.path();
+    let mut engine = Engine::new(root, Overrides::default());
+    engine.full();
+    assert!(!engine.has_errors());
+    let link = root.join("content/alles");
+    std::os::unix::fs::symlink("/", &link).unwrap();
+    let report = engine.apply(&[link]);
+    assert!(report.full, "a new link is rebuilt in full");
+    let errors: Vec<String> = engine
+        .diagnostics()
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render(false))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "content/alles:1:1: error: `content/alles` is a symbolic link to `/`, outside the site folder"
+        ),
+        "{}",
+        errors[0]
+    );
+}
+
+/// `tandem serve 2>&1 | head -2`: stderr closed once the address is
+/// printed. Edits are still rebuilt and served (the rebuild messages
+/// cannot be written), and SIGTERM still stops the server.
+#[cfg(unix)]
+#[test]
+fn serve_goes_on_with_its_stderr_closed() {
+    let dir = example_site();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["serve", "--root"])
+        .arg(dir.path())
+        .args(["--port", "0"])
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let base = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!("serve did not print its address");
+        };
+        if let Some(at) = line.find("serving http://") {
+            let host = line[at + "serving http://".len()..].split('/').next();
+            break host.unwrap().to_string();
+        }
+    };
+    drop(lines);
+    let (_tx, log) = channel();
+    let mut server = Server {
+        child,
+        base,
+        log,
+        early: Vec::new(),
+    };
+    let page = "/events/netzwerktreffen-2027/";
+    for text in ["Erster neuer Absatz", "Zweiter neuer Absatz"] {
+        edit(dir.path(), EVENT, "\n---\n", &format!("\n---\n{text}.\n\n"));
+        server.wait_for(page, text);
+    }
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            assert_eq!(status.code(), Some(0), "exit status after SIGTERM");
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn refuses_a_folder_that_is_no_site() {
     let dir = tempfile::tempdir().unwrap();

@@ -30,10 +30,35 @@ pub fn pack(site_yaml: &str, files: &[(String, Vec<u8>)]) -> Vec<u8> {
     out
 }
 
+/// The stack every target runs on, threads of rayon's included. A
+/// thread's usual stack (2 to 8 MiB) hides recursion that grows with the
+/// input until inputs are far longer than libFuzzer makes them; on a
+/// small stack, a few thousand levels of nesting in a short input
+/// overflow it and show up as a crash.
+pub const STACK: usize = 256 * 1024;
+
+/// Runs `f` on a thread of a one-thread pool with a [`STACK`]-sized
+/// stack, so that the parallel loops inside tandem run there too. A panic
+/// in `f` is a panic here.
+pub fn on_small_stack<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::LazyLock<rayon::ThreadPool> = std::sync::LazyLock::new(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .stack_size(STACK)
+            .build()
+            .expect("start the fuzzing thread")
+    });
+    POOL.install(f)
+}
+
 /// Loads the packed site through relation resolution and the warnings,
 /// then renders every Markdown body and checks every `@/` link and
 /// anchor. Panics are the findings; diagnostics are expected.
 pub fn load(data: &[u8]) {
+    on_small_stack(|| load_here(data));
+}
+
+fn load_here(data: &[u8]) {
     let (site_yaml, files) = unpack(data);
     let mut diags = tandem::diagnostics::Diagnostics::new();
     if let Some(site) = tandem::content::load_site_from_memory(&site_yaml, &files, &mut diags) {
@@ -48,6 +73,10 @@ pub fn load(data: &[u8]) {
 /// [`load`], then the whole in-memory build: pages with the built-in
 /// theme, calendar feeds, Atom, sitemap.
 pub fn build(data: &[u8]) {
+    on_small_stack(|| build_here(data));
+}
+
+fn build_here(data: &[u8]) {
     let (site_yaml, files) = unpack(data);
     let mut diags = tandem::diagnostics::Diagnostics::new();
     if let Some(site) = tandem::content::load_site_from_memory(&site_yaml, &files, &mut diags) {

@@ -4,7 +4,7 @@
 
 use super::links::{self, Accepts};
 use super::yaml::{Node, Value};
-use crate::diagnostics::{Diagnostic, Diagnostics, Pos, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos, did_you_mean};
 use crate::model::entry::{Contact, Image, Kind, Location, Ref, Session, Spanned, Status, When};
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
@@ -52,9 +52,10 @@ impl<'n> Fields<'n> {
 pub struct FieldReader<'a> {
     path: &'a str,
     text: &'a str,
+    /// The lines of `text`, made at the first finding: a file may have
+    /// one on each of thousands of lines.
+    lines: std::cell::OnceCell<LineIndex<'a>>,
     diags: &'a mut Diagnostics,
-    /// Byte offset of each line of `text`, made when first needed.
-    line_starts: Vec<usize>,
 }
 
 impl<'a> FieldReader<'a> {
@@ -62,24 +63,16 @@ impl<'a> FieldReader<'a> {
         FieldReader {
             path,
             text,
+            lines: std::cell::OnceCell::new(),
             diags,
-            line_starts: Vec::new(),
         }
     }
 
     /// Line `n` (1-based) of the file, without its line end.
     fn line(&mut self, n: usize) -> &'a str {
-        if self.line_starts.is_empty() {
-            self.line_starts.push(0);
-            self.line_starts
-                .extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
-        }
         let text = self.text;
-        let Some(&start) = self.line_starts.get(n.wrapping_sub(1)) else {
-            return "";
-        };
-        let end = self.line_starts.get(n).map_or(text.len(), |&e| e - 1);
-        text.get(start..end).unwrap_or("")
+        let lines = self.lines.get_or_init(|| LineIndex::new(text));
+        lines.line(n as u32).unwrap_or("")
     }
 
     /// Warns when the plain (unquoted) text `node` of `key` is followed by a
@@ -130,13 +123,18 @@ impl<'a> FieldReader<'a> {
     }
 
     pub fn error(&mut self, pos: Pos, message: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::error(self.path, pos, message).with_source(self.text));
+        let d = Diagnostic::error(self.path, pos, message);
+        self.push(d);
     }
 
     pub fn warning(&mut self, pos: Pos, message: impl Into<String>) {
-        self.diags
-            .push(Diagnostic::warning(self.path, pos, message).with_source(self.text));
+        let d = Diagnostic::warning(self.path, pos, message);
+        self.push(d);
+    }
+
+    fn push(&mut self, d: Diagnostic) {
+        let lines = self.lines.get_or_init(|| LineIndex::new(self.text));
+        self.diags.push(d.with_source(lines));
     }
 
     fn type_error(&mut self, node: &Node, key: &str, expected: &str) {

@@ -208,19 +208,11 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
     let done: std::sync::Mutex<Vec<Slot>> = Default::default();
     let mut found = 0;
     rayon::scope(|scope| {
-        // Symlinked files and folders are followed (a loop is reported).
-        for item in walkdir::WalkDir::new(&content)
-            .follow_links(true)
-            .sort_by_file_name()
-        {
+        for item in walk_inside(&config.root, &content, Links::Follow) {
             let item = match item {
                 Ok(i) => i,
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map(|p| rel_path(&config.root, p))
-                        .unwrap_or_else(|| "content".into());
-                    diags.push(Diagnostic::io(path, format!("cannot read: {e}")));
+                Err(d) => {
+                    diags.push(d);
                     continue;
                 }
             };
@@ -311,6 +303,92 @@ fn collect(results: Vec<(Outcome, Diagnostics)>, diags: &mut Diagnostics) -> Loa
         }
     }
     loaded
+}
+
+/// What a walk with [`walk_inside`] does with a symbolic link that stays
+/// inside the site.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Links {
+    /// Follows it (`content/`: a folder shared by sections, say).
+    Follow,
+    /// Leaves it out with a warning (`static/`, copied as it is: a link
+    /// there would publish whatever it leads to, `site.yaml` or drafts).
+    LeaveOut,
+}
+
+/// The files and folders below `dir`, a folder of the site at `root`,
+/// sorted by name, with what to do about symbolic links. A link that
+/// leads outside the site is an error at the link, and the walk does not
+/// enter it; a loop of links is reported by walkdir, not walked forever.
+///
+/// An error, not a warning: whoever made the link meant what it leads to
+/// to be published, and a site built without it would lack those pages
+/// or files without anyone noticing; following it would publish files
+/// from anywhere on the machine (`ln -s / content/x` walked the whole
+/// file system).
+pub fn walk_inside(
+    root: &Path,
+    dir: &Path,
+    links: Links,
+) -> impl Iterator<Item = Result<walkdir::DirEntry, Diagnostic>> {
+    let site = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let root = root.to_path_buf();
+    let mut walk = walkdir::WalkDir::new(dir)
+        .follow_links(links == Links::Follow)
+        .sort_by_file_name()
+        .into_iter();
+    std::iter::from_fn(move || {
+        let item = match walk.next()? {
+            Ok(item) => item,
+            Err(e) => {
+                let path = e
+                    .path()
+                    .map(|p| rel_path(&root, p))
+                    .unwrap_or_else(|| rel_path(&root, dir));
+                return Some(Err(Diagnostic::io(path, format!("cannot read: {e}"))));
+            }
+        };
+        if !item.path_is_symlink() {
+            return Some(Ok(item));
+        }
+        let rel = rel_path(&root, item.path());
+        let target = item.path().canonicalize();
+        Some(match target {
+            Ok(target) if !target.starts_with(&site) => {
+                if item.file_type().is_dir() {
+                    walk.skip_current_dir();
+                }
+                Err(Diagnostic::error(
+                    &rel,
+                    Pos::START,
+                    format!(
+                        "`{rel}` is a symbolic link to `{}`, outside the site folder: tandem publishes only what is inside the site; copy the files into the site, or link to a place inside it",
+                        target.display()
+                    ),
+                ))
+            }
+            // The walked folder itself is always followed.
+            Ok(_) if links == Links::Follow || item.depth() == 0 => Ok(item),
+            Ok(_) => Err(Diagnostic::warning(
+                &rel,
+                Pos::START,
+                format!(
+                    "`{rel}` is a symbolic link, and links in `static/` are not followed: it is left out of the site; put the file itself there"
+                ),
+            )),
+            Err(e) if links == Links::Follow => {
+                Err(Diagnostic::io(rel, format!("cannot read: {e}")))
+            }
+            // A link to nothing, left out as any link there.
+            Err(_) => Err(Diagnostic::warning(
+                &rel,
+                Pos::START,
+                format!(
+                    "`{rel}` is a symbolic link that leads nowhere: it is left out of the site"
+                ),
+            )),
+        })
+    })
 }
 
 pub fn rel_path(root: &Path, p: &Path) -> String {

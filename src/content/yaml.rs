@@ -7,7 +7,14 @@
 //! walks.
 
 use crate::diagnostics::Pos;
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{MarkedYaml, Scalar, YamlData, YamlLoader};
+use saphyr_parser::{Event, Marker, Parser, ScanError, SpannedEventReceiver};
+
+/// How many lists and maps may be nested inside each other. Front matter
+/// needs a handful; the limit keeps every walk over the tree (here, in
+/// templates, in JSON) far from the end of a thread's stack, however the
+/// file was written.
+pub const MAX_DEPTH: usize = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -46,14 +53,20 @@ pub fn parse(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
 /// [`parse`] with saphyr, for every document.
 fn parse_full(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
     let shift = first_line.saturating_sub(1);
-    let docs = MarkedYaml::load_from_str(text).map_err(|e| {
-        let line = e.marker().line();
-        let col = e.marker().col() + 1;
-        let (line, col, message) = explain(text, line, col, e.info(), shift);
-        SyntaxError {
-            pos: Pos::new(line + shift, col),
-            message,
+    let docs = load(text).map_err(|e| match e {
+        LoadError::Scan(e) => {
+            let line = e.marker().line();
+            let col = e.marker().col() + 1;
+            let (line, col, message) = explain(text, line, col, e.info(), shift);
+            SyntaxError {
+                pos: Pos::new(line + shift, col),
+                message,
+            }
         }
+        LoadError::TooDeep(at) => SyntaxError {
+            pos: Pos::new(at.line() + shift, at.col() + 1),
+            message: too_deep(),
+        },
     })?;
     if docs.len() > 1 {
         return Err(SyntaxError {
@@ -68,6 +81,49 @@ fn parse_full(text: &str, first_line: usize) -> Result<Node, SyntaxError> {
         }),
         Some(doc) => convert(&doc, shift),
     }
+}
+
+enum LoadError {
+    Scan(ScanError),
+    /// A list or map starts here at a depth beyond [`MAX_DEPTH`].
+    TooDeep(Marker),
+}
+
+/// What saphyr's `MarkedYaml::load_from_str` does, with the nesting
+/// depth checked at every list and map. saphyr's own loop over the
+/// parser's events recurses once per level, so a file of `- - - …` on one
+/// line would overflow the stack before any check on the finished tree;
+/// its parser and loader are each iterative, so they are joined here by a
+/// loop.
+fn load(text: &str) -> Result<Vec<MarkedYaml<'_>>, LoadError> {
+    let mut parser = Parser::new_from_str(text);
+    let mut loader = YamlLoader::<MarkedYaml>::default();
+    let mut depth = 0usize;
+    while let Some(event) = parser.next_event() {
+        let (event, span) = event.map_err(LoadError::Scan)?;
+        match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(LoadError::TooDeep(span.start));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        loader.on_event(event, span);
+        if let Some(e) = loader.error() {
+            return Err(LoadError::Scan(e.clone()));
+        }
+    }
+    Ok(loader.into_documents())
+}
+
+/// The message for lists and maps nested beyond [`MAX_DEPTH`].
+fn too_deep() -> String {
+    format!(
+        "lists and maps are nested more than {MAX_DEPTH} levels deep here: front matter allows at most {MAX_DEPTH}; write the data flatter"
+    )
 }
 
 /// The longest key the flat reader takes. YAML allows implicit keys of up
@@ -378,6 +434,11 @@ fn explain(
 ) -> (usize, usize, String) {
     let lines: Vec<&str> = text.lines().collect();
     let here = lines.get(line.saturating_sub(1)).copied().unwrap_or("");
+    // The scanner's own limit on `[`/`{` nesting, met before ours when
+    // the brackets are on one line.
+    if info.contains("recursion limit exceeded") {
+        return (line, col, too_deep());
+    }
     if info.contains("duplicated key") {
         let key = here.trim_start().trim_start_matches("- ").split(':').next();
         let message = match key {
@@ -894,6 +955,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// 64 levels of lists and maps are read; the 65th is an error at its
+    /// own position, before saphyr's recursive loader and this module's
+    /// conversion see it, however deep the rest goes.
+    #[test]
+    fn nesting_is_limited_at_the_level_too_deep() {
+        let flow = |depth: usize| format!("a: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+        assert!(parse(&flow(MAX_DEPTH - 1), 2).is_ok());
+        let err = parse(&flow(MAX_DEPTH), 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(2, 3 + MAX_DEPTH));
+        assert_eq!(err.message, too_deep());
+        let block = |depth: usize| format!("a:\n  {}1\n", "- ".repeat(depth));
+        assert!(parse(&block(MAX_DEPTH - 1), 2).is_ok());
+        let err = parse(&block(MAX_DEPTH), 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(3, 3 + 2 * (MAX_DEPTH - 1)));
+        // Maps nest as deep as lists, one indentation step a level.
+        let maps: String = (0..200).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let err = parse(&maps, 2).unwrap_err();
+        assert_eq!(err.pos, Pos::new(2 + MAX_DEPTH, MAX_DEPTH + 1));
+        // Deeper than the stack of a small thread would hold.
+        let deep = block(1_000_000);
+        let err = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || parse(&deep, 2).unwrap_err())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert_eq!(err.message, too_deep());
     }
 
     #[test]

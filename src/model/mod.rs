@@ -7,7 +7,7 @@ pub mod schedule;
 
 use crate::config::Config;
 use crate::content::{Loaded, Rejected};
-use crate::diagnostics::{Diagnostic, Diagnostics, nearest};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, nearest};
 use entry::{Entry, Kind, KindData, Ref};
 use graph::Links;
 use std::collections::HashMap;
@@ -194,6 +194,9 @@ impl Site {
 
     /// Every front-matter reference of `e` must name an entry.
     pub fn check_references_of(&self, e: &Entry, diags: &mut Diagnostics) {
+        // Made at the first finding: a list may name thousands of ids.
+        let lines = std::cell::OnceCell::new();
+        let lines = || lines.get_or_init(|| LineIndex::new(&e.text));
         for r in e.references() {
             match self.resolve(r) {
                 Some(t) if !self.visible(t) => diags.push(
@@ -206,11 +209,11 @@ impl Site {
                             r.id
                         ),
                     )
-                    .with_source(&e.text),
+                    .with_source(lines()),
                 ),
                 Some(_) => {}
                 None if self.is_rejected(r.kind, &r.id) => {}
-                None => diags.push(self.unknown_reference(e, r)),
+                None => diags.push(self.unknown_reference(e, r).with_source(lines())),
             }
         }
     }
@@ -244,7 +247,7 @@ impl Site {
                 r.id
             ));
         }
-        Diagnostic::error(&e.source, r.pos, msg).with_source(&e.text)
+        Diagnostic::error(&e.source, r.pos, msg)
     }
 
     /// Warnings that do not stop a build: dates outside the funding period,
@@ -322,18 +325,18 @@ impl Site {
                 // they not numbered, and the numbers follow the order of the
                 // list, so reordering them would swap the two in subscribed
                 // calendars.
-                for (k, s) in ev.sessions.iter().enumerate() {
-                    let twin = ev.sessions[..k]
-                        .iter()
-                        .any(|o| o.id.is_none() && s.id.is_none() && o.start == s.start);
-                    if twin {
+                let mut starts = std::collections::HashSet::new();
+                let lines = std::cell::OnceCell::new();
+                for s in ev.sessions.iter().filter(|s| s.id.is_none()) {
+                    if !starts.insert(&s.start) {
+                        let lines = lines.get_or_init(|| LineIndex::new(&e.text));
                         diags.push(
                             Diagnostic::warning(
                                 &e.source,
                                 s.pos,
                                 "another session starts at the same time: give both an `id` (such as `id: raum-a`) so that calendars keep them apart",
                             )
-                            .with_source(&e.text),
+                            .with_source(lines),
                         );
                     }
                 }
@@ -529,7 +532,8 @@ impl CaseFreeNeedle {
 }
 
 /// The 1-based line and column of byte `offset` in `text` (an offset
-/// inside a character counts as that character).
+/// inside a character counts as that character), counted from the start
+/// of `text`: for one position; [`LineIndex`] finds many.
 pub fn pos_of_offset(text: &str, offset: usize) -> crate::diagnostics::Pos {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {

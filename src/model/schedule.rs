@@ -324,13 +324,16 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
                     for note in notes {
                         r.warning(rule.pos, format!("`recurrence`: {note}"));
                     }
+                    // Where each date is written first: a list may hold
+                    // thousands of dates.
+                    let mut written = std::collections::HashMap::new();
+                    for item in &exdate_items {
+                        written.entry(item.value.trim()).or_insert(item.pos);
+                    }
                     for d in unmatched {
-                        if let Some(item) = exdate_items
-                            .iter()
-                            .find(|i| i.value.trim() == d.to_string())
-                        {
+                        if let Some(&pos) = written.get(d.to_string().as_str()) {
                             r.warning(
-                                item.pos,
+                                pos,
                                 format!("`exdates`: {d} is not one of the series' dates"),
                             );
                         }
@@ -567,12 +570,17 @@ pub fn expand(
     let mut occ = Vec::new();
     let mut skipped = Vec::new();
     let mut matched = vec![false; exdates.len()];
+    // The first place of each date in `exdates`.
+    let mut first = std::collections::HashMap::with_capacity(exdates.len());
+    for (i, d) in exdates.iter().enumerate().rev() {
+        first.insert(*d, i);
+    }
     for dt in result.dates {
         let s = match start {
             When::Time(_) => When::Time(dt.naive_local()),
             When::Date(_) => When::Date(dt.naive_utc().date()),
         };
-        if let Some(i) = exdates.iter().position(|d| *d == s.date()) {
+        if let Some(&i) = first.get(&s.date()) {
             matched[i] = true;
             skipped.push(s);
             continue;

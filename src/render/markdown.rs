@@ -2,9 +2,8 @@
 //! with heading ids, `@/` links rewritten to page addresses, and every
 //! link recorded with its position so the build can check it.
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 use crate::model::entry::{Entry, Kind};
-use crate::model::pos_of_offset;
 use crate::slug::heading_id;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -61,7 +60,8 @@ pub fn render(
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let body = entry.body();
-    let file_pos = |off: usize| pos_of_offset(&entry.text, entry.body_start + off);
+    let lines = LineIndex::new(&entry.text);
+    let file_pos = |off: usize| lines.pos(entry.body_start + off);
     // About one event per 16 bytes of Markdown: sized once instead of
     // growing through a dozen copies.
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Vec::with_capacity(body.len() / 16);
@@ -76,7 +76,7 @@ pub fn render(
             ev
         else {
             if let Event::Html(h) | Event::InlineHtml(h) = ev {
-                check_embed(entry, h, file_pos(range.start), diags);
+                check_embed(entry, &lines, h, file_pos(range.start), diags);
                 collect_html_ids(h, &mut out.anchors);
             }
             continue;
@@ -109,7 +109,7 @@ pub fn render(
                             pos,
                             format!("broken link `{url}`: there is no file `{target}`"),
                         )
-                        .with_source(&entry.text),
+                        .with_source(&lines),
                     );
                 }
             }
@@ -207,7 +207,13 @@ fn heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut Rendere
 
 /// Warns about raw HTML that loads from another host: it leaks visitors'
 /// data, and such widgets die (the seeds are full of dead Zoom widgets).
-fn check_embed(entry: &Entry, html: &str, pos: Pos, diags: &mut Vec<Diagnostic>) {
+fn check_embed(
+    entry: &Entry,
+    lines: &LineIndex,
+    html: &str,
+    pos: Pos,
+    diags: &mut Vec<Diagnostic>,
+) {
     let lower = html.to_ascii_lowercase();
     for tag in [
         "<iframe", "<script", "<img", "<video", "<audio", "<embed", "<object", "<source",
@@ -227,7 +233,7 @@ fn check_embed(entry: &Entry, html: &str, pos: Pos, diags: &mut Vec<Diagnostic>)
                         pos,
                         format!("`{}` loads content from another host: visitors' browsers contact it, and such embeds break when the host changes; link to it instead", &tag[1..]),
                     )
-                    .with_source(&entry.text),
+                    .with_source(lines),
                 );
                 return;
             }

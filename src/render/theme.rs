@@ -154,7 +154,7 @@ impl Theme {
             }
             None => template_error(&e, &self.origins),
         })?;
-        Ok(out)
+        Ok(without_controls(out))
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -254,6 +254,20 @@ fn caller_notes(e: &tera::Error) -> String {
         notes.push_str(&format!("\n  {note}"));
     }
     notes
+}
+
+/// `page` without the control characters that no text tandem writes
+/// holds ([`crate::text::clean_text`], as in the calendars): a NUL or an
+/// escape sequence in a title or a Markdown body, or in a template, is an
+/// error in HTML and a hazard where the page is shown as text. Done once
+/// for the whole page, so that no value or piece of Markdown can bring
+/// one in; a page without any is not copied.
+fn without_controls(page: Vec<u8>) -> Vec<u8> {
+    let cleaned = match simdutf8::basic::from_utf8(&page).map(crate::text::clean_text) {
+        Ok(std::borrow::Cow::Owned(clean)) => Some(clean),
+        _ => None,
+    };
+    cleaned.map_or(page, String::into_bytes)
 }
 
 /// HTML escaping without Tera's `/` → `&#x2F;`, which bloats every URL and

@@ -371,7 +371,12 @@ impl Engine {
             }
         }
         done.files = self.touched.len().saturating_sub(before);
-        done.errors = self.diags.iter().filter(|d| d.is_error()).count();
+        done.errors = self
+            .diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(Diagnostic::count)
+            .sum();
         done.millis = started.elapsed().as_secs_f64() * 1000.0;
         done
     }
@@ -391,7 +396,12 @@ impl Engine {
         }
         Finished {
             files: self.touched.len().saturating_sub(before),
-            errors: self.diags.iter().filter(|d| d.is_error()).count(),
+            errors: self
+                .diags
+                .iter()
+                .filter(|d| d.is_error())
+                .map(Diagnostic::count)
+                .sum(),
             millis: started.elapsed().as_secs_f64() * 1000.0,
             ..Finished::default()
         }
@@ -428,10 +438,16 @@ impl Engine {
     }
 
     fn report(&self, started: Instant) -> Report {
-        let errors = self.diags.iter().filter(|d| d.is_error()).count();
+        let count = |errors: bool| -> usize {
+            self.diags
+                .iter()
+                .filter(|d| d.is_error() == errors)
+                .map(Diagnostic::count)
+                .sum()
+        };
         Report {
-            errors,
-            warnings: self.diags.len() - errors,
+            errors: count(true),
+            warnings: count(false),
             millis: started.elapsed().as_secs_f64() * 1000.0,
             ..Report::default()
         }
@@ -459,6 +475,11 @@ impl Engine {
             "templates" | "themes" => Change::Full,
             "static" => Change::Static,
             "content" if rel == "content" => Change::Full,
+            // A link may lead out of the site, where nothing is read but
+            // by the full load, which checks where it leads.
+            "content" if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_symlink()) => {
+                Change::Full
+            }
             "content" => {
                 if rel.ends_with(".md") && !abs.is_dir() {
                     Change::Content(rel)
@@ -1758,7 +1779,7 @@ fn render_jobs(
             });
             if hashes.get(&pc.path) == Some(&h) && known(&pc.path) {
                 if timings {
-                    eprintln!(
+                    crate::to_stderr!(
                         "timing:   {:>7.2} ms  unchanged {}",
                         started.elapsed().as_secs_f64() * 1000.0,
                         pc.path
@@ -1768,7 +1789,7 @@ fn render_jobs(
             }
             let html = pages::render_html(&ctx, theme, &pc);
             if timings {
-                eprintln!(
+                crate::to_stderr!(
                     "timing:   {:>7.2} ms  rendered  {}",
                     started.elapsed().as_secs_f64() * 1000.0,
                     pc.path

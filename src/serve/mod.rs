@@ -34,7 +34,7 @@ const WORKERS: usize = 4;
 /// Runs the preview server until Ctrl-C; returns the exit status.
 pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        eprintln!(
+        crate::to_stderr!(
             "error: {} is not a tandem site: there is no `{}` (use --root DIR)",
             root.display(),
             crate::config::CONFIG_FILE
@@ -44,14 +44,16 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     let ip: IpAddr = match bind.trim_matches(|c| c == '[' || c == ']').parse() {
         Ok(ip) => ip,
         Err(_) => {
-            eprintln!("error: --bind wants an IP address such as 127.0.0.1 or ::1, found `{bind}`");
+            crate::to_stderr!(
+                "error: --bind wants an IP address such as 127.0.0.1 or ::1, found `{bind}`"
+            );
             return exit::USAGE;
         }
     };
     let server = match tiny_http::Server::http(SocketAddr::new(ip, port)) {
         Ok(s) => Arc::new(s),
         Err(e) => {
-            eprintln!(
+            crate::to_stderr!(
                 "error: cannot listen on {}: {e} (is another server using port {port}? try --port)",
                 SocketAddr::new(ip, port)
             );
@@ -63,7 +65,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
         .to_ip()
         .unwrap_or_else(|| SocketAddr::new(ip, port));
     if !ip.is_loopback() {
-        eprintln!(
+        crate::to_stderr!(
             "warning: listening on {addr}: other machines on the network can see the preview{}",
             if drafts { ", drafts included" } else { "" }
         );
@@ -83,7 +85,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
         while !signal::stopped() {
             std::thread::sleep(Duration::from_millis(50));
         }
-        eprintln!("\nstopped");
+        crate::to_stderr!("\nstopped");
         std::process::exit(exit::OK.into());
     });
     let mut engine = Engine::for_serve(root, drafts, &origin);
@@ -112,15 +114,15 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     let mut watcher = match watch::SiteWatcher::new(root, tx) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::to_stderr!("error: {e}");
             return exit::IO;
         }
     };
-    eprintln!("building {} …", root.display());
+    crate::to_stderr!("building {} …", root.display());
     let report = engine.full();
     print_full(&engine, &report, true);
     publish(&mut engine, &shared, Phase::First);
-    eprintln!(
+    crate::to_stderr!(
         "serving {origin}{} (Ctrl-C to stop)",
         engine.base_path().unwrap_or(base_path)
     );
@@ -130,7 +132,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
             while let Some((paths, failure)) = watch::next_batch(&rx) {
                 let report = match failure {
                     Some(e) => {
-                        eprintln!(
+                        crate::to_stderr!(
                             "warning: the file watcher reported `{e}`: rebuilding everything"
                         );
                         engine.full()
@@ -168,9 +170,13 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
                 let feeds = engine.finish_feeds();
                 publish(&mut engine, &shared, Phase::Rest);
                 if pages.candidates > 0 || feeds.files > 0 {
-                    eprintln!(
+                    crate::to_stderr!(
                         "  then {} of {} related pages in {:.1} ms, {} feed files in {:.1} ms",
-                        pages.rendered, pages.candidates, pages.millis, feeds.files, feeds.millis
+                        pages.rendered,
+                        pages.candidates,
+                        pages.millis,
+                        feeds.files,
+                        feeds.millis
                     );
                 }
             }
@@ -308,7 +314,7 @@ fn print_diags<'a>(diags: impl Iterator<Item = &'a Diagnostic>) {
     for d in diags {
         out.push_str(&d.render(color));
     }
-    eprint!("{out}");
+    crate::diagnostics::write_stderr(&out);
 }
 
 /// After a full build: every finding the first time (as `check` prints
@@ -322,7 +328,7 @@ fn print_full(engine: &Engine, report: &Report, first: bool) {
             .filter(|d| first || d.is_error()),
     );
     if report.errors > 0 {
-        eprintln!(
+        crate::to_stderr!(
             "build failed: {} error(s), {} warning(s) in {:.0} ms; {}",
             report.errors,
             report.warnings,
@@ -334,7 +340,7 @@ fn print_full(engine: &Engine, report: &Report, first: bool) {
             }
         );
     } else {
-        eprintln!(
+        crate::to_stderr!(
             "built {} files in {:.0} ms ({} warning(s))",
             engine.files().len(),
             report.millis,
@@ -358,14 +364,16 @@ fn print_incremental(engine: &Engine, report: &Report) {
         many => format!("{} files", many.len()),
     };
     if report.errors > 0 {
-        eprintln!(
+        crate::to_stderr!(
             "{what}: {} error(s); the last good site stays served",
             report.errors
         );
     } else {
-        eprintln!(
+        crate::to_stderr!(
             "{what}: rebuilt in {:.1} ms, {} of {} candidate pages rendered",
-            report.millis, report.rendered, report.candidates
+            report.millis,
+            report.rendered,
+            report.candidates
         );
     }
 }

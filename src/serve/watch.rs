@@ -40,7 +40,11 @@ pub struct SiteWatcher {
 
 impl SiteWatcher {
     pub fn new(root: &Path, tx: Sender<Note>) -> Result<SiteWatcher, String> {
-        let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        // Symbolic links are not followed: one under `content/` may lead
+        // anywhere (`ln -s / content/x`), and the build refuses what lies
+        // outside the site anyway.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let handler = move |res: notify::Result<notify::Event>| {
             let notes: Vec<Note> = match res {
                 // The system dropped events (its queue overflowed): only a
                 // full rebuild is sure to see every change.
@@ -70,8 +74,9 @@ impl SiteWatcher {
                 // The receiver is gone only when serve is stopping.
                 let _ = tx.send(n);
             }
-        })
-        .map_err(|e| format!("cannot watch the site's files: {e}"))?;
+        };
+        let watcher = RecommendedWatcher::new(handler, config)
+            .map_err(|e| format!("cannot watch the site's files: {e}"))?;
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
         let mut w = SiteWatcher {
             watcher,
