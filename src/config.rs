@@ -35,62 +35,31 @@ pub struct IsoDuration {
 }
 
 impl IsoDuration {
+    /// Reads the ISO 8601 form (`jiff`'s parser, weeks combinable with
+    /// days as in `P1W2D`); `None` for anything else, negative durations
+    /// and fractions of a second, which iCalendar cannot carry.
     pub fn parse(text: &str) -> Option<IsoDuration> {
-        let rest = text.strip_prefix('P')?;
-        let (date_part, time_part) = match rest.split_once('T') {
-            Some((d, t)) => (d, Some(t)),
-            None => (rest, None),
-        };
-        let mut d = IsoDuration {
-            text: text.to_string(),
-            years: 0,
-            months: 0,
-            days: 0,
-            seconds: 0,
-        };
-        let mut any = false;
-        let mut num = String::new();
-        for c in date_part.chars() {
-            if c.is_ascii_digit() {
-                num.push(c);
-                continue;
-            }
-            let n: u64 = num.parse().ok()?;
-            num.clear();
-            any = true;
-            match c {
-                'Y' => d.years = u32::try_from(n).ok()?,
-                'M' => d.months = u32::try_from(n).ok()?,
-                'W' => d.days = d.days.checked_add(n.checked_mul(7)?)?,
-                'D' => d.days = d.days.checked_add(n)?,
-                _ => return None,
-            }
-        }
-        if !num.is_empty() {
+        static PARSER: jiff::fmt::temporal::SpanParser = jiff::fmt::temporal::SpanParser::new();
+        if !text.starts_with('P') {
             return None;
         }
-        if let Some(t) = time_part {
-            for c in t.chars() {
-                if c.is_ascii_digit() {
-                    num.push(c);
-                    continue;
-                }
-                let n: u64 = num.parse().ok()?;
-                num.clear();
-                any = true;
-                let unit = match c {
-                    'H' => 3600,
-                    'M' => 60,
-                    'S' => 1,
-                    _ => return None,
-                };
-                d.seconds = d.seconds.checked_add(n.checked_mul(unit)?)?;
-            }
-            if !num.is_empty() || t.is_empty() {
-                return None;
-            }
+        let span = PARSER.parse_span(text).ok()?;
+        let subsecond = span.get_milliseconds() != 0
+            || span.get_microseconds() != 0
+            || span.get_nanoseconds() != 0;
+        if subsecond {
+            return None;
         }
-        any.then_some(d)
+        let days = i64::from(span.get_weeks()) * 7 + i64::from(span.get_days());
+        let seconds =
+            i64::from(span.get_hours()) * 3600 + span.get_minutes() * 60 + span.get_seconds();
+        Some(IsoDuration {
+            text: text.to_string(),
+            years: u32::try_from(span.get_years()).ok()?,
+            months: u32::try_from(span.get_months()).ok()?,
+            days: u64::try_from(days).ok()?,
+            seconds: u64::try_from(seconds).ok()?,
+        })
     }
 
     /// `instant` minus this duration, calendar-aware for years and months.
@@ -340,6 +309,14 @@ mod tests {
         assert!(IsoDuration::parse("P").is_none());
         assert!(IsoDuration::parse("1D").is_none());
         assert!(IsoDuration::parse("PT").is_none());
+        assert_eq!(IsoDuration::parse("P1W").unwrap().days, 7);
+        assert_eq!(IsoDuration::parse("P1M").unwrap().months, 1);
+        let d = IsoDuration::parse("P1Y2M3DT4H5M6S").unwrap();
+        assert_eq!((d.years, d.months, d.days, d.seconds), (1, 2, 3, 14706));
+        assert_eq!(IsoDuration::parse("PT90M").unwrap().seconds, 5400);
+        for bad in ["", "P1DT", "-P1D", "p1d", "1 day", "P1D ", "PT0.5S", "P1X"] {
+            assert!(IsoDuration::parse(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,32 +1,30 @@
 //! Slugs for file names and heading ids.
 
-/// A file-name slug: German letters transliterated (ä→ae, ß→ss), anything
+/// A file-name slug: German letters in the German way (ä→ae, ß→ss), every
+/// other letter transliterated by `deunicode` (Łódź→lodz), and anything
 /// else that is not a-z or 0-9 joined into single `-`.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let repl: &str = match c {
-            'ä' => "ae",
-            'ö' => "oe",
-            'ü' => "ue",
-            'ß' => "ss",
-            'à' | 'á' | 'â' | 'ã' | 'å' => "a",
-            'ç' => "c",
-            'è' | 'é' | 'ê' | 'ë' => "e",
-            'ì' | 'í' | 'î' | 'ï' => "i",
-            'ñ' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ø' => "o",
-            'ù' | 'ú' | 'û' => "u",
-            _ => "",
+    for c in text.chars() {
+        let ascii = match c {
+            'ä' | 'Ä' => "ae",
+            'ö' | 'Ö' => "oe",
+            'ü' | 'Ü' => "ue",
+            'ß' | 'ẞ' => "ss",
+            _ => deunicode::deunicode_char(c).unwrap_or(""),
         };
-        if !repl.is_empty() {
-            out.push_str(repl);
-            dash = false;
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-            dash = false;
-        } else if !dash && !out.is_empty() {
+        for a in ascii.chars() {
+            if a.is_ascii_alphanumeric() {
+                out.push(a.to_ascii_lowercase());
+                dash = false;
+            } else if !dash && !out.is_empty() {
+                out.push('-');
+                dash = true;
+            }
+        }
+        // A character without transliteration still parts words.
+        if ascii.is_empty() && !dash && !out.is_empty() {
             out.push('-');
             dash = true;
         }
@@ -98,5 +96,26 @@ mod tests {
         assert_eq!(short_slug(&format!("{} b", "a".repeat(40))), "a".repeat(40));
         assert_eq!(short_slug(&"a".repeat(50)), "a".repeat(40));
         assert_eq!(heading_id("Förderung (ESF)"), "förderung-esf");
+    }
+
+    #[test]
+    fn german_letters_keep_the_german_convention() {
+        assert_eq!(slugify("ÄÖÜ äöü ß ẞ"), "aeoeue-aeoeue-ss-ss");
+        assert_eq!(slugify("Übergänge"), "uebergaenge");
+        assert_eq!(slugify("Straße"), "strasse");
+    }
+
+    #[test]
+    fn other_letters_are_transliterated() {
+        assert_eq!(slugify("Łódź"), "lodz");
+        assert_eq!(slugify("Kraków – Gdańsk"), "krakow-gdansk");
+        assert_eq!(slugify("Škoda Ørsted Ångström"), "skoda-orsted-angstroem");
+        assert_eq!(slugify("İstanbul"), "istanbul");
+        assert_eq!(slugify("Café crème brûlée"), "cafe-creme-brulee");
+        assert_eq!(short_slug("Αθήνα"), "athena");
+        // Nothing to keep: an empty slug, no stray dashes.
+        assert_eq!(slugify("¿?!"), "");
+        assert_eq!(slugify("Sommerfest \u{1F600}"), "sommerfest-grinning");
+        assert_eq!(slugify("北京"), "bei-jing");
     }
 }

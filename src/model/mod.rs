@@ -275,26 +275,16 @@ impl Site {
     pub fn lint_entry(&self, i: usize, diags: &mut Diagnostics) {
         let now = self.config.now;
         let e = &self.entries[i];
-        static PLACEHOLDERS: std::sync::LazyLock<[CaseFreeNeedle; 2]> =
-            std::sync::LazyLock::new(|| {
-                [
-                    CaseFreeNeedle::new("lorem ipsum"),
-                    CaseFreeNeedle::new("dolor sit amet"),
-                ]
-            });
-        for needle in PLACEHOLDERS.iter() {
-            if let Some(off) = needle.find(&e.text) {
-                let pos = pos_of_offset(&e.text, off);
-                diags.push(
-                    Diagnostic::warning(
-                        &e.source,
-                        pos,
-                        "placeholder text (\"Lorem ipsum\") left in the page",
-                    )
-                    .with_source(&e.text),
-                );
-                break;
-            }
+        if let Some(off) = find_placeholder(&e.text) {
+            let pos = pos_of_offset(&e.text, off);
+            diags.push(
+                Diagnostic::warning(
+                    &e.source,
+                    pos,
+                    "placeholder text (\"Lorem ipsum\") left in the page",
+                )
+                .with_source(&e.text),
+            );
         }
         let title_pos = find_key(&e.text, "title").unwrap_or(crate::diagnostics::Pos::START);
         match &e.data {
@@ -469,66 +459,23 @@ pub fn url_of(kind: Kind, id: &str) -> String {
     }
 }
 
-/// A text (ASCII, lower-case) to find in other texts, ignoring ASCII
-/// case. Unlike searching a lower-cased copy, an offset found is one of
-/// the searched text itself (lower-casing can change the length of other
-/// letters).
+/// The byte offset in `text` of the first placeholder text ("Lorem
+/// ipsum", "dolor sit amet"), ignoring ASCII case: only the letters of the
+/// phrases themselves need folding, so every other letter (umlauts
+/// included) keeps its bytes and an offset found is one of `text` itself.
 ///
-/// Every build scans every file for placeholder text, so the scan runs on
-/// `memchr`'s vectorised search for the needle's last word in its usual
-/// spellings ("ipsum", "Ipsum", "IPSUM"), and only a hit is compared in
-/// full, ignoring case. Odd mixed spellings of that word ("iPsum") are not
-/// found; placeholder text is never written that way. The searchers are
-/// made once, not for every file.
-pub struct CaseFreeNeedle {
-    needle: String,
-    /// Where the last word starts in `needle`.
-    split: usize,
-    spellings: [memchr::memmem::Finder<'static>; 3],
-}
-
-impl CaseFreeNeedle {
-    pub fn new(needle: &str) -> CaseFreeNeedle {
-        let split = needle.rfind(' ').map_or(0, |i| i + 1);
-        let word = &needle[split..];
-        let mut capital = word.to_string();
-        if let Some(first) = capital.get_mut(0..1) {
-            first.make_ascii_uppercase();
-        }
-        let finder = |w: &str| memchr::memmem::Finder::new(w.as_bytes()).into_owned();
-        CaseFreeNeedle {
-            needle: needle.to_string(),
-            split,
-            spellings: [
-                finder(word),
-                finder(&capital),
-                finder(&word.to_ascii_uppercase()),
-            ],
-        }
-    }
-
-    /// The byte offset of the first match in `text`.
-    pub fn find(&self, text: &str) -> Option<usize> {
-        let (t, n) = (text.as_bytes(), self.needle.as_bytes());
-        if n.is_empty() || t.len() < n.len() {
-            return None;
-        }
-        let mut best: Option<usize> = None;
-        for spelling in &self.spellings {
-            for hit in spelling.find_iter(t) {
-                let Some(start) = hit.checked_sub(self.split) else {
-                    continue;
-                };
-                if t.get(start..start + n.len())
-                    .is_some_and(|s| s.eq_ignore_ascii_case(n))
-                {
-                    best = Some(best.map_or(start, |b| b.min(start)));
-                    break;
-                }
-            }
-        }
-        best
-    }
+/// Every build scans every file: one automaton, made once, finds both
+/// phrases in a single pass.
+pub fn find_placeholder(text: &str) -> Option<usize> {
+    static PLACEHOLDERS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(["lorem ipsum", "dolor sit amet"])
+                .ok()
+        });
+    Some(PLACEHOLDERS.as_ref()?.find(text)?.start())
 }
 
 /// The 1-based line and column of byte `offset` in `text` (an offset
@@ -573,15 +520,30 @@ mod tests {
     use super::*;
 
     #[test]
-    fn case_free_needles_give_offsets_in_the_text_itself() {
-        let n = CaseFreeNeedle::new("lorem ipsum");
-        assert_eq!(n.find("Lorem ipsum dolor"), Some(0));
-        assert_eq!(n.find("Größe: LOREM IPSUM"), Some("Größe: ".len()));
-        assert_eq!(n.find("x lorem Ipsum"), Some(2));
-        // The earliest of several spellings wins.
-        assert_eq!(n.find("ab lorem ipsum, Lorem Ipsum"), Some(3));
-        assert_eq!(n.find("ipsum alone, lorem elsewhere"), None);
-        assert_eq!(n.find("ipsum"), None);
-        assert_eq!(n.find(""), None);
+    fn placeholders_are_found_at_offsets_in_the_text_itself() {
+        assert_eq!(find_placeholder("Lorem ipsum dolor"), Some(0));
+        assert_eq!(
+            find_placeholder("Größe: LOREM IPSUM"),
+            Some("Größe: ".len())
+        );
+        assert_eq!(find_placeholder("x lorem Ipsum"), Some(2));
+        assert_eq!(find_placeholder("x lOrEm iPsUm"), Some(2));
+        assert_eq!(
+            find_placeholder("Übung: Dolor Sit Amet"),
+            Some("Übung: ".len())
+        );
+        // The earliest of several spellings and phrases wins.
+        assert_eq!(find_placeholder("ab lorem ipsum, Lorem Ipsum"), Some(3));
+        assert_eq!(
+            find_placeholder("ä dolor sit amet, lorem ipsum"),
+            Some("ä ".len())
+        );
+        assert_eq!(find_placeholder("ipsum alone, lorem elsewhere"), None);
+        assert_eq!(find_placeholder("ipsum"), None);
+        assert_eq!(find_placeholder(""), None);
+        // Only ASCII letters fold: no other letter stands in for one.
+        assert_eq!(find_placeholder("lorem ıpsum"), None);
+        assert_eq!(find_placeholder("lorem ipſum"), None);
+        assert_eq!(find_placeholder("lorem\u{a0}ipsum"), None);
     }
 }

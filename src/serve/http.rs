@@ -138,42 +138,27 @@ fn text(req: Request, status: u16, body: &str) {
     );
 }
 
-/// The media type of a site file, by its name.
-pub fn content_type(path: &str) -> &'static str {
+/// The media type of a site file, by its name. The files tandem writes
+/// itself keep the types they always had (`application/xml` rather than
+/// the table's `text/xml`); text gets its encoding, which is always UTF-8.
+pub fn content_type(path: &str) -> String {
     let name = path.rsplit('/').next().unwrap_or(path);
-    if name == "atom.xml" {
-        return "application/atom+xml";
-    }
     let ext = name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "application/javascript; charset=utf-8",
-        "json" => "application/json",
-        "ics" => "text/calendar; charset=utf-8",
-        "xml" => "application/xml",
-        "txt" => "text/plain; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff" => "font/woff",
-        "woff2" => "font/woff2",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "mp4" => "video/mp4",
-        "webm" => "video/webm",
-        "mp3" => "audio/mpeg",
-        "ogg" => "audio/ogg",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
+    let mime = match (name, ext.as_str()) {
+        ("atom.xml", _) => "application/atom+xml",
+        (_, "xml") => "application/xml",
+        (_, "js" | "mjs") => "application/javascript",
+        _ => mime_guess::from_ext(&ext)
+            .first_raw()
+            .unwrap_or("application/octet-stream"),
+    };
+    if mime.starts_with("text/") || mime == "application/javascript" {
+        format!("{mime}; charset=utf-8")
+    } else {
+        mime.to_string()
     }
 }
 
@@ -183,35 +168,36 @@ pub struct BadPath;
 
 /// Decodes the site-relative part of a request path. `Err` for anything
 /// that could step outside the site or name a file two ways: `.` and `..`
-/// segments, backslashes, encoded `/` and `\`, NUL, invalid UTF-8.
+/// segments, backslashes, encoded `/` and `\`, NUL and other control
+/// characters, invalid UTF-8, and `%` without two hex digits (which
+/// `percent-encoding` would keep as it is).
 pub fn decode(raw: &str) -> Result<String, BadPath> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if b == b'%' {
-            let hex = bytes.get(i + 1..i + 3).ok_or(BadPath)?;
-            let s = std::str::from_utf8(hex).map_err(|_| BadPath)?;
-            let v = u8::from_str_radix(s, 16).map_err(|_| BadPath)?;
-            if matches!(v, b'/' | b'\\' | 0) {
-                return Err(BadPath);
-            }
-            out.push(v);
-            i += 3;
-        } else {
-            if b == b'\\' || b == 0 {
-                return Err(BadPath);
-            }
-            out.push(b);
-            i += 1;
-        }
-    }
-    let s = String::from_utf8(out).map_err(|_| BadPath)?;
-    if s.split('/').any(|seg| seg == "." || seg == "..") || s.chars().any(char::is_control) {
+    let malformed = raw.match_indices('%').any(|(i, _)| {
+        !raw.get(i + 1..i + 3)
+            .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+    });
+    if malformed {
         return Err(BadPath);
     }
-    Ok(s)
+    let mut out = String::with_capacity(raw.len());
+    // Segment by segment, so that an encoded `/` stays visible.
+    for (i, segment) in raw.split('/').enumerate() {
+        let segment = percent_encoding::percent_decode_str(segment)
+            .decode_utf8()
+            .map_err(|_| BadPath)?;
+        if segment == "."
+            || segment == ".."
+            || segment.contains(['/', '\\'])
+            || segment.chars().any(char::is_control)
+        {
+            return Err(BadPath);
+        }
+        if i > 0 {
+            out.push('/');
+        }
+        out.push_str(&segment);
+    }
+    Ok(out)
 }
 
 /// Puts the live-reload script into an HTML page, before `</body>`.
@@ -330,9 +316,9 @@ fn serve_file(req: Request, key: &str, bytes: Bytes, status: &Status, code: u16)
     let ct = content_type(key);
     if ct.starts_with("text/html") {
         let body = inject(&bytes, status);
-        respond(req, code, ct, Bytes::new(body), &[]);
+        respond(req, code, &ct, Bytes::new(body), &[]);
     } else {
-        respond(req, code, ct, bytes, &[]);
+        respond(req, code, &ct, bytes, &[]);
     }
 }
 
@@ -430,6 +416,9 @@ mod tests {
     fn decoding_refuses_ways_out() {
         assert_eq!(decode("events/x/").as_deref(), Ok("events/x/"));
         assert_eq!(decode("%C3%BCber/").as_deref(), Ok("über/"));
+        assert_eq!(decode("").as_deref(), Ok(""));
+        assert_eq!(decode("a%20b/c.d").as_deref(), Ok("a b/c.d"));
+        assert_eq!(decode("über/").as_deref(), Ok("über/"));
         for bad in [
             "../x",
             "a/../../x",
@@ -444,6 +433,11 @@ mod tests {
             "%zz",
             "%",
             "%ff",
+            "a%",
+            "a%4",
+            "%%41",
+            "a%0a",
+            "a/%2e/b",
         ] {
             assert!(decode(bad).is_err(), "{bad}");
         }
@@ -457,6 +451,15 @@ mod tests {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("style.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("x.PNG"), "image/png");
+        assert_eq!(
+            content_type("tandem.js"),
+            "application/javascript; charset=utf-8"
+        );
+        assert_eq!(content_type("docs/a.txt"), "text/plain; charset=utf-8");
+        assert_eq!(content_type("a.json"), "application/json");
+        assert_eq!(content_type("a.woff2"), "font/woff2");
+        assert_eq!(content_type("LIESMICH"), "application/octet-stream");
+        assert_eq!(content_type("a.unbekannt"), "application/octet-stream");
     }
 
     #[test]

@@ -15,7 +15,6 @@
 
 pub mod http;
 pub mod incremental;
-mod signal;
 pub mod watch;
 
 use crate::cli::exit;
@@ -26,7 +25,6 @@ use incremental::{Bytes, Engine, Publish, Report};
 use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Threads answering ordinary requests (long polls get their own).
 const WORKERS: usize = 4;
@@ -79,12 +77,11 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     };
     let origin = format!("http://{host}:{}", addr.port());
 
-    signal::install();
-    // Ctrl-C is answered at once, even during the first build of a big site.
-    std::thread::spawn(|| {
-        while !signal::stopped() {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+    // Ctrl-C (SIGINT) and SIGTERM end `serve` with status 0, at once, even
+    // during the first build of a big site. `ctrlc` runs this on a thread
+    // of its own, not inside the signal handler. Setting it fails only when
+    // the system refuses; the signals then keep their default action.
+    let _ = ctrlc::set_handler(|| {
         crate::to_stderr!("\nstopped");
         std::process::exit(exit::OK.into());
     });
@@ -183,7 +180,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
         });
     }
 
-    // Serve until the signal thread ends the process.
+    // Serve until Ctrl-C or SIGTERM ends the process.
     loop {
         std::thread::park();
     }
