@@ -21,6 +21,7 @@
 //! Not every test binary uses every helper.
 #![allow(dead_code)]
 
+use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -84,6 +85,16 @@ impl Site {
         site
     }
 
+    /// A copy of the example site at the repository's root: its settings
+    /// and content (the theme is the built-in one).
+    pub fn example() -> Site {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = Site::empty();
+        std::fs::copy(repo.join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
+        copy_dir(&repo.join("content"), &site.path("content"));
+        site
+    }
+
     /// A generated site of about `pages` entries ([`generated_site`]):
     /// made here rather than by an outside tool, so that the tests read
     /// the same input on every machine.
@@ -117,6 +128,42 @@ impl Site {
     pub fn remove(self, rel: &str) -> Site {
         std::fs::remove_file(self.root.join(rel)).expect("remove fixture file");
         self
+    }
+
+    /// Sets the site's `language:` in `site.yaml` (which must have one).
+    pub fn language(self, language: &str) -> Site {
+        let yaml = self.read("site.yaml");
+        let at = yaml.find("\nlanguage: ").expect("site.yaml has a language") + 1;
+        let end = yaml[at..].find('\n').map_or(yaml.len(), |e| at + e);
+        let yaml = format!("{}language: {language}{}", &yaml[..at], &yaml[end..]);
+        self.file("site.yaml", &yaml)
+    }
+
+    /// Writes `text` to `rel` in a site that is already in use (a server
+    /// watching it, a loaded copy); returns the file's path, as a watcher
+    /// reports it.
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folders");
+        }
+        std::fs::write(&path, text).expect("write fixture file");
+        path
+    }
+
+    /// Replaces the first `from` in the file `rel`, which must contain it;
+    /// returns the file's path.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+
+    /// Removes the file `rel` from a site in use; returns its path.
+    pub fn delete(&self, rel: &str) -> PathBuf {
+        let path = self.root.join(rel);
+        std::fs::remove_file(&path).expect("remove fixture file");
+        path
     }
 
     /// Sets (or with `None` removes) an environment variable for every command.
@@ -180,6 +227,36 @@ impl Site {
         self.run(&["build", "--root", &root])
     }
 
+    /// The output folder of [`Site::build_out`], beside the site folder.
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// `tandem build --root ROOT --output OUT ARGS` with OUT [`Site::out`].
+    pub fn build_out(&self, args: &[&str]) -> Run {
+        self.build_into(&self.out(), args)
+    }
+
+    /// `tandem build --root ROOT --output OUT ARGS`.
+    pub fn build_into(&self, out: &Path, args: &[&str]) -> Run {
+        let root = self.root.to_string_lossy().into_owned();
+        let out = out.to_string_lossy().into_owned();
+        let mut all = vec!["build", "--root", &root, "--output", &out];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// The built file `rel` below [`Site::out`], as text.
+    pub fn built(&self, rel: &str) -> String {
+        let path = self.out().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// The built page `rel` below [`Site::out`], parsed.
+    pub fn page(&self, rel: &str) -> Html {
+        Html::parse_document(&self.built(rel))
+    }
+
     /// `tandem check --root ROOT`.
     pub fn check(&self) -> Run {
         let root = self.root.to_string_lossy().into_owned();
@@ -218,6 +295,56 @@ impl Run {
             Some(code),
             "expected exit status {code}\n--- stdout\n{}\n--- stderr\n{}",
             self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless the exit status is 0.
+    pub fn assert_ok(&self) -> &Run {
+        self.assert_code(0)
+    }
+
+    /// Panics unless the findings on stderr are exactly `want`, each as
+    /// its first line `path:line:col: severity: message`, in order.
+    pub fn assert_findings(&self, want: &[&str]) -> &Run {
+        let got: Vec<String> = self
+            .diagnostics()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{}: {}: {}",
+                    d.path, d.line, d.col, d.severity, d.message
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "--- stderr\n{}", self.stderr);
+        self
+    }
+
+    /// Every finding on stderr, whole (first line, source line, caret,
+    /// notes), up to the closing count "N errors, N warnings".
+    pub fn findings_text(&self) -> String {
+        let mut out = String::new();
+        for line in self.stderr.lines() {
+            if out.is_empty() && parse_header(line).is_none() {
+                continue;
+            }
+            if is_summary(line) {
+                break;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Panics unless [`Run::findings_text`] is exactly `want`.
+    pub fn assert_findings_text(&self, want: &str) -> &Run {
+        let got = self.findings_text();
+        assert!(
+            got == want,
+            "the findings differ\n--- want\n{want}--- got\n{got}--- stderr\n{}",
             self.stderr
         );
         self
@@ -283,6 +410,12 @@ impl Run {
                 )
             })
     }
+}
+
+/// The closing count of a run's findings: "2 errors, 1 warning".
+fn is_summary(line: &str) -> bool {
+    line.starts_with(|c: char| c.is_ascii_digit())
+        && (line.ends_with(" warning") || line.ends_with(" warnings"))
 }
 
 fn parse_header(line: &str) -> Option<Diag> {
@@ -383,6 +516,26 @@ fn walk(base: &Path, dir: &Path, map: &mut BTreeMap<String, Node>) {
             map.insert(rel, Node::File(std::fs::read(&path).expect("read file")));
         }
     }
+}
+
+/// The elements of `doc` matching the CSS selector `sel`; panics when
+/// there are none, so that an assertion over them cannot pass on a page
+/// that lacks them altogether.
+pub fn select_all<'a>(doc: &'a Html, sel: &str) -> Vec<ElementRef<'a>> {
+    let selector = Selector::parse(sel).unwrap_or_else(|e| panic!("{sel}: {e:?}"));
+    let found: Vec<ElementRef<'a>> = doc.select(&selector).collect();
+    assert!(!found.is_empty(), "nothing matches `{sel}`");
+    found
+}
+
+/// At least `min` of `total` cases (a share in per cent) were accepted by
+/// the property under test: a property that holds because its inputs
+/// never get past the first check proves nothing.
+pub fn assert_accepted(name: &str, accepted: usize, total: usize, min_percent: usize) {
+    assert!(
+        accepted * 100 >= total * min_percent,
+        "{name}: only {accepted} of {total} cases were accepted (want at least {min_percent} %)"
+    );
 }
 
 /// Copies the folder `from` into `to` (created when missing).
