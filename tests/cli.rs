@@ -32,7 +32,7 @@ fn check_exits_1_on_errors_and_writes_nothing() {
         4,
         Some(1),
         "error",
-        "did you mean `location`?",
+        "unknown key `locaton`: not a field of an event — did you mean `location`?",
     );
     assert!(before == Snapshot::of(site.scratch()));
 }
@@ -163,7 +163,7 @@ fn every_scaffold_parses_and_builds_as_it_is() {
         2,
         Some(1),
         "warning",
-        "the event has no `location`",
+        "the event has no `location`: add `location: Ort` (a place, or `location: { online: https://… }`)",
     );
     site.build().assert_code(0);
     assert!(
@@ -277,7 +277,7 @@ fn a_content_file_that_cannot_be_read_is_exit_3() {
     std::os::unix::fs::symlink("nowhere.md", site.path("content/events/gone.md")).unwrap();
     let run = site.check();
     run.assert_code(3);
-    run.diag("content/events/gone.md", 1, Some(1), "error", "cannot read");
+    run.diag("content/events/gone.md", 1, Some(1), "error", "cannot read: IO error for operation on [SCRATCH]/site/content/events/gone.md: No such file or directory (os error 2)");
     let run = site.build();
     run.assert_code(3);
     assert!(!site.path("output").exists());
@@ -373,15 +373,26 @@ fn symlinks_out_of_the_site_are_errors_at_the_link() {
     symlink("/", site.path("content/alles")).unwrap();
     let run = site.check();
     run.assert_code(1);
-    for link in ["content/alles", "content/docs", "content/events/geheim.md"] {
-        run.diag(link, 1, Some(1), "error", "is a symbolic link to `");
-    }
+    run.diag(
+        "content/alles",
+        1,
+        Some(1),
+        "error",
+        "`content/alles` is a symbolic link to `/`, outside the site folder: tandem publishes only what is inside the site; copy the files into the site, or link to a place inside it",
+    );
+    run.diag(
+        "content/events/geheim.md",
+        1,
+        Some(1),
+        "error",
+        "`content/events/geheim.md` is a symbolic link to `[SCRATCH]/privat/geheim.md`, outside the site folder: tandem publishes only what is inside the site; copy the files into the site, or link to a place inside it",
+    );
     let d = run.diag(
         "content/docs",
         1,
         Some(1),
         "error",
-        "outside the site folder",
+        "`content/docs` is a symbolic link to `[SCRATCH]/privat`, outside the site folder: tandem publishes only what is inside the site; copy the files into the site, or link to a place inside it",
     );
     assert!(
         d.message.contains(&outside.to_string_lossy().into_owned()),
@@ -399,8 +410,8 @@ fn symlinks_out_of_the_site_are_errors_at_the_link() {
     symlink("..", site.path("content/events/hoch")).unwrap();
     let run = site.check();
     run.assert_code(3);
-    run.diag("content/selbst", 1, Some(1), "error", "cannot read");
-    run.diag("content/events/hoch", 1, Some(1), "error", "loop");
+    run.diag("content/selbst", 1, Some(1), "error", "cannot read: IO error for operation on [SCRATCH]/site/content/selbst: Too many levels of symbolic links (os error 40)");
+    run.diag("content/events/hoch", 1, Some(1), "error", "cannot read: File system loop found: [SCRATCH]/site/content/events/hoch points to an ancestor [SCRATCH]/site/content");
 }
 
 /// `image:` paths stay inside `static/`. `static/` is copied as it is,
@@ -438,28 +449,28 @@ fn images_and_static_files_stay_inside_the_site() {
         3,
         Some(8),
         "error",
-        "image `../site.yaml` leads out of `static/`",
+        "image `../site.yaml` leads out of `static/`: give the path of a file inside `static/`, such as `bilder/foto.jpg`",
     );
     run.diag(
         "content/partners/b.md",
         3,
         Some(14),
         "error",
-        "image `/logo.png` is a symbolic link to `",
+        "image `/logo.png` is a symbolic link to `[SCRATCH]/geheim.png`, outside the site folder: copy the file into `static/`",
     );
     run.diag(
         "content/partners/c.md",
         3,
         Some(8),
         "error",
-        "image `bilder/karte.svg` is reached through a symbolic link",
+        "image `bilder/karte.svg` is reached through a symbolic link, and links in `static/` are not copied: put the file itself there",
     );
     run.diag(
         "static/logo.png",
         1,
         Some(1),
         "error",
-        "outside the site folder",
+        "`static/logo.png` is a symbolic link to `[SCRATCH]/geheim.png`, outside the site folder: tandem publishes only what is inside the site; copy the files into the site, or link to a place inside it",
     );
     assert_eq!(run.errors().len(), 4, "{}", run.stderr);
     for link in ["static/bilder", "static/site.yaml"] {
@@ -468,7 +479,10 @@ fn images_and_static_files_stay_inside_the_site() {
             1,
             Some(1),
             "warning",
-            "links in `static/` are not followed",
+            &format!(
+                "`{link}` is a symbolic link, and links in `static/` are not followed: \
+                 it is left out of the site; put the file itself there"
+            ),
         );
     }
 

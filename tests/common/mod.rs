@@ -218,6 +218,7 @@ impl Site {
             status: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            scratch: self.root.parent().map(|p| p.to_string_lossy().into_owned()),
         }
     }
 
@@ -271,6 +272,8 @@ pub struct Run {
     pub status: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+    /// The temporary folder that holds the site (see [`Site::scratch`]).
+    pub scratch: Option<String>,
 }
 
 /// One `path:line:col: severity: message` finding from stderr.
@@ -308,8 +311,13 @@ impl Run {
     /// Panics unless the findings on stderr are exactly `want`, each as
     /// its first line `path:line:col: severity: message`, in order.
     pub fn assert_findings(&self, want: &[&str]) -> &Run {
-        let got: Vec<String> = self
-            .diagnostics()
+        assert_eq!(self.findings(), want, "--- stderr\n{}", self.stderr);
+        self
+    }
+
+    /// The first line of every finding, `path:line:col: severity: message`.
+    pub fn findings(&self) -> Vec<String> {
+        self.diagnostics()
             .iter()
             .map(|d| {
                 format!(
@@ -317,9 +325,7 @@ impl Run {
                     d.path, d.line, d.col, d.severity, d.message
                 )
             })
-            .collect();
-        assert_eq!(got, want, "--- stderr\n{}", self.stderr);
-        self
+            .collect()
     }
 
     /// Every finding on stderr, whole (first line, source line, caret,
@@ -382,33 +388,75 @@ impl Run {
     }
 
     /// The finding in `path` on `line` (and `col`, when given) of
-    /// `severity` whose message contains `contains`; panics listing every
-    /// finding when there is none.
+    /// `severity` whose first line is exactly `message`, the temporary
+    /// folder of the site written `[SCRATCH]`; panics listing every finding
+    /// when there is none. When a message changes on purpose, running the
+    /// tests with `TANDEM_BLESS_DIAG=FILE` accepts a finding whose message
+    /// contains `message` and records the call and the whole message in
+    /// FILE, one JSON object a line, for updating the tests.
+    #[track_caller]
     pub fn diag(
         &self,
         path: &str,
         line: u32,
         col: Option<u32>,
         severity: &str,
-        contains: &str,
+        message: &str,
     ) -> Diag {
-        let all = self.diagnostics();
-        all.iter()
-            .find(|d| {
-                d.path == path
-                    && d.line == line
-                    && col.is_none_or(|c| d.col == c)
-                    && d.severity == severity
-                    && d.message.contains(contains)
-            })
-            .cloned()
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {severity} at {path}:{line}:{} containing {contains:?}\n--- stderr\n{}",
-                    col.map_or("*".into(), |c| c.to_string()),
-                    self.stderr
-                )
-            })
+        if let Some(d) = self.find(path, line, col, severity, |m| self.normalise(m) == message) {
+            return d;
+        }
+        if let Some(file) = std::env::var_os("TANDEM_BLESS_DIAG") {
+            if let Some(d) = self.find(path, line, col, severity, |m| m.contains(message)) {
+                use std::io::Write;
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(file)
+                    .expect("open bless file");
+                let at = std::panic::Location::caller();
+                let rec = serde_json::json!({
+                    "file": at.file(), "line": at.line(),
+                    "needle": message, "full": self.normalise(&d.message),
+                });
+                writeln!(f, "{rec}").expect("write bless file");
+                return d;
+            }
+        }
+        self.missing(path, line, col, severity, message)
+    }
+
+    /// `text` with the site's temporary folder written `[SCRATCH]`.
+    fn normalise(&self, text: &str) -> String {
+        match &self.scratch {
+            Some(dir) => text.replace(dir.as_str(), "[SCRATCH]"),
+            None => text.to_string(),
+        }
+    }
+
+    fn find(
+        &self,
+        path: &str,
+        line: u32,
+        col: Option<u32>,
+        severity: &str,
+        fits: impl Fn(&str) -> bool,
+    ) -> Option<Diag> {
+        self.diagnostics().into_iter().find(|d| {
+            d.path == path
+                && d.line == line
+                && col.is_none_or(|c| d.col == c)
+                && d.severity == severity
+                && fits(&d.message)
+        })
+    }
+
+    fn missing(&self, path: &str, line: u32, col: Option<u32>, severity: &str, message: &str) -> ! {
+        panic!(
+            "no {severity} at {path}:{line}:{} {message:?}\n--- stderr\n{}",
+            col.map_or("*".into(), |c| c.to_string()),
+            self.stderr
+        )
     }
 }
 
