@@ -62,6 +62,7 @@ fn malformed_yaml_points_at_the_line_and_names_the_unclosed_bracket() {
     // The source line is shown with a caret under the column.
     assert!(d.text.contains("4 | start: 2027-03-01"), "{}", d.text);
     assert!(d.text.contains("  |      ^"), "{}", d.text);
+    insta::assert_snapshot!("malformed_yaml", run.findings_text());
 }
 
 #[test]
@@ -315,6 +316,7 @@ fn duplicate_ids_name_both_files() {
         "{}",
         d.text
     );
+    insta::assert_snapshot!("duplicate_ids", run.findings_text());
     // Reported once, not again for every address both would write.
     assert_eq!(run.errors().len(), 1, "{}", run.stderr);
 }
@@ -643,6 +645,7 @@ fn template_syntax_error_names_the_template_and_line() {
         "template error in `event.html`: Found `}` but expected }}.",
     );
     assert!(d.text.contains("event.html"), "{}", d.text);
+    insta::assert_snapshot!("template_syntax_error", run.findings_text());
 }
 
 #[test]
@@ -662,6 +665,7 @@ fn template_runtime_error_points_at_the_template_line_and_column() {
         "template error in `event.html`: Field `no_such_field` is not defined. Available fields: about, all_day, contact, content, date, dates_count, day, description, draft, ends_at, events_past, events_upcoming, extra, has_sessions, hybrid, ics_url, id, image, is_series, json_ld, kind, lead, location, month, month_label, month_short, more_dates, network_ids, networks, next_dates, occurrences, online, organizers, other_zone, partners, past, permalink, place, posts, project, project_id, project_title, projects, registration, registration_open, show_timezone, skipped_dates, source, start, status, status_label, summary, tags, timezone, title, toc, updated, url, weekday, when, when_long, year",
     );
     assert!(d.text.contains("no_such_field"), "{}", d.text);
+    insta::assert_snapshot!("template_runtime_error", run.findings_text());
 }
 
 #[test]
@@ -704,6 +708,7 @@ fn error_inside_a_cached_component_points_into_the_component() {
     );
     assert!(d.text.contains("no_such_field"), "{}", d.text);
     assert!(d.text.contains("called from event.html:3:"), "{}", d.text);
+    insta::assert_snapshot!("error_inside_a_cached_component", run.findings_text());
 }
 
 #[test]

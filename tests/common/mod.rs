@@ -329,7 +329,8 @@ impl Run {
     }
 
     /// Every finding on stderr, whole (first line, source line, caret,
-    /// notes), up to the closing count "N errors, N warnings".
+    /// notes), up to the closing count "N errors, N warnings"; the site's
+    /// temporary folder written `[SCRATCH]`.
     pub fn findings_text(&self) -> String {
         let mut out = String::new();
         for line in self.stderr.lines() {
@@ -342,7 +343,7 @@ impl Run {
             out.push_str(line);
             out.push('\n');
         }
-        out
+        self.normalise(&out)
     }
 
     /// Panics unless [`Run::findings_text`] is exactly `want`.
