@@ -407,22 +407,22 @@ impl Run {
         if let Some(d) = self.find(path, line, col, severity, |m| self.normalise(m) == message) {
             return d;
         }
-        if let Some(file) = std::env::var_os("TANDEM_BLESS_DIAG") {
-            if let Some(d) = self.find(path, line, col, severity, |m| m.contains(message)) {
-                use std::io::Write;
-                let mut f = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(file)
-                    .expect("open bless file");
-                let at = std::panic::Location::caller();
-                let rec = serde_json::json!({
-                    "file": at.file(), "line": at.line(),
-                    "needle": message, "full": self.normalise(&d.message),
-                });
-                writeln!(f, "{rec}").expect("write bless file");
-                return d;
-            }
+        if let Some(file) = std::env::var_os("TANDEM_BLESS_DIAG")
+            && let Some(d) = self.find(path, line, col, severity, |m| m.contains(message))
+        {
+            use std::io::Write;
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(file)
+                .expect("open bless file");
+            let at = std::panic::Location::caller();
+            let rec = serde_json::json!({
+                "file": at.file(), "line": at.line(),
+                "needle": message, "full": self.normalise(&d.message),
+            });
+            writeln!(f, "{rec}").expect("write bless file");
+            return d;
         }
         self.missing(path, line, col, severity, message)
     }
