@@ -410,21 +410,29 @@ impl Run {
         if let Some(file) = std::env::var_os("TANDEM_BLESS_DIAG")
             && let Some(d) = self.find(path, line, col, severity, |m| m.contains(message))
         {
-            use std::io::Write;
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(file)
-                .expect("open bless file");
-            let at = std::panic::Location::caller();
-            let rec = serde_json::json!({
-                "file": at.file(), "line": at.line(),
-                "needle": message, "full": self.normalise(&d.message),
-            });
-            writeln!(f, "{rec}").expect("write bless file");
+            bless(&file, message, &self.normalise(&d.message));
             return d;
         }
         self.missing(path, line, col, severity, message)
+    }
+
+    /// Panics unless stderr, the site's temporary folder written
+    /// `[SCRATCH]`, is exactly `want` (`TANDEM_BLESS_DIAG` records it as
+    /// [`Run::diag`] does).
+    #[track_caller]
+    pub fn assert_stderr(&self, want: &str) -> &Run {
+        let got = self.normalise(&self.stderr);
+        if got != want
+            && let Some(file) = std::env::var_os("TANDEM_BLESS_DIAG")
+        {
+            bless(&file, want, &got);
+            return self;
+        }
+        assert!(
+            got == want,
+            "stderr differs\n--- want\n{want}\n--- got\n{got}"
+        );
+        self
     }
 
     /// `text` with the site's temporary folder written `[SCRATCH]`.
@@ -459,6 +467,23 @@ impl Run {
             self.stderr
         )
     }
+}
+
+/// Records in `file` that the test calling (the caller's caller) wanted
+/// `needle` and got `full`, for updating the test by hand or by script.
+#[track_caller]
+fn bless(file: &std::ffi::OsStr, needle: &str, full: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .expect("open bless file");
+    let at = std::panic::Location::caller();
+    let rec = serde_json::json!({
+        "file": at.file(), "line": at.line(), "needle": needle, "full": full,
+    });
+    writeln!(f, "{rec}").expect("write bless file");
 }
 
 /// The closing count of a run's findings: "2 errors, 1 warning".
