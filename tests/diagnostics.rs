@@ -1313,12 +1313,10 @@ mod mutated_sites {
 
 #[test]
 fn a_date_pattern_that_cannot_be_written_points_at_its_line_in_the_translations() {
-    let mut site = base().file("site.yaml", &format!("{}theme: eigen\n", common::SITE_YAML));
+    let mut site = base()
+        .file("site.yaml", &format!("{}theme: eigen\n", common::SITE_YAML))
+        .copy_in("themes/eigen", "themes/default");
     let theme = site.path("themes/eigen");
-    common::copy_dir(
-        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
-        &theme,
-    );
     let de = std::fs::read_to_string(theme.join("i18n/de.yaml")).expect("read de.yaml");
     let line = de
         .lines()

@@ -10,8 +10,21 @@
 //!     .file("content/events/x.md", "---\ntitle: X\nstat: 2022-03-19\n---\n");
 //! let run = site.check();
 //! run.assert_code(1);
-//! run.diag("content/events/x.md", 3, Some(1), "error", "did you mean `start`?");
+//! run.diag(
+//!     "content/events/x.md", 3, Some(1), "error",
+//!     "unknown key `stat`: not a field of an event — did you mean `start`?",
+//! );
 //! ```
+//!
+//! A site starts empty ([`Site::empty`]), minimal ([`Site::new`]), as a
+//! copy of a fixture folder ([`Site::copy_of`]), of the example site
+//! ([`Site::example`]) or generated ([`Site::generated`]); it is built
+//! into its own folder or a given one ([`Site::build_out`],
+//! [`Site::build_into`]) and its pages are read back ([`Site::page`]).
+//! Findings are compared whole ([`Run::diag`], [`Run::assert_findings`],
+//! [`Run::findings_text`]), and [`select_all`] fails on a selector that
+//! matches nothing. Tests read nothing outside the repository and their
+//! temporary folders.
 //!
 //! Every site lives in its own temporary folder (removed when the `Site` is
 //! dropped). Commands run with `SOURCE_DATE_EPOCH` set to [`EPOCH`] (so
@@ -77,7 +90,7 @@ impl Site {
     }
 
     /// A copy of the site folder `from` (e.g. `tests/fixtures/feeds/site`,
-    /// relative to the crate root).
+    /// relative to the crate root; an absolute path is taken as it is).
     pub fn copy_of(from: impl AsRef<Path>) -> Site {
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
         let site = Site::empty();
@@ -115,6 +128,16 @@ impl Site {
             std::fs::create_dir_all(parent).expect("create folders");
         }
         std::fs::write(&path, bytes).expect("write fixture file");
+        self
+    }
+
+    /// Copies the folder `from` of the repository (relative to the crate
+    /// root) to `rel` in the site.
+    pub fn copy_in(self, rel: &str, from: &str) -> Site {
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(from),
+            &self.root.join(rel),
+        );
         self
     }
 
