@@ -3,72 +3,28 @@
 //! shows them.
 
 mod common;
-use common::copy_dir;
+use common::{Site, select_all};
 
 use scraper::{Html, Selector};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// 2026-11-17: "now" for every test, so past and upcoming never drift.
-const EPOCH: &str = "1795000000";
-
-struct Built {
-    _dir: tempfile::TempDir,
-    out: PathBuf,
-    status: i32,
-    stderr: String,
+/// A copy of `tests/fixtures/relations`.
+fn relations() -> Site {
+    Site::copy_of("tests/fixtures/relations")
 }
 
-impl Built {
-    fn page(&self, rel: &str) -> Html {
-        let path = self.out.join(rel);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}\n{}", path.display(), self.stderr));
-        Html::parse_document(&text)
-    }
-
-    fn exists(&self, rel: &str) -> bool {
-        self.out.join(rel).is_file()
-    }
+/// [`relations`] built into its output folder with `args`.
+fn built(args: &[&str]) -> Site {
+    let site = relations();
+    site.build_out(args).assert_ok();
+    site
 }
 
-/// Copies `tests/fixtures/NAME`, lets `edit` change it, builds it.
-fn build_fixture(name: &str, args: &[&str], edit: impl FnOnce(&Path)) -> Built {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-        &root,
-    );
-    edit(&root);
-    let out = dir.path().join("out");
-    let result = Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .arg("build")
-        .arg("--root")
-        .arg(&root)
-        .arg("--output")
-        .arg(&out)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    Built {
-        _dir: dir,
-        out,
-        status: result.status.code().unwrap_or(-1),
-        stderr: String::from_utf8_lossy(&result.stderr).into_owned(),
-    }
-}
-
-/// Titles of the links inside the element matching `scope`.
+/// Titles of the links inside the elements matching `scope` (which must
+/// match at least one).
 fn titles_in(html: &Html, scope: &str) -> Vec<String> {
-    let scope_sel = Selector::parse(scope).unwrap();
     let heading = Selector::parse("a").unwrap();
-    let mut out: Vec<String> = html
-        .select(&scope_sel)
+    let mut out: Vec<String> = select_all(html, scope)
+        .into_iter()
         .flat_map(|s| {
             s.select(&heading)
                 .map(|a| a.text().collect::<String>().trim().to_string())
@@ -81,8 +37,8 @@ fn titles_in(html: &Html, scope: &str) -> Vec<String> {
 }
 
 fn texts_in(html: &Html, scope: &str) -> String {
-    let sel = Selector::parse(scope).unwrap();
-    html.select(&sel)
+    select_all(html, scope)
+        .into_iter()
         .map(|e| e.text().collect::<String>())
         .collect::<Vec<_>>()
         .join(" ")
@@ -90,8 +46,7 @@ fn texts_in(html: &Html, scope: &str) -> String {
 
 #[test]
 fn relations_show_in_both_directions() {
-    let b = build_fixture("relations", &[], |_| {});
-    assert_eq!(b.status, 0, "{}", b.stderr);
+    let b = built(&[]);
 
     // A network lists its own partners and every partner naming it.
     let nord = b.page("networks/nord/index.html");
@@ -135,7 +90,13 @@ fn relations_show_in_both_directions() {
         titles_in(&alpha, "[data-past] .event-list"),
         ["Vergangener Workshop"]
     );
-    assert!(titles_in(&alpha, "[data-upcoming] .event-list").is_empty());
+    // No upcoming events: the section is there, says so, and lists none.
+    assert_eq!(
+        texts_in(&alpha, "[data-upcoming] .js-empty"),
+        "Zurzeit sind keine Termine geplant."
+    );
+    let cards = Selector::parse("[data-upcoming] .event-card").unwrap();
+    assert_eq!(alpha.select(&cards).count(), 0);
     let gamma = b.page("partners/gamma/index.html");
     assert_eq!(titles_in(&gamma, ".related-projects"), ["Projekt Brücke"]);
 
@@ -166,8 +127,7 @@ fn relations_show_in_both_directions() {
 
 #[test]
 fn every_address_of_the_contract_is_written() {
-    let b = build_fixture("relations", &[], |_| {});
-    assert_eq!(b.status, 0, "{}", b.stderr);
+    let b = built(&[]);
     for rel in [
         "index.html",
         "404.html",
@@ -192,46 +152,39 @@ fn every_address_of_the_contract_is_written() {
         "alt/alpha-alt/index.html",
         "events/archive/2022/index.html",
     ] {
-        assert!(b.exists(rel), "missing {rel}");
+        assert!(b.out().join(rel).is_file(), "missing {rel}");
     }
     // The alias redirects to the entry.
-    let alias = std::fs::read_to_string(b.out.join("alt/alpha-alt/index.html")).unwrap();
+    let alias = b.built("alt/alpha-alt/index.html");
     assert!(alias.contains("url=/partners/alpha/"), "{alias}");
     // Feeds are linked twice: webcal to subscribe, https to download.
-    let nord = std::fs::read_to_string(b.out.join("networks/nord/index.html")).unwrap();
+    let nord = b.built("networks/nord/index.html");
     assert!(nord.contains("webcal://example.org/networks/nord/calendar.ics"));
     assert!(nord.contains("https://example.org/networks/nord/calendar.ics"));
-    let sitemap = std::fs::read_to_string(b.out.join("sitemap.xml")).unwrap();
+    let sitemap = b.built("sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/partners/alpha/</loc>"));
 }
 
 #[test]
 fn drafts_are_left_out_unless_asked_for() {
-    let b = build_fixture("relations", &[], |_| {});
-    assert!(!b.exists("partners/delta/index.html"));
+    let b = built(&[]);
+    assert!(!b.out().join("partners/delta/index.html").exists());
     let sued = b.page("networks/sued/index.html");
     assert!(!titles_in(&sued, ".related-partners").contains(&"Delta Entwurf".to_string()));
-    let listing = std::fs::read_to_string(b.out.join("partners/index.html")).unwrap();
+    let listing = b.built("partners/index.html");
     assert!(!listing.contains("Delta Entwurf"));
-    let sitemap = std::fs::read_to_string(b.out.join("sitemap.xml")).unwrap();
+    let sitemap = b.built("sitemap.xml");
     assert!(!sitemap.contains("delta"));
 
-    let with = build_fixture("relations", &["--drafts"], |_| {});
-    assert_eq!(with.status, 0, "{}", with.stderr);
-    assert!(with.exists("partners/delta/index.html"));
+    let with = built(&["--drafts"]);
+    assert!(with.out().join("partners/delta/index.html").is_file());
     let sued = with.page("networks/sued/index.html");
     assert!(titles_in(&sued, ".related-partners").contains(&"Delta Entwurf".to_string()));
 }
 
 #[test]
 fn a_base_path_is_honoured_in_every_link() {
-    let b = build_fixture(
-        "relations",
-        &["--base-url", "https://example.org/sub/"],
-        |_| {},
-    );
-    assert_eq!(b.status, 0, "{}", b.stderr);
-    let sel = Selector::parse("a[href], link[href], script[src]").unwrap();
+    let b = built(&["--base-url", "https://example.org/sub/"]);
     for rel in [
         "index.html",
         "partners/alpha/index.html",
@@ -239,7 +192,7 @@ fn a_base_path_is_honoured_in_every_link() {
         "posts/bericht/index.html",
     ] {
         let page = b.page(rel);
-        for el in page.select(&sel) {
+        for el in select_all(&page, "a[href], link[href], script[src]") {
             let url = el.value().attr("href").or(el.value().attr("src")).unwrap();
             if url.starts_with('/') {
                 assert!(url.starts_with("/sub/"), "{rel}: {url}");
@@ -248,90 +201,71 @@ fn a_base_path_is_honoured_in_every_link() {
     }
     let alpha = b.page("partners/alpha/index.html");
     assert!(titles_in(&alpha, ".prose").contains(&"Netzwerk Nord".to_string()));
-    let html = std::fs::read_to_string(b.out.join("partners/alpha/index.html")).unwrap();
+    let html = b.built("partners/alpha/index.html");
     assert!(html.contains(r#"href="/sub/networks/nord/#schwerpunkte""#));
 }
 
 #[test]
 fn an_unknown_id_fails_the_build_naming_path_and_line() {
-    let b = build_fixture("relations", &[], |root| {
-        let p = root.join("content/events/nord-treffen.md");
-        let text = std::fs::read_to_string(&p)
-            .unwrap()
-            .replace("organizers: [beta]", "organizers: [betta]");
-        std::fs::write(p, text).unwrap();
-    });
-    assert_eq!(b.status, 1);
-    assert!(b.stderr.contains("content/events/nord-treffen.md:4:14: error: unknown partner `betta` — did you mean `beta`"), "{}", b.stderr);
-    assert!(!b.out.exists(), "a failed build writes nothing");
+    let site = relations();
+    site.edit(
+        "content/events/nord-treffen.md",
+        "organizers: [beta]",
+        "organizers: [betta]",
+    );
+    let run = site.build_out(&[]);
+    run.assert_code(1);
+    run.assert_findings_text(
+        "content/events/nord-treffen.md:4:14: error: unknown partner `betta` — did you mean `beta` or `delta`?\n\
+         4 | organizers: [betta]\n  |              ^\n",
+    );
+    assert!(!site.out().exists(), "a failed build writes nothing");
 }
 
 #[test]
 fn a_dangling_link_fails_the_build_naming_path_and_line() {
-    let b = build_fixture("relations", &[], |root| {
-        let p = root.join("content/posts/bericht.md");
-        let text = std::fs::read_to_string(&p)
-            .unwrap()
-            .replace("@/events/past-ws.md", "@/events/nope.md");
-        std::fs::write(p, text).unwrap();
-    });
-    assert_eq!(b.status, 1);
-    assert!(
-        b.stderr
-            .contains("content/posts/bericht.md:7:7: error: broken link `@/events/nope.md`"),
-        "{}",
-        b.stderr
+    let site = relations();
+    site.edit(
+        "content/posts/bericht.md",
+        "@/events/past-ws.md",
+        "@/events/nope.md",
+    );
+    let run = site.build_out(&[]);
+    run.assert_code(1);
+    run.assert_findings_text(
+        "content/posts/bericht.md:7:7: error: broken link `@/events/nope.md`: there is no file `content/events/nope.md`\n\
+         7 | Siehe [den Workshop](@/events/nope.md).\n  |       ^\n",
     );
 }
 
 #[test]
 fn two_sources_for_one_address_are_an_error() {
-    let b = build_fixture("relations", &[], |root| {
-        std::fs::create_dir_all(root.join("static/impressum")).unwrap();
-        std::fs::write(root.join("static/impressum/index.html"), "x").unwrap();
-    });
-    assert_eq!(b.status, 1);
-    assert!(
-        b.stderr
-            .contains("two sources write `impressum/index.html`"),
-        "{}",
-        b.stderr
+    let site = relations().file("static/impressum/index.html", "x");
+    let run = site.build_out(&[]);
+    run.assert_code(1);
+    run.assert_findings_text(
+        "content/impressum.md:1:1: error: two sources write `impressum/index.html`: content/impressum.md and static/impressum/index.html\n\
+         1 | ---\n  | ^\n  = note: static/impressum/index.html: the other source\n",
     );
 }
 
 #[test]
 fn a_rebuild_keeps_unchanged_files_and_their_modification_time() {
     use std::os::unix::fs::MetadataExt;
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("site");
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/relations"),
-        &root,
-    );
-    let out = dir.path().join("out");
-    let build = || {
-        let status = Command::new(env!("CARGO_BIN_EXE_tandem"))
-            .args(["build", "--root"])
-            .arg(&root)
-            .arg("--output")
-            .arg(&out)
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    };
-    build();
+    let site = relations();
+    let out = site.out();
+    site.build_out(&[]).assert_ok();
     let unchanged = out.join("impressum/index.html");
     let changed = out.join("events/nord-treffen/index.html");
     let before = std::fs::metadata(&unchanged).unwrap();
     let changed_before = std::fs::metadata(&changed).unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
-    let p = root.join("content/events/nord-treffen.md");
-    let text = std::fs::read_to_string(&p)
-        .unwrap()
-        .replace("Online-Treffen.", "Online-Treffen, neu.");
-    std::fs::write(&p, text).unwrap();
-    build();
+    site.edit(
+        "content/events/nord-treffen.md",
+        "Online-Treffen.",
+        "Online-Treffen, neu.",
+    );
+    site.build_out(&[]).assert_ok();
     let after = std::fs::metadata(&unchanged).unwrap();
     assert_eq!(
         before.ino(),
@@ -354,7 +288,7 @@ fn a_rebuild_keeps_unchanged_files_and_their_modification_time() {
 fn deeply_nested_markdown_renders() {
     let quotes = ">".repeat(100_000);
     let lists = "- ".repeat(50_000);
-    let site = common::Site::new()
+    let site = Site::new()
         .file(
             "content/quotes.md",
             &format!("---\ntitle: Q\n---\n{quotes} tief\n"),
@@ -378,7 +312,7 @@ fn deeply_nested_markdown_renders() {
 /// sequence has no business in a page.
 #[test]
 fn control_characters_do_not_reach_the_pages() {
-    let site = common::Site::new().bytes(
+    let site = Site::new().bytes(
         "content/kontrolle.md",
         b"---\ntitle: \"Titel\\e[2J mit\\0NUL\\a\"\nsummary: \"kurz\\x7f\\x9b\"\n---\nText\x1b]0;PWNED\x07 und\x00 NUL\xc2\x9b.\n\n<div>roh\x1b[2J</div>\n\n[Link](https://example.org/\x1b \"Ti\x01tel\")\n",
     );

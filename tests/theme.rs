@@ -6,73 +6,34 @@
 //! runs them (as CI does) and fails when a tool is missing.
 
 mod common;
-use common::copy_dir;
+use common::{Site, select_all};
 
 use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The build time of every test build: 2026-11-18T11:06:40Z.
-const EPOCH: &str = "1795000000";
-
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn fixture_dir() -> PathBuf {
-    repo().join("tests/browser/fixture")
+/// The browser tests' fixture site (written in English) in `language`.
+fn fixture(language: &str) -> Site {
+    Site::copy_of("tests/browser/fixture").language(language)
 }
 
-/// Runs `tandem build` on `root` into `out`, with extra arguments.
-fn build(root: &Path, out: &Path, extra: &[&str]) {
-    let output = Command::new(env!("CARGO_BIN_EXE_tandem"))
-        .arg("build")
-        .arg("--root")
-        .arg(root)
-        .arg("--output")
-        .arg(out)
-        .args(extra)
-        .env("SOURCE_DATE_EPOCH", EPOCH)
-        .output()
-        .expect("run tandem");
-    assert!(
-        output.status.success(),
-        "tandem build failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// The fixture site in `language` (it is written in English), built into a
-/// temporary folder; returns (temp dir guard, output folder).
-fn built_fixture(language: &str) -> (tempfile::TempDir, PathBuf) {
+/// [`fixture`] built into its output folder.
+fn built_fixture(language: &str) -> Site {
     built_fixture_with(language, &[])
 }
 
 /// [`built_fixture`] with `files` (path below the site, text) added.
-fn built_fixture_with(language: &str, files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = tmp.path().join("site");
-    copy_dir(&fixture_dir(), &root);
+fn built_fixture_with(language: &str, files: &[(&str, &str)]) -> Site {
+    let mut site = fixture(language);
     for (rel, text) in files {
-        let path = root.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
+        site = site.file(rel, text);
     }
-    let yaml = root.join("site.yaml");
-    let text = std::fs::read_to_string(&yaml).unwrap();
-    let text = text.replace("language: en", &format!("language: {language}"));
-    std::fs::write(&yaml, text).unwrap();
-    let out = tmp.path().join("out");
-    build(&root, &out, &[]);
-    (tmp, out)
-}
-
-fn page(out: &Path, rel: &str) -> Html {
-    let path = out.join(rel);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    Html::parse_document(&text)
+    site.build_out(&[]).assert_ok();
+    site
 }
 
 fn sel(s: &str) -> Selector {
@@ -104,9 +65,9 @@ fn html_files(dir: &Path, found: &mut Vec<PathBuf>) {
 
 #[test]
 fn english_site_has_lang_and_dates_in_words() {
-    let (_tmp, out) = built_fixture("en");
+    let site = built_fixture("en");
     let mut files = Vec::new();
-    html_files(&out, &mut files);
+    html_files(&site.out(), &mut files);
     assert!(files.len() > 15, "only {} pages", files.len());
     for f in &files {
         let doc = Html::parse_document(&std::fs::read_to_string(f).unwrap());
@@ -117,7 +78,7 @@ fn english_site_has_lang_and_dates_in_words() {
             f.display()
         );
     }
-    let ev = page(&out, "events/evening-talk/index.html");
+    let ev = site.page("events/evening-talk/index.html");
     let when = texts(&ev, ".fact-when time");
     assert_eq!(when, vec!["Wednesday, 6 April 2022, 18:00–20:00"]);
     assert_eq!(
@@ -125,14 +86,14 @@ fn english_site_has_lang_and_dates_in_words() {
         vec!["2022-04-06T18:00+02:00"]
     );
     // A series: its rule in words and its next dates.
-    let series = page(&out, "events/online-series/index.html");
+    let series = site.page("events/online-series/index.html");
     assert_eq!(
         texts(&series, ".rule"),
         vec!["4 dates, on Wednesdays, 3–24 February 2027"]
     );
     assert_eq!(texts(&series, ".next-dates li").len(), 4);
     // A multi-day all-day event in a list, kept short.
-    let home = page(&out, "index.html");
+    let home = site.page("index.html");
     let whens = texts(&home, ".event-card .when");
     assert!(
         whens.iter().any(|w| w == "4–5 March 2027"),
@@ -143,30 +104,30 @@ fn english_site_has_lang_and_dates_in_words() {
 
 #[test]
 fn german_site_has_dates_in_words() {
-    let (_tmp, out) = built_fixture("de");
-    let ev = page(&out, "events/evening-talk/index.html");
+    let site = built_fixture("de");
+    let ev = site.page("events/evening-talk/index.html");
     assert_eq!(attrs(&ev, "html", "lang"), vec!["de"]);
     assert_eq!(
         texts(&ev, ".fact-when time"),
         vec!["Mittwoch, 6. April 2022, 18:00–20:00 Uhr"]
     );
-    let series = page(&out, "events/weekly-clinic/index.html");
+    let series = site.page("events/weekly-clinic/index.html");
     assert_eq!(
         texts(&series, ".rule"),
         vec!["5 Termine, mittwochs, 4. Mai – 8. Juni 2022"]
     );
     assert_eq!(texts(&series, ".skipped"), vec!["Entfällt am 25. Mai 2022"]);
-    let full = page(&out, "events/spring-forum/index.html");
+    let full = site.page("events/spring-forum/index.html");
     assert!(texts(&full, "h1 .badge").contains(&"ausgebucht".to_string()));
-    let cancelled = page(&out, "events/cancelled-meeting/index.html");
+    let cancelled = site.page("events/cancelled-meeting/index.html");
     assert!(texts(&cancelled, "h1 .badge").contains(&"abgesagt".to_string()));
 }
 
 #[test]
 fn total_css_stays_under_30_kb() {
-    let (_tmp, out) = built_fixture("en");
+    let site = built_fixture("en");
     let mut total = 0;
-    let mut stack = vec![out.clone()];
+    let mut stack = vec![site.out()];
     while let Some(dir) = stack.pop() {
         for item in std::fs::read_dir(dir).unwrap() {
             let path = item.unwrap().path();
@@ -182,8 +143,8 @@ fn total_css_stays_under_30_kb() {
 }
 
 /// The schema.org `Event` of an event page, as written and parsed.
-fn json_ld(out: &Path, rel: &str) -> (String, serde_json::Value) {
-    let doc = page(out, rel);
+fn json_ld(site: &Site, rel: &str) -> (String, serde_json::Value) {
+    let doc = site.page(rel);
     let scripts = texts(&doc, r#"script[type="application/ld+json"]"#);
     assert_eq!(scripts.len(), 1, "{rel}");
     let value = serde_json::from_str(&scripts[0]).unwrap_or_else(|e| panic!("{rel}: {e}"));
@@ -192,9 +153,9 @@ fn json_ld(out: &Path, rel: &str) -> (String, serde_json::Value) {
 
 #[test]
 fn event_pages_describe_the_event_for_search_engines() {
-    let (_tmp, out) = built_fixture("en");
+    let site = built_fixture("en");
     // A place and an online link: mixed attendance, two locations.
-    let (_, both) = json_ld(&out, "events/two-day-conference/index.html");
+    let (_, both) = json_ld(&site, "events/two-day-conference/index.html");
     assert_eq!(both["@type"], "Event");
     assert_eq!(
         both["eventAttendanceMode"],
@@ -226,13 +187,13 @@ fn event_pages_describe_the_event_for_search_engines() {
             .contains("null")
     );
     // Moved online: its status, one virtual location, no description.
-    let (_, moved) = json_ld(&out, "events/moved-online/index.html");
+    let (_, moved) = json_ld(&site, "events/moved-online/index.html");
     assert_eq!(moved["eventStatus"], "https://schema.org/EventMovedOnline");
     assert_eq!(moved["location"]["@type"], "VirtualLocation");
     assert!(moved.get("description").is_none());
     assert_eq!(moved["startDate"], "2027-05-20T09:00+02:00");
     // On site only.
-    let (_, on_site) = json_ld(&out, "events/winter-workshop/index.html");
+    let (_, on_site) = json_ld(&site, "events/winter-workshop/index.html");
     assert_eq!(
         on_site["eventAttendanceMode"],
         "https://schema.org/OfflineEventAttendanceMode"
@@ -249,14 +210,14 @@ fn event_pages_describe_the_event_for_search_engines() {
 
 #[test]
 fn json_ld_cannot_end_its_script_block() {
-    let (_tmp, out) = built_fixture_with(
+    let site = built_fixture_with(
         "en",
         &[(
             "content/events/script-title.md",
             "---\ntitle: \"Closing </script> tags\"\nsummary: \"</script><b>x</b>\"\nstart: 2027-01-10T10:00\nlocation: { name: Hall, city: Köln, lat: 50.94, lon: 6.96 }\n---\nText.\n",
         )],
     );
-    let (text, v) = json_ld(&out, "events/script-title/index.html");
+    let (text, v) = json_ld(&site, "events/script-title/index.html");
     assert!(!text.contains('<') && !text.contains('>'), "{text}");
     assert!(text.contains("\\u003c/script\\u003e"), "{text}");
     assert_eq!(v["name"], "Closing </script> tags");
@@ -270,7 +231,7 @@ fn json_ld_cannot_end_its_script_block() {
 #[test]
 fn json_ld_cannot_swallow_the_rest_of_the_page() {
     let title = "Kommentar <!--<script> Test & mehr";
-    let (_tmp, out) = built_fixture_with(
+    let site = built_fixture_with(
         "en",
         &[(
             "content/events/comment-title.md",
@@ -279,14 +240,14 @@ fn json_ld_cannot_swallow_the_rest_of_the_page() {
             ),
         )],
     );
-    let (text, v) = json_ld(&out, "events/comment-title/index.html");
+    let (text, v) = json_ld(&site, "events/comment-title/index.html");
     assert_eq!(v["name"], title);
     assert!(
         text.contains("Kommentar \\u003c!--\\u003cscript\\u003e Test \\u0026 mehr"),
         "{text}"
     );
     // The page after the script block is still the page.
-    let doc = page(&out, "events/comment-title/index.html");
+    let doc = site.page("events/comment-title/index.html");
     assert_eq!(texts(&doc, "main h1"), vec![title.to_string()]);
     assert_eq!(texts(&doc, "footer .footer-title").len(), 1);
     assert_eq!(attrs(&doc, "script[src]", "src").len(), 1);
@@ -297,7 +258,7 @@ fn json_ld_cannot_swallow_the_rest_of_the_page() {
 /// at its old place; the attendance mode follows, per session too.
 #[test]
 fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
-    let (_tmp, out) = built_fixture_with(
+    let site = built_fixture_with(
         "en",
         &[
             (
@@ -315,7 +276,7 @@ fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
         ],
     );
     // Online only: no map, the link labelled with the meeting's name.
-    let zoom = page(&out, "events/zoom-talk/index.html");
+    let zoom = site.page("events/zoom-talk/index.html");
     assert!(attrs(&zoom, "a.map-link", "href").is_empty());
     assert_eq!(
         attrs(&zoom, ".fact-where a.online-link", "href"),
@@ -325,7 +286,7 @@ fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
         texts(&zoom, ".fact-where a.online-link"),
         vec!["Join online (Zoom)"]
     );
-    let (_, v) = json_ld(&out, "events/zoom-talk/index.html");
+    let (_, v) = json_ld(&site, "events/zoom-talk/index.html");
     assert_eq!(
         v["eventAttendanceMode"],
         "https://schema.org/OnlineEventAttendanceMode"
@@ -333,7 +294,7 @@ fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
     assert_eq!(v["location"]["@type"], "VirtualLocation");
     assert_eq!(v["location"]["url"], "https://zoom.example.org/j/1");
     // Its card says "Online", not "Zoom".
-    let listing = page(&out, "events/index.html");
+    let listing = site.page("events/index.html");
     let zoom_card: Vec<String> = listing
         .select(&sel(".event-card"))
         .filter(|c| c.text().any(|t| t.contains("Zoom talk")))
@@ -342,7 +303,7 @@ fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
     assert_eq!(zoom_card, vec!["Online"]);
 
     // Moved online: the old place is not where it happens.
-    let moved = page(&out, "events/moved-hall/index.html");
+    let moved = site.page("events/moved-hall/index.html");
     let where_ = texts(&moved, ".fact-where dd");
     assert_eq!(where_.len(), 1);
     assert!(!where_[0].contains("Town Hall"), "{where_:?}");
@@ -351,7 +312,7 @@ fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
         attrs(&moved, ".fact-where a.online-link", "href"),
         vec!["https://meet.example.org/m"]
     );
-    let (_, v) = json_ld(&out, "events/moved-hall/index.html");
+    let (_, v) = json_ld(&site, "events/moved-hall/index.html");
     assert_eq!(v["eventStatus"], "https://schema.org/EventMovedOnline");
     assert_eq!(
         v["eventAttendanceMode"],
@@ -362,7 +323,7 @@ fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
 
     // Sessions: each its own Event with its own place and mode; a plain
     // place is the address.
-    let (_, v) = json_ld(&out, "events/mixed-sessions/index.html");
+    let (_, v) = json_ld(&site, "events/mixed-sessions/index.html");
     let events = v.as_array().expect("one Event per session");
     assert_eq!(events.len(), 3);
     assert_eq!(events[0]["startDate"], "2027-02-05T10:00+01:00");
@@ -387,7 +348,7 @@ fn online_events_have_no_place_and_moved_online_leaves_the_old_one() {
         "https://schema.org/OnlineEventAttendanceMode"
     );
     assert_eq!(events[2]["location"]["@type"], "VirtualLocation");
-    let sessions = page(&out, "events/mixed-sessions/index.html");
+    let sessions = site.page("events/mixed-sessions/index.html");
     assert_eq!(
         attrs(&sessions, ".sessions a.online-link", "href"),
         vec!["https://webex.example.org/s"]
@@ -402,7 +363,7 @@ fn json_ld_of_a_series_and_meta_descriptions() {
     let body = "Wir treffen uns jede Woche, um über Werkzeuge, Methoden und Erfahrungen \
                 aus der digitalen Bildungsarbeit zu sprechen. Neue Gäste sind immer willkommen, \
                 auch ohne Vorwissen.";
-    let (_tmp, out) = built_fixture_with(
+    let site = built_fixture_with(
         "en",
         &[(
             "content/events/weekly-round.md",
@@ -411,7 +372,7 @@ fn json_ld_of_a_series_and_meta_descriptions() {
             ),
         )],
     );
-    let (_, v) = json_ld(&out, "events/weekly-round/index.html");
+    let (_, v) = json_ld(&site, "events/weekly-round/index.html");
     let events = v.as_array().expect("one Event per date");
     let starts: Vec<&str> = events
         .iter()
@@ -436,11 +397,15 @@ fn json_ld_of_a_series_and_meta_descriptions() {
     assert_eq!(events[3]["endDate"], "2027-03-31T18:00+02:00");
     // Every place of the fixture has an address.
     let mut files = Vec::new();
-    html_files(&out.join("events"), &mut files);
+    html_files(&site.out().join("events"), &mut files);
     let mut places = 0;
     for f in files.iter().filter(|f| f.ends_with("index.html")) {
-        let rel = f.strip_prefix(&out).unwrap().to_string_lossy().into_owned();
-        let doc = page(&out, &rel);
+        let rel = f
+            .strip_prefix(site.out())
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let doc = site.page(&rel);
         for script in texts(&doc, r#"script[type="application/ld+json"]"#) {
             let v: serde_json::Value = serde_json::from_str(&script).unwrap();
             let all = v.as_array().cloned().unwrap_or_else(|| vec![v.clone()]);
@@ -458,7 +423,7 @@ fn json_ld_of_a_series_and_meta_descriptions() {
     }
     assert!(places > 5, "{places}");
     // No summary: the start of the text, cut at a word.
-    let doc = page(&out, "events/weekly-round/index.html");
+    let doc = site.page("events/weekly-round/index.html");
     let meta = attrs(&doc, r#"meta[name="description"]"#, "content");
     assert_eq!(meta.len(), 1);
     assert!(
@@ -471,7 +436,7 @@ fn json_ld_of_a_series_and_meta_descriptions() {
     );
     assert!(meta[0].chars().count() <= 155, "{meta:?}");
     // With a summary: the summary.
-    let doc = page(&out, "events/weekly-clinic/index.html");
+    let doc = site.page("events/weekly-clinic/index.html");
     assert_eq!(
         attrs(&doc, r#"meta[name="description"]"#, "content"),
         vec!["Questions about digital tools, every Wednesday."]
@@ -518,13 +483,13 @@ fn lists_show_foreign_zones_and_the_span_of_past_series() {
             "5 Termine",
         ),
     ] {
-        let (_tmp, out) = built_fixture_with(lang, &[ny]);
+        let site = built_fixture_with(lang, &[ny]);
         for rel in [
             "index.html",
             "events/index.html",
             "networks/north-network/index.html",
         ] {
-            let doc = page(&out, rel);
+            let doc = site.page(rel);
             assert_eq!(
                 card_when(&doc, "New York call"),
                 vec![(ny_when.to_string(), String::new())],
@@ -532,7 +497,7 @@ fn lists_show_foreign_zones_and_the_span_of_past_series() {
             );
         }
         // Events in the site's zone say none.
-        let doc = page(&out, "index.html");
+        let doc = site.page("index.html");
         let whens = texts(&doc, ".event-card .when");
         assert!(whens.len() > 3);
         assert_eq!(
@@ -546,14 +511,14 @@ fn lists_show_foreign_zones_and_the_span_of_past_series() {
             "events/archive/2022/index.html",
             "projects/alpha-project/index.html",
         ] {
-            let doc = page(&out, rel);
+            let doc = site.page(rel);
             assert_eq!(
                 card_when(&doc, "Weekly online clinic"),
                 vec![(clinic_when.to_string(), clinic_more.to_string())],
                 "{lang} {rel}"
             );
         }
-        let archive = page(&out, "events/archive/2022/index.html");
+        let archive = site.page("events/archive/2022/index.html");
         assert_eq!(
             attrs(&archive, ".month[data-month]", "data-month")
                 .into_iter()
@@ -566,9 +531,9 @@ fn lists_show_foreign_zones_and_the_span_of_past_series() {
 
 #[test]
 fn event_pages_show_place_registration_calendar_and_relations() {
-    let (_tmp, out) = built_fixture("en");
+    let site = built_fixture("en");
     // Upcoming, with registration: the button carries its end for tandem.js.
-    let up = page(&out, "events/winter-workshop/index.html");
+    let up = site.page("events/winter-workshop/index.html");
     assert_eq!(
         attrs(&up, "a.js-registration", "href"),
         vec!["https://example.org/register/winter-workshop"]
@@ -595,7 +560,7 @@ fn event_pages_show_place_registration_calendar_and_relations() {
     );
     assert_eq!(attrs(&up, ".js-past-notice[hidden]", "class").len(), 1);
     // Past: no registration button, the notice shows; the place links to OpenStreetMap.
-    let past = page(&out, "events/evening-talk/index.html");
+    let past = site.page("events/evening-talk/index.html");
     assert!(attrs(&past, ".js-registration", "href").is_empty());
     assert_eq!(
         attrs(&past, ".js-past-notice:not([hidden])", "class").len(),
@@ -608,16 +573,16 @@ fn event_pages_show_place_registration_calendar_and_relations() {
         "{osm:?}"
     );
     // Booked out and cancelled: a badge, no registration button.
-    let full = page(&out, "events/spring-forum/index.html");
+    let full = site.page("events/spring-forum/index.html");
     assert!(texts(&full, "h1 .badge").contains(&"booked out".to_string()));
     assert!(attrs(&full, ".js-registration", "href").is_empty());
     // Sessions: each its own date, the second with its own place and status.
-    let sessions = page(&out, "events/workshop-sessions/index.html");
+    let sessions = site.page("events/workshop-sessions/index.html");
     let items = texts(&sessions, ".sessions li");
     assert_eq!(items.len(), 2, "{items:?}");
     assert!(items[1].contains("Bonn") && items[1].contains("postponed"));
     // Online and hybrid.
-    let hybrid = page(&out, "events/two-day-conference/index.html");
+    let hybrid = site.page("events/two-day-conference/index.html");
     assert_eq!(
         attrs(&hybrid, "a.online-link", "href"),
         vec!["https://example.org/online/conference"]
@@ -627,7 +592,7 @@ fn event_pages_show_place_registration_calendar_and_relations() {
 
 #[test]
 fn feeds_are_linked_twice_on_network_partner_project_home_and_events() {
-    let (_tmp, out) = built_fixture("en");
+    let site = built_fixture("en");
     for (rel, feed) in [
         (
             "networks/north-network/index.html",
@@ -644,7 +609,7 @@ fn feeds_are_linked_twice_on_network_partner_project_home_and_events() {
         ("index.html", "calendar.ics"),
         ("events/index.html", "calendar.ics"),
     ] {
-        let doc = page(&out, rel);
+        let doc = site.page(rel);
         let links = attrs(&doc, "main .subscribe a", "href");
         assert_eq!(
             links,
@@ -659,8 +624,8 @@ fn feeds_are_linked_twice_on_network_partner_project_home_and_events() {
 
 #[test]
 fn project_network_and_partner_pages_show_their_relations() {
-    let (_tmp, out) = built_fixture("en");
-    let p = page(&out, "projects/alpha-project/index.html");
+    let site = built_fixture("en");
+    let p = site.page("projects/alpha-project/index.html");
     assert_eq!(
         texts(&p, ".fact-period dd"),
         vec!["1 January 2022 – 31 December 2027"]
@@ -686,7 +651,7 @@ fn project_network_and_partner_pages_show_their_relations() {
         texts(&p, ".related-posts h3"),
         vec!["Alpha halfway through"]
     );
-    let beta = page(&out, "projects/beta-project/index.html");
+    let beta = site.page("projects/beta-project/index.html");
     assert_eq!(
         texts(&beta, ".fact-period dd"),
         vec!["since 1 January 2026"]
@@ -694,7 +659,7 @@ fn project_network_and_partner_pages_show_their_relations() {
     // No past events yet: the past section is there, hidden, for tandem.js.
     assert_eq!(attrs(&beta, "#past[data-past][hidden]", "id").len(), 1);
 
-    let n = page(&out, "networks/north-network/index.html");
+    let n = site.page("networks/north-network/index.html");
     assert_eq!(texts(&n, ".related-partners h3"), vec!["North College"]);
     assert_eq!(texts(&n, ".related-projects h3"), vec!["Alpha Project"]);
     let events = texts(&n, ".events-upcoming .event-title");
@@ -708,7 +673,7 @@ fn project_network_and_partner_pages_show_their_relations() {
         ]
     );
 
-    let partner = page(&out, "partners/north-college/index.html");
+    let partner = site.page("partners/north-college/index.html");
     assert_eq!(
         attrs(&partner, "img.logo", "alt"),
         vec!["North College logo"]
@@ -725,8 +690,8 @@ fn project_network_and_partner_pages_show_their_relations() {
 
 #[test]
 fn events_listing_groups_by_month_and_carries_filter_data() {
-    let (_tmp, out) = built_fixture("en");
-    let doc = page(&out, "events/index.html");
+    let site = built_fixture("en");
+    let doc = site.page("events/index.html");
     assert_eq!(
         texts(&doc, "[data-upcoming] .month-heading"),
         vec![
@@ -748,7 +713,7 @@ fn events_listing_groups_by_month_and_carries_filter_data() {
         attrs(&doc, "form[data-filter][hidden] select", "name"),
         vec!["network", "project", "place"]
     );
-    for card in doc.select(&sel(".event-card")) {
+    for card in select_all(&doc, ".event-card") {
         let v = card.value();
         assert!(v.attr("data-ends").is_some_and(|e| e.ends_with('Z')));
         assert!(v.attr("data-networks").is_some());
@@ -759,15 +724,18 @@ fn events_listing_groups_by_month_and_carries_filter_data() {
         attrs(&doc, "nav.archive a", "href"),
         vec!["/events/archive/2022/"]
     );
-    let archive = page(&out, "events/archive/2022/index.html");
+    let archive = site.page("events/archive/2022/index.html");
     assert_eq!(texts(&archive, "h1"), vec!["Events 2022"]);
 }
 
 #[test]
 fn pages_have_landmarks_skip_link_alt_text_and_no_foreign_resources() {
-    let (_tmp, out) = built_fixture("en");
+    let site = built_fixture("en");
     let mut files = Vec::new();
-    html_files(&out, &mut files);
+    html_files(&site.out(), &mut files);
+    // How often each per-page check found something to look at, over all pages.
+    let mut images = 0;
+    let mut loaded = [0; 4];
     for f in files {
         let doc = Html::parse_document(&std::fs::read_to_string(&f).unwrap());
         let name = f.display().to_string();
@@ -780,16 +748,21 @@ fn pages_have_landmarks_skip_link_alt_text_and_no_foreign_resources() {
         assert_eq!(attrs(&doc, "a.skip-link", "href"), vec!["#main"], "{name}");
         assert_eq!(doc.select(&sel("h1")).count(), 1, "{name}");
         for img in doc.select(&sel("img")) {
+            images += 1;
             let alt = img.value().attr("alt").unwrap_or("");
             assert!(!alt.trim().is_empty(), "{name}: an image without alt text");
         }
-        for (s, a) in [
+        for (k, (s, a)) in [
             ("link[rel~=stylesheet]", "href"),
             ("link[rel~=icon]", "href"),
             ("script[src]", "src"),
             ("img", "src"),
-        ] {
+        ]
+        .into_iter()
+        .enumerate()
+        {
             for u in attrs(&doc, s, a) {
+                loaded[k] += 1;
                 assert!(
                     u.starts_with('/') && !u.starts_with("//"),
                     "{name}: {s} loads {u}"
@@ -803,12 +776,14 @@ fn pages_have_landmarks_skip_link_alt_text_and_no_foreign_resources() {
             "{name}"
         );
     }
-    let css = std::fs::read_to_string(out.join("style.css")).unwrap();
+    assert!(images > 0, "no page has an image");
+    assert!(loaded.iter().all(|&n| n > 0), "{loaded:?}");
+    let css = site.built("style.css");
     assert!(
         !css.contains("@import") && !css.contains("url("),
         "style.css loads something"
     );
-    let post = page(&out, "posts/alpha-news/index.html");
+    let post = site.page("posts/alpha-news/index.html");
     assert_eq!(
         attrs(&post, "img.hero-image", "alt"),
         vec!["Drawing of people around a table"]
@@ -818,7 +793,7 @@ fn pages_have_landmarks_skip_link_alt_text_and_no_foreign_resources() {
 #[test]
 fn a_site_overrides_one_template() {
     // The example of docs/theme.md.
-    let (_tmp, out) = built_fixture_with(
+    let site = built_fixture_with(
         "en",
         &[(
             "templates/page.html",
@@ -834,23 +809,19 @@ fn a_site_overrides_one_template() {
 "#,
         )],
     );
-    let about = page(&out, "about/index.html");
+    let about = site.page("about/index.html");
     assert_eq!(texts(&about, ".updated-note"), vec!["updated: –"]);
     // Every other template is still the theme's.
-    let home = page(&out, "index.html");
+    let home = site.page("index.html");
     assert_eq!(home.select(&sel(".event-card:not([hidden])")).count(), 8);
 }
 
 #[test]
 fn base_path_is_honoured_by_theme_links() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build(
-        &fixture_dir(),
-        &out,
-        &["--base-url", "https://example.org/sub/"],
-    );
-    let doc = page(&out, "events/winter-workshop/index.html");
+    let site = fixture("en");
+    site.build_out(&["--base-url", "https://example.org/sub/"])
+        .assert_ok();
+    let doc = site.page("events/winter-workshop/index.html");
     for (s, a) in [
         ("link[rel~=stylesheet]", "href"),
         ("script[src]", "src"),
@@ -858,7 +829,8 @@ fn base_path_is_honoured_by_theme_links() {
         (".actions a[download]", "href"),
         (".site-header nav a", "href"),
     ] {
-        for u in attrs(&doc, s, a) {
+        for u in select_all(&doc, s) {
+            let u = u.value().attr(a).unwrap_or_default();
             assert!(u.starts_with("/sub/"), "{s}: {u}");
         }
     }
@@ -890,15 +862,15 @@ fn run_browser_tests(site: &Path, extra: &[&str]) {
 #[test]
 #[ignore = "needs node, chromium and `npm ci`; CI runs it with --include-ignored"]
 fn browser_tests_on_the_fixture() {
-    let (_tmp, out) = built_fixture("en");
-    run_browser_tests(&out, &[]);
+    let site = built_fixture("en");
+    run_browser_tests(&site.out(), &[]);
 }
 
 #[test]
 #[ignore = "needs node, chromium and `npm ci`; CI runs it with --include-ignored"]
 fn browser_tests_on_the_example_site_under_a_base_path() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("out");
-    build(&repo(), &out, &["--base-url", "https://example.org/sub/"]);
-    run_browser_tests(&out, &["--base-path", "/sub/", "--quick"]);
+    let site = Site::example();
+    site.build_out(&["--base-url", "https://example.org/sub/"])
+        .assert_ok();
+    run_browser_tests(&site.out(), &["--base-path", "/sub/", "--quick"]);
 }

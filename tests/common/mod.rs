@@ -10,8 +10,21 @@
 //!     .file("content/events/x.md", "---\ntitle: X\nstat: 2022-03-19\n---\n");
 //! let run = site.check();
 //! run.assert_code(1);
-//! run.diag("content/events/x.md", 3, Some(1), "error", "did you mean `start`?");
+//! run.diag(
+//!     "content/events/x.md", 3, Some(1), "error",
+//!     "unknown key `stat`: not a field of an event — did you mean `start`?",
+//! );
 //! ```
+//!
+//! A site starts empty ([`Site::empty`]), minimal ([`Site::new`]), as a
+//! copy of a fixture folder ([`Site::copy_of`]), of the example site
+//! ([`Site::example`]) or generated ([`Site::generated`]); it is built
+//! into its own folder or a given one ([`Site::build_out`],
+//! [`Site::build_into`]) and its pages are read back ([`Site::page`]).
+//! Findings are compared whole ([`Run::diag`], [`Run::assert_findings`],
+//! [`Run::findings_text`]), and [`select_all`] fails on a selector that
+//! matches nothing. Tests read nothing outside the repository and their
+//! temporary folders.
 //!
 //! Every site lives in its own temporary folder (removed when the `Site` is
 //! dropped). Commands run with `SOURCE_DATE_EPOCH` set to [`EPOCH`] (so
@@ -21,6 +34,7 @@
 //! Not every test binary uses every helper.
 #![allow(dead_code)]
 
+use scraper::{ElementRef, Html, Selector};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -76,11 +90,21 @@ impl Site {
     }
 
     /// A copy of the site folder `from` (e.g. `tests/fixtures/feeds/site`,
-    /// relative to the crate root).
+    /// relative to the crate root; an absolute path is taken as it is).
     pub fn copy_of(from: impl AsRef<Path>) -> Site {
         let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(from);
         let site = Site::empty();
         copy_dir(&from, &site.root);
+        site
+    }
+
+    /// A copy of the example site at the repository's root: its settings
+    /// and content (the theme is the built-in one).
+    pub fn example() -> Site {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let site = Site::empty();
+        std::fs::copy(repo.join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
+        copy_dir(&repo.join("content"), &site.path("content"));
         site
     }
 
@@ -107,6 +131,16 @@ impl Site {
         self
     }
 
+    /// Copies the folder `from` of the repository (relative to the crate
+    /// root) to `rel` in the site.
+    pub fn copy_in(self, rel: &str, from: &str) -> Site {
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join(from),
+            &self.root.join(rel),
+        );
+        self
+    }
+
     /// Creates the folder `rel` (and its parents).
     pub fn dir(self, rel: &str) -> Site {
         std::fs::create_dir_all(self.root.join(rel)).expect("create folder");
@@ -117,6 +151,42 @@ impl Site {
     pub fn remove(self, rel: &str) -> Site {
         std::fs::remove_file(self.root.join(rel)).expect("remove fixture file");
         self
+    }
+
+    /// Sets the site's `language:` in `site.yaml` (which must have one).
+    pub fn language(self, language: &str) -> Site {
+        let yaml = self.read("site.yaml");
+        let at = yaml.find("\nlanguage: ").expect("site.yaml has a language") + 1;
+        let end = yaml[at..].find('\n').map_or(yaml.len(), |e| at + e);
+        let yaml = format!("{}language: {language}{}", &yaml[..at], &yaml[end..]);
+        self.file("site.yaml", &yaml)
+    }
+
+    /// Writes `text` to `rel` in a site that is already in use (a server
+    /// watching it, a loaded copy); returns the file's path, as a watcher
+    /// reports it.
+    pub fn write(&self, rel: &str, text: &str) -> PathBuf {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("create folders");
+        }
+        std::fs::write(&path, text).expect("write fixture file");
+        path
+    }
+
+    /// Replaces the first `from` in the file `rel`, which must contain it;
+    /// returns the file's path.
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> PathBuf {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no {from:?}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+
+    /// Removes the file `rel` from a site in use; returns its path.
+    pub fn delete(&self, rel: &str) -> PathBuf {
+        let path = self.root.join(rel);
+        std::fs::remove_file(&path).expect("remove fixture file");
+        path
     }
 
     /// Sets (or with `None` removes) an environment variable for every command.
@@ -171,6 +241,7 @@ impl Site {
             status: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            scratch: self.root.parent().map(|p| p.to_string_lossy().into_owned()),
         }
     }
 
@@ -178,6 +249,36 @@ impl Site {
     pub fn build(&self) -> Run {
         let root = self.root.to_string_lossy().into_owned();
         self.run(&["build", "--root", &root])
+    }
+
+    /// The output folder of [`Site::build_out`], beside the site folder.
+    pub fn out(&self) -> PathBuf {
+        self.dir.path().join("out")
+    }
+
+    /// `tandem build --root ROOT --output OUT ARGS` with OUT [`Site::out`].
+    pub fn build_out(&self, args: &[&str]) -> Run {
+        self.build_into(&self.out(), args)
+    }
+
+    /// `tandem build --root ROOT --output OUT ARGS`.
+    pub fn build_into(&self, out: &Path, args: &[&str]) -> Run {
+        let root = self.root.to_string_lossy().into_owned();
+        let out = out.to_string_lossy().into_owned();
+        let mut all = vec!["build", "--root", &root, "--output", &out];
+        all.extend_from_slice(args);
+        self.run(&all)
+    }
+
+    /// The built file `rel` below [`Site::out`], as text.
+    pub fn built(&self, rel: &str) -> String {
+        let path = self.out().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// The built page `rel` below [`Site::out`], parsed.
+    pub fn page(&self, rel: &str) -> Html {
+        Html::parse_document(&self.built(rel))
     }
 
     /// `tandem check --root ROOT`.
@@ -194,6 +295,8 @@ pub struct Run {
     pub status: Option<i32>,
     pub stdout: String,
     pub stderr: String,
+    /// The temporary folder that holds the site (see [`Site::scratch`]).
+    pub scratch: Option<String>,
 }
 
 /// One `path:line:col: severity: message` finding from stderr.
@@ -218,6 +321,60 @@ impl Run {
             Some(code),
             "expected exit status {code}\n--- stdout\n{}\n--- stderr\n{}",
             self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Panics unless the exit status is 0.
+    pub fn assert_ok(&self) -> &Run {
+        self.assert_code(0)
+    }
+
+    /// Panics unless the findings on stderr are exactly `want`, each as
+    /// its first line `path:line:col: severity: message`, in order.
+    pub fn assert_findings(&self, want: &[&str]) -> &Run {
+        assert_eq!(self.findings(), want, "--- stderr\n{}", self.stderr);
+        self
+    }
+
+    /// The first line of every finding, `path:line:col: severity: message`.
+    pub fn findings(&self) -> Vec<String> {
+        self.diagnostics()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{}:{}: {}: {}",
+                    d.path, d.line, d.col, d.severity, d.message
+                )
+            })
+            .collect()
+    }
+
+    /// Every finding on stderr, whole (first line, source line, caret,
+    /// notes), up to the closing count "N errors, N warnings"; the site's
+    /// temporary folder written `[SCRATCH]`.
+    pub fn findings_text(&self) -> String {
+        let mut out = String::new();
+        for line in self.stderr.lines() {
+            if out.is_empty() && parse_header(line).is_none() {
+                continue;
+            }
+            if is_summary(line) {
+                break;
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+        self.normalise(&out)
+    }
+
+    /// Panics unless [`Run::findings_text`] is exactly `want`.
+    pub fn assert_findings_text(&self, want: &str) -> &Run {
+        let got = self.findings_text();
+        assert!(
+            got == want,
+            "the findings differ\n--- want\n{want}--- got\n{got}--- stderr\n{}",
             self.stderr
         );
         self
@@ -255,34 +412,107 @@ impl Run {
     }
 
     /// The finding in `path` on `line` (and `col`, when given) of
-    /// `severity` whose message contains `contains`; panics listing every
-    /// finding when there is none.
+    /// `severity` whose first line is exactly `message`, the temporary
+    /// folder of the site written `[SCRATCH]`; panics listing every finding
+    /// when there is none. When a message changes on purpose, running the
+    /// tests with `TANDEM_BLESS_DIAG=FILE` accepts a finding whose message
+    /// contains `message` and records the call and the whole message in
+    /// FILE, one JSON object a line, for updating the tests.
+    #[track_caller]
     pub fn diag(
         &self,
         path: &str,
         line: u32,
         col: Option<u32>,
         severity: &str,
-        contains: &str,
+        message: &str,
     ) -> Diag {
-        let all = self.diagnostics();
-        all.iter()
-            .find(|d| {
-                d.path == path
-                    && d.line == line
-                    && col.is_none_or(|c| d.col == c)
-                    && d.severity == severity
-                    && d.message.contains(contains)
-            })
-            .cloned()
-            .unwrap_or_else(|| {
-                panic!(
-                    "no {severity} at {path}:{line}:{} containing {contains:?}\n--- stderr\n{}",
-                    col.map_or("*".into(), |c| c.to_string()),
-                    self.stderr
-                )
-            })
+        if let Some(d) = self.find(path, line, col, severity, |m| self.normalise(m) == message) {
+            return d;
+        }
+        if let Some(file) = std::env::var_os("TANDEM_BLESS_DIAG")
+            && let Some(d) = self.find(path, line, col, severity, |m| m.contains(message))
+        {
+            bless(&file, message, &self.normalise(&d.message));
+            return d;
+        }
+        self.missing(path, line, col, severity, message)
     }
+
+    /// Panics unless stderr, the site's temporary folder written
+    /// `[SCRATCH]`, is exactly `want` (`TANDEM_BLESS_DIAG` records it as
+    /// [`Run::diag`] does).
+    #[track_caller]
+    pub fn assert_stderr(&self, want: &str) -> &Run {
+        let got = self.normalise(&self.stderr);
+        if got != want
+            && let Some(file) = std::env::var_os("TANDEM_BLESS_DIAG")
+        {
+            bless(&file, want, &got);
+            return self;
+        }
+        assert!(
+            got == want,
+            "stderr differs\n--- want\n{want}\n--- got\n{got}"
+        );
+        self
+    }
+
+    /// `text` with the site's temporary folder written `[SCRATCH]`.
+    fn normalise(&self, text: &str) -> String {
+        match &self.scratch {
+            Some(dir) => text.replace(dir.as_str(), "[SCRATCH]"),
+            None => text.to_string(),
+        }
+    }
+
+    fn find(
+        &self,
+        path: &str,
+        line: u32,
+        col: Option<u32>,
+        severity: &str,
+        fits: impl Fn(&str) -> bool,
+    ) -> Option<Diag> {
+        self.diagnostics().into_iter().find(|d| {
+            d.path == path
+                && d.line == line
+                && col.is_none_or(|c| d.col == c)
+                && d.severity == severity
+                && fits(&d.message)
+        })
+    }
+
+    fn missing(&self, path: &str, line: u32, col: Option<u32>, severity: &str, message: &str) -> ! {
+        panic!(
+            "no {severity} at {path}:{line}:{} {message:?}\n--- stderr\n{}",
+            col.map_or("*".into(), |c| c.to_string()),
+            self.stderr
+        )
+    }
+}
+
+/// Records in `file` that the test calling (the caller's caller) wanted
+/// `needle` and got `full`, for updating the test by hand or by script.
+#[track_caller]
+fn bless(file: &std::ffi::OsStr, needle: &str, full: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(file)
+        .expect("open bless file");
+    let at = std::panic::Location::caller();
+    let rec = serde_json::json!({
+        "file": at.file(), "line": at.line(), "needle": needle, "full": full,
+    });
+    writeln!(f, "{rec}").expect("write bless file");
+}
+
+/// The closing count of a run's findings: "2 errors, 1 warning".
+fn is_summary(line: &str) -> bool {
+    line.starts_with(|c: char| c.is_ascii_digit())
+        && (line.ends_with(" warning") || line.ends_with(" warnings"))
 }
 
 fn parse_header(line: &str) -> Option<Diag> {
@@ -383,6 +613,26 @@ fn walk(base: &Path, dir: &Path, map: &mut BTreeMap<String, Node>) {
             map.insert(rel, Node::File(std::fs::read(&path).expect("read file")));
         }
     }
+}
+
+/// The elements of `doc` matching the CSS selector `sel`; panics when
+/// there are none, so that an assertion over them cannot pass on a page
+/// that lacks them altogether.
+pub fn select_all<'a>(doc: &'a Html, sel: &str) -> Vec<ElementRef<'a>> {
+    let selector = Selector::parse(sel).unwrap_or_else(|e| panic!("{sel}: {e:?}"));
+    let found: Vec<ElementRef<'a>> = doc.select(&selector).collect();
+    assert!(!found.is_empty(), "nothing matches `{sel}`");
+    found
+}
+
+/// At least `min` of `total` cases (a share in per cent) were accepted by
+/// the property under test: a property that holds because its inputs
+/// never get past the first check proves nothing.
+pub fn assert_accepted(name: &str, accepted: usize, total: usize, min_percent: usize) {
+    assert!(
+        accepted * 100 >= total * min_percent,
+        "{name}: only {accepted} of {total} cases were accepted (want at least {min_percent} %)"
+    );
 }
 
 /// Copies the folder `from` into `to` (created when missing).
