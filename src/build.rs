@@ -63,6 +63,7 @@ fn render_bodies_with<T: Send>(
         made.push(m);
     }
     site.check_each(diags, |_| true, |i, d| check_links_of(site, &bodies, i, d));
+    diags.extend(check_index_bodies(site, &bodies));
     (bodies, made)
 }
 
@@ -70,28 +71,11 @@ fn render_bodies_with<T: Send>(
 /// built) with the problems found in it. Public so that `serve` can
 /// re-render only the bodies an edit touches.
 pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
-    let address = |source: &str| -> Option<String> {
-        let Some(&i) = site.by_source.get(source) else {
-            // A file with errors has no page, but it exists: the link is
-            // fine once they are fixed, and they stop the build until then.
-            let r = site.rejected.get(source)?;
-            return Some(site.config.link(&crate::model::url_of(r.kind, &r.id)));
-        };
-        if site.visible(i) {
-            Some(site.config.link(&site.rel_url(i)))
-        } else {
-            // A draft has no page: point at its kind's listing (the warning says why).
-            Some(
-                site.config
-                    .link(&format!("{}/", site.entries[i].kind.folder())),
-            )
-        }
-    };
     let mut d = Vec::new();
     if !site.visible(i) {
         return (Rendered::default(), d);
     }
-    let r = markdown::render(&site.entries[i], &site.config.base_path, &address, &mut d);
+    let r = markdown::render_in(site, &site.entries[i], &mut d);
     (r, d)
 }
 
@@ -99,42 +83,72 @@ pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
 /// other bodies. Public so that `serve` can re-check only the entries an
 /// edit touches.
 pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Diagnostics) {
-    {
-        let body = &bodies[i];
-        let e = &site.entries[i];
-        // Made at the first finding: a body may have thousands of links.
-        let lines = std::cell::OnceCell::new();
-        let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(&e.text));
-        for link in &body.links {
-            let Some(&t) = site.by_source.get(&link.target) else {
-                // Into a file with errors: its anchors, when its body
-                // could be read.
-                let known = site
-                    .rejected
-                    .get(&link.target)
-                    .and_then(|r| r.anchors.as_ref());
-                if let (Some(known), Some(anchor)) = (known, &link.anchor) {
-                    check_anchor(e, lines(), link, anchor, known, diags);
-                }
-                continue;
-            };
-            if !site.visible(t) {
-                diags.push(
-                    Diagnostic::warning(
-                        &e.source,
-                        link.pos,
-                        format!(
-                            "`{}` is a draft: the link leads to its listing until it is published",
-                            link.target
-                        ),
-                    )
-                    .with_source(lines()),
-                );
-                continue;
-            }
+    check_links(site, bodies, &site.entries[i], &bodies[i], diags);
+}
+
+/// The findings of the texts of the home page and the listings
+/// (`_index.md`): their Markdown and their links and anchors, checked as
+/// an entry's are against the entries' `bodies`. Their pages render the
+/// same text again (see [`pages::render_job`]); these few files are small.
+pub fn check_index_bodies(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::new();
+    for e in site.home.iter().chain(site.sections.values()) {
+        let mut d = Vec::new();
+        let body = markdown::render_in(site, e, &mut d);
+        diags.extend(d);
+        check_links(site, bodies, e, &body, &mut diags);
+    }
+    diags.into_vec()
+}
+
+/// Checks the `@/` links and anchors of `body`, the rendered text of `e`
+/// (an entry or an `_index.md`), against the entries' `bodies`.
+fn check_links(
+    site: &Site,
+    bodies: &[Rendered],
+    e: &crate::model::entry::Entry,
+    body: &Rendered,
+    diags: &mut Diagnostics,
+) {
+    // Made at the first finding: a body may have thousands of links.
+    let lines = std::cell::OnceCell::new();
+    let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(&e.text));
+    for link in &body.links {
+        if link.target == e.source {
+            // Within the text itself (an `_index.md` has no entry).
             if let Some(anchor) = &link.anchor {
-                check_anchor(e, lines(), link, anchor, &bodies[t].anchors, diags);
+                check_anchor(e, lines(), link, anchor, &body.anchors, diags);
             }
+            continue;
+        }
+        let Some(&t) = site.by_source.get(&link.target) else {
+            // Into a file with errors: its anchors, when its body
+            // could be read.
+            let known = site
+                .rejected
+                .get(&link.target)
+                .and_then(|r| r.anchors.as_ref());
+            if let (Some(known), Some(anchor)) = (known, &link.anchor) {
+                check_anchor(e, lines(), link, anchor, known, diags);
+            }
+            continue;
+        };
+        if !site.visible(t) {
+            diags.push(
+                Diagnostic::warning(
+                    &e.source,
+                    link.pos,
+                    format!(
+                        "`{}` is a draft: the link leads to its listing until it is published",
+                        link.target
+                    ),
+                )
+                .with_source(lines()),
+            );
+            continue;
+        }
+        if let Some(anchor) = &link.anchor {
+            check_anchor(e, lines(), link, anchor, &bodies[t].anchors, diags);
         }
     }
 }

@@ -222,19 +222,8 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
         || ctx.labels.get(kind.folder()).to_string(),
         |e| e.title.clone(),
     );
-    let content = index.map(|e| {
-        super::markdown::render(
-            e,
-            &site.config.base_path,
-            &|p| {
-                site.by_source
-                    .get(p)
-                    .map(|&i| site.config.link(&site.rel_url(i)))
-            },
-            &mut Vec::new(),
-        )
-        .html
-    });
+    // Its findings are the build's (`build::check_index_bodies`).
+    let content = index.map(|e| super::markdown::render_in(site, e, &mut Vec::new()).html);
     json!({
         "kind": kind,
         "folder": kind.folder(),
@@ -345,17 +334,8 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             let posts: Vec<usize> = list(Kind::Post).into_iter().take(3).collect();
             c.put("posts", ctx.cards(&posts));
             let home = site.home.as_ref().map(|h| {
-                let html = super::markdown::render(
-                    h,
-                    &site.config.base_path,
-                    &|p| {
-                        site.by_source
-                            .get(p)
-                            .map(|&i| site.config.link(&site.rel_url(i)))
-                    },
-                    &mut Vec::new(),
-                )
-                .html;
+                // Its findings are the build's (`build::check_index_bodies`).
+                let html = super::markdown::render_in(site, h, &mut Vec::new()).html;
                 json!({"title": h.title, "summary": h.summary, "content": html})
             });
             c.insert("home", &home);

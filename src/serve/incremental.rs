@@ -146,6 +146,10 @@ struct State {
     /// The findings of the references of each file that leaves nothing to
     /// show (`site.rejected`; checked anyway, as a full build does).
     rejected: BTreeMap<String, Vec<Diagnostic>>,
+    /// Findings of the home page's and the listings' texts (`_index.md`),
+    /// redone on every change: they are few and small, and their links
+    /// reach any entry.
+    index_diags: Vec<Diagnostic>,
     /// Settings, theme and folder findings: only a full rebuild changes them.
     base_diags: Vec<Diagnostic>,
     /// Findings of reading `static/`.
@@ -545,6 +549,7 @@ impl Engine {
             aux: vec![Aux::default(); n],
             file_diags,
             rejected: BTreeMap::new(),
+            index_diags: Vec::new(),
             base_diags: base.into_vec(),
             static_diags: Vec::new(),
             page_errors: BTreeMap::new(),
@@ -576,6 +581,7 @@ impl Engine {
             st.aux[i].body = d;
         }
         recheck_links(&mut st, &all);
+        st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
         recheck_aliases(&mut st, &all);
         let ctx = Contexts::new(&st.site, &st.theme.labels, &st.bodies);
         st.base_hash = base_hash(&ctx);
@@ -648,6 +654,7 @@ impl Engine {
         for d in st.rejected.values() {
             all.extend(d.iter().cloned());
         }
+        all.extend(st.index_diags.iter().cloned());
         for a in &st.aux {
             for v in [&a.refs, &a.lint, &a.images, &a.body, &a.links, &a.aliases] {
                 all.extend(v.iter().cloned());
@@ -1027,6 +1034,7 @@ impl Engine {
             })
             .collect();
         recheck_links(st, &link_checks);
+        st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
         recheck_aliases(st, &changed_list);
 
         timer.lap("serve: findings");
