@@ -541,8 +541,8 @@ fn feed_events(site: &Site) -> Vec<bool> {
     listed
 }
 
-/// Writes every feed: `vevents` holds each event's VEVENTs by entry
-/// index, `bodies` the posts of the news feed.
+/// Writes every feed of [`feeds::Feed::all`]: `vevents` holds each
+/// event's VEVENTs by entry index, `bodies` the posts of the news feed.
 fn write_feeds(
     site: &Site,
     bodies: &[Rendered],
@@ -550,72 +550,17 @@ fn write_feeds(
     sink: &dyn Sink,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
-    let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
     let lookup = |i: usize| vevents[i].as_deref().unwrap_or_default();
-
     // Every feed is independent of the others: the site calendar (the
-    // largest) first, then the owners' feeds and each event's own file.
-    enum FeedJob<'a> {
-        Site,
-        Owner(usize),
-        Event(usize, &'a str),
-        News,
-    }
-    let mut jobs = vec![FeedJob::Site, FeedJob::News];
-    jobs.extend(
-        (0..site.entries.len())
-            .filter(|&i| site.visible(i) && site.entries[i].kind.has_feed())
-            .map(FeedJob::Owner),
-    );
-    jobs.extend(
-        vevents
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| Some(FeedJob::Event(i, v.as_deref()?))),
-    );
-    jobs.par_iter().with_max_len(1).for_each(|job| match job {
-        FeedJob::Site => {
-            let name = feeds::calendar::feed_name(site, None);
-            let parts = feeds::calendar::calendar_parts(site, &name, &events, &lookup);
-            let slices = parts.slices();
-            put_parts(sink, site, "calendar.ics", &slices, "site calendar", found);
-        }
-        FeedJob::Owner(i) => {
-            let name = feeds::calendar::feed_name(site, Some(*i));
-            let parts =
-                feeds::calendar::calendar_parts(site, &name, &site.links[*i].events, &lookup);
-            let path = format!("{}calendar.ics", site.rel_url(*i));
-            let slices = parts.slices();
-            put_parts(sink, site, &path, &slices, &site.entries[*i].source, found);
-        }
-        FeedJob::Event(i, v) => {
-            let text = feeds::calendar::event_ics(site, *i, v);
-            let path = format!("{}event.ics", site.rel_url(*i));
-            add(
-                sink,
-                site,
-                &path,
-                text.as_bytes(),
-                &site.entries[*i].source,
-                found,
-            );
-        }
-        FeedJob::News => {
-            let atom = feeds::atom::atom(site, bodies);
-            add(sink, site, "atom.xml", atom.as_bytes(), "news feed", found);
-        }
-    });
-
-    let pages = sitemap_pages(site);
-    let sitemap = feeds::sitemap::sitemap(&site.config.base_url, &pages);
-    add(
-        sink,
-        site,
-        "sitemap.xml",
-        sitemap.as_bytes(),
-        "sitemap",
-        found,
-    );
+    // largest) first, then the others.
+    feeds::Feed::all(site)
+        .par_iter()
+        .with_max_len(1)
+        .for_each(|feed| {
+            let made = feed.make(site, bodies, &lookup);
+            let (path, origin) = (feed.path(site), feed.origin(site));
+            put_parts(sink, site, &path, &made.slices(), &origin, found);
+        });
 }
 
 /// Everything `build`, `check` and `serve` need from one run.
@@ -693,29 +638,6 @@ pub fn build_to_disk(
         Ok(()) => (diags, Written::Done(files)),
         Err(e) => (diags, Written::Output(e)),
     }
-}
-
-/// The pages `sitemap.xml` lists: home, listings, archive years and every
-/// published entry (with its `updated` date).
-pub fn sitemap_pages(site: &Site) -> Vec<(String, Option<String>)> {
-    let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    pages.extend(
-        Kind::SECTIONS
-            .iter()
-            .map(|k| (format!("{}/", k.folder()), None)),
-    );
-    pages.extend(
-        pages::archive_years(site)
-            .into_iter()
-            .map(|y| (format!("events/archive/{y}/"), None)),
-    );
-    for (i, e) in site.entries.iter().enumerate() {
-        if site.visible(i) {
-            let lastmod = e.updated.map(|u| u.date().format("%Y-%m-%d").to_string());
-            pages.push((site.rel_url(i), lastmod));
-        }
-    }
-    pages
 }
 
 /// The static files of the output: the theme's, with the site's own

@@ -31,7 +31,7 @@ use crate::build;
 use crate::config::{Config, Overrides};
 use crate::content::{self, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::feeds;
+use crate::feeds::{self, Feed};
 use crate::model::Site;
 use crate::model::entry::{Entry, Kind};
 use crate::model::graph::{self, Links};
@@ -1539,15 +1539,9 @@ fn entry_outputs(site: &Site, i: usize) -> Vec<String> {
         return Vec::new();
     }
     let e = &site.entries[i];
-    let rel = site.rel_url(i);
-    let mut out = vec![format!("{rel}index.html")];
+    let mut out = vec![format!("{}index.html", site.rel_url(i))];
     out.extend(e.aliases.iter().filter_map(|a| pages::alias_path(&a.value)));
-    if e.kind == Kind::Event {
-        out.push(format!("{rel}event.ics"));
-    }
-    if e.kind.has_feed() {
-        out.push(format!("{rel}calendar.ics"));
-    }
+    out.extend(Feed::of_entry(site, i).map(|f| f.path(site)));
     out
 }
 
@@ -1874,8 +1868,8 @@ fn remove(files: &mut HashMap<String, OutFile>, touched: &mut HashSet<String>, p
 }
 
 /// The feeds of [`Deferred`]: VEVENTs, `event.ics`, the owners' and the
-/// site's `calendar.ics`, `atom.xml` and `sitemap.xml`, as
-/// `build::write_feeds` makes them.
+/// site's `calendar.ics`, `atom.xml` and `sitemap.xml`, each made, named
+/// and addressed by [`Feed`] as the build's are.
 fn write_deferred(
     st: &mut State,
     d: &Deferred,
@@ -1919,24 +1913,21 @@ fn write_deferred(
             .and_then(|a| a.vevents.clone())
             .unwrap_or_else(|| empty.clone())
     };
-    let ics: Vec<(usize, String)> = changed_events
+    let make = |feed: Feed| {
+        let bytes = feed.make(site, &st.bodies, &lookup).into_bytes();
+        (feed.path(site), bytes, feed.origin(site))
+    };
+    let ics: Vec<(String, Vec<u8>, String)> = changed_events
         .par_iter()
         .filter(|e| visible_events.contains(e))
-        .map(|&e| (e, feeds::calendar::event_ics(site, e, &lookup(e))))
+        .map(|&e| make(Feed::Event(e)))
         .collect();
-    for (e, text) in ics {
-        let path = format!("{}event.ics", site.rel_url(e));
-        put(
-            files,
-            touched,
-            path,
-            text.into_bytes(),
-            site.entries[e].source.clone(),
-        )?;
+    for (path, bytes, origin) in ics {
+        put(files, touched, path, bytes, origin)?;
     }
     for &e in &changed_events {
         if !visible_events.contains(&e) && site.entries[e].kind == Kind::Event {
-            remove(files, touched, &format!("{}event.ics", site.rel_url(e)));
+            remove(files, touched, &Feed::Event(e).path(site));
         }
     }
     timer.lap("serve: vevents");
@@ -1948,31 +1939,16 @@ fn write_deferred(
         .into_iter()
         .filter(|&o| site.visible(o) && site.entries[o].kind.has_feed())
         .collect();
-    let cals: Vec<(usize, String)> = owners
-        .par_iter()
-        .map(|&o| {
-            let name = feeds::calendar::feed_name(site, Some(o));
-            (
-                o,
-                feeds::calendar::calendar(site, &name, &site.links[o].events, &lookup),
-            )
-        })
-        .collect();
-    for (o, text) in cals {
-        let path = format!("{}calendar.ics", site.rel_url(o));
-        put(
-            files,
-            touched,
-            path,
-            text.into_bytes(),
-            site.entries[o].source.clone(),
-        )?;
+    let cals: Vec<(String, Vec<u8>, String)> =
+        owners.par_iter().map(|&o| make(Feed::Owner(o))).collect();
+    for (path, bytes, origin) in cals {
+        put(files, touched, path, bytes, origin)?;
     }
     timer.lap("serve: owner feeds");
     if d.site_calendar || !changed_events.is_empty() {
         let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
         let spliced = if d.splice && !d.site_calendar {
-            files.get("calendar.ics").and_then(|old| {
+            files.get(&Feed::SiteCalendar.path(site)).and_then(|old| {
                 let feed = feeds::calendar::feed_events(site, &events);
                 splice_calendar(&old.bytes, &feed, &lookup, &replaced)
             })
@@ -1984,45 +1960,19 @@ fn write_deferred(
         } else {
             "serve: calendar (no splice)"
         });
-        let bytes = match spliced {
-            Some(b) => b,
-            None => feeds::calendar::calendar(
-                site,
-                &feeds::calendar::feed_name(site, None),
-                &events,
-                &lookup,
-            )
-            .into_bytes(),
+        let feed = Feed::SiteCalendar;
+        let (path, bytes, origin) = match spliced {
+            Some(b) => (feed.path(site), b, feed.origin(site)),
+            None => make(feed),
         };
-        put(
-            files,
-            touched,
-            "calendar.ics".into(),
-            bytes,
-            "site calendar".into(),
-        )?;
+        put(files, touched, path, bytes, origin)?;
     }
     timer.lap("serve: calendar");
-    if d.atom {
-        let text = feeds::atom::atom(site, &st.bodies);
-        put(
-            files,
-            touched,
-            "atom.xml".into(),
-            text.into_bytes(),
-            "news feed".into(),
-        )?;
-    }
-    if d.sitemap {
-        let text =
-            feeds::sitemap::sitemap(&site.config.base_url, &crate::build::sitemap_pages(site));
-        put(
-            files,
-            touched,
-            "sitemap.xml".into(),
-            text.into_bytes(),
-            "sitemap".into(),
-        )?;
+    for (due, feed) in [(d.atom, Feed::News), (d.sitemap, Feed::Sitemap)] {
+        if due {
+            let (path, bytes, origin) = make(feed);
+            put(files, touched, path, bytes, origin)?;
+        }
     }
     Ok(())
 }
