@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::feeds;
 use crate::model::Site;
 use crate::model::entry::{Kind, KindData};
-use crate::output::{MemorySink, Output, Sink, Staging};
+use crate::output::{MemorySink, Origin, Output, Sink, Staging};
 use crate::render::context::Contexts;
 use crate::render::markdown::{self, Rendered};
 use crate::render::pages;
@@ -388,7 +388,7 @@ fn add(
     site: &Site,
     path: &str,
     bytes: &[u8],
-    origin: &str,
+    origin: &Origin,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
     put_parts(sink, site, path, &[bytes], origin, found);
@@ -400,16 +400,16 @@ fn put_parts(
     site: &Site,
     path: &str,
     parts: &[&[u8]],
-    origin: &str,
+    origin: &Origin,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
     let Err(first) = sink.put_parts(path, parts, origin) else {
         return;
     };
-    let (a, b) = if first.as_str() <= origin {
-        (first.as_str(), origin)
+    let (a, b) = if first <= *origin {
+        (&first, origin)
     } else {
-        (origin, first.as_str())
+        (origin, &first)
     };
     let (a, b) = (source_of(site, a), source_of(site, b));
     // Shown where the author can change something: an alias first, then
@@ -453,7 +453,7 @@ struct Source<'s> {
     rank: u8,
 }
 
-fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
+fn source_of<'s>(site: &'s Site, origin: &Origin) -> Source<'s> {
     let made = |what: String| Source {
         what,
         at: None,
@@ -467,36 +467,27 @@ fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
         rank,
     };
     let entry = |source: &str| site.by_source.get(source).map(|&i| &site.entries[i]);
-    // `alias `P` of content/x.md`: the alias's own line.
-    if let Some((alias, source)) = origin
-        .strip_prefix("alias `")
-        .and_then(|rest| rest.rsplit_once("` of "))
-    {
-        let e = entry(source);
-        let pos = e
-            .and_then(|e| e.aliases.iter().find(|a| a.value == alias))
-            .map_or(Pos::START, |a| a.pos);
-        return Source {
-            at: Some((source.to_string(), pos)),
-            ..file(source, origin.to_string(), e.map(|e| e.text.as_str()), 3)
-        };
-    }
-    if origin.starts_with("content/") {
-        return file(
-            origin,
-            origin.to_string(),
-            entry(origin).map(|e| e.text.as_str()),
+    match origin {
+        // The alias's own line.
+        Origin::Alias { alias, source } => {
+            let e = entry(source);
+            let pos = e
+                .and_then(|e| e.aliases.iter().find(|a| &a.value == alias))
+                .map_or(Pos::START, |a| a.pos);
+            Source {
+                at: Some((source.to_string(), pos)),
+                ..file(source, origin.to_string(), e.map(|e| e.text.as_str()), 3)
+            }
+        }
+        Origin::Entry(source) => file(
+            source,
+            source.to_string(),
+            entry(source).map(|e| e.text.as_str()),
             2,
-        );
-    }
-    if origin.starts_with("static/") {
-        return file(origin, origin.to_string(), None, 1);
-    }
-    if let Some(name) = origin.strip_prefix("theme static file ") {
-        return made(format!("the theme's file `{name}`"));
-    }
-    if origin == "home page" {
-        return match &site.home {
+        ),
+        Origin::Static(_) => file(&origin.to_string(), origin.to_string(), None, 1),
+        Origin::ThemeStatic(name) => made(format!("the theme's file `{name}`")),
+        Origin::Home => match &site.home {
             Some(h) => file(
                 &h.source,
                 format!("the home page ({})", h.source),
@@ -504,27 +495,24 @@ fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
                 2,
             ),
             None => made("the home page, which tandem makes".into()),
-        };
+        },
+        Origin::Archive(year) => made(format!("the events archive of {year}, which tandem makes")),
+        Origin::Listing(kind) => {
+            let what = format!("the {} listing", kind.folder());
+            match site.sections.get(kind) {
+                Some(s) => file(
+                    &s.source,
+                    format!("{what} ({})", s.source),
+                    Some(&s.text),
+                    2,
+                ),
+                None => made(format!("{what}, which tandem makes")),
+            }
+        }
+        Origin::NotFound | Origin::SiteCalendar | Origin::News | Origin::Sitemap => {
+            made(format!("the {origin}, which tandem makes"))
+        }
     }
-    if let Some(year) = origin
-        .strip_prefix("events/archive/")
-        .and_then(|y| y.strip_suffix('/'))
-    {
-        return made(format!("the events archive of {year}, which tandem makes"));
-    }
-    if let Some(kind) = origin.strip_suffix('/').and_then(Kind::from_folder) {
-        let what = format!("the {} listing", kind.folder());
-        return match site.sections.get(&kind) {
-            Some(s) => file(
-                &s.source,
-                format!("{what} ({})", s.source),
-                Some(&s.text),
-                2,
-            ),
-            None => made(format!("{what}, which tandem makes")),
-        };
-    }
-    made(format!("the {origin}, which tandem makes"))
 }
 
 /// Which entries are events listed in the feeds (drafts that are not
@@ -647,11 +635,11 @@ pub fn static_files(
     site: &Site,
     theme: &Theme,
     diags: &mut Diagnostics,
-) -> std::collections::BTreeMap<String, (Vec<u8>, String)> {
-    let mut statics: std::collections::BTreeMap<String, (Vec<u8>, String)> = theme
+) -> std::collections::BTreeMap<String, (Vec<u8>, Origin)> {
+    let mut statics: std::collections::BTreeMap<String, (Vec<u8>, Origin)> = theme
         .static_files
         .iter()
-        .map(|(p, b)| (p.clone(), (b.clone(), format!("theme static file {p}"))))
+        .map(|(p, b)| (p.clone(), (b.clone(), Origin::ThemeStatic(p.clone()))))
         .collect();
     let static_dir = site.config.root.join("static");
     if static_dir.is_dir() {
@@ -669,7 +657,7 @@ pub fn static_files(
             let rel = content::rel_path(&static_dir, item.path());
             match std::fs::read(item.path()) {
                 Ok(b) => {
-                    statics.insert(rel.clone(), (b, format!("static/{rel}")));
+                    statics.insert(rel.clone(), (b, Origin::Static(rel.clone())));
                 }
                 Err(e) => diags.push(Diagnostic::io(
                     format!("static/{rel}"),

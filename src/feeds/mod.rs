@@ -15,6 +15,7 @@ pub mod xml;
 
 use crate::model::Site;
 use crate::model::entry::Kind;
+use crate::output::Origin;
 use crate::render::markdown::Rendered;
 
 /// One feed file of the site.
@@ -92,12 +93,12 @@ impl Feed {
 
     /// What wrote it, for the output's origin: an entry's own feeds are
     /// its source file's, which an author can change.
-    pub fn origin(self, site: &Site) -> String {
+    pub fn origin(self, site: &Site) -> Origin {
         match self {
-            Feed::SiteCalendar => "site calendar".to_string(),
-            Feed::News => "news feed".to_string(),
-            Feed::Sitemap => "sitemap".to_string(),
-            Feed::Owner(i) | Feed::Event(i) => site.entries[i].source.clone(),
+            Feed::SiteCalendar => Origin::SiteCalendar,
+            Feed::News => Origin::News,
+            Feed::Sitemap => Origin::Sitemap,
+            Feed::Owner(i) | Feed::Event(i) => Origin::Entry(site.entries[i].source.clone()),
         }
     }
 

@@ -8,6 +8,7 @@ use super::theme::Theme;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::model::entry::Kind;
+use crate::output::Origin;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tera::Value as TValue;
@@ -37,7 +38,7 @@ pub enum Job {
 
 pub struct Page {
     pub path: String,
-    pub origin: String,
+    pub origin: Origin,
     pub html: Result<Vec<u8>, Diagnostic>,
 }
 
@@ -272,7 +273,7 @@ fn entry_context(ctx: &Contexts, i: usize, context: Vars) -> PageContext {
     let e = &ctx.site.entries[i];
     PageContext {
         path: format!("{}index.html", ctx.site.rel_url(i)),
-        origin: e.source.clone(),
+        origin: Origin::Entry(e.source.clone()),
         template: format!("{}.html", e.kind.name()),
         context,
     }
@@ -282,7 +283,7 @@ fn entry_context(ctx: &Contexts, i: usize, context: Vars) -> PageContext {
 /// page's own template variables (without [`Contexts::shared`]).
 pub struct PageContext {
     pub path: String,
-    pub origin: String,
+    pub origin: Origin,
     pub template: String,
     pub context: Vars,
 }
@@ -343,7 +344,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "home");
             (
                 "index.html".to_string(),
-                "home page".to_string(),
+                Origin::Home,
                 template_for(theme, "home.html", "index.html"),
                 c,
             )
@@ -371,7 +372,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
                 (
                     format!("{rel}index.html"),
-                    rel.clone(),
+                    Origin::Listing(*kind),
                     template_for(theme, "events.html", "list.html"),
                     c,
                 )
@@ -380,7 +381,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 c.put("entries", ctx.cards(&list));
                 (
                     format!("{rel}index.html"),
-                    rel.clone(),
+                    Origin::Listing(*kind),
                     template_for(theme, &format!("{}.html", kind.folder()), "list.html"),
                     c,
                 )
@@ -403,7 +404,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "archive");
             (
                 format!("{rel}index.html"),
-                rel.clone(),
+                Origin::Archive(*year),
                 template_for(theme, "archive.html", "events.html"),
                 c,
             )
@@ -420,7 +421,10 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "alias");
             (
                 out,
-                format!("alias `{path}` of {}", site.entries[*entry].source),
+                Origin::Alias {
+                    alias: path.clone(),
+                    source: site.entries[*entry].source.clone(),
+                },
                 "alias.html".to_string(),
                 c,
             )
@@ -430,7 +434,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "404");
             (
                 "404.html".to_string(),
-                "404 page".to_string(),
+                Origin::NotFound,
                 "404.html".to_string(),
                 c,
             )

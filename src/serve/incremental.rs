@@ -35,6 +35,7 @@ use crate::feeds::{self, Feed};
 use crate::model::Site;
 use crate::model::entry::{Entry, Kind};
 use crate::model::graph::{self, Links};
+use crate::output::Origin;
 use crate::render::context::Contexts;
 use crate::render::markdown::Rendered;
 use crate::render::pages::{self, Job};
@@ -57,7 +58,7 @@ pub type Bytes = Arc<Vec<u8>>;
 pub struct OutFile {
     pub bytes: Bytes,
     /// What wrote it, as in [`crate::output::OutFile::origin`].
-    pub origin: String,
+    pub origin: Origin,
 }
 
 /// What one rebuild did, for the terminal and the benchmark.
@@ -1756,7 +1757,7 @@ fn render_jobs(
     let base = st.base_hash;
     type Rendered = (
         String,
-        String,
+        Origin,
         u64,
         Option<HashSet<String>>,
         Option<Result<Vec<u8>, Diagnostic>>,
@@ -1840,7 +1841,7 @@ fn put(
     touched: &mut HashSet<String>,
     path: String,
     bytes: Vec<u8>,
-    origin: String,
+    origin: Origin,
 ) -> Result<(), Fallback> {
     if let Some(old) = files.get(&path) {
         if old.origin != origin {
@@ -1917,7 +1918,7 @@ fn write_deferred(
         let bytes = feed.make(site, &st.bodies, &lookup).into_bytes();
         (feed.path(site), bytes, feed.origin(site))
     };
-    let ics: Vec<(String, Vec<u8>, String)> = changed_events
+    let ics: Vec<(String, Vec<u8>, Origin)> = changed_events
         .par_iter()
         .filter(|e| visible_events.contains(e))
         .map(|&e| make(Feed::Event(e)))
@@ -1939,7 +1940,7 @@ fn write_deferred(
         .into_iter()
         .filter(|&o| site.visible(o) && site.entries[o].kind.has_feed())
         .collect();
-    let cals: Vec<(String, Vec<u8>, String)> =
+    let cals: Vec<(String, Vec<u8>, Origin)> =
         owners.par_iter().map(|&o| make(Feed::Owner(o))).collect();
     for (path, bytes, origin) in cals {
         put(files, touched, path, bytes, origin)?;
