@@ -12,7 +12,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::feeds;
 use crate::model::Site;
 use crate::model::entry::{Kind, KindData};
-use crate::output::{MemorySink, Output, Sink, Staging};
+use crate::output::{MemorySink, Origin, Output, Sink, Staging};
 use crate::render::context::Contexts;
 use crate::render::markdown::{self, Rendered};
 use crate::render::pages;
@@ -63,6 +63,7 @@ fn render_bodies_with<T: Send>(
         made.push(m);
     }
     site.check_each(diags, |_| true, |i, d| check_links_of(site, &bodies, i, d));
+    diags.extend(check_index_bodies(site, &bodies));
     (bodies, made)
 }
 
@@ -70,28 +71,11 @@ fn render_bodies_with<T: Send>(
 /// built) with the problems found in it. Public so that `serve` can
 /// re-render only the bodies an edit touches.
 pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
-    let address = |source: &str| -> Option<String> {
-        let Some(&i) = site.by_source.get(source) else {
-            // A file with errors has no page, but it exists: the link is
-            // fine once they are fixed, and they stop the build until then.
-            let r = site.rejected.get(source)?;
-            return Some(site.config.link(&crate::model::url_of(r.kind, &r.id)));
-        };
-        if site.visible(i) {
-            Some(site.config.link(&site.rel_url(i)))
-        } else {
-            // A draft has no page: point at its kind's listing (the warning says why).
-            Some(
-                site.config
-                    .link(&format!("{}/", site.entries[i].kind.folder())),
-            )
-        }
-    };
     let mut d = Vec::new();
     if !site.visible(i) {
         return (Rendered::default(), d);
     }
-    let r = markdown::render(&site.entries[i], &site.config.base_path, &address, &mut d);
+    let r = markdown::render_in(site, &site.entries[i], &mut d);
     (r, d)
 }
 
@@ -99,42 +83,72 @@ pub fn render_body(site: &Site, i: usize) -> (Rendered, Vec<Diagnostic>) {
 /// other bodies. Public so that `serve` can re-check only the entries an
 /// edit touches.
 pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Diagnostics) {
-    {
-        let body = &bodies[i];
-        let e = &site.entries[i];
-        // Made at the first finding: a body may have thousands of links.
-        let lines = std::cell::OnceCell::new();
-        let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(&e.text));
-        for link in &body.links {
-            let Some(&t) = site.by_source.get(&link.target) else {
-                // Into a file with errors: its anchors, when its body
-                // could be read.
-                let known = site
-                    .rejected
-                    .get(&link.target)
-                    .and_then(|r| r.anchors.as_ref());
-                if let (Some(known), Some(anchor)) = (known, &link.anchor) {
-                    check_anchor(e, lines(), link, anchor, known, diags);
-                }
-                continue;
-            };
-            if !site.visible(t) {
-                diags.push(
-                    Diagnostic::warning(
-                        &e.source,
-                        link.pos,
-                        format!(
-                            "`{}` is a draft: the link leads to its listing until it is published",
-                            link.target
-                        ),
-                    )
-                    .with_source(lines()),
-                );
-                continue;
-            }
+    check_links(site, bodies, &site.entries[i], &bodies[i], diags);
+}
+
+/// The findings of the texts of the home page and the listings
+/// (`_index.md`): their Markdown and their links and anchors, checked as
+/// an entry's are against the entries' `bodies`. Their pages render the
+/// same text again (see [`pages::render_job`]); these few files are small.
+pub fn check_index_bodies(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
+    let mut diags = Diagnostics::new();
+    for e in site.home.iter().chain(site.sections.values()) {
+        let mut d = Vec::new();
+        let body = markdown::render_in(site, e, &mut d);
+        diags.extend(d);
+        check_links(site, bodies, e, &body, &mut diags);
+    }
+    diags.into_vec()
+}
+
+/// Checks the `@/` links and anchors of `body`, the rendered text of `e`
+/// (an entry or an `_index.md`), against the entries' `bodies`.
+fn check_links(
+    site: &Site,
+    bodies: &[Rendered],
+    e: &crate::model::entry::Entry,
+    body: &Rendered,
+    diags: &mut Diagnostics,
+) {
+    // Made at the first finding: a body may have thousands of links.
+    let lines = std::cell::OnceCell::new();
+    let lines = || lines.get_or_init(|| crate::diagnostics::LineIndex::new(&e.text));
+    for link in &body.links {
+        if link.target == e.source {
+            // Within the text itself (an `_index.md` has no entry).
             if let Some(anchor) = &link.anchor {
-                check_anchor(e, lines(), link, anchor, &bodies[t].anchors, diags);
+                check_anchor(e, lines(), link, anchor, &body.anchors, diags);
             }
+            continue;
+        }
+        let Some(&t) = site.by_source.get(&link.target) else {
+            // Into a file with errors: its anchors, when its body
+            // could be read.
+            let known = site
+                .rejected
+                .get(&link.target)
+                .and_then(|r| r.anchors.as_ref());
+            if let (Some(known), Some(anchor)) = (known, &link.anchor) {
+                check_anchor(e, lines(), link, anchor, known, diags);
+            }
+            continue;
+        };
+        if !site.visible(t) {
+            diags.push(
+                Diagnostic::warning(
+                    &e.source,
+                    link.pos,
+                    format!(
+                        "`{}` is a draft: the link leads to its listing until it is published",
+                        link.target
+                    ),
+                )
+                .with_source(lines()),
+            );
+            continue;
+        }
+        if let Some(anchor) = &link.anchor {
+            check_anchor(e, lines(), link, anchor, &bodies[t].anchors, diags);
         }
     }
 }
@@ -374,7 +388,7 @@ fn add(
     site: &Site,
     path: &str,
     bytes: &[u8],
-    origin: &str,
+    origin: &Origin,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
     put_parts(sink, site, path, &[bytes], origin, found);
@@ -386,16 +400,16 @@ fn put_parts(
     site: &Site,
     path: &str,
     parts: &[&[u8]],
-    origin: &str,
+    origin: &Origin,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
     let Err(first) = sink.put_parts(path, parts, origin) else {
         return;
     };
-    let (a, b) = if first.as_str() <= origin {
-        (first.as_str(), origin)
+    let (a, b) = if first <= *origin {
+        (&first, origin)
     } else {
-        (origin, first.as_str())
+        (origin, &first)
     };
     let (a, b) = (source_of(site, a), source_of(site, b));
     // Shown where the author can change something: an alias first, then
@@ -439,7 +453,7 @@ struct Source<'s> {
     rank: u8,
 }
 
-fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
+fn source_of<'s>(site: &'s Site, origin: &Origin) -> Source<'s> {
     let made = |what: String| Source {
         what,
         at: None,
@@ -453,36 +467,27 @@ fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
         rank,
     };
     let entry = |source: &str| site.by_source.get(source).map(|&i| &site.entries[i]);
-    // `alias `P` of content/x.md`: the alias's own line.
-    if let Some((alias, source)) = origin
-        .strip_prefix("alias `")
-        .and_then(|rest| rest.rsplit_once("` of "))
-    {
-        let e = entry(source);
-        let pos = e
-            .and_then(|e| e.aliases.iter().find(|a| a.value == alias))
-            .map_or(Pos::START, |a| a.pos);
-        return Source {
-            at: Some((source.to_string(), pos)),
-            ..file(source, origin.to_string(), e.map(|e| e.text.as_str()), 3)
-        };
-    }
-    if origin.starts_with("content/") {
-        return file(
-            origin,
-            origin.to_string(),
-            entry(origin).map(|e| e.text.as_str()),
+    match origin {
+        // The alias's own line.
+        Origin::Alias { alias, source } => {
+            let e = entry(source);
+            let pos = e
+                .and_then(|e| e.aliases.iter().find(|a| &a.value == alias))
+                .map_or(Pos::START, |a| a.pos);
+            Source {
+                at: Some((source.to_string(), pos)),
+                ..file(source, origin.to_string(), e.map(|e| e.text.as_str()), 3)
+            }
+        }
+        Origin::Entry(source) => file(
+            source,
+            source.to_string(),
+            entry(source).map(|e| e.text.as_str()),
             2,
-        );
-    }
-    if origin.starts_with("static/") {
-        return file(origin, origin.to_string(), None, 1);
-    }
-    if let Some(name) = origin.strip_prefix("theme static file ") {
-        return made(format!("the theme's file `{name}`"));
-    }
-    if origin == "home page" {
-        return match &site.home {
+        ),
+        Origin::Static(_) => file(&origin.to_string(), origin.to_string(), None, 1),
+        Origin::ThemeStatic(name) => made(format!("the theme's file `{name}`")),
+        Origin::Home => match &site.home {
             Some(h) => file(
                 &h.source,
                 format!("the home page ({})", h.source),
@@ -490,27 +495,24 @@ fn source_of<'s>(site: &'s Site, origin: &str) -> Source<'s> {
                 2,
             ),
             None => made("the home page, which tandem makes".into()),
-        };
+        },
+        Origin::Archive(year) => made(format!("the events archive of {year}, which tandem makes")),
+        Origin::Listing(kind) => {
+            let what = format!("the {} listing", kind.folder());
+            match site.sections.get(kind) {
+                Some(s) => file(
+                    &s.source,
+                    format!("{what} ({})", s.source),
+                    Some(&s.text),
+                    2,
+                ),
+                None => made(format!("{what}, which tandem makes")),
+            }
+        }
+        Origin::NotFound | Origin::SiteCalendar | Origin::News | Origin::Sitemap => {
+            made(format!("the {origin}, which tandem makes"))
+        }
     }
-    if let Some(year) = origin
-        .strip_prefix("events/archive/")
-        .and_then(|y| y.strip_suffix('/'))
-    {
-        return made(format!("the events archive of {year}, which tandem makes"));
-    }
-    if let Some(kind) = origin.strip_suffix('/').and_then(Kind::from_folder) {
-        let what = format!("the {} listing", kind.folder());
-        return match site.sections.get(&kind) {
-            Some(s) => file(
-                &s.source,
-                format!("{what} ({})", s.source),
-                Some(&s.text),
-                2,
-            ),
-            None => made(format!("{what}, which tandem makes")),
-        };
-    }
-    made(format!("the {origin}, which tandem makes"))
 }
 
 /// Which entries are events listed in the feeds (drafts that are not
@@ -527,8 +529,8 @@ fn feed_events(site: &Site) -> Vec<bool> {
     listed
 }
 
-/// Writes every feed: `vevents` holds each event's VEVENTs by entry
-/// index, `bodies` the posts of the news feed.
+/// Writes every feed of [`feeds::Feed::all`]: `vevents` holds each
+/// event's VEVENTs by entry index, `bodies` the posts of the news feed.
 fn write_feeds(
     site: &Site,
     bodies: &[Rendered],
@@ -536,72 +538,17 @@ fn write_feeds(
     sink: &dyn Sink,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
-    let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
     let lookup = |i: usize| vevents[i].as_deref().unwrap_or_default();
-
     // Every feed is independent of the others: the site calendar (the
-    // largest) first, then the owners' feeds and each event's own file.
-    enum FeedJob<'a> {
-        Site,
-        Owner(usize),
-        Event(usize, &'a str),
-        News,
-    }
-    let mut jobs = vec![FeedJob::Site, FeedJob::News];
-    jobs.extend(
-        (0..site.entries.len())
-            .filter(|&i| site.visible(i) && site.entries[i].kind.has_feed())
-            .map(FeedJob::Owner),
-    );
-    jobs.extend(
-        vevents
-            .iter()
-            .enumerate()
-            .filter_map(|(i, v)| Some(FeedJob::Event(i, v.as_deref()?))),
-    );
-    jobs.par_iter().with_max_len(1).for_each(|job| match job {
-        FeedJob::Site => {
-            let name = feeds::calendar::feed_name(site, None);
-            let parts = feeds::calendar::calendar_parts(site, &name, &events, &lookup);
-            let slices = parts.slices();
-            put_parts(sink, site, "calendar.ics", &slices, "site calendar", found);
-        }
-        FeedJob::Owner(i) => {
-            let name = feeds::calendar::feed_name(site, Some(*i));
-            let parts =
-                feeds::calendar::calendar_parts(site, &name, &site.links[*i].events, &lookup);
-            let path = format!("{}calendar.ics", site.rel_url(*i));
-            let slices = parts.slices();
-            put_parts(sink, site, &path, &slices, &site.entries[*i].source, found);
-        }
-        FeedJob::Event(i, v) => {
-            let text = feeds::calendar::event_ics(site, *i, v);
-            let path = format!("{}event.ics", site.rel_url(*i));
-            add(
-                sink,
-                site,
-                &path,
-                text.as_bytes(),
-                &site.entries[*i].source,
-                found,
-            );
-        }
-        FeedJob::News => {
-            let atom = feeds::atom::atom(site, bodies);
-            add(sink, site, "atom.xml", atom.as_bytes(), "news feed", found);
-        }
-    });
-
-    let pages = sitemap_pages(site);
-    let sitemap = feeds::sitemap::sitemap(&site.config.base_url, &pages);
-    add(
-        sink,
-        site,
-        "sitemap.xml",
-        sitemap.as_bytes(),
-        "sitemap",
-        found,
-    );
+    // largest) first, then the others.
+    feeds::Feed::all(site)
+        .par_iter()
+        .with_max_len(1)
+        .for_each(|feed| {
+            let made = feed.make(site, bodies, &lookup);
+            let (path, origin) = (feed.path(site), feed.origin(site));
+            put_parts(sink, site, &path, &made.slices(), &origin, found);
+        });
 }
 
 /// Everything `build`, `check` and `serve` need from one run.
@@ -681,29 +628,6 @@ pub fn build_to_disk(
     }
 }
 
-/// The pages `sitemap.xml` lists: home, listings, archive years and every
-/// published entry (with its `updated` date).
-pub fn sitemap_pages(site: &Site) -> Vec<(String, Option<String>)> {
-    let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    pages.extend(
-        Kind::SECTIONS
-            .iter()
-            .map(|k| (format!("{}/", k.folder()), None)),
-    );
-    pages.extend(
-        pages::archive_years(site)
-            .into_iter()
-            .map(|y| (format!("events/archive/{y}/"), None)),
-    );
-    for (i, e) in site.entries.iter().enumerate() {
-        if site.visible(i) {
-            let lastmod = e.updated.map(|u| u.date().format("%Y-%m-%d").to_string());
-            pages.push((site.rel_url(i), lastmod));
-        }
-    }
-    pages
-}
-
 /// The static files of the output: the theme's, with the site's own
 /// `static/` winning over a theme file of the same name. Returns
 /// (path, (bytes, origin)).
@@ -711,11 +635,11 @@ pub fn static_files(
     site: &Site,
     theme: &Theme,
     diags: &mut Diagnostics,
-) -> std::collections::BTreeMap<String, (Vec<u8>, String)> {
-    let mut statics: std::collections::BTreeMap<String, (Vec<u8>, String)> = theme
+) -> std::collections::BTreeMap<String, (Vec<u8>, Origin)> {
+    let mut statics: std::collections::BTreeMap<String, (Vec<u8>, Origin)> = theme
         .static_files
         .iter()
-        .map(|(p, b)| (p.clone(), (b.clone(), format!("theme static file {p}"))))
+        .map(|(p, b)| (p.clone(), (b.clone(), Origin::ThemeStatic(p.clone()))))
         .collect();
     let static_dir = site.config.root.join("static");
     if static_dir.is_dir() {
@@ -733,7 +657,7 @@ pub fn static_files(
             let rel = content::rel_path(&static_dir, item.path());
             match std::fs::read(item.path()) {
                 Ok(b) => {
-                    statics.insert(rel.clone(), (b, format!("static/{rel}")));
+                    statics.insert(rel.clone(), (b, Origin::Static(rel.clone())));
                 }
                 Err(e) => diags.push(Diagnostic::io(
                     format!("static/{rel}"),

@@ -6,6 +6,7 @@
 //! sibling folder and swaps it in: a failed or interrupted build leaves the
 //! previous output exactly as it was.
 
+use crate::model::entry::Kind;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -16,8 +17,65 @@ pub const MARKER: &str = ".tandem-output";
 #[derive(Clone, Debug)]
 pub struct OutFile {
     pub bytes: Vec<u8>,
-    /// What wrote it (a source path, "theme", "alias of …"), for collisions.
-    pub origin: String,
+    /// What wrote it, for collisions.
+    pub origin: Origin,
+}
+
+/// What writes an output file: named when two sources want one address
+/// (`build` points at the place an author can change), and compared by
+/// `serve` to tell a rewrite from a collision.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Origin {
+    /// An entry's page or one of its feeds: its source file (`content/…`).
+    Entry(String),
+    /// An alias (`alte-seite/`) of the entry with this source file.
+    Alias {
+        alias: String,
+        source: String,
+    },
+    /// A file of the site's `static/` folder, by its path there.
+    Static(String),
+    /// A static file of the theme, by its path.
+    ThemeStatic(String),
+    Home,
+    Listing(Kind),
+    Archive(i32),
+    NotFound,
+    SiteCalendar,
+    News,
+    Sitemap,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Entry(source) => f.write_str(source),
+            Origin::Alias { alias, source } => write!(f, "alias `{alias}` of {source}"),
+            Origin::Static(rel) => write!(f, "static/{rel}"),
+            Origin::ThemeStatic(rel) => write!(f, "theme static file {rel}"),
+            Origin::Home => f.write_str("home page"),
+            Origin::Listing(kind) => write!(f, "{}/", kind.folder()),
+            Origin::Archive(year) => write!(f, "events/archive/{year}/"),
+            Origin::NotFound => f.write_str("404 page"),
+            Origin::SiteCalendar => f.write_str("site calendar"),
+            Origin::News => f.write_str("news feed"),
+            Origin::Sitemap => f.write_str("sitemap"),
+        }
+    }
+}
+
+/// Origins are ordered as their words are: of two writers of one address
+/// the first in this order keeps it (see [`Output::add`]).
+impl Ord for Origin {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.to_string().cmp(&other.to_string())
+    }
+}
+
+impl PartialOrd for Origin {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -30,16 +88,10 @@ impl Output {
     /// Of two writers the one whose origin sorts first keeps the address,
     /// whichever thread came first, so that a failed build's output is the
     /// same on every run (`serve` compares it).
-    pub fn add(
-        &mut self,
-        path: String,
-        bytes: Vec<u8>,
-        origin: impl Into<String>,
-    ) -> Result<(), String> {
+    pub fn add(&mut self, path: String, bytes: Vec<u8>, origin: Origin) -> Result<(), Origin> {
         use std::collections::btree_map::Entry;
         match self.files.entry(path) {
             Entry::Occupied(mut o) => {
-                let origin = origin.into();
                 if origin < o.get().origin {
                     let first = std::mem::replace(o.get_mut(), OutFile { bytes, origin });
                     Err(first.origin)
@@ -48,10 +100,7 @@ impl Output {
                 }
             }
             Entry::Vacant(v) => {
-                v.insert(OutFile {
-                    bytes,
-                    origin: origin.into(),
-                });
+                v.insert(OutFile { bytes, origin });
                 Ok(())
             }
         }
@@ -159,14 +208,14 @@ pub fn write_atomically(output: &Output, root: &Path, out: &Path) -> Result<(), 
 pub trait Sink: Sync {
     /// Claims `path` for `origin` and stores the bytes; `Err` with the
     /// first writer's origin when two sources want one address.
-    fn put(&self, path: &str, bytes: &[u8], origin: &str) -> Result<(), String> {
+    fn put(&self, path: &str, bytes: &[u8], origin: &Origin) -> Result<(), Origin> {
         self.put_parts(path, &[bytes], origin)
     }
 
     /// [`Sink::put`] for a file made of `parts` in order. Feeds are
     /// mostly VEVENTs that several feeds share: they are written from
     /// where they are, never first joined into one large buffer.
-    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &str) -> Result<(), String>;
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Origin>;
 }
 
 /// Collects the output in memory.
@@ -180,10 +229,10 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &str) -> Result<(), String> {
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Origin> {
         let bytes = parts.concat();
         let mut out = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        out.add(path.to_string(), bytes, origin)
+        out.add(path.to_string(), bytes, origin.clone())
     }
 }
 
@@ -196,7 +245,7 @@ pub struct Staging {
     out: PathBuf,
     fresh: PathBuf,
     old: PathBuf,
-    claimed: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    claimed: std::sync::Mutex<std::collections::HashMap<String, Origin>>,
     /// Folders made so far, relative to the staging folder (a `Path`
     /// would be hashed component by component).
     dirs: std::sync::Mutex<std::collections::HashSet<String>>,
@@ -346,13 +395,13 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &str) -> Result<(), String> {
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Origin> {
         {
             let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(first) = claimed.get(path) {
                 return Err(first.clone());
             }
-            claimed.insert(path.to_string(), origin.to_string());
+            claimed.insert(path.to_string(), origin.clone());
         }
         if let Err(e) = self.write_file(path, parts) {
             self.fail(e);
@@ -459,17 +508,26 @@ mod tests {
     #[test]
     fn of_two_writers_the_first_origin_in_order_keeps_the_file_whoever_came_first() {
         for (first, second) in [("b.md", "a.md"), ("a.md", "b.md")] {
+            let origin = |s: &str| Origin::Entry(s.to_string());
             let mut out = Output::default();
-            out.add("x/index.html".into(), first.as_bytes().to_vec(), first)
-                .expect("first writer");
+            out.add(
+                "x/index.html".into(),
+                first.as_bytes().to_vec(),
+                origin(first),
+            )
+            .expect("first writer");
             let err = out
-                .add("x/index.html".into(), second.as_bytes().to_vec(), second)
+                .add(
+                    "x/index.html".into(),
+                    second.as_bytes().to_vec(),
+                    origin(second),
+                )
                 .expect_err("a collision");
-            assert_eq!(err, first, "the error names the other writer");
+            assert_eq!(err, origin(first), "the error names the other writer");
             let kept = out.get("x/index.html").expect("kept");
             assert_eq!(
-                (kept.origin.as_str(), &kept.bytes[..]),
-                ("a.md", &b"a.md"[..])
+                (&kept.origin, &kept.bytes[..]),
+                (&origin("a.md"), &b"a.md"[..])
             );
         }
     }

@@ -1897,3 +1897,56 @@ fn control_characters_in_findings_are_shown_escaped() {
         d.text
     );
 }
+
+#[test]
+fn links_in_the_home_and_listing_texts_are_checked_like_an_entrys() {
+    // The texts of `_index.md` files go through the same resolver and
+    // checks as entries: a dangling link or anchor stops the build at its
+    // place instead of shipping as a literal `@/` address.
+    let site = base()
+        .file(
+            "content/_index.md",
+            "---\ntitle: Start\n---\n## Willkommen\n\n[Weg](@/projects/gibt-es-nicht.md), [Ziele](@/projects/digit-ready-2.md#ziele)\nund [oben](#willkommen), [unten](#unten).\n",
+        )
+        .file(
+            "content/events/_index.md",
+            "---\ntitle: Termine\n---\nMit [Entwurf](@/posts/entwurf.md) und [Träger](@/partners/bildungsturbo.md#profil).\n",
+        )
+        .file(
+            "content/posts/entwurf.md",
+            "---\ntitle: Entwurf\ndate: 2026-05-01\ndraft: true\n---\nText.\n",
+        );
+    let want = [
+        "content/_index.md:6:1: error: broken link `@/projects/gibt-es-nicht.md`: there is no file `content/projects/gibt-es-nicht.md`",
+        "content/_index.md:6:37: error: broken anchor `#ziele`: content/projects/digit-ready-2.md has no heading with that id — did you mean `#ziele-und-vorgehen`?",
+        "content/_index.md:7:26: error: broken anchor `#unten`: content/_index.md has no heading with that id; its headings are `#willkommen`",
+        "content/events/_index.md:4:5: warning: `content/posts/entwurf.md` is a draft: the link leads to its listing until it is published",
+    ];
+    let run = site.check();
+    run.assert_code(1);
+    assert_eq!(findings(&run), want, "{}", run.stderr);
+    let run = site.build();
+    run.assert_code(1);
+    assert_eq!(findings(&run), want, "{}", run.stderr);
+    assert!(!site.path("output/index.html").exists());
+
+    // Fixed, the links lead to the pages (the draft's to its listing).
+    let site = site.file(
+        "content/_index.md",
+        "---\ntitle: Start\n---\n## Willkommen\n\n[Ziele](@/projects/digit-ready-2.md#ziele-und-vorgehen) und [oben](#willkommen).\n",
+    );
+    let run = site.build();
+    run.assert_code(0);
+    let home = site.read("output/index.html");
+    assert!(
+        home.contains("href=\"/projects/digit-ready-2/#ziele-und-vorgehen\""),
+        "{home}"
+    );
+    assert!(!home.contains("@/"), "{home}");
+    let events = site.read("output/events/index.html");
+    assert!(events.contains("href=\"/posts/\""), "{events}");
+    assert!(
+        events.contains("href=\"/partners/bildungsturbo/#profil\""),
+        "{events}"
+    );
+}

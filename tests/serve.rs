@@ -393,6 +393,63 @@ fn incremental_rebuilds_equal_full_builds() {
     b.step("events listing text", &[p]);
     let p = site.edit("content/_index.md", "Willkommen!", "Herzlich willkommen!");
     b.step("home text", &[p]);
+    // Links in those texts are checked like an entry's: a dangling one is
+    // an error at its place, and so is an anchor that a later edit of the
+    // linked entry takes away.
+    let p = edit(
+        root,
+        "content/_index.md",
+        "Herzlich willkommen!",
+        "Herzlich willkommen! [Weg](@/projects/gibt-es-nicht.md)",
+    );
+    b.step("home text with a dangling link", &[p]);
+    let has = |b: &Bench, what: &str| {
+        b.engine
+            .diagnostics()
+            .iter()
+            .any(|d| d.render(false).contains(what))
+    };
+    assert!(has(&b, "content/_index.md:5:22: error: broken link"));
+    let p = edit(
+        root,
+        "content/_index.md",
+        "[Weg](@/projects/gibt-es-nicht.md)",
+        "[Ziele](@/projects/digit-ready-2.md#ziele-und-vorgehen)",
+    );
+    b.step("home text link fixed", &[p]);
+    assert!(!has(&b, "content/_index.md"));
+    let p = edit(root, PROJECT, "## Ziele und Vorgehen", "## Ziele");
+    b.step("heading a home text links to renamed", &[p]);
+    assert!(has(
+        &b,
+        "content/_index.md:5:22: error: broken anchor `#ziele-und-vorgehen`"
+    ));
+    let p = edit(root, PROJECT, "## Ziele\n", "## Ziele und Vorgehen\n");
+    b.step("heading back", &[p]);
+    assert!(!has(&b, "content/_index.md"));
+    let p = edit(
+        root,
+        "content/events/_index.md",
+        "Termine ab 2027 sind Beispiele.",
+        "Termine ab 2027 sind Beispiele. Siehe [Bericht](@/posts/dine-transfer-workshop.md).",
+    );
+    b.step("listing text links to a post", &[p]);
+    let p = edit(root, POST, "\n---\n", "\ndraft: true\n---\n");
+    b.step("the post a listing text links to becomes a draft", &[p]);
+    assert!(has(&b, "content/events/_index.md:5:"));
+    let p = edit(root, POST, "\ndraft: true\n", "\n");
+    b.step("the post is published again", &[p]);
+    let post = read(root, POST);
+    let p = remove(root, POST);
+    b.step("the post a listing text links to is deleted", &[p]);
+    assert!(b.engine.diagnostics().iter().any(|d| {
+        let d = d.render(false);
+        d.starts_with("content/events/_index.md:5:")
+            && d.contains("error: broken link `@/posts/dine-transfer-workshop.md`")
+    }));
+    let p = write(root, POST, &post);
+    b.step("the post is back", &[p]);
+    assert!(!has(&b, "content/events/_index.md"));
 
     // Static files, images, templates, settings.
     let p = site.edit(PARTNER, "\n---\n", "\nlogo: logos/provadis.svg\n---\n");
@@ -465,6 +522,15 @@ fn random_edits_equal_full_builds() {
         }
     }
     files.sort();
+    // The texts of the home page and the listings.
+    let indexes: Vec<String> = std::iter::once("content/_index.md".to_string())
+        .chain(
+            ["networks", "partners", "projects", "events", "posts"]
+                .iter()
+                .map(|k| format!("content/{k}/_index.md")),
+        )
+        .filter(|f| root.join(f).is_file())
+        .collect();
     let id_of = |f: &str| {
         f.rsplit('/')
             .next()
@@ -555,6 +621,26 @@ fn random_edits_equal_full_builds() {
                 let link = target.trim_start_matches("content/");
                 let anchor = if next(2) == 0 { "#ablauf" } else { "" };
                 ("link", format!("{text}\nSiehe [dort](@/{link}{anchor}).\n"))
+            }
+            9 if next(2) == 0 && !indexes.is_empty() => {
+                // A home or listing text gains a link, or loses its dangling one.
+                const DANGLING: &str = "\n[Weg](@/projects/gibt-es-nicht.md)\n";
+                let index = &indexes[next(indexes.len())];
+                let text = read(root, index);
+                let (what, new_text) = if text.contains(DANGLING) {
+                    ("fix the dangling link", text.replacen(DANGLING, "\n", 1))
+                } else {
+                    let target = &files[next(files.len())];
+                    let link = target.trim_start_matches("content/");
+                    let anchor = if next(2) == 0 { "#ablauf" } else { "" };
+                    (
+                        "add links",
+                        format!("{text}{DANGLING}Siehe [dort](@/{link}{anchor}).\n"),
+                    )
+                };
+                let p = write(root, index, &new_text);
+                b.step(&format!("{step}: {what} of {index}"), &[p]);
+                continue;
             }
             _ => ("summary", text.replacen("summary: ", "summary: Kurz – ", 1)),
         };
@@ -928,6 +1014,41 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
         ),
     );
     server.wait_for("/", "Netz im Dialog");
+}
+
+#[test]
+fn a_dangling_link_in_the_home_text_is_shown_and_cleared() {
+    let dir = example_site();
+    let root = dir.path();
+    let server = Server::start(root, &[]);
+    let good = read(root, "content/_index.md");
+    write(
+        root,
+        "content/_index.md",
+        &good.replacen(
+            "Willkommen!",
+            "Willkommen! [Weg](@/projects/gibt-es-nicht.md)",
+            1,
+        ),
+    );
+    let status = server.wait_status(false);
+    let errors = status["errors"].to_string();
+    assert!(
+        errors.contains("content/_index.md:5:13") && errors.contains("broken link"),
+        "{errors}"
+    );
+    assert!(
+        !server.get("/").body_text().contains("@/projects"),
+        "the literal link was served"
+    );
+    write(
+        root,
+        "content/_index.md",
+        &good.replacen("Willkommen!", "Hallo!", 1),
+    );
+    server.wait_for("/", "Hallo!");
+    let status = server.wait_status(true);
+    assert_eq!(status["errors"].as_array().map(Vec::len), Some(0));
 }
 
 #[test]

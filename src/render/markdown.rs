@@ -3,6 +3,7 @@
 //! link recorded with its position so the build can check it.
 
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::model::Site;
 use crate::model::entry::{Entry, Kind};
 use crate::slug::heading_id;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -49,6 +50,39 @@ pub fn options() -> Options {
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders the Markdown of `e`, an entry or an `_index.md` (home page,
+/// listing), with its `@/` links resolved by [`link_address`]. Every body
+/// goes through here, so that a link means the same and is checked the
+/// same wherever it is written.
+pub fn render_in(site: &Site, e: &Entry, diags: &mut Vec<Diagnostic>) -> Rendered {
+    render(
+        e,
+        &site.config.base_path,
+        &|source| link_address(site, source),
+        diags,
+    )
+}
+
+/// The address a `@/` link to the file `source` leads to; `None` when
+/// there is no such file.
+pub fn link_address(site: &Site, source: &str) -> Option<String> {
+    let Some(&i) = site.by_source.get(source) else {
+        // A file with errors has no page, but it exists: the link is
+        // fine once they are fixed, and they stop the build until then.
+        let r = site.rejected.get(source)?;
+        return Some(site.config.link(&crate::model::url_of(r.kind, &r.id)));
+    };
+    if site.visible(i) {
+        Some(site.config.link(&site.rel_url(i)))
+    } else {
+        // A draft has no page: point at its kind's listing (the warning says why).
+        Some(
+            site.config
+                .link(&format!("{}/", site.entries[i].kind.folder())),
+        )
+    }
 }
 
 /// Renders `entry`'s body. `address` maps a source path to the target's

@@ -8,6 +8,7 @@ use super::theme::Theme;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::model::entry::Kind;
+use crate::output::Origin;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tera::Value as TValue;
@@ -37,7 +38,7 @@ pub enum Job {
 
 pub struct Page {
     pub path: String,
-    pub origin: String,
+    pub origin: Origin,
     pub html: Result<Vec<u8>, Diagnostic>,
 }
 
@@ -222,19 +223,8 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
         || ctx.labels.get(kind.folder()).to_string(),
         |e| e.title.clone(),
     );
-    let content = index.map(|e| {
-        super::markdown::render(
-            e,
-            &site.config.base_path,
-            &|p| {
-                site.by_source
-                    .get(p)
-                    .map(|&i| site.config.link(&site.rel_url(i)))
-            },
-            &mut Vec::new(),
-        )
-        .html
-    });
+    // Its findings are the build's (`build::check_index_bodies`).
+    let content = index.map(|e| super::markdown::render_in(site, e, &mut Vec::new()).html);
     json!({
         "kind": kind,
         "folder": kind.folder(),
@@ -283,7 +273,7 @@ fn entry_context(ctx: &Contexts, i: usize, context: Vars) -> PageContext {
     let e = &ctx.site.entries[i];
     PageContext {
         path: format!("{}index.html", ctx.site.rel_url(i)),
-        origin: e.source.clone(),
+        origin: Origin::Entry(e.source.clone()),
         template: format!("{}.html", e.kind.name()),
         context,
     }
@@ -293,7 +283,7 @@ fn entry_context(ctx: &Contexts, i: usize, context: Vars) -> PageContext {
 /// page's own template variables (without [`Contexts::shared`]).
 pub struct PageContext {
     pub path: String,
-    pub origin: String,
+    pub origin: Origin,
     pub template: String,
     pub context: Vars,
 }
@@ -345,17 +335,8 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             let posts: Vec<usize> = list(Kind::Post).into_iter().take(3).collect();
             c.put("posts", ctx.cards(&posts));
             let home = site.home.as_ref().map(|h| {
-                let html = super::markdown::render(
-                    h,
-                    &site.config.base_path,
-                    &|p| {
-                        site.by_source
-                            .get(p)
-                            .map(|&i| site.config.link(&site.rel_url(i)))
-                    },
-                    &mut Vec::new(),
-                )
-                .html;
+                // Its findings are the build's (`build::check_index_bodies`).
+                let html = super::markdown::render_in(site, h, &mut Vec::new()).html;
                 json!({"title": h.title, "summary": h.summary, "content": html})
             });
             c.insert("home", &home);
@@ -363,7 +344,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "home");
             (
                 "index.html".to_string(),
-                "home page".to_string(),
+                Origin::Home,
                 template_for(theme, "home.html", "index.html"),
                 c,
             )
@@ -391,7 +372,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
                 (
                     format!("{rel}index.html"),
-                    rel.clone(),
+                    Origin::Listing(*kind),
                     template_for(theme, "events.html", "list.html"),
                     c,
                 )
@@ -400,7 +381,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 c.put("entries", ctx.cards(&list));
                 (
                     format!("{rel}index.html"),
-                    rel.clone(),
+                    Origin::Listing(*kind),
                     template_for(theme, &format!("{}.html", kind.folder()), "list.html"),
                     c,
                 )
@@ -423,7 +404,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "archive");
             (
                 format!("{rel}index.html"),
-                rel.clone(),
+                Origin::Archive(*year),
                 template_for(theme, "archive.html", "events.html"),
                 c,
             )
@@ -440,7 +421,10 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "alias");
             (
                 out,
-                format!("alias `{path}` of {}", site.entries[*entry].source),
+                Origin::Alias {
+                    alias: path.clone(),
+                    source: site.entries[*entry].source.clone(),
+                },
                 "alias.html".to_string(),
                 c,
             )
@@ -450,7 +434,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("page_kind", "404");
             (
                 "404.html".to_string(),
-                "404 page".to_string(),
+                Origin::NotFound,
                 "404.html".to_string(),
                 c,
             )

@@ -31,10 +31,11 @@ use crate::build;
 use crate::config::{Config, Overrides};
 use crate::content::{self, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::feeds;
+use crate::feeds::{self, Feed};
 use crate::model::Site;
 use crate::model::entry::{Entry, Kind};
 use crate::model::graph::{self, Links};
+use crate::output::Origin;
 use crate::render::context::Contexts;
 use crate::render::markdown::Rendered;
 use crate::render::pages::{self, Job};
@@ -57,7 +58,7 @@ pub type Bytes = Arc<Vec<u8>>;
 pub struct OutFile {
     pub bytes: Bytes,
     /// What wrote it, as in [`crate::output::OutFile::origin`].
-    pub origin: String,
+    pub origin: Origin,
 }
 
 /// What one rebuild did, for the terminal and the benchmark.
@@ -146,6 +147,10 @@ struct State {
     /// The findings of the references of each file that leaves nothing to
     /// show (`site.rejected`; checked anyway, as a full build does).
     rejected: BTreeMap<String, Vec<Diagnostic>>,
+    /// Findings of the home page's and the listings' texts (`_index.md`),
+    /// redone on every change: they are few and small, and their links
+    /// reach any entry.
+    index_diags: Vec<Diagnostic>,
     /// Settings, theme and folder findings: only a full rebuild changes them.
     base_diags: Vec<Diagnostic>,
     /// Findings of reading `static/`.
@@ -545,6 +550,7 @@ impl Engine {
             aux: vec![Aux::default(); n],
             file_diags,
             rejected: BTreeMap::new(),
+            index_diags: Vec::new(),
             base_diags: base.into_vec(),
             static_diags: Vec::new(),
             page_errors: BTreeMap::new(),
@@ -576,6 +582,7 @@ impl Engine {
             st.aux[i].body = d;
         }
         recheck_links(&mut st, &all);
+        st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
         recheck_aliases(&mut st, &all);
         let ctx = Contexts::new(&st.site, &st.theme.labels, &st.bodies);
         st.base_hash = base_hash(&ctx);
@@ -648,6 +655,7 @@ impl Engine {
         for d in st.rejected.values() {
             all.extend(d.iter().cloned());
         }
+        all.extend(st.index_diags.iter().cloned());
         for a in &st.aux {
             for v in [&a.refs, &a.lint, &a.images, &a.body, &a.links, &a.aliases] {
                 all.extend(v.iter().cloned());
@@ -1027,6 +1035,7 @@ impl Engine {
             })
             .collect();
         recheck_links(st, &link_checks);
+        st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
         recheck_aliases(st, &changed_list);
 
         timer.lap("serve: findings");
@@ -1531,15 +1540,9 @@ fn entry_outputs(site: &Site, i: usize) -> Vec<String> {
         return Vec::new();
     }
     let e = &site.entries[i];
-    let rel = site.rel_url(i);
-    let mut out = vec![format!("{rel}index.html")];
+    let mut out = vec![format!("{}index.html", site.rel_url(i))];
     out.extend(e.aliases.iter().filter_map(|a| pages::alias_path(&a.value)));
-    if e.kind == Kind::Event {
-        out.push(format!("{rel}event.ics"));
-    }
-    if e.kind.has_feed() {
-        out.push(format!("{rel}calendar.ics"));
-    }
+    out.extend(Feed::of_entry(site, i).map(|f| f.path(site)));
     out
 }
 
@@ -1754,7 +1757,7 @@ fn render_jobs(
     let base = st.base_hash;
     type Rendered = (
         String,
-        String,
+        Origin,
         u64,
         Option<HashSet<String>>,
         Option<Result<Vec<u8>, Diagnostic>>,
@@ -1838,7 +1841,7 @@ fn put(
     touched: &mut HashSet<String>,
     path: String,
     bytes: Vec<u8>,
-    origin: String,
+    origin: Origin,
 ) -> Result<(), Fallback> {
     if let Some(old) = files.get(&path) {
         if old.origin != origin {
@@ -1866,8 +1869,8 @@ fn remove(files: &mut HashMap<String, OutFile>, touched: &mut HashSet<String>, p
 }
 
 /// The feeds of [`Deferred`]: VEVENTs, `event.ics`, the owners' and the
-/// site's `calendar.ics`, `atom.xml` and `sitemap.xml`, as
-/// `build::write_feeds` makes them.
+/// site's `calendar.ics`, `atom.xml` and `sitemap.xml`, each made, named
+/// and addressed by [`Feed`] as the build's are.
 fn write_deferred(
     st: &mut State,
     d: &Deferred,
@@ -1911,24 +1914,21 @@ fn write_deferred(
             .and_then(|a| a.vevents.clone())
             .unwrap_or_else(|| empty.clone())
     };
-    let ics: Vec<(usize, String)> = changed_events
+    let make = |feed: Feed| {
+        let bytes = feed.make(site, &st.bodies, &lookup).into_bytes();
+        (feed.path(site), bytes, feed.origin(site))
+    };
+    let ics: Vec<(String, Vec<u8>, Origin)> = changed_events
         .par_iter()
         .filter(|e| visible_events.contains(e))
-        .map(|&e| (e, feeds::calendar::event_ics(site, e, &lookup(e))))
+        .map(|&e| make(Feed::Event(e)))
         .collect();
-    for (e, text) in ics {
-        let path = format!("{}event.ics", site.rel_url(e));
-        put(
-            files,
-            touched,
-            path,
-            text.into_bytes(),
-            site.entries[e].source.clone(),
-        )?;
+    for (path, bytes, origin) in ics {
+        put(files, touched, path, bytes, origin)?;
     }
     for &e in &changed_events {
         if !visible_events.contains(&e) && site.entries[e].kind == Kind::Event {
-            remove(files, touched, &format!("{}event.ics", site.rel_url(e)));
+            remove(files, touched, &Feed::Event(e).path(site));
         }
     }
     timer.lap("serve: vevents");
@@ -1940,31 +1940,16 @@ fn write_deferred(
         .into_iter()
         .filter(|&o| site.visible(o) && site.entries[o].kind.has_feed())
         .collect();
-    let cals: Vec<(usize, String)> = owners
-        .par_iter()
-        .map(|&o| {
-            let name = feeds::calendar::feed_name(site, Some(o));
-            (
-                o,
-                feeds::calendar::calendar(site, &name, &site.links[o].events, &lookup),
-            )
-        })
-        .collect();
-    for (o, text) in cals {
-        let path = format!("{}calendar.ics", site.rel_url(o));
-        put(
-            files,
-            touched,
-            path,
-            text.into_bytes(),
-            site.entries[o].source.clone(),
-        )?;
+    let cals: Vec<(String, Vec<u8>, Origin)> =
+        owners.par_iter().map(|&o| make(Feed::Owner(o))).collect();
+    for (path, bytes, origin) in cals {
+        put(files, touched, path, bytes, origin)?;
     }
     timer.lap("serve: owner feeds");
     if d.site_calendar || !changed_events.is_empty() {
         let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
         let spliced = if d.splice && !d.site_calendar {
-            files.get("calendar.ics").and_then(|old| {
+            files.get(&Feed::SiteCalendar.path(site)).and_then(|old| {
                 let feed = feeds::calendar::feed_events(site, &events);
                 splice_calendar(&old.bytes, &feed, &lookup, &replaced)
             })
@@ -1976,45 +1961,19 @@ fn write_deferred(
         } else {
             "serve: calendar (no splice)"
         });
-        let bytes = match spliced {
-            Some(b) => b,
-            None => feeds::calendar::calendar(
-                site,
-                &feeds::calendar::feed_name(site, None),
-                &events,
-                &lookup,
-            )
-            .into_bytes(),
+        let feed = Feed::SiteCalendar;
+        let (path, bytes, origin) = match spliced {
+            Some(b) => (feed.path(site), b, feed.origin(site)),
+            None => make(feed),
         };
-        put(
-            files,
-            touched,
-            "calendar.ics".into(),
-            bytes,
-            "site calendar".into(),
-        )?;
+        put(files, touched, path, bytes, origin)?;
     }
     timer.lap("serve: calendar");
-    if d.atom {
-        let text = feeds::atom::atom(site, &st.bodies);
-        put(
-            files,
-            touched,
-            "atom.xml".into(),
-            text.into_bytes(),
-            "news feed".into(),
-        )?;
-    }
-    if d.sitemap {
-        let text =
-            feeds::sitemap::sitemap(&site.config.base_url, &crate::build::sitemap_pages(site));
-        put(
-            files,
-            touched,
-            "sitemap.xml".into(),
-            text.into_bytes(),
-            "sitemap".into(),
-        )?;
+    for (due, feed) in [(d.atom, Feed::News), (d.sitemap, Feed::Sitemap)] {
+        if due {
+            let (path, bytes, origin) = make(feed);
+            put(files, touched, path, bytes, origin)?;
+        }
     }
     Ok(())
 }
