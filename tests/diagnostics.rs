@@ -1924,10 +1924,10 @@ fn links_in_the_home_and_listing_texts_are_checked_like_an_entrys() {
     ];
     let run = site.check();
     run.assert_code(1);
-    assert_eq!(findings(&run), want, "{}", run.stderr);
+    assert_eq!(run.findings(), want, "{}", run.stderr);
     let run = site.build();
     run.assert_code(1);
-    assert_eq!(findings(&run), want, "{}", run.stderr);
+    assert_eq!(run.findings(), want, "{}", run.stderr);
     assert!(!site.path("output/index.html").exists());
 
     // Fixed, the links lead to the pages (the draft's to its listing).

@@ -396,8 +396,7 @@ fn incremental_rebuilds_equal_full_builds() {
     // Links in those texts are checked like an entry's: a dangling one is
     // an error at its place, and so is an anchor that a later edit of the
     // linked entry takes away.
-    let p = edit(
-        root,
+    let p = site.edit(
         "content/_index.md",
         "Herzlich willkommen!",
         "Herzlich willkommen! [Weg](@/projects/gibt-es-nicht.md)",
@@ -410,44 +409,42 @@ fn incremental_rebuilds_equal_full_builds() {
             .any(|d| d.render(false).contains(what))
     };
     assert!(has(&b, "content/_index.md:5:22: error: broken link"));
-    let p = edit(
-        root,
+    let p = site.edit(
         "content/_index.md",
         "[Weg](@/projects/gibt-es-nicht.md)",
         "[Ziele](@/projects/digit-ready-2.md#ziele-und-vorgehen)",
     );
     b.step("home text link fixed", &[p]);
     assert!(!has(&b, "content/_index.md"));
-    let p = edit(root, PROJECT, "## Ziele und Vorgehen", "## Ziele");
+    let p = site.edit(PROJECT, "## Ziele und Vorgehen", "## Ziele");
     b.step("heading a home text links to renamed", &[p]);
     assert!(has(
         &b,
         "content/_index.md:5:22: error: broken anchor `#ziele-und-vorgehen`"
     ));
-    let p = edit(root, PROJECT, "## Ziele\n", "## Ziele und Vorgehen\n");
+    let p = site.edit(PROJECT, "## Ziele\n", "## Ziele und Vorgehen\n");
     b.step("heading back", &[p]);
     assert!(!has(&b, "content/_index.md"));
-    let p = edit(
-        root,
+    let p = site.edit(
         "content/events/_index.md",
         "Termine ab 2027 sind Beispiele.",
         "Termine ab 2027 sind Beispiele. Siehe [Bericht](@/posts/dine-transfer-workshop.md).",
     );
     b.step("listing text links to a post", &[p]);
-    let p = edit(root, POST, "\n---\n", "\ndraft: true\n---\n");
+    let p = site.edit(POST, "\n---\n", "\ndraft: true\n---\n");
     b.step("the post a listing text links to becomes a draft", &[p]);
     assert!(has(&b, "content/events/_index.md:5:"));
-    let p = edit(root, POST, "\ndraft: true\n", "\n");
+    let p = site.edit(POST, "\ndraft: true\n", "\n");
     b.step("the post is published again", &[p]);
-    let post = read(root, POST);
-    let p = remove(root, POST);
+    let post = site.read(POST);
+    let p = site.delete(POST);
     b.step("the post a listing text links to is deleted", &[p]);
     assert!(b.engine.diagnostics().iter().any(|d| {
         let d = d.render(false);
         d.starts_with("content/events/_index.md:5:")
             && d.contains("error: broken link `@/posts/dine-transfer-workshop.md`")
     }));
-    let p = write(root, POST, &post);
+    let p = site.write(POST, &post);
     b.step("the post is back", &[p]);
     assert!(!has(&b, "content/events/_index.md"));
 
@@ -626,7 +623,7 @@ fn random_edits_equal_full_builds() {
                 // A home or listing text gains a link, or loses its dangling one.
                 const DANGLING: &str = "\n[Weg](@/projects/gibt-es-nicht.md)\n";
                 let index = &indexes[next(indexes.len())];
-                let text = read(root, index);
+                let text = site.read(index);
                 let (what, new_text) = if text.contains(DANGLING) {
                     ("fix the dangling link", text.replacen(DANGLING, "\n", 1))
                 } else {
@@ -638,7 +635,7 @@ fn random_edits_equal_full_builds() {
                         format!("{text}{DANGLING}Siehe [dort](@/{link}{anchor}).\n"),
                     )
                 };
-                let p = write(root, index, &new_text);
+                let p = site.write(index, &new_text);
                 b.step(&format!("{step}: {what} of {index}"), &[p]);
                 continue;
             }
@@ -1018,12 +1015,10 @@ fn a_site_broken_from_the_start_is_served_once_fixed() {
 
 #[test]
 fn a_dangling_link_in_the_home_text_is_shown_and_cleared() {
-    let dir = example_site();
-    let root = dir.path();
-    let server = Server::start(root, &[]);
-    let good = read(root, "content/_index.md");
-    write(
-        root,
+    let site = Site::example();
+    let server = Server::start(&site, &[]);
+    let good = site.read("content/_index.md");
+    site.write(
         "content/_index.md",
         &good.replacen(
             "Willkommen!",
@@ -1041,8 +1036,7 @@ fn a_dangling_link_in_the_home_text_is_shown_and_cleared() {
         !server.get("/").body_text().contains("@/projects"),
         "the literal link was served"
     );
-    write(
-        root,
+    site.write(
         "content/_index.md",
         &good.replacen("Willkommen!", "Hallo!", 1),
     );
