@@ -129,7 +129,13 @@ pub const IMAGE: &[Field] = &[
 ];
 
 pub const CONTACT: &[Field] = &[
-    field("name", Type::Prose, "a person or office", "Erika Muster", Omit),
+    field(
+        "name",
+        Type::Prose,
+        "a person or office",
+        "Erika Muster",
+        Omit,
+    ),
     field(
         "email",
         Type::Email,
@@ -137,7 +143,13 @@ pub const CONTACT: &[Field] = &[
         "info@example.org",
         Omit,
     ),
-    field("phone", Type::Text, "as it is dialled", "+49 2381 123456", Omit),
+    field(
+        "phone",
+        Type::Text,
+        "as it is dialled",
+        "+49 2381 123456",
+        Omit,
+    ),
 ];
 
 pub const LOCATION: &[Field] = &[
@@ -148,9 +160,21 @@ pub const LOCATION: &[Field] = &[
         "Rathaus",
         Omit,
     ),
-    field("address", Type::Prose, "street and number", "Theodor-Heuss-Platz 16", Omit),
+    field(
+        "address",
+        Type::Prose,
+        "street and number",
+        "Theodor-Heuss-Platz 16",
+        Omit,
+    ),
     field("city", Type::Prose, "the town", "Hamm", Omit),
-    field("url", Type::Link, "the place's web page", "https://example.org/anfahrt", Omit),
+    field(
+        "url",
+        Type::Link,
+        "the place's web page",
+        "https://example.org/anfahrt",
+        Omit,
+    ),
     field("lat", Type::Float, "latitude, -90 to 90", "51.68", Omit),
     field("lon", Type::Float, "longitude, -180 to 180", "7.82", Omit),
     field(
@@ -170,7 +194,13 @@ pub const SESSION: &[Field] = &[
         "2027-03-10T10:00",
         Omit,
     )),
-    field("end", Type::When, "when the session ends", "2027-03-10T12:00", Omit),
+    field(
+        "end",
+        Type::When,
+        "when the session ends",
+        "2027-03-10T12:00",
+        Omit,
+    ),
     field(
         "location",
         Type::TextOrMap(LOCATION),
@@ -185,7 +215,13 @@ pub const SESSION: &[Field] = &[
         "cancelled",
         Omit,
     ),
-    field("id", Type::Id, "a stable id for its calendar entry", "tag-2", Omit),
+    field(
+        "id",
+        Type::Id,
+        "a stable id for its calendar entry",
+        "tag-2",
+        Omit,
+    ),
 ];
 
 /// The fields of every kind, first in each table.
@@ -211,7 +247,13 @@ pub const COMMON: &[Field] = &[
         "true",
         Omit,
     ),
-    field("tags", Type::TextList, "keywords", "[weiterbildung, online]", Omit),
+    field(
+        "tags",
+        Type::TextList,
+        "keywords",
+        "[weiterbildung, online]",
+        Omit,
+    ),
     field(
         "image",
         Type::TextOrMap(IMAGE),
@@ -219,7 +261,13 @@ pub const COMMON: &[Field] = &[
         "bilder/auftakt.jpg",
         Omit,
     ),
-    field("updated", Type::When, "when the text last changed", "2027-02-01", Omit),
+    field(
+        "updated",
+        Type::When,
+        "when the text last changed",
+        "2027-02-01",
+        Omit,
+    ),
     field(
         "aliases",
         Type::TextList,
@@ -244,20 +292,38 @@ pub const NETWORK: &[Field] = &[
         "[provadis, vhs-hamm]",
         EmptyList,
     ),
-    field("region", Type::Prose, "where it works", "Südwestfalen", Empty),
-    field("website", Type::Link, "https://…", "https://example.org/", Empty),
+    field(
+        "region",
+        Type::Prose,
+        "where it works",
+        "Südwestfalen",
+        Empty,
+    ),
+    field(
+        "website",
+        Type::Link,
+        "its web site",
+        "https://example.org/",
+        Empty,
+    ),
     field(
         "contact",
         Type::TextOrMap(CONTACT),
-        "text, or { name: …, email: …, phone: … }",
-        "",
+        "text, or { name, email, phone }",
+        "{ name: Erika Muster, email: info@example.org }",
         Empty,
     ),
 ];
 
 pub const PARTNER: &[Field] = &[
     field("short_name", Type::Prose, "a short form", "VHS", Empty),
-    field("website", Type::Link, "https://…", "https://example.org/", Empty),
+    field(
+        "website",
+        Type::Link,
+        "its web site",
+        "https://example.org/",
+        Empty,
+    ),
     field("city", Type::Prose, "its town", "Hamm", Empty),
     field(
         "networks",
@@ -276,8 +342,8 @@ pub const PARTNER: &[Field] = &[
     field(
         "contact",
         Type::TextOrMap(CONTACT),
-        "text, or { name: …, email: …, phone: … }",
-        "",
+        "text, or { name, email, phone }",
+        "{ name: Erika Muster, email: info@example.org }",
         Empty,
     ),
 ];
@@ -319,7 +385,13 @@ pub const PROJECT: &[Field] = &[
         "[weiterbildungsverbund-hamm]",
         EmptyList,
     ),
-    field("website", Type::Link, "https://…", "https://example.org/", Empty),
+    field(
+        "website",
+        Type::Link,
+        "its web site",
+        "https://example.org/",
+        Empty,
+    ),
 ];
 
 pub const EVENT: &[Field] = &[
@@ -347,7 +419,7 @@ pub const EVENT: &[Field] = &[
     field(
         "start",
         Type::When,
-        "local time; a date alone is an all-day event (required unless `sessions`)",
+        "local time; a date alone is an all-day event",
         "2027-03-10T10:00",
         Scaffold::DateTime(28, "10:00"),
     ),
@@ -368,22 +440,22 @@ pub const EVENT: &[Field] = &[
     field(
         "location",
         Type::TextOrMap(LOCATION),
-        "a place, or { name: …, address: …, city: …, online: https://… }",
-        "",
+        "a place, or { name, address, city, online }",
+        "{ name: Rathaus, city: Hamm }",
         Empty,
     ),
     field(
         "status",
         Type::Status,
         "scheduled | cancelled | postponed | full | moved-online",
-        "",
+        "cancelled",
         Scaffold::Value("scheduled"),
     ),
     field(
         "registration",
         Type::LinkOrMail,
-        "optional sign-up link, https://…",
-        "",
+        "optional sign-up link, https://… or mailto:…",
+        "https://example.org/anmeldung",
         Empty,
     ),
     field(
@@ -404,14 +476,14 @@ pub const EVENT: &[Field] = &[
         "sessions",
         Type::MapList(SESSION),
         "several dates, each its own calendar entry (instead of `start`)",
-        "",
+        "[{ start: 2027-03-10T10:00, end: 2027-03-10T12:00 }]",
         Omit,
     ),
     field(
         "contact",
         Type::TextOrMap(CONTACT),
-        "text, or { name: …, email: …, phone: … }",
-        "",
+        "text, or { name, email, phone }",
+        "{ name: Erika Muster, email: info@example.org }",
         Omit,
     ),
 ];
@@ -584,7 +656,9 @@ fn value_schema(ty: Type) -> Value {
         Type::Float => json!({"type": "number"}),
         Type::Id | Type::Ref(_) => json!({"type": "string", "pattern": ID}),
         Type::Refs(_) => json!({"type": "array", "items": {"type": "string", "pattern": ID}}),
-        Type::KindedRefs => json!({"type": "array", "items": {"type": "string", "pattern": "^[a-z]+/"}}),
+        Type::KindedRefs => {
+            json!({"type": "array", "items": {"type": "string", "pattern": "^[a-z]+/"}})
+        }
         Type::TextList => json!({"type": "array", "items": {"type": "string"}}),
         Type::DateList => json!({"type": "array", "items": {"type": "string", "pattern": DATE}}),
         Type::TextOrMap(sub) => json!({"anyOf": [{"type": "string"}, object(sub.iter())]}),
@@ -607,8 +681,11 @@ fn object<'a>(fields: impl Iterator<Item = &'a Field>) -> Value {
         }
         if let Value::Object(o) = &mut schema {
             o.insert("description".into(), f.doc.into());
-            if !f.example.is_empty() {
-                o.insert("examples".into(), json!([f.example]));
+            // The example as YAML reads it: `[a, b]` is a list.
+            if let Ok(example) = super::yaml::parse(f.example, 1)
+                && !example.is_null()
+            {
+                o.insert("examples".into(), json!([example.to_json()]));
             }
         }
         properties.insert(f.name.into(), schema);
@@ -726,7 +803,8 @@ mod tests {
                 &mut diags,
             );
             assert!(read.is_ok(), "{kind:?}: {text}");
-            let reads: BTreeSet<(String, String)> = READ.with(|r| r.borrow().iter().cloned().collect());
+            let reads: BTreeSet<(String, String)> =
+                READ.with(|r| r.borrow().iter().cloned().collect());
             let mut declared = BTreeSet::new();
             let mut seen_maps = BTreeSet::new();
             for (what, key) in &reads {
