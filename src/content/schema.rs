@@ -786,6 +786,7 @@ mod tests {
     /// without a reader, or read without being declared, fails here.
     #[test]
     fn the_readers_read_every_declared_key_and_no_other() {
+        let mut maps_read = BTreeSet::new();
         for kind in Kind::SECTIONS.into_iter().chain([Kind::Page]) {
             let mut text = String::from("---\n");
             for f in fields_of(kind) {
@@ -823,23 +824,16 @@ mod tests {
                 unread.is_empty(),
                 "{kind:?}: declared but never read: {unread:?}"
             );
+            maps_read.extend(seen_maps);
         }
-    }
-
-    #[test]
-    fn every_map_of_the_schema_is_read() {
-        // Sub-maps are checked above only where a kind uses them.
-        let text = "---\ntitle: x\nimage: { src: a.jpg, alt: x }\n---\n";
-        READ.with(|r| r.borrow_mut().clear());
-        let mut diags = crate::diagnostics::Diagnostics::new();
-        let _ = crate::content::parse_entry(
-            Kind::Page,
-            "a",
-            "content/a.md",
-            text.into(),
-            chrono_tz::Europe::Berlin,
-            &mut diags,
-        );
-        assert!(READ.with(|r| r.borrow().iter().any(|(w, _)| w == "an image field")));
+        // Each table of sub-fields has had its keys compared above.
+        for what in [
+            "an image field",
+            "a contact field",
+            "a location field",
+            "a session field",
+        ] {
+            assert!(maps_read.contains(what), "no {what} was read");
+        }
     }
 }
