@@ -116,6 +116,17 @@ content/events/groesse-uebermut.md.")]
         /// The title; the file name is made from it
         title: String,
     },
+    /// Print the JSON Schema of a kind's front matter, for editors
+    #[command(after_help = "\
+Prints a JSON Schema (draft 2020-12) of the front matter of KIND: its fields,
+their types, which are required, a line of documentation and an example each;
+other keys are refused. Without KIND, one document holds every kind's schema
+under $defs (e.g. tandem.schema.json#/$defs/event). Example:
+tandem schema event > .vscode/tandem-event.schema.json")]
+    Schema {
+        /// network, partner, project, event, post or page (default: all)
+        kind: Option<String>,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -127,6 +138,7 @@ pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Init { dir } => crate::scaffold::init(dir.as_deref()),
         Command::New { root, kind, title } => crate::scaffold::new_entry(&root, &kind, &title),
+        Command::Schema { kind } => schema(kind.as_deref()),
         Command::Check {
             root,
             drafts,
@@ -233,4 +245,39 @@ fn require_site(root: &std::path::Path) -> Result<(), u8> {
         );
     }
     Err(exit::USAGE)
+}
+
+/// `tandem schema [KIND]`.
+fn schema(kind: Option<&str>) -> u8 {
+    use crate::content::schema;
+    use crate::model::entry::Kind;
+    let value = match kind {
+        None => schema::json_schemas(),
+        Some(name) => match Kind::from_name(name)
+            .or_else(|| Kind::from_folder(name))
+            .or_else(|| (name == Kind::Page.name()).then_some(Kind::Page))
+        {
+            Some(kind) => schema::json_schema(kind),
+            None => {
+                let names = ["network", "partner", "project", "event", "post", "page"];
+                let hint = crate::diagnostics::did_you_mean(name, names.iter().copied())
+                    .map(|s| format!(" — did you mean `{s}`?"))
+                    .unwrap_or_default();
+                crate::to_stderr!(
+                    "error: unknown kind `{name}`{hint}; use network, partner, project, event, post or page"
+                );
+                return exit::USAGE;
+            }
+        },
+    };
+    match serde_json::to_string_pretty(&value) {
+        Ok(text) => {
+            crate::to_stdout!("{text}");
+            exit::OK
+        }
+        Err(e) => {
+            crate::to_stderr!("error: {e}");
+            exit::IO
+        }
+    }
 }

@@ -82,62 +82,7 @@ pub fn template(kind: Kind, title: &str, today: chrono::NaiveDate) -> String {
             .checked_add_days(chrono::Days::new(days))
             .unwrap_or(today)
     };
-    let event_day = later(28);
-    let fields = match kind {
-        Kind::Network => "\
-summary:                 # one sentence for lists and feeds
-region:                  # e.g. Südwestfalen
-website:                 # https://…
-partners: []             # partner ids (file names without .md), e.g. [provadis, vhs-hamm]
-contact:                 # text, or { name: …, email: …, phone: … }
-"
-        .to_string(),
-        Kind::Partner => "\
-summary:                 # one sentence for lists and feeds
-short_name:              # e.g. VHS
-city:
-website:                 # https://…
-networks: []             # network ids, e.g. [weiterbildungsverbund-hamm]
-logo:                    # a file under static/, e.g. logos/partner.svg
-contact:                 # text, or { name: …, email: …, phone: … }
-"
-        .to_string(),
-        Kind::Project => format!(
-            "\
-summary:                 # one sentence for lists and feeds
-start: {}        # first day of the funding period
-end: {}          # last day of the funding period
-funding:                 # e.g. ESF Plus
-lead:                    # partner id of the lead organisation
-partners: []             # partner ids
-networks: []             # network ids
-website:                 # https://…
-",
-            today,
-            later(364)
-        ),
-        Kind::Event => format!(
-            "\
-summary:                 # one sentence for lists and feeds
-project:                 # project id, e.g. digit-ready-2
-organizers: []           # partner ids, e.g. [bildungsturbo]
-networks: []             # network ids
-start: {event_day}T10:00   # local time; a date alone is an all-day event
-end: {event_day}T12:00     # optional; for all-day events the last day
-location:                # a place, or {{ name: …, address: …, city: …, online: https://… }}
-status: scheduled        # scheduled | cancelled | postponed | full | moved-online
-registration:            # optional sign-up link, https://…
-"
-        ),
-        Kind::Post => format!(
-            "\
-date: {today}            # publication date
-author:
-about: []                # what the post is about, e.g. [projects/dine, events/auftakt]
-"
-        ),
-        Kind::Page => String::new(),
-    };
+    let fields = crate::content::schema::scaffold(kind, later);
     format!("---\ntitle: {title}\n{fields}---\n\n")
 }
 

@@ -3,6 +3,7 @@
 //! that one run reports every problem of a file.
 
 use super::links::{self, Accepts};
+use super::schema;
 use super::yaml::{Node, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos, did_you_mean};
 use crate::model::entry::{Contact, Image, Kind, Location, Ref, Session, Spanned, Status, When};
@@ -20,10 +21,23 @@ pub struct Fields<'n> {
     /// Known keys that an unknown key was taken for (`stat` → `start`):
     /// their absence is not reported again as a missing field.
     suggested: Vec<String>,
+    /// What the map is ("a field of an event"), to tell which table of
+    /// [`schema`] a read key belongs to.
+    #[cfg(test)]
+    what: String,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Every key read on this thread, with what its map is: the test that
+    /// holds the readers to the declared fields.
+    pub static READ: std::cell::RefCell<Vec<(String, String)>> = Default::default();
 }
 
 impl<'n> Fields<'n> {
     pub fn get(&self, key: &str) -> Option<&'n Node> {
+        #[cfg(test)]
+        READ.with(|r| r.borrow_mut().push((self.what.clone(), key.to_string())));
         self.entries
             .iter()
             .find(|(k, _, _)| *k == key)
@@ -150,6 +164,8 @@ impl<'a> FieldReader<'a> {
             pos: node.pos,
             entries: Vec::new(),
             suggested: Vec::new(),
+            #[cfg(test)]
+            what: what.to_string(),
         };
         let Value::Map(entries) = &node.value else {
             if !node.is_null() {
@@ -434,7 +450,7 @@ impl<'a> FieldReader<'a> {
     pub fn image(&mut self, f: &Fields, key: &str) -> Option<Image> {
         let node = f.get(key)?;
         let (src, alt, pos) = if let Value::Map(_) = node.value {
-            let m = self.map_fields(node, &["src", "alt"], "an image field");
+            let m = self.map_fields(node, &schema::names(schema::IMAGE), "an image field");
             let src = self.required_text(&m, "src", node.pos)?;
             let alt = self.prose(&m, "alt").unwrap_or_default();
             (src, alt, m.get("src").map_or(node.pos, |n| n.pos))
@@ -466,7 +482,7 @@ impl<'a> FieldReader<'a> {
     pub fn contact(&mut self, f: &Fields, key: &str) -> Option<Contact> {
         let node = f.get(key)?;
         if let Value::Map(_) = node.value {
-            let m = self.map_fields(node, &["name", "email", "phone"], "a contact field");
+            let m = self.map_fields(node, &schema::names(schema::CONTACT), "a contact field");
             // An address, not a URL: the theme makes the `mailto:` link.
             let email = self
                 .text(&m, "email")
@@ -493,8 +509,8 @@ impl<'a> FieldReader<'a> {
     /// `location: text` or a map of place and online link.
     pub fn location(&mut self, node: &Node) -> Option<Location> {
         if let Value::Map(_) = node.value {
-            const KEYS: [&str; 7] = ["name", "address", "city", "url", "lat", "lon", "online"];
-            let m = self.map_fields(node, &KEYS, "a location field");
+            let keys = schema::names(schema::LOCATION);
+            let m = self.map_fields(node, &keys, "a location field");
             let lat = m.get("lat").and_then(|n| self.float(n, "lat"));
             let lon = m.get("lon").and_then(|n| self.float(n, "lon"));
             if let (Some(n), Some(v)) = (m.get("lat"), lat)
@@ -526,7 +542,7 @@ impl<'a> FieldReader<'a> {
             };
             // A field given with a wrong value has had its error.
             if loc == Location::default() {
-                if !KEYS.iter().any(|k| m.contains(k)) {
+                if !keys.iter().any(|k| m.contains(k)) {
                     self.error(
                         node.pos,
                         "an empty location: give at least a `name`, `city` or `online` link",
@@ -570,11 +586,7 @@ impl<'a> FieldReader<'a> {
         };
         let mut out = Vec::new();
         for item in items {
-            let m = self.map_fields(
-                item,
-                &["start", "end", "location", "status", "id"],
-                "a session field",
-            );
+            let m = self.map_fields(item, &schema::names(schema::SESSION), "a session field");
             let settle = crate::model::schedule::settle;
             let start = match m.get("start") {
                 Some(n) => self

@@ -2,6 +2,7 @@
 
 pub mod fields;
 pub mod links;
+pub mod schema;
 pub mod yaml;
 
 use crate::config::Config;
@@ -10,44 +11,9 @@ use crate::model::entry::*;
 use fields::{FieldReader, Fields, is_valid_id};
 use std::path::Path;
 
-const COMMON: &[&str] = &[
-    "title", "summary", "draft", "tags", "image", "updated", "aliases", "extra",
-];
-
-/// The keys each kind accepts, common ones first.
+/// The keys each kind accepts, common ones first (see [`schema`]).
 pub fn keys_of(kind: Kind) -> Vec<&'static str> {
-    let own: &[&str] = match kind {
-        Kind::Network => &["partners", "region", "website", "contact"],
-        Kind::Partner => &[
-            "short_name",
-            "website",
-            "city",
-            "networks",
-            "logo",
-            "contact",
-        ],
-        Kind::Project => &[
-            "start", "end", "funding", "lead", "partners", "networks", "website",
-        ],
-        Kind::Event => &[
-            "project",
-            "organizers",
-            "networks",
-            "start",
-            "end",
-            "timezone",
-            "location",
-            "status",
-            "registration",
-            "recurrence",
-            "exdates",
-            "sessions",
-            "contact",
-        ],
-        Kind::Post => &["date", "author", "about"],
-        Kind::Page => &[],
-    };
-    COMMON.iter().chain(own).copied().collect()
+    schema::fields_of(kind).map(|f| f.name).collect()
 }
 
 /// Where the YAML and the Markdown of a file are.

@@ -1,0 +1,839 @@
+//! The front matter of every kind, declared once: the keys a file may
+//! hold, the `tandem new` scaffolds, the field tables of
+//! `docs/authoring.md` and the JSON Schema of `tandem schema` are all made
+//! from these tables, so that they cannot disagree with each other.
+//! The readers (`content::fields`, `model::schedule`) read exactly these
+//! keys; a test holds them to it.
+
+use crate::model::entry::Kind;
+use serde_json::{Value, json};
+
+/// What a field holds, as the author writes it.
+#[derive(Clone, Copy, Debug)]
+pub enum Type {
+    /// Plain text (a phone number, an id).
+    Text,
+    /// Text for readers (a title, a place): Markdown-free, one line.
+    Prose,
+    Bool,
+    /// A whole `https://` address.
+    Link,
+    /// A web address or a `mailto:` link.
+    LinkOrMail,
+    /// An e-mail address, not a link.
+    Email,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM`.
+    When,
+    /// A time zone name, `Europe/Berlin`.
+    Timezone,
+    /// One of [`crate::model::entry::Status::ALL`].
+    Status,
+    /// An iCalendar `RRULE` value.
+    Recurrence,
+    /// A number.
+    Float,
+    /// A session's own id: a-z, 0-9 and -.
+    Id,
+    /// The id of an entry of that kind.
+    Ref(Kind),
+    /// A list of ids of entries of that kind.
+    Refs(Kind),
+    /// A list of `kind/id`.
+    KindedRefs,
+    /// A list of texts.
+    TextList,
+    /// A list of dates.
+    DateList,
+    /// Text, or the map of its sub-fields.
+    TextOrMap(&'static [Field]),
+    /// A list of maps of these sub-fields.
+    MapList(&'static [Field]),
+    /// A map of the author's own keys.
+    FreeMap,
+}
+
+/// One front-matter field.
+#[derive(Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: Type,
+    pub required: bool,
+    /// One line for authors: what goes there.
+    pub doc: &'static str,
+    /// A value as an author would write it (empty: none worth showing).
+    pub example: &'static str,
+    /// What `tandem new` writes for it.
+    pub scaffold: Scaffold,
+}
+
+/// A field's line in a new entry (see [`scaffold`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Scaffold {
+    /// Not written: the field is rarer than the ones a new entry needs.
+    Omit,
+    /// `key:`, to fill in.
+    Empty,
+    /// `key: []`, to fill in.
+    EmptyList,
+    /// `key: value`.
+    Value(&'static str),
+    /// A date this many days after today.
+    Date(u64),
+    /// A date this many days after today, at this time.
+    DateTime(u64, &'static str),
+}
+
+const fn field(
+    name: &'static str,
+    ty: Type,
+    doc: &'static str,
+    example: &'static str,
+    scaffold: Scaffold,
+) -> Field {
+    Field {
+        name,
+        ty,
+        required: false,
+        doc,
+        example,
+        scaffold,
+    }
+}
+
+const fn required(field: Field) -> Field {
+    Field {
+        required: true,
+        ..field
+    }
+}
+
+use Scaffold::{Empty, EmptyList, Omit};
+
+pub const IMAGE: &[Field] = &[
+    required(field(
+        "src",
+        Type::Text,
+        "a file under static/, or an https:// address",
+        "bilder/auftakt.jpg",
+        Omit,
+    )),
+    field(
+        "alt",
+        Type::Prose,
+        "what the image shows, for those who cannot see it",
+        "Teilnehmende im Plenum",
+        Omit,
+    ),
+];
+
+pub const CONTACT: &[Field] = &[
+    field(
+        "name",
+        Type::Prose,
+        "a person or office",
+        "Erika Muster",
+        Omit,
+    ),
+    field(
+        "email",
+        Type::Email,
+        "an address, not a link",
+        "info@example.org",
+        Omit,
+    ),
+    field(
+        "phone",
+        Type::Text,
+        "as it is dialled",
+        "+49 2381 123456",
+        Omit,
+    ),
+];
+
+pub const LOCATION: &[Field] = &[
+    field(
+        "name",
+        Type::Prose,
+        "the place, or beside `online` the meeting's label",
+        "Rathaus",
+        Omit,
+    ),
+    field(
+        "address",
+        Type::Prose,
+        "street and number",
+        "Theodor-Heuss-Platz 16",
+        Omit,
+    ),
+    field("city", Type::Prose, "the town", "Hamm", Omit),
+    field(
+        "url",
+        Type::Link,
+        "the place's web page",
+        "https://example.org/anfahrt",
+        Omit,
+    ),
+    field("lat", Type::Float, "latitude, -90 to 90", "51.68", Omit),
+    field("lon", Type::Float, "longitude, -180 to 180", "7.82", Omit),
+    field(
+        "online",
+        Type::Link,
+        "the meeting link",
+        "https://meet.example.org/treffen",
+        Omit,
+    ),
+];
+
+pub const SESSION: &[Field] = &[
+    required(field(
+        "start",
+        Type::When,
+        "local time, or a date for an all-day session",
+        "2027-03-10T10:00",
+        Omit,
+    )),
+    field(
+        "end",
+        Type::When,
+        "when the session ends",
+        "2027-03-10T12:00",
+        Omit,
+    ),
+    field(
+        "location",
+        Type::TextOrMap(LOCATION),
+        "where, if not the event's place",
+        "Köln",
+        Omit,
+    ),
+    field(
+        "status",
+        Type::Status,
+        "this session's status",
+        "cancelled",
+        Omit,
+    ),
+    field(
+        "id",
+        Type::Id,
+        "a stable id for its calendar entry",
+        "tag-2",
+        Omit,
+    ),
+];
+
+/// The fields of every kind, first in each table.
+pub const COMMON: &[Field] = &[
+    required(field(
+        "title",
+        Type::Prose,
+        "the entry's name, on its page and in lists",
+        "Auftaktveranstaltung",
+        Omit,
+    )),
+    field(
+        "summary",
+        Type::Prose,
+        "one sentence for lists and feeds",
+        "",
+        Empty,
+    ),
+    field(
+        "draft",
+        Type::Bool,
+        "left out of every page, list and feed unless `--drafts`",
+        "true",
+        Omit,
+    ),
+    field(
+        "tags",
+        Type::TextList,
+        "keywords",
+        "[weiterbildung, online]",
+        Omit,
+    ),
+    field(
+        "image",
+        Type::TextOrMap(IMAGE),
+        "a path under static/, or `{ src, alt }`",
+        "bilder/auftakt.jpg",
+        Omit,
+    ),
+    field(
+        "updated",
+        Type::When,
+        "when the text last changed",
+        "2027-02-01",
+        Omit,
+    ),
+    field(
+        "aliases",
+        Type::TextList,
+        "old addresses that redirect here",
+        "[alte-seite/]",
+        Omit,
+    ),
+    field(
+        "extra",
+        Type::FreeMap,
+        "your own `key: value` data for templates",
+        "{ raum: A 1.04 }",
+        Omit,
+    ),
+];
+
+pub const NETWORK: &[Field] = &[
+    field(
+        "partners",
+        Type::Refs(Kind::Partner),
+        "partner ids (file names without .md)",
+        "[provadis, vhs-hamm]",
+        EmptyList,
+    ),
+    field(
+        "region",
+        Type::Prose,
+        "where it works",
+        "Südwestfalen",
+        Empty,
+    ),
+    field(
+        "website",
+        Type::Link,
+        "its web site",
+        "https://example.org/",
+        Empty,
+    ),
+    field(
+        "contact",
+        Type::TextOrMap(CONTACT),
+        "text, or { name, email, phone }",
+        "{ name: Erika Muster, email: info@example.org }",
+        Empty,
+    ),
+];
+
+pub const PARTNER: &[Field] = &[
+    field("short_name", Type::Prose, "a short form", "VHS", Empty),
+    field(
+        "website",
+        Type::Link,
+        "its web site",
+        "https://example.org/",
+        Empty,
+    ),
+    field("city", Type::Prose, "its town", "Hamm", Empty),
+    field(
+        "networks",
+        Type::Refs(Kind::Network),
+        "network ids",
+        "[weiterbildungsverbund-hamm]",
+        EmptyList,
+    ),
+    field(
+        "logo",
+        Type::TextOrMap(IMAGE),
+        "a file under static/",
+        "logos/partner.svg",
+        Empty,
+    ),
+    field(
+        "contact",
+        Type::TextOrMap(CONTACT),
+        "text, or { name, email, phone }",
+        "{ name: Erika Muster, email: info@example.org }",
+        Empty,
+    ),
+];
+
+pub const PROJECT: &[Field] = &[
+    field(
+        "start",
+        Type::Date,
+        "first day of the funding period",
+        "2027-01-01",
+        Scaffold::Date(0),
+    ),
+    field(
+        "end",
+        Type::Date,
+        "last day of the funding period",
+        "2027-12-31",
+        Scaffold::Date(364),
+    ),
+    field("funding", Type::Prose, "who funds it", "ESF Plus", Empty),
+    field(
+        "lead",
+        Type::Ref(Kind::Partner),
+        "partner id of the lead organisation",
+        "provadis",
+        Empty,
+    ),
+    field(
+        "partners",
+        Type::Refs(Kind::Partner),
+        "partner ids",
+        "[provadis, vhs-hamm]",
+        EmptyList,
+    ),
+    field(
+        "networks",
+        Type::Refs(Kind::Network),
+        "network ids",
+        "[weiterbildungsverbund-hamm]",
+        EmptyList,
+    ),
+    field(
+        "website",
+        Type::Link,
+        "its web site",
+        "https://example.org/",
+        Empty,
+    ),
+];
+
+pub const EVENT: &[Field] = &[
+    field(
+        "project",
+        Type::Ref(Kind::Project),
+        "project id",
+        "digit-ready-2",
+        Empty,
+    ),
+    field(
+        "organizers",
+        Type::Refs(Kind::Partner),
+        "partner ids",
+        "[bildungsturbo]",
+        EmptyList,
+    ),
+    field(
+        "networks",
+        Type::Refs(Kind::Network),
+        "network ids",
+        "[weiterbildungsverbund-hamm]",
+        EmptyList,
+    ),
+    field(
+        "start",
+        Type::When,
+        "local time; a date alone is an all-day event",
+        "2027-03-10T10:00",
+        Scaffold::DateTime(28, "10:00"),
+    ),
+    field(
+        "end",
+        Type::When,
+        "optional; for all-day events the last day",
+        "2027-03-10T12:00",
+        Scaffold::DateTime(28, "12:00"),
+    ),
+    field(
+        "timezone",
+        Type::Timezone,
+        "if not the site's",
+        "Europe/Vienna",
+        Omit,
+    ),
+    field(
+        "location",
+        Type::TextOrMap(LOCATION),
+        "a place, or { name, address, city, online }",
+        "{ name: Rathaus, city: Hamm }",
+        Empty,
+    ),
+    field(
+        "status",
+        Type::Status,
+        "scheduled | cancelled | postponed | full | moved-online",
+        "cancelled",
+        Scaffold::Value("scheduled"),
+    ),
+    field(
+        "registration",
+        Type::LinkOrMail,
+        "optional sign-up link, https://… or mailto:…",
+        "https://example.org/anmeldung",
+        Empty,
+    ),
+    field(
+        "recurrence",
+        Type::Recurrence,
+        "repeats, as an iCalendar RRULE",
+        "FREQ=WEEKLY;BYDAY=WE;COUNT=12",
+        Omit,
+    ),
+    field(
+        "exdates",
+        Type::DateList,
+        "dates the recurrence skips",
+        "[2027-04-14]",
+        Omit,
+    ),
+    field(
+        "sessions",
+        Type::MapList(SESSION),
+        "several dates, each its own calendar entry (instead of `start`)",
+        "[{ start: 2027-03-10T10:00, end: 2027-03-10T12:00 }]",
+        Omit,
+    ),
+    field(
+        "contact",
+        Type::TextOrMap(CONTACT),
+        "text, or { name, email, phone }",
+        "{ name: Erika Muster, email: info@example.org }",
+        Omit,
+    ),
+];
+
+pub const POST: &[Field] = &[
+    required(field(
+        "date",
+        Type::When,
+        "publication date",
+        "2027-01-15",
+        Scaffold::Date(0),
+    )),
+    field("author", Type::Prose, "who wrote it", "Redaktion", Empty),
+    field(
+        "about",
+        Type::KindedRefs,
+        "what the post is about",
+        "[projects/dine, events/auftakt]",
+        EmptyList,
+    ),
+];
+
+/// The fields `kind` adds to [`COMMON`].
+pub fn own_fields(kind: Kind) -> &'static [Field] {
+    match kind {
+        Kind::Network => NETWORK,
+        Kind::Partner => PARTNER,
+        Kind::Project => PROJECT,
+        Kind::Event => EVENT,
+        Kind::Post => POST,
+        Kind::Page => &[],
+    }
+}
+
+/// Every field of `kind`, common ones first.
+pub fn fields_of(kind: Kind) -> impl Iterator<Item = &'static Field> {
+    COMMON.iter().chain(own_fields(kind))
+}
+
+/// The names of `fields`, in their order (the order of "known keys: …").
+pub fn names(fields: &'static [Field]) -> Vec<&'static str> {
+    fields.iter().map(|f| f.name).collect()
+}
+
+/// The front matter lines of a new entry of `kind` (title aside): each
+/// field `tandem new` writes, with its documentation as a comment.
+/// `date(days)` is the date so many days after today.
+pub fn scaffold(kind: Kind, date: impl Fn(u64) -> chrono::NaiveDate) -> String {
+    let mut out = String::new();
+    for f in fields_of(kind) {
+        let value = match f.scaffold {
+            Omit => continue,
+            Empty => String::new(),
+            EmptyList => "[]".to_string(),
+            Scaffold::Value(v) => v.to_string(),
+            Scaffold::Date(days) => date(days).to_string(),
+            Scaffold::DateTime(days, time) => format!("{}T{time}", date(days)),
+        };
+        let line = format!("{}: {value}", f.name);
+        let line = line.trim_end();
+        let mut comment = f.doc.to_string();
+        if matches!(f.scaffold, Empty | EmptyList) && !f.example.is_empty() {
+            comment = format!("{comment}, e.g. {}", f.example);
+        }
+        out.push_str(&format!("{line:<24} # {comment}\n"));
+    }
+    out
+}
+
+/// How [`Type`] reads in the docs.
+fn type_name(ty: Type) -> String {
+    match ty {
+        Type::Text | Type::Prose => "text".into(),
+        Type::Bool => "`true` or `false`".into(),
+        Type::Link => "link".into(),
+        Type::LinkOrMail => "link or `mailto:`".into(),
+        Type::Email => "e-mail address".into(),
+        Type::Date => "date".into(),
+        Type::When => "date or date and time".into(),
+        Type::Timezone => "time zone".into(),
+        Type::Status => "status".into(),
+        Type::Recurrence => "RRULE".into(),
+        Type::Float => "number".into(),
+        Type::Id => "id".into(),
+        Type::Ref(k) => format!("{} id", k.name()),
+        Type::Refs(k) => format!("list of {} ids", k.name()),
+        Type::KindedRefs => "list of `kind/id`".into(),
+        Type::TextList => "list of texts".into(),
+        Type::DateList => "list of dates".into(),
+        Type::TextOrMap(sub) => format!("text or `{{ {} }}`", names(sub).join(", ")),
+        Type::MapList(sub) => format!("list of `{{ {} }}`", names(sub).join(", ")),
+        Type::FreeMap => "map".into(),
+    }
+}
+
+fn table(fields: &mut dyn Iterator<Item = &'static Field>) -> String {
+    let mut out = String::from("| field | type | what | example |\n|---|---|---|---|\n");
+    for f in fields {
+        let name = if f.required {
+            format!("`{}` (required)", f.name)
+        } else {
+            format!("`{}`", f.name)
+        };
+        let example = if f.example.is_empty() {
+            String::new()
+        } else {
+            format!("`{}`", f.example)
+        };
+        out.push_str(&format!(
+            "| {name} | {} | {} | {example} |\n",
+            type_name(f.ty),
+            f.doc.replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// The field tables of `docs/authoring.md`, between its `fields` markers.
+pub fn markdown() -> String {
+    let mut out = String::from(
+        "<!-- Made from src/content/schema.rs: `TANDEM_BLESS=1 cargo test --test schema` rewrites it. -->\n\n",
+    );
+    out.push_str("#### Every kind\n\n");
+    out.push_str(&table(&mut COMMON.iter()));
+    for kind in Kind::SECTIONS {
+        out.push_str(&format!("\n#### {}\n\n", capitalised(kind.name())));
+        out.push_str(&table(&mut own_fields(kind).iter()));
+    }
+    for (name, fields) in [
+        ("An image", IMAGE),
+        ("A contact", CONTACT),
+        ("A location", LOCATION),
+        ("A session", SESSION),
+    ] {
+        out.push_str(&format!("\n#### {name} as a map\n\n"));
+        out.push_str(&table(&mut fields.iter()));
+    }
+    out
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+const ID: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
+const WHEN: &str = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$";
+
+/// The JSON Schema of one value of type `ty`.
+fn value_schema(ty: Type) -> Value {
+    match ty {
+        Type::Text | Type::Prose | Type::Timezone | Type::Recurrence => json!({"type": "string"}),
+        Type::Bool => json!({"type": "boolean"}),
+        Type::Link => json!({"type": "string", "pattern": "^https?://"}),
+        Type::LinkOrMail => json!({"type": "string", "pattern": "^(https?://|mailto:)"}),
+        Type::Email => json!({"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+$"}),
+        Type::Date => json!({"type": "string", "pattern": DATE}),
+        Type::When => json!({"type": "string", "pattern": WHEN}),
+        Type::Status => {
+            let names: Vec<&str> = crate::model::entry::Status::ALL
+                .iter()
+                .map(|(n, _)| *n)
+                .collect();
+            json!({"enum": names})
+        }
+        Type::Float => json!({"type": "number"}),
+        Type::Id | Type::Ref(_) => json!({"type": "string", "pattern": ID}),
+        Type::Refs(_) => json!({"type": "array", "items": {"type": "string", "pattern": ID}}),
+        Type::KindedRefs => {
+            json!({"type": "array", "items": {"type": "string", "pattern": "^[a-z]+/"}})
+        }
+        Type::TextList => json!({"type": "array", "items": {"type": "string"}}),
+        Type::DateList => json!({"type": "array", "items": {"type": "string", "pattern": DATE}}),
+        Type::TextOrMap(sub) => json!({"anyOf": [{"type": "string"}, object(sub.iter())]}),
+        Type::MapList(sub) => json!({"type": "array", "items": object(sub.iter())}),
+        Type::FreeMap => json!({"type": "object"}),
+    }
+}
+
+/// A map of `fields` and no others; an empty value (`key:`) counts as
+/// not given, as the readers take it.
+fn object<'a>(fields: impl Iterator<Item = &'a Field>) -> Value {
+    let mut properties = serde_json::Map::new();
+    let mut required = Vec::new();
+    for f in fields {
+        let mut schema = value_schema(f.ty);
+        if !f.required {
+            schema = json!({"anyOf": [schema, {"type": "null"}]});
+        } else {
+            required.push(f.name);
+        }
+        if let Value::Object(o) = &mut schema {
+            o.insert("description".into(), f.doc.into());
+            // The example as YAML reads it: `[a, b]` is a list.
+            if let Ok(example) = super::yaml::parse(f.example, 1)
+                && !example.is_null()
+            {
+                o.insert("examples".into(), json!([example.to_json()]));
+            }
+        }
+        properties.insert(f.name.into(), schema);
+    }
+    json!({
+        "type": "object",
+        "properties": properties,
+        "required": required,
+        "additionalProperties": false,
+    })
+}
+
+/// The JSON Schema (draft 2020-12) of the front matter of `kind`.
+pub fn json_schema(kind: Kind) -> Value {
+    let mut schema = object(fields_of(kind));
+    if let Value::Object(o) = &mut schema {
+        o.insert(
+            "$schema".into(),
+            "https://json-schema.org/draft/2020-12/schema".into(),
+        );
+        o.insert(
+            "title".into(),
+            format!("tandem front matter: {}", kind.name()).into(),
+        );
+    }
+    schema
+}
+
+/// One schema document with each kind's schema under `$defs`, for
+/// `tandem schema` without a kind: `…#/$defs/event` names one.
+pub fn json_schemas() -> Value {
+    let mut defs = serde_json::Map::new();
+    for kind in Kind::SECTIONS.into_iter().chain([Kind::Page]) {
+        let mut schema = json_schema(kind);
+        if let Value::Object(o) = &mut schema {
+            o.remove("$schema");
+        }
+        defs.insert(kind.name().into(), schema);
+    }
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "tandem front matter",
+        "$defs": defs,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::fields::READ;
+    use std::collections::BTreeSet;
+
+    /// A value of `ty` that makes its reader read every sub-field.
+    fn sample(ty: Type) -> String {
+        let map = |sub: &[Field]| {
+            let items: Vec<String> = sub
+                .iter()
+                .map(|f| format!("{}: {}", f.name, sample(f.ty)))
+                .collect();
+            format!("{{ {} }}", items.join(", "))
+        };
+        match ty {
+            Type::Text | Type::Prose => "x".into(),
+            Type::Bool => "true".into(),
+            Type::Link | Type::LinkOrMail => "https://example.org/".into(),
+            Type::Email => "a@example.org".into(),
+            Type::Date => "2027-01-01".into(),
+            Type::When => "2027-01-01T10:00".into(),
+            Type::Timezone => "Europe/Berlin".into(),
+            Type::Status => "scheduled".into(),
+            Type::Recurrence => "FREQ=WEEKLY;COUNT=2".into(),
+            Type::Float => "1.5".into(),
+            Type::Id | Type::Ref(_) => "a".into(),
+            Type::Refs(_) => "[a]".into(),
+            Type::KindedRefs => "[projects/a]".into(),
+            Type::TextList => "[a]".into(),
+            Type::DateList => "[2027-01-08]".into(),
+            Type::TextOrMap(sub) => map(sub),
+            Type::MapList(sub) => format!("[{}]", map(sub)),
+            Type::FreeMap => "{ a: 1 }".into(),
+        }
+    }
+
+    /// The table a map read under `what` is declared in.
+    fn table_of(what: &str, kind: Kind) -> Option<Vec<&'static str>> {
+        let of_kind = format!("a field of {}", crate::content::with_article(kind.name()));
+        Some(match what {
+            "an image field" => names(IMAGE),
+            "a contact field" => names(CONTACT),
+            "a location field" => names(LOCATION),
+            "a session field" => names(SESSION),
+            w if w == of_kind => fields_of(kind).map(|f| f.name).collect(),
+            _ => return None,
+        })
+    }
+
+    /// The readers read exactly the declared keys: a key added to a table
+    /// without a reader, or read without being declared, fails here.
+    #[test]
+    fn the_readers_read_every_declared_key_and_no_other() {
+        let mut maps_read = BTreeSet::new();
+        for kind in Kind::SECTIONS.into_iter().chain([Kind::Page]) {
+            let mut text = String::from("---\n");
+            for f in fields_of(kind) {
+                text.push_str(&format!("{}: {}\n", f.name, sample(f.ty)));
+            }
+            text.push_str("---\nText.\n");
+            READ.with(|r| r.borrow_mut().clear());
+            let mut diags = crate::diagnostics::Diagnostics::new();
+            let read = crate::content::parse_entry(
+                kind,
+                "a",
+                "content/a.md",
+                text.clone(),
+                chrono_tz::Europe::Berlin,
+                &mut diags,
+            );
+            assert!(read.is_ok(), "{kind:?}: {text}");
+            let reads: BTreeSet<(String, String)> =
+                READ.with(|r| r.borrow().iter().cloned().collect());
+            let mut declared = BTreeSet::new();
+            let mut seen_maps = BTreeSet::new();
+            for (what, key) in &reads {
+                let table = table_of(what, kind)
+                    .unwrap_or_else(|| panic!("{kind:?}: a map `{what}` not in the schema"));
+                assert!(
+                    table.contains(&key.as_str()),
+                    "{kind:?}: `{key}` of {what} is read but not declared in src/content/schema.rs"
+                );
+                if seen_maps.insert(what.clone()) {
+                    declared.extend(table.iter().map(|k| (what.clone(), k.to_string())));
+                }
+            }
+            let unread: Vec<_> = declared.difference(&reads).collect();
+            assert!(
+                unread.is_empty(),
+                "{kind:?}: declared but never read: {unread:?}"
+            );
+            maps_read.extend(seen_maps);
+        }
+        // Each table of sub-fields has had its keys compared above.
+        for what in [
+            "an image field",
+            "a contact field",
+            "a location field",
+            "a session field",
+        ] {
+            assert!(maps_read.contains(what), "no {what} was read");
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The schema of `src/content/schema.rs` as the docs and editors see it:
+//! the field tables of `docs/authoring.md` are the ones it makes, and the
+//! JSON Schema of `tandem schema` accepts the example site's front matter
+//! and refuses a wrong key.
+
+use assert_cmd::Command;
+use tandem::content::{schema, split_front_matter, yaml};
+use tandem::model::entry::Kind;
+
+const START: &str = "<!-- fields:start -->\n";
+const END: &str = "<!-- fields:end -->";
+
+#[test]
+fn the_field_tables_in_the_docs_are_up_to_date() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/authoring.md");
+    let docs = std::fs::read_to_string(path).unwrap();
+    let (Some(start), Some(end)) = (docs.find(START), docs.find(END)) else {
+        panic!(
+            "docs/authoring.md has no `{}` … `{END}` markers",
+            START.trim()
+        );
+    };
+    let start = start + START.len();
+    let fresh = format!("{}\n", schema::markdown());
+    if docs[start..end] == fresh {
+        return;
+    }
+    if std::env::var_os("TANDEM_BLESS").is_some() {
+        let updated = format!("{}{fresh}{}", &docs[..start], &docs[end..]);
+        std::fs::write(path, updated).unwrap();
+        return;
+    }
+    panic!(
+        "docs/authoring.md's field tables differ from src/content/schema.rs; \
+         rewrite them with `TANDEM_BLESS=1 cargo test --test schema`"
+    );
+}
+
+fn validator(kind: &str) -> jsonschema::Validator {
+    let out = Command::cargo_bin("tandem")
+        .unwrap()
+        .args(["schema", kind])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    jsonschema::draft202012::new(&schema).unwrap()
+}
+
+/// The front matter of the file at `path` as JSON.
+fn front_matter(text: &str) -> serde_json::Value {
+    let split = split_front_matter(text).unwrap();
+    yaml::parse(&text[split.yaml_start..split.yaml_end], 2)
+        .unwrap()
+        .to_json()
+}
+
+#[test]
+fn every_example_file_validates_against_its_kind_s_schema() {
+    let content = concat!(env!("CARGO_MANIFEST_DIR"), "/content");
+    let mut checked = 0;
+    for kind in Kind::SECTIONS {
+        let v = validator(kind.name());
+        let dir = std::path::Path::new(content).join(kind.folder());
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let path = file.unwrap().path();
+            if path.file_name().is_some_and(|n| n == "_index.md") {
+                continue;
+            }
+            let value = front_matter(&std::fs::read_to_string(&path).unwrap());
+            let errors: Vec<String> = v.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{}: {errors:?}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} files checked");
+}
+
+#[test]
+fn a_wrong_key_or_type_fails_and_a_new_scaffold_passes() {
+    let v = validator("event");
+    let good = front_matter(
+        "---\ntitle: Auftakt\nstart: 2027-03-10T10:00\nlocation: { name: Rathaus, city: Hamm }\n---\n",
+    );
+    assert!(v.is_valid(&good));
+    let typo = front_matter("---\ntitle: Auftakt\nstat: 2027-03-10T10:00\n---\n");
+    assert!(!v.is_valid(&typo));
+    let sub_key =
+        front_matter("---\ntitle: Auftakt\nlocation: { name: Rathaus, town: Hamm }\n---\n");
+    assert!(!v.is_valid(&sub_key));
+    let no_title = front_matter("---\nstart: 2027-03-10\n---\n");
+    assert!(!v.is_valid(&no_title));
+    let wrong_status = front_matter("---\ntitle: A\nstatus: abgesagt\n---\n");
+    assert!(!v.is_valid(&wrong_status));
+    // What `tandem new` writes, empty fields and all.
+    for kind in Kind::SECTIONS {
+        let text = tandem::scaffold::template(kind, "Auftakt", chrono::NaiveDate::default());
+        let value = front_matter(&text);
+        let errors: Vec<String> = validator(kind.name())
+            .iter_errors(&value)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{text}: {errors:?}");
+    }
+}
+
+#[test]
+fn schema_without_a_kind_holds_every_kind_and_a_wrong_kind_is_refused() {
+    let out = Command::cargo_bin("tandem")
+        .unwrap()
+        .arg("schema")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let all: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for kind in ["network", "partner", "project", "event", "post", "page"] {
+        assert!(
+            all["$defs"][kind]["properties"]["title"].is_object(),
+            "{kind}"
+        );
+    }
+    let out = Command::cargo_bin("tandem")
+        .unwrap()
+        .args(["schema", "evnt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `event`?"));
+}
