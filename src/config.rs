@@ -305,6 +305,29 @@ impl Config {
 mod tests {
     use super::*;
 
+    /// "Now" comes from the caller, not from the environment: fixed, it
+    /// makes the build reproducible; left out, it is the clock.
+    #[test]
+    fn now_is_passed_in() {
+        let yaml = "title: T\nbase_url: https://example.org/\n";
+        let at = DateTime::from_timestamp(1_795_000_000, 0);
+        let fixed = Overrides {
+            now: at,
+            ..Overrides::default()
+        };
+        let c = Config::parse(Path::new("s"), yaml, &fixed, &mut Diagnostics::new());
+        let c = c.map(|c| (Some(c.now), c.reproducible));
+        assert_eq!(c, Some((at, true)));
+        let before = Utc::now();
+        let c = Config::parse(
+            Path::new("s"),
+            yaml,
+            &Overrides::default(),
+            &mut Diagnostics::new(),
+        );
+        assert!(c.is_some_and(|c| !c.reproducible && c.now >= before));
+    }
+
     #[test]
     fn durations() {
         let d = IsoDuration::parse("P2Y").unwrap();

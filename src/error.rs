@@ -76,3 +76,56 @@ impl From<crate::output::OutputError> for Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The statuses the README and `tandem --help` document.
+    #[test]
+    fn errors_map_to_the_documented_exit_statuses() {
+        let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let cases = [
+            (Error::Content, exit::CONTENT),
+            (Error::ReportedIo, exit::IO),
+            (Error::Usage("u".into()), exit::USAGE),
+            (Error::Refused("r".into()), exit::USAGE),
+            (Error::Output("o".into()), exit::IO),
+            (
+                Error::Write {
+                    path: "a".into(),
+                    source: io(),
+                },
+                exit::IO,
+            ),
+            (
+                Error::Listen {
+                    addr: ([127, 0, 0, 1], 1111).into(),
+                    source: Box::new(io()),
+                },
+                exit::IO,
+            ),
+            (Error::Watch("w".into()), exit::IO),
+        ];
+        for (e, code) in cases {
+            assert_eq!(e.exit_code(), code, "{e:?}");
+            assert_eq!(
+                e.is_reported(),
+                matches!(e, Error::Content | Error::ReportedIo)
+            );
+        }
+    }
+
+    /// A library caller gets the error, typed, and its process goes on.
+    #[test]
+    fn a_refused_command_is_an_error_value() {
+        let dir = std::env::temp_dir().join(format!("tandem-error-{}", std::process::id()));
+        let today = chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap_or_default();
+        let e = crate::scaffold::new_entry(&dir, "evnt", "Titel", today).unwrap_err();
+        assert!(matches!(e, Error::Usage(_)));
+        assert_eq!(
+            e.to_string(),
+            "unknown kind `evnt` — did you mean `event`?; use network, partner, project, event or post"
+        );
+    }
+}
