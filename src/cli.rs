@@ -113,7 +113,8 @@ content/events/groesse-uebermut.md.")]
 
 /// Runs one command. `now` is the fixed "now" of a reproducible build
 /// (`SOURCE_DATE_EPOCH`), which only the binary reads from the environment
-/// ([`crate::config::now_from_env`]).
+/// ([`crate::config::now_from_env`]). `serve` runs until Ctrl-C or
+/// SIGTERM ends the process.
 pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), Error> {
     match cli.command {
         Command::Init { dir } => crate::scaffold::init(dir.as_deref()),
