@@ -403,7 +403,7 @@ fn put_parts(
     origin: &Origin,
     found: &Mutex<Vec<Diagnostic>>,
 ) {
-    let Err(first) = sink.put_parts(path, parts, origin) else {
+    let Err(crate::output::Claimed { first }) = sink.put_parts(path, parts, origin) else {
         return;
     };
     let (a, b) = if first <= *origin {

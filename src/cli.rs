@@ -2,18 +2,11 @@
 
 use crate::build::build_in_memory;
 use crate::config::Overrides;
-use crate::output::OutputError;
+use crate::error::Error;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
-use std::process::ExitCode;
 
-/// Exit statuses, as the content format's section 7 defines them.
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const CONTENT: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const IO: u8 = 3;
-}
+pub use crate::error::exit;
 
 const EXIT_HELP: &str = "\
 Exit status: 0 fine (warnings allowed), 1 content or template errors,
@@ -129,29 +122,30 @@ tandem schema event > .vscode/tandem-event.schema.json")]
     },
 }
 
-pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    ExitCode::from(run(cli))
-}
-
-pub fn run(cli: Cli) -> u8 {
+/// Runs one command. `now` is the fixed "now" of a reproducible build
+/// (`SOURCE_DATE_EPOCH`), which only the binary reads from the environment
+/// ([`crate::config::now_from_env`]). `serve` runs until Ctrl-C or
+/// SIGTERM ends the process.
+pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), Error> {
     match cli.command {
         Command::Init { dir } => crate::scaffold::init(dir.as_deref()),
-        Command::New { root, kind, title } => crate::scaffold::new_entry(&root, &kind, &title),
+        Command::New { root, kind, title } => {
+            let today = now.unwrap_or_else(chrono::Utc::now).date_naive();
+            crate::scaffold::new_entry(&root, &kind, &title, today)
+        }
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Check {
             root,
             drafts,
             deny_warnings,
         } => {
-            if let Err(code) = require_site(&root) {
-                return code;
-            }
+            require_site(&root)?;
             let mut built = build_in_memory(
                 &root,
                 &Overrides {
                     base_url: None,
                     drafts,
+                    now,
                 },
             );
             if deny_warnings {
@@ -159,12 +153,12 @@ pub fn run(cli: Cli) -> u8 {
             }
             built.diags.print();
             if built.diags.has_io_errors() {
-                exit::IO
+                Err(Error::ReportedIo)
             } else if built.diags.has_errors() {
-                exit::CONTENT
+                Err(Error::Content)
             } else {
                 crate::to_stderr!("checked: no errors");
-                exit::OK
+                Ok(())
             }
         }
         Command::Build {
@@ -174,19 +168,18 @@ pub fn run(cli: Cli) -> u8 {
             drafts,
             deny_warnings,
         } => {
-            if let Err(code) = require_site(&root) {
-                return code;
-            }
+            require_site(&root)?;
             let out_dir = output.unwrap_or_else(|| root.join("output"));
             // Refuse a dangerous output folder before doing any work.
-            if let Err(e) = crate::output::check_output_dir(&root, &out_dir) {
-                crate::to_stderr!("error: {e}");
-                return exit::USAGE;
-            }
+            crate::output::check_output_dir(&root, &out_dir)?;
             let started = std::time::Instant::now();
             let (diags, written) = crate::build::build_to_disk(
                 &root,
-                &Overrides { base_url, drafts },
+                &Overrides {
+                    base_url,
+                    drafts,
+                    now,
+                },
                 &out_dir,
                 deny_warnings,
             );
@@ -198,7 +191,7 @@ pub fn run(cli: Cli) -> u8 {
                         out_dir.display(),
                         started.elapsed().as_millis()
                     );
-                    exit::OK
+                    Ok(())
                 }
                 crate::build::Written::Failed => {
                     crate::to_stderr!(
@@ -206,19 +199,12 @@ pub fn run(cli: Cli) -> u8 {
                         out_dir.display()
                     );
                     if diags.has_io_errors() {
-                        exit::IO
+                        Err(Error::ReportedIo)
                     } else {
-                        exit::CONTENT
+                        Err(Error::Content)
                     }
                 }
-                crate::build::Written::Output(OutputError::Refused(m)) => {
-                    crate::to_stderr!("error: {m}");
-                    exit::USAGE
-                }
-                crate::build::Written::Output(OutputError::Io(m)) => {
-                    crate::to_stderr!("error: {m}; the previous output is unchanged");
-                    exit::IO
-                }
+                crate::build::Written::Output(e) => Err(e.into()),
             }
         }
         Command::Serve {
@@ -226,29 +212,42 @@ pub fn run(cli: Cli) -> u8 {
             port,
             bind,
             drafts,
-        } => crate::serve::serve(&root, &bind, port, drafts),
+        } => {
+            // Ctrl-C (SIGINT) and SIGTERM end `serve` with status 0, at
+            // once, even during the first build of a big site. Ending the
+            // process is the command line's decision, so the handler is
+            // set here and not in the library, whose callers (tests, other
+            // programs) keep their process. `ctrlc` runs it on a thread of
+            // its own, not inside the signal handler. Setting it fails only
+            // when the system refuses; the signals then keep their default
+            // action.
+            let _ = ctrlc::set_handler(|| {
+                crate::to_stderr!("\nstopped");
+                std::process::exit(exit::OK.into());
+            });
+            crate::serve::serve(&root, &bind, port, drafts, now)
+        }
     }
 }
 
 /// A site folder is one with a `site.yaml`; anything else is wrong usage
 /// (most often a wrong `--root`), not a content error.
-fn require_site(root: &std::path::Path) -> Result<(), u8> {
+fn require_site(root: &std::path::Path) -> Result<(), Error> {
     if root.join(crate::config::CONFIG_FILE).is_file() {
         return Ok(());
     }
-    if !root.is_dir() {
-        crate::to_stderr!("error: the site folder {} does not exist", root.display());
+    Err(Error::Usage(if !root.is_dir() {
+        format!("the site folder {} does not exist", root.display())
     } else {
-        crate::to_stderr!(
-            "error: {} is not a tandem site: it has no site.yaml (pass the site folder with --root, or create a site with `tandem init`)",
+        format!(
+            "{} is not a tandem site: it has no site.yaml (pass the site folder with --root, or create a site with `tandem init`)",
             root.display()
-        );
-    }
-    Err(exit::USAGE)
+        )
+    }))
 }
 
 /// `tandem schema [KIND]`.
-fn schema(kind: Option<&str>) -> u8 {
+fn schema(kind: Option<&str>) -> Result<(), Error> {
     use crate::content::schema;
     use crate::model::entry::Kind;
     let value = match kind {
@@ -263,21 +262,14 @@ fn schema(kind: Option<&str>) -> u8 {
                 let hint = crate::diagnostics::did_you_mean(name, names.iter().copied())
                     .map(|s| format!(" — did you mean `{s}`?"))
                     .unwrap_or_default();
-                crate::to_stderr!(
-                    "error: unknown kind `{name}`{hint}; use network, partner, project, event, post or page"
-                );
-                return exit::USAGE;
+                return Err(Error::Usage(format!(
+                    "unknown kind `{name}`{hint}; use network, partner, project, event, post or page"
+                )));
             }
         },
     };
-    match serde_json::to_string_pretty(&value) {
-        Ok(text) => {
-            crate::to_stdout!("{text}");
-            exit::OK
-        }
-        Err(e) => {
-            crate::to_stderr!("error: {e}");
-            exit::IO
-        }
-    }
+    // A JSON value always serialises.
+    let text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    crate::to_stdout!("{text}");
+    Ok(())
 }

@@ -99,9 +99,9 @@ pub struct Config {
     pub extra: serde_json::Value,
     /// Build drafts too (`--drafts`).
     pub drafts: bool,
-    /// The build's "now": `SOURCE_DATE_EPOCH` when set, else the clock.
+    /// The build's "now": [`Overrides::now`] when set, else the clock.
     pub now: DateTime<Utc>,
-    /// Whether `now` came from `SOURCE_DATE_EPOCH` (then it is also every `DTSTAMP`).
+    /// Whether `now` was fixed (`SOURCE_DATE_EPOCH`); then it is also every `DTSTAMP`.
     pub reproducible: bool,
 }
 
@@ -110,6 +110,10 @@ pub struct Config {
 pub struct Overrides {
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// A fixed "now" for a reproducible build (`SOURCE_DATE_EPOCH`, read
+    /// by the binary with [`now_from_env`]): it is then also every
+    /// `DTSTAMP`. `None`: the clock, read when the settings are loaded.
+    pub now: Option<DateTime<Utc>>,
 }
 
 const KEYS: KeySet = &[
@@ -126,16 +130,14 @@ const CALENDAR_KEYS: KeySet = &["name", "refresh", "keep_past", "uid_domain"];
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
-/// Reads the build's notion of "now".
-pub fn now_from_env() -> (DateTime<Utc>, bool) {
-    if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+/// The fixed "now" that `SOURCE_DATE_EPOCH` asks for, if it is set and a
+/// number of seconds. Only the binary calls this, once; the library takes
+/// "now" as [`Overrides::now`].
+pub fn now_from_env() -> Option<DateTime<Utc>> {
+    std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|v| v.trim().parse::<i64>().ok())
         .and_then(|s| DateTime::from_timestamp(s, 0))
-    {
-        return (epoch, true);
-    }
-    (Utc::now(), false)
 }
 
 /// Splits an absolute URL into its normalised form (trailing `/`), host and path.
@@ -267,7 +269,10 @@ impl Config {
                 calendar.uid_domain = d;
             }
         }
-        let (now, reproducible) = now_from_env();
+        let (now, reproducible) = match overrides.now {
+            Some(now) => (now, true),
+            None => (Utc::now(), false),
+        };
         Some(Config {
             root: root.to_path_buf(),
             title: title.unwrap_or_default(),
@@ -299,6 +304,29 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// "Now" comes from the caller, not from the environment: fixed, it
+    /// makes the build reproducible; left out, it is the clock.
+    #[test]
+    fn now_is_passed_in() {
+        let yaml = "title: T\nbase_url: https://example.org/\n";
+        let at = DateTime::from_timestamp(1_795_000_000, 0);
+        let fixed = Overrides {
+            now: at,
+            ..Overrides::default()
+        };
+        let c = Config::parse(Path::new("s"), yaml, &fixed, &mut Diagnostics::new());
+        let c = c.map(|c| (Some(c.now), c.reproducible));
+        assert_eq!(c, Some((at, true)));
+        let before = Utc::now();
+        let c = Config::parse(
+            Path::new("s"),
+            yaml,
+            &Overrides::default(),
+            &mut Diagnostics::new(),
+        );
+        assert!(c.is_some_and(|c| !c.reproducible && c.now >= before));
+    }
 
     #[test]
     fn durations() {

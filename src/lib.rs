@@ -12,6 +12,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod digits;
+pub mod error;
 pub mod feeds;
 pub mod model;
 pub mod output;
@@ -21,3 +22,5 @@ pub mod serve;
 pub mod slug;
 pub mod text;
 pub mod timing;
+
+pub use error::Error;

@@ -119,20 +119,23 @@ impl Output {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The folder must not be used (exit status 2).
+    #[error("{0}")]
     Refused(String),
     /// Writing failed (exit status 3); the previous output is untouched.
+    #[error("{0}")]
     Io(String),
 }
 
-impl std::fmt::Display for OutputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OutputError::Refused(m) | OutputError::Io(m) => f.write_str(m),
-        }
-    }
+/// Two sources want one address: [`Sink::put`] refuses the second, and
+/// the build reports both (the message names the file and its sources).
+#[derive(Debug, thiserror::Error)]
+#[error("the address is claimed already by {first}")]
+pub struct Claimed {
+    /// The source that keeps the address.
+    pub first: Origin,
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -208,14 +211,14 @@ pub fn write_atomically(output: &Output, root: &Path, out: &Path) -> Result<(), 
 pub trait Sink: Sync {
     /// Claims `path` for `origin` and stores the bytes; `Err` with the
     /// first writer's origin when two sources want one address.
-    fn put(&self, path: &str, bytes: &[u8], origin: &Origin) -> Result<(), Origin> {
+    fn put(&self, path: &str, bytes: &[u8], origin: &Origin) -> Result<(), Claimed> {
         self.put_parts(path, &[bytes], origin)
     }
 
     /// [`Sink::put`] for a file made of `parts` in order. Feeds are
     /// mostly VEVENTs that several feeds share: they are written from
     /// where they are, never first joined into one large buffer.
-    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Origin>;
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Claimed>;
 }
 
 /// Collects the output in memory.
@@ -229,10 +232,11 @@ impl MemorySink {
 }
 
 impl Sink for MemorySink {
-    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Origin> {
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Claimed> {
         let bytes = parts.concat();
         let mut out = self.0.lock().unwrap_or_else(|p| p.into_inner());
         out.add(path.to_string(), bytes, origin.clone())
+            .map_err(|first| Claimed { first })
     }
 }
 
@@ -395,11 +399,13 @@ impl Staging {
 }
 
 impl Sink for Staging {
-    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Origin> {
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Claimed> {
         {
             let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(first) = claimed.get(path) {
-                return Err(first.clone());
+                return Err(Claimed {
+                    first: first.clone(),
+                });
             }
             claimed.insert(path.to_string(), origin.clone());
         }

@@ -1,6 +1,6 @@
 //! `tandem init` and `tandem new`: files an author starts from.
 
-use crate::cli::exit;
+use crate::error::Error;
 use crate::model::entry::Kind;
 use crate::slug::short_slug;
 use std::path::Path;
@@ -38,18 +38,17 @@ const INIT_FILES: &[(&str, &str)] = &[
 ];
 
 /// Creates a new site in `dir` (default: the current folder).
-pub fn init(dir: Option<&Path>) -> u8 {
+pub fn init(dir: Option<&Path>) -> Result<(), Error> {
     let dir = dir.unwrap_or_else(|| Path::new("."));
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map(|mut d| d.next().is_none())
             .unwrap_or(false);
         if !empty {
-            crate::to_stderr!(
-                "error: {} is not empty; choose a new folder, e.g. `tandem init mein-netzwerk`",
+            return Err(Error::Usage(format!(
+                "{} is not empty; choose a new folder, e.g. `tandem init mein-netzwerk`",
                 dir.display()
-            );
-            return exit::USAGE;
+            )));
         }
     }
     for (rel, text) in INIT_FILES {
@@ -58,16 +57,13 @@ pub fn init(dir: Option<&Path>) -> u8 {
             .parent()
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|_| std::fs::write(&path, text));
-        if let Err(e) = written {
-            crate::to_stderr!("error: cannot write {}: {e}", path.display());
-            return exit::IO;
-        }
+        written.map_err(|source| Error::Write { path, source })?;
     }
     crate::to_stderr!(
         "created a new site in {}\nnext: tandem build --root {0}   or   tandem serve --root {0}",
         dir.display()
     );
-    exit::OK
+    Ok(())
 }
 
 /// The front matter a new entry of `kind` starts with: every field of the
@@ -110,43 +106,44 @@ fn yaml_quote(s: &str) -> String {
 }
 
 /// `tandem new KIND "Title"`: writes `content/KIND/slug.md` (the slug cut
-/// to a few words, see [`short_slug`]), never over a file.
-pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
+/// to a few words, see [`short_slug`]), never over a file. `today` dates
+/// the example values (see [`template`]).
+pub fn new_entry(
+    root: &Path,
+    kind: &str,
+    title: &str,
+    today: chrono::NaiveDate,
+) -> Result<(), Error> {
     let Some(kind) = Kind::from_name(kind).or_else(|| Kind::from_folder(kind)) else {
         let names: Vec<&str> = Kind::SECTIONS.iter().map(|k| k.name()).collect();
         let hint = crate::diagnostics::did_you_mean(kind, names.iter().copied())
             .map(|s| format!(" — did you mean `{s}`?"))
             .unwrap_or_default();
-        crate::to_stderr!(
-            "error: unknown kind `{kind}`{hint}; use network, partner, project, event or post"
-        );
-        return exit::USAGE;
+        return Err(Error::Usage(format!(
+            "unknown kind `{kind}`{hint}; use network, partner, project, event or post"
+        )));
     };
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        crate::to_stderr!(
-            "error: {} is not a tandem site (it has no site.yaml); pass the site folder with --root, or create one with `tandem init`",
+        return Err(Error::Usage(format!(
+            "{} is not a tandem site (it has no site.yaml); pass the site folder with --root, or create one with `tandem init`",
             root.display()
-        );
-        return exit::USAGE;
+        )));
     }
     let slug = short_slug(title);
     if slug.is_empty() {
-        crate::to_stderr!(
-            "error: the title `{title}` gives an empty file name; use letters or digits"
-        );
-        return exit::USAGE;
+        return Err(Error::Usage(format!(
+            "the title `{title}` gives an empty file name; use letters or digits"
+        )));
     }
-    let today = crate::config::now_from_env().0.date_naive();
     let path = root
         .join("content")
         .join(kind.folder())
         .join(format!("{slug}.md"));
     if path.exists() {
-        crate::to_stderr!(
-            "error: {} exists already; it was left as it is",
+        return Err(Error::Usage(format!(
+            "{} exists already; it was left as it is",
             path.display()
-        );
-        return exit::USAGE;
+        )));
     }
     let written = path
         .parent()
@@ -160,14 +157,10 @@ pub fn new_entry(root: &Path, kind: &str, title: &str) -> u8 {
         .and_then(|mut f| {
             std::io::Write::write_all(&mut f, template(kind, title, today).as_bytes())
         });
-    match written {
-        Ok(()) => {
-            crate::to_stdout!("{}", path.display());
-            exit::OK
-        }
-        Err(e) => {
-            crate::to_stderr!("error: cannot write {}: {e}", path.display());
-            exit::IO
-        }
-    }
+    written.map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    crate::to_stdout!("{}", path.display());
+    Ok(())
 }

@@ -25,16 +25,18 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE)
 }
 
-/// Loads a site with "now" fixed, as `SOURCE_DATE_EPOCH` would (set here
-/// rather than in the environment, since tests run in parallel).
+/// Loads a site with "now" fixed, as `SOURCE_DATE_EPOCH` fixes it for the
+/// binary.
 fn load(root: &Path, now: &str) -> Site {
     let mut diags = Diagnostics::new();
-    let config = Config::load(root, &Overrides::default(), &mut diags);
-    let Some(mut config) = config else {
+    let overrides = Overrides {
+        now: Some(now.parse::<DateTime<Utc>>().unwrap()),
+        ..Overrides::default()
+    };
+    let config = Config::load(root, &overrides, &mut diags);
+    let Some(config) = config else {
         panic!("site.yaml: {:?}", diags.into_vec());
     };
-    config.now = now.parse::<DateTime<Utc>>().unwrap();
-    config.reproducible = true;
     let loaded = tandem::content::load(&config, &mut diags);
     let site = Site::new(config, loaded, &mut diags);
     let errors: Vec<String> = diags

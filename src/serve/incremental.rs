@@ -210,13 +210,20 @@ impl Engine {
     }
 
     /// An engine for `serve`: the site's `base_url` keeps its path part
-    /// and gets `origin` (`http://127.0.0.1:1111`) as host part.
-    pub fn for_serve(root: &Path, drafts: bool, origin: &str) -> Engine {
+    /// and gets `origin` (`http://127.0.0.1:1111`) as host part. `now`
+    /// fixes "now" as [`Overrides::now`] does.
+    pub fn for_serve(
+        root: &Path,
+        drafts: bool,
+        now: Option<chrono::DateTime<chrono::Utc>>,
+        origin: &str,
+    ) -> Engine {
         let mut e = Engine::new(
             root,
             Overrides {
                 base_url: None,
                 drafts,
+                now,
             },
         );
         e.serve_origin = Some(origin.trim_end_matches('/').to_string());
@@ -517,7 +524,7 @@ impl Engine {
             // The path part may have changed with `site.yaml`.
             let plain = Overrides {
                 base_url: None,
-                drafts: self.overrides.drafts,
+                ..self.overrides.clone()
             };
             let path = Config::load(&self.root, &plain, &mut Diagnostics::new())
                 .map_or_else(|| "/".to_string(), |c| c.base_path);

@@ -17,9 +17,9 @@ pub mod http;
 pub mod incremental;
 pub mod watch;
 
-use crate::cli::exit;
 use crate::config::{Config, Overrides};
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::error::Error;
 use http::Shared;
 use incremental::{Bytes, Engine, Publish, Report};
 use std::net::{IpAddr, SocketAddr};
@@ -29,33 +29,38 @@ use std::sync::Arc;
 /// Threads answering ordinary requests (long polls get their own).
 const WORKERS: usize = 4;
 
-/// Runs the preview server until Ctrl-C; returns the exit status.
-pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
+/// Runs the preview server; it returns only when it cannot start. The
+/// caller decides how the process ends (the command line ends it on
+/// Ctrl-C). `now` fixes "now" as [`Overrides::now`] does.
+pub fn serve(
+    root: &Path,
+    bind: &str,
+    port: u16,
+    drafts: bool,
+    now: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), Error> {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
-        crate::to_stderr!(
-            "error: {} is not a tandem site: there is no `{}` (use --root DIR)",
+        return Err(Error::Usage(format!(
+            "{} is not a tandem site: there is no `{}` (use --root DIR)",
             root.display(),
             crate::config::CONFIG_FILE
-        );
-        return exit::USAGE;
+        )));
     }
     let ip: IpAddr = match bind.trim_matches(|c| c == '[' || c == ']').parse() {
         Ok(ip) => ip,
         Err(_) => {
-            crate::to_stderr!(
-                "error: --bind wants an IP address such as 127.0.0.1 or ::1, found `{bind}`"
-            );
-            return exit::USAGE;
+            return Err(Error::Usage(format!(
+                "--bind wants an IP address such as 127.0.0.1 or ::1, found `{bind}`"
+            )));
         }
     };
     let server = match tiny_http::Server::http(SocketAddr::new(ip, port)) {
         Ok(s) => Arc::new(s),
-        Err(e) => {
-            crate::to_stderr!(
-                "error: cannot listen on {}: {e} (is another server using port {port}? try --port)",
-                SocketAddr::new(ip, port)
-            );
-            return exit::IO;
+        Err(source) => {
+            return Err(Error::Listen {
+                addr: SocketAddr::new(ip, port),
+                source,
+            });
         }
     };
     let addr = server
@@ -77,16 +82,8 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     };
     let origin = format!("http://{host}:{}", addr.port());
 
-    // Ctrl-C (SIGINT) and SIGTERM end `serve` with status 0, at once, even
-    // during the first build of a big site. `ctrlc` runs this on a thread
-    // of its own, not inside the signal handler. Setting it fails only when
-    // the system refuses; the signals then keep their default action.
-    let _ = ctrlc::set_handler(|| {
-        crate::to_stderr!("\nstopped");
-        std::process::exit(exit::OK.into());
-    });
-    let mut engine = Engine::for_serve(root, drafts, &origin);
-    let base_path = base_path_of(root, drafts);
+    let mut engine = Engine::for_serve(root, drafts, now, &origin);
+    let base_path = base_path_of(root, drafts, now);
     let shared = Arc::new(Shared::new(base_path.clone()));
     // Distinct per run, so that a page left open across a restart reloads.
     let epoch = std::time::SystemTime::now()
@@ -110,10 +107,7 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = match watch::SiteWatcher::new(root, tx) {
         Ok(w) => w,
-        Err(e) => {
-            crate::to_stderr!("error: {e}");
-            return exit::IO;
-        }
+        Err(e) => return Err(Error::Watch(e)),
     };
     crate::to_stderr!("building {} …", root.display());
     let report = engine.full();
@@ -180,7 +174,8 @@ pub fn serve(root: &Path, bind: &str, port: u16, drafts: bool) -> u8 {
         });
     }
 
-    // Serve until Ctrl-C or SIGTERM ends the process.
+    // Serve until the process ends (the command line ends it on Ctrl-C
+    // or SIGTERM).
     loop {
         std::thread::park();
     }
@@ -203,10 +198,11 @@ fn worker(server: &tiny_http::Server, shared: &Arc<Shared>) {
 
 /// The path part of the site's address, read before the first build so
 /// that the server can answer while it runs.
-fn base_path_of(root: &Path, drafts: bool) -> String {
+fn base_path_of(root: &Path, drafts: bool, now: Option<chrono::DateTime<chrono::Utc>>) -> String {
     let overrides = Overrides {
         base_url: None,
         drafts,
+        now,
     };
     Config::load(root, &overrides, &mut Diagnostics::new())
         .map(|c| c.base_path)
