@@ -225,6 +225,24 @@ pub const SESSION: &[Field] = &[
 ];
 
 /// The fields of every kind, first in each table.
+/// `website`, as networks, partners and projects have it.
+const WEBSITE: Field = field(
+    "website",
+    Type::Link,
+    "its web site",
+    "https://example.org/",
+    Empty,
+);
+
+/// `contact`, as networks, partners and events have it.
+const CONTACT_FIELD: Field = field(
+    "contact",
+    Type::TextOrMap(CONTACT),
+    "text, or { name, email, phone }",
+    "{ name: Erika Muster, email: info@example.org }",
+    Empty,
+);
+
 pub const COMMON: &[Field] = &[
     required(field(
         "title",
@@ -299,31 +317,13 @@ pub const NETWORK: &[Field] = &[
         "Südwestfalen",
         Empty,
     ),
-    field(
-        "website",
-        Type::Link,
-        "its web site",
-        "https://example.org/",
-        Empty,
-    ),
-    field(
-        "contact",
-        Type::TextOrMap(CONTACT),
-        "text, or { name, email, phone }",
-        "{ name: Erika Muster, email: info@example.org }",
-        Empty,
-    ),
+    WEBSITE,
+    CONTACT_FIELD,
 ];
 
 pub const PARTNER: &[Field] = &[
     field("short_name", Type::Prose, "a short form", "VHS", Empty),
-    field(
-        "website",
-        Type::Link,
-        "its web site",
-        "https://example.org/",
-        Empty,
-    ),
+    WEBSITE,
     field("city", Type::Prose, "its town", "Hamm", Empty),
     field(
         "networks",
@@ -339,13 +339,7 @@ pub const PARTNER: &[Field] = &[
         "logos/partner.svg",
         Empty,
     ),
-    field(
-        "contact",
-        Type::TextOrMap(CONTACT),
-        "text, or { name, email, phone }",
-        "{ name: Erika Muster, email: info@example.org }",
-        Empty,
-    ),
+    CONTACT_FIELD,
 ];
 
 pub const PROJECT: &[Field] = &[
@@ -385,13 +379,7 @@ pub const PROJECT: &[Field] = &[
         "[weiterbildungsverbund-hamm]",
         EmptyList,
     ),
-    field(
-        "website",
-        Type::Link,
-        "its web site",
-        "https://example.org/",
-        Empty,
-    ),
+    WEBSITE,
 ];
 
 pub const EVENT: &[Field] = &[
