@@ -4,8 +4,9 @@
 //! and refuses a wrong key.
 
 use assert_cmd::Command;
-use tandem::content::{schema, split_front_matter, yaml};
-use tandem::model::entry::Kind;
+use tandem::content::split_front_matter;
+use tandem::entry::Kind;
+use tandem::frontmatter::{schema, yaml};
 
 const START: &str = "<!-- fields:start -->\n";
 const END: &str = "<!-- fields:end -->";

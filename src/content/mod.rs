@@ -1,14 +1,10 @@
 //! Loading a site's Markdown files: front matter per kind, typed and checked.
 
-pub mod fields;
-pub mod links;
-pub mod schema;
-pub mod yaml;
-
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::model::entry::*;
-use fields::{FieldReader, Fields, is_valid_id};
+use crate::entry::*;
+use crate::frontmatter::fields::{FieldReader, Fields, is_valid_id};
+use crate::frontmatter::{links, schema, yaml};
 use std::path::Path;
 
 /// The keys each kind accepts, common ones first (see [`schema`]).
@@ -236,24 +232,6 @@ pub fn load_from_memory(
         results.push((Outcome::of(f, read), d));
     }
     collect(results, diags)
-}
-
-/// Loads a whole site held in memory, through relation resolution and the
-/// warnings: `site.yaml`'s text and the files below it (see
-/// [`load_from_memory`]). Nothing is read from or written to disk; the
-/// root is only a name. `None` when the settings are unusable (their
-/// problem is in `diags`). This is the entry point of the fuzz targets.
-pub fn load_site_from_memory(
-    site_yaml: &str,
-    files: &[(String, Vec<u8>)],
-    diags: &mut Diagnostics,
-) -> Option<crate::model::Site> {
-    let root = Path::new("/nonexistent/tandem-in-memory-site");
-    let config = Config::parse(root, site_yaml, &crate::config::Overrides::default(), diags)?;
-    let loaded = load_from_memory(&config, files, diags);
-    let site = crate::model::Site::new(config, loaded, diags);
-    site.lint(diags);
-    Some(site)
 }
 
 fn collect(results: Vec<(Outcome, Diagnostics)>, diags: &mut Diagnostics) -> Loaded {
@@ -628,7 +606,9 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
                 website: r.link(f, "website", links::Accepts::Web),
             })
         }
-        Kind::Event => KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz))),
+        Kind::Event => KindData::Event(Box::new(crate::frontmatter::event::read_event(
+            f, r, site_tz,
+        ))),
         Kind::Post => {
             let date = match f.get("date") {
                 Some(n) => r.when(n, "date"),

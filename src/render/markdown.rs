@@ -3,8 +3,8 @@
 //! link recorded with its position so the build can check it.
 
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::entry::{Entry, Kind};
 use crate::model::Site;
-use crate::model::entry::{Entry, Kind};
 use crate::slug::heading_id;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
@@ -419,7 +419,7 @@ pub fn excerpt<'e>(events: impl Iterator<Item = &'e Event<'e>>, max: usize) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::entry::{Kind, KindData};
+    use crate::entry::{Kind, KindData};
 
     fn entry(body: &str) -> Entry {
         let text = format!("---\ntitle: T\n---\n{body}");

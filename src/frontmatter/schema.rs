@@ -2,10 +2,10 @@
 //! hold, the `tandem new` scaffolds, the field tables of
 //! `docs/authoring.md` and the JSON Schema of `tandem schema` are all made
 //! from these tables, so that they cannot disagree with each other.
-//! The readers (`content::fields`, `model::schedule`) read exactly these
+//! The readers (`frontmatter::fields`, `frontmatter::event`) read exactly these
 //! keys; a test holds them to it.
 
-use crate::model::entry::Kind;
+use crate::entry::Kind;
 use serde_json::{Value, json};
 
 /// What a field holds, as the author writes it.
@@ -28,7 +28,7 @@ pub enum Type {
     When,
     /// A time zone name, `Europe/Berlin`.
     Timezone,
-    /// One of [`crate::model::entry::Status::ALL`].
+    /// One of [`crate::entry::Status::ALL`].
     Status,
     /// An iCalendar `RRULE` value.
     Recurrence,
@@ -635,10 +635,7 @@ fn value_schema(ty: Type) -> Value {
         Type::Date => json!({"type": "string", "pattern": DATE}),
         Type::When => json!({"type": "string", "pattern": WHEN}),
         Type::Status => {
-            let names: Vec<&str> = crate::model::entry::Status::ALL
-                .iter()
-                .map(|(n, _)| *n)
-                .collect();
+            let names: Vec<&str> = crate::entry::Status::ALL.iter().map(|(n, _)| *n).collect();
             json!({"enum": names})
         }
         Type::Float => json!({"type": "number"}),
@@ -723,7 +720,7 @@ pub fn json_schemas() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::fields::READ;
+    use crate::frontmatter::fields::READ;
     use std::collections::BTreeSet;
 
     /// A value of `ty` that makes its reader read every sub-field.
