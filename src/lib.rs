@@ -2,13 +2,14 @@
 //! organisations, funded projects and events, with calendar feeds.
 //!
 //! The modules follow the build pipeline, each using only those before it
-//! (the leaves [`diagnostics`], [`text`], [`slug`], [`digits`] and [`error`]
-//! aside): [`entry`] (the types, event dates) → [`frontmatter`] (yaml,
+//! (the leaves [`diagnostics`], [`text`], [`slug`], [`anchors`], [`digits`]
+//! and [`error`] aside): [`entry`] (the types, event dates) → [`frontmatter`] (yaml,
 //! schema, typed fields) → [`config`] → [`content`] (walk, file → entry) →
 //! [`model`] (ids, relation graph, lint; reads no files) → [`render`]
 //! (Markdown, templates) → [`feeds`] (iCal, Atom, sitemap) → [`output`]
 //! (atomic write); [`build`], [`serve`] and [`cli`] sit on top.
 
+pub mod anchors;
 pub mod build;
 pub mod cli;
 pub mod config;

@@ -116,7 +116,7 @@ impl Outcome {
     fn of(f: Found, read: Read) -> Outcome {
         match (f.role, read) {
             (Role::Entry, Ok(e)) if unusable(&e) => Outcome::Rejected(Rejected {
-                anchors: Some(crate::render::markdown::anchors(e.body())),
+                anchors: Some(crate::anchors::anchors(e.body())),
                 kind: f.kind,
                 id: f.id,
                 source: f.source,
@@ -486,7 +486,7 @@ pub fn parse_entry(
             return Err(None);
         }
     };
-    let body_anchors = || Some(crate::render::markdown::anchors(&text[split.body_start..]));
+    let body_anchors = || Some(crate::anchors::anchors(&text[split.body_start..]));
     let node = match yaml::parse(&text[split.yaml_start..split.yaml_end], 2) {
         Ok(n) => n,
         Err(e) => {
