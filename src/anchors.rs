@@ -14,9 +14,8 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Every `id` a body defines, as [`crate::render::markdown::render`] finds
-/// them, without making its HTML: for links into a file whose front
-/// matter has errors.
+/// Every `id` a body defines, as rendering the page finds them, without
+/// making its HTML: for links into a file whose front matter has errors.
 pub fn anchors(body: &str) -> Vec<String> {
     let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
