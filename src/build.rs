@@ -9,9 +9,9 @@
 use crate::config::{Config, Overrides};
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::entry::{Kind, KindData};
 use crate::feeds;
 use crate::model::Site;
-use crate::model::entry::{Kind, KindData};
 use crate::output::{MemorySink, Origin, Output, Sink, Staging};
 use crate::render::context::Contexts;
 use crate::render::markdown::{self, Rendered};
@@ -106,7 +106,7 @@ pub fn check_index_bodies(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
 fn check_links(
     site: &Site,
     bodies: &[Rendered],
-    e: &crate::model::entry::Entry,
+    e: &crate::entry::Entry,
     body: &Rendered,
     diags: &mut Diagnostics,
 ) {
@@ -156,7 +156,7 @@ fn check_links(
 /// Reports `anchor` of `link` in entry `e` unless it is one of `known`,
 /// with the nearest ones.
 fn check_anchor(
-    e: &crate::model::entry::Entry,
+    e: &crate::entry::Entry,
     lines: &crate::diagnostics::LineIndex,
     link: &markdown::LinkRef,
     anchor: &str,
@@ -219,8 +219,7 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
             _ => None,
         };
         // Images on other hosts were checked as links when read.
-        let local =
-            |img: &&crate::model::entry::Image| !crate::content::links::is_web_url(&img.src);
+        let local = |img: &&crate::entry::Image| !crate::frontmatter::links::is_web_url(&img.src);
         for img in e.image.iter().chain(logo).filter(local) {
             let rel = img.src.trim_start_matches('/');
             let file = site.config.root.join("static").join(rel);

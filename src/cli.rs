@@ -248,8 +248,8 @@ fn require_site(root: &std::path::Path) -> Result<(), Error> {
 
 /// `tandem schema [KIND]`.
 fn schema(kind: Option<&str>) -> Result<(), Error> {
-    use crate::content::schema;
-    use crate::model::entry::Kind;
+    use crate::entry::Kind;
+    use crate::frontmatter::schema;
     let value = match kind {
         None => schema::json_schemas(),
         Some(name) => match Kind::from_name(name)

@@ -1,8 +1,8 @@
 //! `site.yaml`: the site's settings, with command-line overrides applied.
 
-use crate::content::fields::{FieldReader, KeySet};
-use crate::content::yaml;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::frontmatter::fields::{FieldReader, KeySet};
+use crate::frontmatter::yaml;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use std::path::{Path, PathBuf};
@@ -299,6 +299,15 @@ impl Config {
     pub fn link(&self, rel: &str) -> String {
         format!("{}{}", self.base_path, rel.trim_start_matches('/'))
     }
+}
+
+/// Position of a top-level key in a file on disk (for settings found wrong
+/// after parsing); the file's start when it cannot be read.
+pub fn find_key_in(path: &std::path::Path, key: &str) -> Pos {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|t| crate::frontmatter::find_key(&t, key))
+        .unwrap_or(Pos::START)
 }
 
 #[cfg(test)]

@@ -1,19 +1,25 @@
 //! tandem: a static site generator for education networks, their partner
 //! organisations, funded projects and events, with calendar feeds.
 //!
-//! The modules follow the build pipeline:
-//! [`config`] → [`content`] (load, front matter) → [`model`] (entries, ids,
-//! relation graph) → [`render`] (Markdown, templates) → [`feeds`] (iCal,
-//! Atom, sitemap) → [`output`] (atomic write); [`serve`] sits on top.
+//! The modules follow the build pipeline, each using only those before it
+//! (the leaves [`diagnostics`], [`text`], [`slug`], [`anchors`], [`digits`]
+//! and [`error`] aside): [`entry`] (the types, event dates) → [`frontmatter`] (yaml,
+//! schema, typed fields) → [`config`] → [`content`] (walk, file → entry) →
+//! [`model`] (ids, relation graph, lint; reads no files) → [`render`]
+//! (Markdown, templates) → [`feeds`] (iCal, Atom, sitemap) → [`output`]
+//! (atomic write); [`build`], [`serve`] and [`cli`] sit on top.
 
+pub mod anchors;
 pub mod build;
 pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod digits;
+pub mod entry;
 pub mod error;
 pub mod feeds;
+pub mod frontmatter;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -6,7 +6,7 @@
 //! sibling folder and swaps it in: a failed or interrupted build leaves the
 //! previous output exactly as it was.
 
-use crate::model::entry::Kind;
+use crate::entry::Kind;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `tandem init` and `tandem new`: files an author starts from.
 
+use crate::entry::Kind;
 use crate::error::Error;
-use crate::model::entry::Kind;
 use crate::slug::short_slug;
 use std::path::Path;
 
@@ -78,7 +78,7 @@ pub fn template(kind: Kind, title: &str, today: chrono::NaiveDate) -> String {
             .checked_add_days(chrono::Days::new(days))
             .unwrap_or(today)
     };
-    let fields = crate::content::schema::scaffold(kind, later);
+    let fields = crate::frontmatter::schema::scaffold(kind, later);
     format!("---\ntitle: {title}\n{fields}---\n\n")
 }
 

@@ -1263,7 +1263,7 @@ mod mutated_sites {
         }
         let mut diags = tandem::diagnostics::Diagnostics::new();
         let yaml = String::from_utf8_lossy(&site_yaml);
-        let site = tandem::content::load_site_from_memory(&yaml, &files, &mut diags);
+        let site = tandem::model::load_site_from_memory(&yaml, &files, &mut diags);
         if let Some(site) = &site {
             tandem::build::render_bodies(site, &mut diags);
         }
@@ -1304,7 +1304,7 @@ mod mutated_sites {
     fn the_seed_is_valid() {
         let (site_yaml, files) = seed();
         let mut diags = tandem::diagnostics::Diagnostics::new();
-        let site = tandem::content::load_site_from_memory(site_yaml, files, &mut diags);
+        let site = tandem::model::load_site_from_memory(site_yaml, files, &mut diags);
         assert!(site.is_some());
         assert!(!diags.has_errors(), "{:?}", diags.iter().next());
         assert!(files.len() > 15);

@@ -12,10 +12,10 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use tandem::config::{Config, Overrides};
 use tandem::diagnostics::Diagnostics;
+use tandem::entry::{Kind, KindData, Location};
 use tandem::feeds::calendar::{calendar, event_ics, event_vevents, feed_events, feed_name};
 use tandem::feeds::ical::Writer;
 use tandem::model::Site;
-use tandem::model::entry::{Kind, KindData, Location};
 
 /// The fixture, relative to the crate root.
 const FIXTURE: &str = "tests/fixtures/feeds/site";

@@ -1,11 +1,12 @@
-//! The schema of `src/content/schema.rs` as the docs and editors see it:
+//! The schema of `src/frontmatter/schema.rs` as the docs and editors see it:
 //! the field tables of `docs/authoring.md` are the ones it makes, and the
 //! JSON Schema of `tandem schema` accepts the example site's front matter
 //! and refuses a wrong key.
 
 use assert_cmd::Command;
-use tandem::content::{schema, split_front_matter, yaml};
-use tandem::model::entry::Kind;
+use tandem::content::split_front_matter;
+use tandem::entry::Kind;
+use tandem::frontmatter::{schema, yaml};
 
 const START: &str = "<!-- fields:start -->\n";
 const END: &str = "<!-- fields:end -->";
@@ -31,7 +32,7 @@ fn the_field_tables_in_the_docs_are_up_to_date() {
         return;
     }
     panic!(
-        "docs/authoring.md's field tables differ from src/content/schema.rs; \
+        "docs/authoring.md's field tables differ from src/frontmatter/schema.rs; \
          rewrite them with `TANDEM_BLESS=1 cargo test --test schema`"
     );
 }

@@ -3,6 +3,6 @@
 #![no_main]
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        tandem_fuzz::on_small_stack(|| tandem::content::yaml::assert_flat_reader_agrees(text));
+        tandem_fuzz::on_small_stack(|| tandem::frontmatter::yaml::assert_flat_reader_agrees(text));
     }
 });

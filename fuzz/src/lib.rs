@@ -61,7 +61,7 @@ pub fn load(data: &[u8]) {
 fn load_here(data: &[u8]) {
     let (site_yaml, files) = unpack(data);
     let mut diags = tandem::diagnostics::Diagnostics::new();
-    if let Some(site) = tandem::content::load_site_from_memory(&site_yaml, &files, &mut diags) {
+    if let Some(site) = tandem::model::load_site_from_memory(&site_yaml, &files, &mut diags) {
         tandem::build::render_bodies(&site, &mut diags);
     }
     diags.sort();
@@ -79,7 +79,7 @@ pub fn build(data: &[u8]) {
 fn build_here(data: &[u8]) {
     let (site_yaml, files) = unpack(data);
     let mut diags = tandem::diagnostics::Diagnostics::new();
-    if let Some(site) = tandem::content::load_site_from_memory(&site_yaml, &files, &mut diags) {
+    if let Some(site) = tandem::model::load_site_from_memory(&site_yaml, &files, &mut diags) {
         let _ = tandem::build::render_site(&site, &mut diags);
     }
 }

@@ -1,14 +1,10 @@
 //! Loading a site's Markdown files: front matter per kind, typed and checked.
 
-pub mod fields;
-pub mod links;
-pub mod schema;
-pub mod yaml;
-
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
-use crate::model::entry::*;
-use fields::{FieldReader, Fields, is_valid_id};
+use crate::entry::*;
+use crate::frontmatter::fields::{FieldReader, Fields, is_valid_id};
+use crate::frontmatter::{links, schema, yaml};
 use std::path::Path;
 
 /// The keys each kind accepts, common ones first (see [`schema`]).
@@ -120,7 +116,7 @@ impl Outcome {
     fn of(f: Found, read: Read) -> Outcome {
         match (f.role, read) {
             (Role::Entry, Ok(e)) if unusable(&e) => Outcome::Rejected(Rejected {
-                anchors: Some(crate::render::markdown::anchors(e.body())),
+                anchors: Some(crate::anchors::anchors(e.body())),
                 kind: f.kind,
                 id: f.id,
                 source: f.source,
@@ -236,24 +232,6 @@ pub fn load_from_memory(
         results.push((Outcome::of(f, read), d));
     }
     collect(results, diags)
-}
-
-/// Loads a whole site held in memory, through relation resolution and the
-/// warnings: `site.yaml`'s text and the files below it (see
-/// [`load_from_memory`]). Nothing is read from or written to disk; the
-/// root is only a name. `None` when the settings are unusable (their
-/// problem is in `diags`). This is the entry point of the fuzz targets.
-pub fn load_site_from_memory(
-    site_yaml: &str,
-    files: &[(String, Vec<u8>)],
-    diags: &mut Diagnostics,
-) -> Option<crate::model::Site> {
-    let root = Path::new("/nonexistent/tandem-in-memory-site");
-    let config = Config::parse(root, site_yaml, &crate::config::Overrides::default(), diags)?;
-    let loaded = load_from_memory(&config, files, diags);
-    let site = crate::model::Site::new(config, loaded, diags);
-    site.lint(diags);
-    Some(site)
 }
 
 fn collect(results: Vec<(Outcome, Diagnostics)>, diags: &mut Diagnostics) -> Loaded {
@@ -508,7 +486,7 @@ pub fn parse_entry(
             return Err(None);
         }
     };
-    let body_anchors = || Some(crate::render::markdown::anchors(&text[split.body_start..]));
+    let body_anchors = || Some(crate::anchors::anchors(&text[split.body_start..]));
     let node = match yaml::parse(&text[split.yaml_start..split.yaml_end], 2) {
         Ok(n) => n,
         Err(e) => {
@@ -628,7 +606,9 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
                 website: r.link(f, "website", links::Accepts::Web),
             })
         }
-        Kind::Event => KindData::Event(Box::new(crate::model::schedule::read_event(f, r, site_tz))),
+        Kind::Event => KindData::Event(Box::new(crate::frontmatter::event::read_event(
+            f, r, site_tz,
+        ))),
         Kind::Post => {
             let date = match f.get("date") {
                 Some(n) => r.when(n, "date"),
@@ -669,5 +649,114 @@ mod tests {
     fn bom_and_crlf_are_accepted() {
         let t = normalise("\u{feff}---\r\ntitle: A\r\n---\r\nx".into());
         assert_eq!(t, "---\ntitle: A\n---\nx");
+    }
+}
+
+/// The schema against its readers: kept beside [`parse_entry`], which it
+/// drives, so that the front-matter module needs nothing above it.
+#[cfg(test)]
+mod schema_tests {
+    use crate::entry::Kind;
+    use crate::frontmatter::fields::READ;
+    use crate::frontmatter::schema::*;
+    use std::collections::BTreeSet;
+
+    /// A value of `ty` that makes its reader read every sub-field.
+    fn sample(ty: Type) -> String {
+        let map = |sub: &[Field]| {
+            let items: Vec<String> = sub
+                .iter()
+                .map(|f| format!("{}: {}", f.name, sample(f.ty)))
+                .collect();
+            format!("{{ {} }}", items.join(", "))
+        };
+        match ty {
+            Type::Text | Type::Prose => "x".into(),
+            Type::Bool => "true".into(),
+            Type::Link | Type::LinkOrMail => "https://example.org/".into(),
+            Type::Email => "a@example.org".into(),
+            Type::Date => "2027-01-01".into(),
+            Type::When => "2027-01-01T10:00".into(),
+            Type::Timezone => "Europe/Berlin".into(),
+            Type::Status => "scheduled".into(),
+            Type::Recurrence => "FREQ=WEEKLY;COUNT=2".into(),
+            Type::Float => "1.5".into(),
+            Type::Id | Type::Ref(_) => "a".into(),
+            Type::Refs(_) => "[a]".into(),
+            Type::KindedRefs => "[projects/a]".into(),
+            Type::TextList => "[a]".into(),
+            Type::DateList => "[2027-01-08]".into(),
+            Type::TextOrMap(sub) => map(sub),
+            Type::MapList(sub) => format!("[{}]", map(sub)),
+            Type::FreeMap => "{ a: 1 }".into(),
+        }
+    }
+
+    /// The table a map read under `what` is declared in.
+    fn table_of(what: &str, kind: Kind) -> Option<Vec<&'static str>> {
+        let of_kind = format!("a field of {}", super::with_article(kind.name()));
+        Some(match what {
+            "an image field" => names(IMAGE),
+            "a contact field" => names(CONTACT),
+            "a location field" => names(LOCATION),
+            "a session field" => names(SESSION),
+            w if w == of_kind => fields_of(kind).map(|f| f.name).collect(),
+            _ => return None,
+        })
+    }
+
+    /// The readers read exactly the declared keys: a key added to a table
+    /// without a reader, or read without being declared, fails here.
+    #[test]
+    fn the_readers_read_every_declared_key_and_no_other() {
+        let mut maps_read = BTreeSet::new();
+        for kind in Kind::SECTIONS.into_iter().chain([Kind::Page]) {
+            let mut text = String::from("---\n");
+            for f in fields_of(kind) {
+                text.push_str(&format!("{}: {}\n", f.name, sample(f.ty)));
+            }
+            text.push_str("---\nText.\n");
+            READ.with(|r| r.borrow_mut().clear());
+            let mut diags = crate::diagnostics::Diagnostics::new();
+            let read = super::parse_entry(
+                kind,
+                "a",
+                "content/a.md",
+                text.clone(),
+                chrono_tz::Europe::Berlin,
+                &mut diags,
+            );
+            assert!(read.is_ok(), "{kind:?}: {text}");
+            let reads: BTreeSet<(String, String)> =
+                READ.with(|r| r.borrow().iter().cloned().collect());
+            let mut declared = BTreeSet::new();
+            let mut seen_maps = BTreeSet::new();
+            for (what, key) in &reads {
+                let table = table_of(what, kind)
+                    .unwrap_or_else(|| panic!("{kind:?}: a map `{what}` not in the schema"));
+                assert!(
+                    table.contains(&key.as_str()),
+                    "{kind:?}: `{key}` of {what} is read but not declared in src/frontmatter/schema.rs"
+                );
+                if seen_maps.insert(what.clone()) {
+                    declared.extend(table.iter().map(|k| (what.clone(), k.to_string())));
+                }
+            }
+            let unread: Vec<_> = declared.difference(&reads).collect();
+            assert!(
+                unread.is_empty(),
+                "{kind:?}: declared but never read: {unread:?}"
+            );
+            maps_read.extend(seen_maps);
+        }
+        // Each table of sub-fields has had its keys compared above.
+        for what in [
+            "an image field",
+            "a contact field",
+            "a location field",
+            "a session field",
+        ] {
+            assert!(maps_read.contains(what), "no {what} was read");
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! `atom.xml`: the news feed of posts (RFC 4287).
 
 use super::xml::escape;
+use crate::entry::{Kind, KindData, When};
 use crate::model::Site;
-use crate::model::entry::{Kind, KindData, When};
 use crate::render::markdown::Rendered;
 use chrono::{DateTime, Utc};
 
@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 pub const ATOM_ENTRIES: usize = 50;
 
 fn instant(site: &Site, w: When) -> DateTime<Utc> {
-    crate::model::schedule::to_utc(site.config.timezone, w.naive())
+    crate::entry::schedule::to_utc(site.config.timezone, w.naive())
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {

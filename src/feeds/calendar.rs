@@ -12,11 +12,11 @@
 use super::ical::{self, Writer};
 use super::vtimezone;
 use crate::config::Language;
-use crate::model::Site;
-use crate::model::entry::{
+use crate::entry::schedule::{next_day, to_utc};
+use crate::entry::{
     Attendance, Entry, EventData, KindData, Location, PartnerData, Session, Status, When,
 };
-use crate::model::schedule::{next_day, to_utc};
+use crate::model::Site;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
@@ -296,7 +296,7 @@ fn write_vevent<'v>(
     w.text("SUMMARY", &[], ical::clean_text(&entry.title).trim());
     let at = Attendance::of(v.location, v.status);
     // Only a link that reading let through (an `https://` address).
-    let link = at.link.filter(|l| crate::content::links::is_web_url(l));
+    let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
     match descriptions
         .iter()
         .find(|(s, l, _)| *s == v.status && *l == link)
@@ -429,7 +429,7 @@ fn organizer(site: &Site, event: usize, ev: &EventData) -> Option<(Option<String
             _ => None,
         })
         .collect();
-    let address = |c: &Option<crate::model::entry::Contact>| {
+    let address = |c: &Option<crate::entry::Contact>| {
         c.as_ref()
             .and_then(|c| c.email.as_deref())
             .and_then(mail_address)

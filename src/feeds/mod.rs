@@ -13,8 +13,8 @@ pub mod sitemap;
 pub mod vtimezone;
 pub mod xml;
 
+use crate::entry::Kind;
 use crate::model::Site;
-use crate::model::entry::Kind;
 use crate::output::Origin;
 use crate::render::markdown::Rendered;
 

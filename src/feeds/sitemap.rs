@@ -1,8 +1,8 @@
 //! `sitemap.xml`: every published HTML page with its absolute address.
 
 use super::xml::escape;
+use crate::entry::Kind;
 use crate::model::Site;
-use crate::model::entry::Kind;
 
 /// `pages` are site-relative addresses (`partners/x/`) with an optional
 /// last-modified date (`YYYY-MM-DD`).

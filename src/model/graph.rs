@@ -2,7 +2,7 @@
 //! stated once by an author and shows on both sides.
 
 use super::Site;
-use super::entry::{Kind, KindData};
+use crate::entry::{Kind, KindData};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -32,7 +32,7 @@ fn add(list: &mut Vec<usize>, i: usize) {
 pub fn compute(site: &Site) -> Vec<Links> {
     let n = site.entries.len();
     let mut links = vec![Links::default(); n];
-    let res = |r: &super::entry::Ref| site.resolve(r);
+    let res = |r: &crate::entry::Ref| site.resolve(r);
 
     // Forward references, as written.
     for (i, e) in site.entries.iter().enumerate() {

@@ -1,14 +1,13 @@
 //! The site as one connected model: entries by kind and id, and the
 //! relations between them worked out in both directions.
 
-pub mod entry;
 pub mod graph;
-pub mod schedule;
 
 use crate::config::Config;
 use crate::content::{Loaded, Rejected};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, nearest};
-use entry::{Entry, Kind, KindData, Ref};
+use crate::entry::{Entry, Kind, KindData, Ref};
+use crate::frontmatter::{find_key, pos_of_offset};
 use graph::Links;
 use std::collections::HashMap;
 
@@ -381,9 +380,9 @@ impl Site {
     fn lint_funding_period(
         &self,
         e: &Entry,
-        ev: &entry::EventData,
+        ev: &crate::entry::EventData,
         p: usize,
-        pd: &entry::ProjectData,
+        pd: &crate::entry::ProjectData,
         start_pos: crate::diagnostics::Pos,
         diags: &mut Diagnostics,
     ) {
@@ -538,41 +537,22 @@ pub fn find_placeholder(text: &str) -> Option<usize> {
     }
 }
 
-/// The 1-based line and column of byte `offset` in `text` (an offset
-/// inside a character counts as that character), counted from the start
-/// of `text`: for one position; [`LineIndex`] finds many.
-pub fn pos_of_offset(text: &str, offset: usize) -> crate::diagnostics::Pos {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    let before = &text[..offset];
-    // Every link of every body gets a position: count with memchr.
-    let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
-    let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
-    let col = before[line_start..].chars().count() + 1;
-    crate::diagnostics::Pos::new(line, col)
-}
-
-/// Position of a top-level front-matter key, for findings made after parsing.
-pub fn find_key(text: &str, key: &str) -> Option<crate::diagnostics::Pos> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with(key) && line[key.len()..].trim_start().starts_with(':') {
-            return Some(pos_of_offset(text, offset));
-        }
-        offset += line.len();
-    }
-    None
-}
-
-/// Position of a top-level key in a file on disk (for settings found wrong
-/// after parsing); the file's start when it cannot be read.
-pub fn find_key_in(path: &std::path::Path, key: &str) -> crate::diagnostics::Pos {
-    std::fs::read_to_string(path)
-        .ok()
-        .and_then(|t| find_key(&t, key))
-        .unwrap_or(crate::diagnostics::Pos::START)
+/// Loads a whole site held in memory, through relation resolution and the
+/// warnings: `site.yaml`'s text and the files below it (see
+/// [`crate::content::load_from_memory`]). Nothing is read from or written to disk; the
+/// root is only a name. `None` when the settings are unusable (their
+/// problem is in `diags`). This is the entry point of the fuzz targets.
+pub fn load_site_from_memory(
+    site_yaml: &str,
+    files: &[(String, Vec<u8>)],
+    diags: &mut Diagnostics,
+) -> Option<Site> {
+    let root = std::path::Path::new("/nonexistent/tandem-in-memory-site");
+    let config = Config::parse(root, site_yaml, &crate::config::Overrides::default(), diags)?;
+    let loaded = crate::content::load_from_memory(&config, files, diags);
+    let site = Site::new(config, loaded, diags);
+    site.lint(diags);
+    Some(site)
 }
 
 #[cfg(test)]

@@ -6,9 +6,9 @@
 use super::component_cache::ComponentCache;
 use super::i18n::Labels;
 use super::markdown::Rendered;
+use crate::entry::schedule::Occurrence;
+use crate::entry::{Attendance, Entry, EventData, Kind, KindData, Location, Status, When};
 use crate::model::Site;
-use crate::model::entry::{Attendance, Entry, EventData, Kind, KindData, Location, Status, When};
-use crate::model::schedule::Occurrence;
 use chrono::{DateTime, Datelike, Utc};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -148,7 +148,7 @@ fn machine_time(e: &EventData, w: When) -> String {
     match w {
         When::Date(d) => iso_date(d),
         When::Time(t) => {
-            let local = crate::model::schedule::to_utc(e.timezone, t).with_timezone(&e.timezone);
+            let local = crate::entry::schedule::to_utc(e.timezone, t).with_timezone(&e.timezone);
             let off = local.offset().fix().local_minus_utc();
             let mut s = String::with_capacity(22);
             crate::digits::push_date(&mut s, local.date_naive(), "-");
@@ -167,7 +167,7 @@ fn machine_time(e: &EventData, w: When) -> String {
 /// Where an `image` or `logo` is: a file below `static/` at its
 /// site-absolute address, or the web address it was given as.
 fn image_src(site: &Site, src: &str) -> String {
-    if crate::content::links::is_web_url(src) {
+    if crate::frontmatter::links::is_web_url(src) {
         src.to_string()
     } else {
         site.config.link(src)
@@ -175,11 +175,11 @@ fn image_src(site: &Site, src: &str) -> String {
 }
 
 /// An author's link as templates get it: only a web address or `mailto:`
-/// link that reading let through ([`crate::content::links`]), so that no
+/// link that reading let through ([`crate::frontmatter::links`]), so that no
 /// other scheme can reach an `href` whatever filled the field.
 fn safe_link(link: &Option<String>) -> Option<&str> {
     link.as_deref()
-        .filter(|l| crate::content::links::is_safe_href(l))
+        .filter(|l| crate::frontmatter::links::is_safe_href(l))
 }
 
 /// `2022-04-06`.

@@ -3,8 +3,8 @@
 //! chrono's locale data; the file only holds the patterns.
 
 use crate::diagnostics::Pos;
-use crate::model::entry::When;
-use crate::model::schedule::Rule;
+use crate::entry::When;
+use crate::entry::schedule::Rule;
 use chrono::format::{Fixed, Item, Numeric, Pad, StrftimeItems};
 use chrono::{Datelike, Locale, NaiveDate, NaiveDateTime, Timelike};
 use std::collections::BTreeMap;
@@ -149,8 +149,8 @@ impl Labels {
     /// Reads a flat `key: text` translation file.
     /// Errors come with their place in the file.
     pub fn parse(text: &str) -> Result<Labels, (Pos, String)> {
-        let node = crate::content::yaml::parse(text, 1).map_err(|e| (e.pos, e.message))?;
-        let crate::content::yaml::Value::Map(entries) = node.value else {
+        let node = crate::frontmatter::yaml::parse(text, 1).map_err(|e| (e.pos, e.message))?;
+        let crate::frontmatter::yaml::Value::Map(entries) = node.value else {
             return Err((
                 Pos::START,
                 "a translation file is a map of `key: text`".into(),
@@ -389,7 +389,7 @@ mod tests {
     }
 
     fn t(s: &str) -> When {
-        crate::content::fields::parse_when(s).unwrap()
+        crate::entry::schedule::parse_when(s).unwrap()
     }
 
     #[test]

@@ -2,11 +2,11 @@
 //! with heading ids, `@/` links rewritten to page addresses, and every
 //! link recorded with its position so the build can check it.
 
+use crate::anchors::{collect_html_ids, heading_ids, options};
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::entry::{Entry, Kind};
 use crate::model::Site;
-use crate::model::entry::{Entry, Kind};
-use crate::slug::heading_id;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 
 /// A link to another page (or an anchor of this one) that must resolve.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,13 +43,6 @@ impl Rendered {
         toc: Vec::new(),
         links: Vec::new(),
     };
-}
-
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Renders the Markdown of `e`, an entry or an `_index.md` (home page,
@@ -102,7 +95,7 @@ pub fn render(
     events.extend(Parser::new_ext(body, options()).into_offset_iter());
 
     let mut out = Rendered::default();
-    heading_ids(&mut events, &mut out);
+    heading_ids(&mut events, &mut out.anchors, &mut out.toc);
 
     // Links: `@/` to another entry, `#x` within this one, `/x` within the site.
     for (ev, range) in events.iter_mut() {
@@ -174,71 +167,6 @@ pub fn render(
     out
 }
 
-/// Every `id` a body defines, as [`render`] finds them, without making
-/// its HTML: for links into a file whose front matter has errors.
-pub fn anchors(body: &str) -> Vec<String> {
-    let mut events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(body, options())
-        .into_offset_iter()
-        .collect();
-    let mut out = Rendered::default();
-    heading_ids(&mut events, &mut out);
-    for (ev, _) in &events {
-        if let Event::Html(h) | Event::InlineHtml(h) = ev {
-            collect_html_ids(h, &mut out.anchors);
-        }
-    }
-    out.anchors
-}
-
-/// The ids of every heading (its `{#id}`, else made from its text, repeats
-/// numbered), set on the heading and added to the anchors, and the table
-/// of contents.
-fn heading_ids(events: &mut [(Event, std::ops::Range<usize>)], out: &mut Rendered) {
-    let mut seen: std::collections::HashMap<String, usize> = Default::default();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { id, level, .. }) = &events[i].0 {
-            let level = *level;
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() {
-                match &events[j].0 {
-                    Event::End(TagEnd::Heading(_)) => break,
-                    Event::Text(t) | Event::Code(t) => text.push_str(t),
-                    _ => {}
-                }
-                j += 1;
-            }
-            let base = explicit.unwrap_or_else(|| {
-                let id = heading_id(&text);
-                if id.is_empty() {
-                    "abschnitt".to_string()
-                } else {
-                    id
-                }
-            });
-            let n = seen.entry(base.clone()).or_insert(0);
-            let unique = if *n == 0 {
-                base.clone()
-            } else {
-                format!("{base}-{n}")
-            };
-            *n += 1;
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i].0 {
-                *id = Some(CowStr::from(unique.clone()));
-            }
-            if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-                out.toc
-                    .push((level as u8, unique.clone(), text.trim().to_string()));
-            }
-            out.anchors.push(unique);
-            i = j;
-        }
-        i += 1;
-    }
-}
-
 /// Warns about raw HTML that loads from another host: it leaks visitors'
 /// data, and such widgets die (the seeds are full of dead Zoom widgets).
 fn check_embed(
@@ -271,19 +199,6 @@ fn check_embed(
                 );
                 return;
             }
-        }
-    }
-}
-
-fn collect_html_ids(html: &str, anchors: &mut Vec<String>) {
-    let mut rest = html;
-    while let Some(at) = rest.find(" id=\"") {
-        let after = &rest[at + 5..];
-        if let Some(end) = after.find('"') {
-            anchors.push(after[..end].to_string());
-            rest = &after[end..];
-        } else {
-            break;
         }
     }
 }
@@ -419,7 +334,7 @@ pub fn excerpt<'e>(events: impl Iterator<Item = &'e Event<'e>>, max: usize) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::entry::{Kind, KindData};
+    use crate::entry::{Kind, KindData};
 
     fn entry(body: &str) -> Entry {
         let text = format!("---\ntitle: T\n---\n{body}");

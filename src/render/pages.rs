@@ -6,8 +6,8 @@ use super::context::{Contexts, Vars};
 use super::markdown::Rendered;
 use super::theme::Theme;
 use crate::diagnostics::Diagnostic;
+use crate::entry::Kind;
 use crate::model::Site;
-use crate::model::entry::Kind;
 use crate::output::Origin;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -322,7 +322,7 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 .with_timezone(&site.config.timezone)
                 .date_naive();
             let running = |&i: &usize| match &site.entries[i].data {
-                crate::model::entry::KindData::Project(p) => {
+                crate::entry::KindData::Project(p) => {
                     p.start.is_none_or(|s| s <= today) && p.end.is_none_or(|e| e >= today)
                 }
                 _ => false,

@@ -46,7 +46,7 @@ impl Theme {
         } else {
             diags.push(Diagnostic::error(
                 crate::config::CONFIG_FILE,
-                crate::model::find_key_in(&config.root.join(crate::config::CONFIG_FILE), "theme"),
+                crate::config::find_key_in(&config.root.join(crate::config::CONFIG_FILE), "theme"),
                 format!(
                     "theme `{}` not found: there is no folder `themes/{}/`",
                     config.theme, config.theme

@@ -6,8 +6,9 @@ use super::links::{self, Accepts};
 use super::schema;
 use super::yaml::{Node, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos, did_you_mean};
-use crate::model::entry::{Contact, Image, Kind, Location, Ref, Session, Spanned, Status, When};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::entry::schedule::parse_when;
+use crate::entry::{Contact, Image, Kind, Location, Ref, Session, Spanned, Status, When};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 
 /// The keys a map accepts.
@@ -575,7 +576,7 @@ impl<'a> FieldReader<'a> {
     }
 
     /// The `sessions` of an event in zone `tz` (their times settled as
-    /// [`crate::model::schedule::settle`] does).
+    /// [`crate::frontmatter::event::settle`] does).
     pub fn sessions(&mut self, f: &Fields, tz: Tz) -> Vec<Session> {
         let Some(node) = f.get("sessions") else {
             return Vec::new();
@@ -587,7 +588,7 @@ impl<'a> FieldReader<'a> {
         let mut out = Vec::new();
         for item in items {
             let m = self.map_fields(item, &schema::names(schema::SESSION), "a session field");
-            let settle = crate::model::schedule::settle;
+            let settle = crate::frontmatter::event::settle;
             let start = match m.get("start") {
                 Some(n) => self
                     .when(n, "start")
@@ -625,93 +626,6 @@ impl<'a> FieldReader<'a> {
         }
         out
     }
-}
-
-/// The years a date may have. Earlier or later ones are typos (`9432`
-/// for `2032`), and would make every calendar feed carry time-zone rules
-/// for centuries. It ends with 2099 because chrono-tz, whose time-zone
-/// data tandem uses, lists each zone's clock changes only up to 2099 and
-/// has none after: `2100-07-01T10:00` in Europe/Berlin would be read as
-/// winter time, an hour off from what calendar clients make of it.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2099;
-
-/// Parses the date and date-time forms the format allows, with a year in
-/// [`YEARS`]; the error says what is wrong with `text`, to follow it.
-pub fn parse_when(text: &str) -> Result<When, String> {
-    const SHAPE: &str = "is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)";
-    let b = text.as_bytes();
-    if !(b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-') {
-        return Err(SHAPE.into());
-    }
-    let year: i32 = text[..4].parse().unwrap_or(0);
-    if !YEARS.contains(&year) {
-        if year > *YEARS.end() && year < 2200 {
-            return Err(format!(
-                "has a year after {}: the time-zone data tandem uses ends there, so its time could not be told",
-                YEARS.end()
-            ));
-        }
-        return Err(format!(
-            "has a year outside {}–{}: is it a typo?",
-            YEARS.start(),
-            YEARS.end()
-        ));
-    }
-    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        return Ok(When::Date(d));
-    }
-    for fmt in [
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%d %H:%M",
-        "%Y-%m-%d %H:%M:%S",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, fmt) {
-            return Ok(When::Time(t));
-        }
-    }
-    if text.ends_with('Z') || text.rfind(['+']).is_some_and(|i| i > 10) {
-        return Err("carries a UTC offset: write the local time and set `timezone` instead".into());
-    }
-    // The shape is right, the day or time is not.
-    let number = |r: std::ops::Range<usize>| -> Option<u32> {
-        let part = text.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    if let (Some(month), Some(day), Some(b'-')) = (number(5..7), number(8..10), b.get(7)) {
-        let Some(name) = u8::try_from(month)
-            .ok()
-            .and_then(|m| chrono::Month::try_from(m).ok())
-        else {
-            return Err(format!("does not exist: there is no month {month}"));
-        };
-        let first = NaiveDate::from_ymd_opt(year, month, 1);
-        let days = first
-            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
-            .zip(first)
-            .map_or(31, |(next, f)| (next - f).num_days());
-        if day == 0 || i64::from(day) > days {
-            return Err(format!(
-                "does not exist: {} {year} has {days} days",
-                name.name()
-            ));
-        }
-        let rest = &text[10..];
-        let time = rest.strip_prefix(['T', ' ']).unwrap_or(rest);
-        if let (Some(h), Some(m), Some(b':')) = (
-            time.get(..2).and_then(|h| h.parse::<u32>().ok()),
-            time.get(3..5).and_then(|m| m.parse::<u32>().ok()),
-            time.as_bytes().get(2),
-        ) && (h > 23 || m > 59)
-        {
-            return Err(
-                "is not a time of day: hours go from 00 to 23, minutes from 00 to 59".into(),
-            );
-        }
-    }
-    Err(SHAPE.into())
 }
 
 /// Ids are lower-case `[a-z0-9-]`, as in addresses and calendar UIDs.

@@ -1,5 +1,7 @@
 //! The entries of a site as the author wrote them, typed and positioned.
 
+pub mod schedule;
+
 use crate::diagnostics::Pos;
 use chrono::{NaiveDate, NaiveDateTime};
 use chrono_tz::Tz;
@@ -266,13 +268,13 @@ pub struct EventData {
     pub location: Option<Location>,
     pub status: Status,
     pub registration: Option<String>,
-    /// The author's RRULE, validated; see [`crate::model::schedule`].
+    /// The author's RRULE, validated; see [`crate::entry::schedule`].
     pub recurrence: Option<Spanned<String>>,
     pub exdates: Vec<NaiveDate>,
     pub sessions: Vec<Session>,
     pub contact: Option<Contact>,
     /// Every dated occurrence, worked out once when the event is read.
-    pub schedule: crate::model::schedule::Schedule,
+    pub schedule: crate::entry::schedule::Schedule,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

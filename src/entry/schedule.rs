@@ -2,9 +2,7 @@
 //! RRULE series, expanded once into occurrences with UTC instants, so that
 //! pages, "upcoming/past" and feeds agree on the same dates.
 
-use crate::content::fields::{FieldReader, Fields};
-use crate::diagnostics::Pos;
-use crate::model::entry::{EventData, Kind, Spanned, When};
+use crate::entry::When;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -139,50 +137,95 @@ pub fn to_utc(tz: Tz, t: NaiveDateTime) -> DateTime<Utc> {
     local(tz, t).instant()
 }
 
-/// `when`, written for `key` at `pos`, as the event uses it in `tz`: a time
-/// that does not exist is moved forward by the gap (and said so), so that
-/// the page, the structured data and the feeds all show the time calendar
-/// clients use; one that happens twice is said to mean the first.
-pub fn settle(r: &mut FieldReader, tz: Tz, key: &str, when: When, pos: Pos) -> When {
-    let When::Time(t) = when else {
-        return when;
-    };
-    let shown = show(when);
-    match local(tz, t) {
-        Local::One(_) => when,
-        Local::Gap { used, jump, .. } => {
-            r.warning(
-                pos,
-                format!(
-                    "`{key}`: {shown} does not exist in {} (the clocks go forward {} that night): {} is used; write that, or the time you meant",
-                    tz.name(),
-                    span(jump),
-                    show(When::Time(used)),
-                ),
-            );
-            When::Time(used)
+/// The years a date may have. Earlier or later ones are typos (`9432`
+/// for `2032`), and would make every calendar feed carry time-zone rules
+/// for centuries. It ends with 2099 because chrono-tz, whose time-zone
+/// data tandem uses, lists each zone's clock changes only up to 2099 and
+/// has none after: `2100-07-01T10:00` in Europe/Berlin would be read as
+/// winter time, an hour off from what calendar clients make of it.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2099;
+
+/// Parses the date and date-time forms the format allows, with a year in
+/// [`YEARS`]; the error says what is wrong with `text`, to follow it.
+pub fn parse_when(text: &str) -> Result<When, String> {
+    const SHAPE: &str = "is not a date (YYYY-MM-DD) or a date and time (YYYY-MM-DDTHH:MM)";
+    let b = text.as_bytes();
+    if !(b.len() >= 10 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-') {
+        return Err(SHAPE.into());
+    }
+    let year: i32 = text[..4].parse().unwrap_or(0);
+    if !YEARS.contains(&year) {
+        if year > *YEARS.end() && year < 2200 {
+            return Err(format!(
+                "has a year after {}: the time-zone data tandem uses ends there, so its time could not be told",
+                YEARS.end()
+            ));
         }
-        Local::Twice {
-            offsets: (first, second),
-            ..
-        } => {
-            r.warning(
-                pos,
-                format!(
-                    "`{key}`: {shown} happens twice in {} (the clocks go back {} that night): the first is used, at UTC{first} (the second is at UTC{second})",
-                    tz.name(),
-                    span(chrono::TimeDelta::seconds(i64::from(
-                        first.local_minus_utc() - second.local_minus_utc()
-                    ))),
-                ),
-            );
-            when
+        return Err(format!(
+            "has a year outside {}–{}: is it a typo?",
+            YEARS.start(),
+            YEARS.end()
+        ));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        return Ok(When::Date(d));
+    }
+    for fmt in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, fmt) {
+            return Ok(When::Time(t));
         }
     }
+    if text.ends_with('Z') || text.rfind(['+']).is_some_and(|i| i > 10) {
+        return Err("carries a UTC offset: write the local time and set `timezone` instead".into());
+    }
+    // The shape is right, the day or time is not.
+    let number = |r: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(r)?;
+        part.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    if let (Some(month), Some(day), Some(b'-')) = (number(5..7), number(8..10), b.get(7)) {
+        let Some(name) = u8::try_from(month)
+            .ok()
+            .and_then(|m| chrono::Month::try_from(m).ok())
+        else {
+            return Err(format!("does not exist: there is no month {month}"));
+        };
+        let first = NaiveDate::from_ymd_opt(year, month, 1);
+        let days = first
+            .and_then(|f| f.checked_add_months(chrono::Months::new(1)))
+            .zip(first)
+            .map_or(31, |(next, f)| (next - f).num_days());
+        if day == 0 || i64::from(day) > days {
+            return Err(format!(
+                "does not exist: {} {year} has {days} days",
+                name.name()
+            ));
+        }
+        let rest = &text[10..];
+        let time = rest.strip_prefix(['T', ' ']).unwrap_or(rest);
+        if let (Some(h), Some(m), Some(b':')) = (
+            time.get(..2).and_then(|h| h.parse::<u32>().ok()),
+            time.get(3..5).and_then(|m| m.parse::<u32>().ok()),
+            time.as_bytes().get(2),
+        ) && (h > 23 || m > 59)
+        {
+            return Err(
+                "is not a time of day: hours go from 00 to 23, minutes from 00 to 59".into(),
+            );
+        }
+    }
+    Err(SHAPE.into())
 }
 
 /// "1 hour", "2 hours", "30 minutes".
-fn span(d: chrono::TimeDelta) -> String {
+pub fn span(d: chrono::TimeDelta) -> String {
     let minutes = d.num_minutes().abs();
     match (minutes / 60, minutes % 60) {
         (1, 0) => "1 hour".into(),
@@ -204,7 +247,7 @@ pub fn next_day(d: NaiveDate) -> NaiveDate {
     d.checked_add_days(Days::new(1)).unwrap_or(d)
 }
 
-fn occurrence(tz: Tz, start: When, end: Option<When>, session: Option<usize>) -> Occurrence {
+pub fn occurrence(tz: Tz, start: When, end: Option<When>, session: Option<usize>) -> Occurrence {
     Occurrence {
         start,
         end,
@@ -214,202 +257,7 @@ fn occurrence(tz: Tz, start: When, end: Option<When>, session: Option<usize>) ->
     }
 }
 
-/// Reads an event's fields and works out its schedule. Problems are
-/// reported through `r`; the event is returned all the same, with what
-/// could be read (an unknown zone replaced by the site's, a bad rule
-/// without its dates), so that its references and links are checked in
-/// the same run. The reported errors stop the build.
-pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
-    // An unknown zone is reported and the site's zone stands in, so that
-    // the event's other problems are found in the same run.
-    let timezone = match f.get("timezone") {
-        Some(n) => r.timezone(n).unwrap_or(site_tz),
-        None => site_tz,
-    };
-    let start = f.get("start").and_then(|n| {
-        let when = r.when(n, "start")?;
-        Some(Spanned {
-            value: settle(r, timezone, "start", when, n.pos),
-            pos: n.pos,
-        })
-    });
-    let end = f.get("end").and_then(|n| {
-        let when = r.end(n, start.as_ref().map(|s| s.value))?;
-        Some(Spanned {
-            value: settle(r, timezone, "end", when, n.pos),
-            pos: n.pos,
-        })
-    });
-    let sessions = r.sessions(f, timezone);
-    let recurrence = r
-        .text(f, "recurrence")
-        .zip(f.get("recurrence"))
-        .map(|(value, n)| Spanned {
-            value: value.trim().to_string(),
-            pos: n.pos,
-        });
-    let exdate_items = r.text_list(f, "exdates");
-    let mut exdates = Vec::new();
-    for item in &exdate_items {
-        match crate::content::fields::parse_when(item.value.trim()) {
-            Ok(When::Date(d)) => exdates.push(d),
-            Ok(When::Time(_)) => r.error(
-                item.pos,
-                format!(
-                    "`exdates`: `{}` is a date and time: write the date alone (YYYY-MM-DD)",
-                    item.value
-                ),
-            ),
-            Err(why) => r.error(item.pos, format!("`exdates`: `{}` {why}", item.value)),
-        }
-    }
-
-    let key_pos = |key: &str| f.key_pos(key).unwrap_or(f.pos);
-    if f.get("start").is_some() && f.get("sessions").is_some() {
-        r.error(
-            key_pos("sessions"),
-            format!(
-                "an event has `start` or `sessions`, not both (`start` is on line {}): move that date into `sessions`",
-                key_pos("start").line
-            ),
-        );
-    }
-    if f.get("start").is_none()
-        && f.get("sessions").is_none()
-        && !(f.suggested("start") || f.suggested("sessions"))
-    {
-        r.error(
-            f.pos,
-            "missing required field `start` (or a list of `sessions`)",
-        );
-    }
-    if f.get("sessions").is_some() {
-        if f.get("end").is_some() {
-            r.error(
-                key_pos("end"),
-                "`end` belongs to each session when an event has `sessions`",
-            );
-        }
-        if f.get("recurrence").is_some() {
-            r.error(
-                key_pos("recurrence"),
-                "`recurrence` cannot be combined with `sessions`",
-            );
-        }
-    }
-    if let (Some(s), Some(e)) = (&start, &end) {
-        check_span(r, s.value, e.value, e.pos);
-    }
-    for s in &sessions {
-        if let Some(e) = s.end {
-            check_span(r, s.start, e, s.pos);
-        }
-    }
-    if let (Some(_), None) = (f.get("exdates"), &recurrence) {
-        r.error(
-            key_pos("exdates"),
-            "`exdates` skip dates of a `recurrence`, and this event has none",
-        );
-    }
-
-    let mut schedule = Schedule::default();
-    if let Some(s) = &start {
-        let end = end.as_ref().map(|e| e.value);
-        match &recurrence {
-            None => schedule
-                .occurrences
-                .push(occurrence(timezone, s.value, end, None)),
-            Some(rule) => match expand(timezone, s.value, end, &rule.value, &exdates) {
-                Ok((occ, rule_out, skipped, unmatched, notes)) => {
-                    for note in notes {
-                        r.warning(rule.pos, format!("`recurrence`: {note}"));
-                    }
-                    // Where each date is written first: a list may hold
-                    // thousands of dates.
-                    let mut written = std::collections::HashMap::new();
-                    for item in &exdate_items {
-                        written.entry(item.value.trim()).or_insert(item.pos);
-                    }
-                    for d in unmatched {
-                        if let Some(&pos) = written.get(d.to_string().as_str()) {
-                            r.warning(
-                                pos,
-                                format!("`exdates`: {d} is not one of the series' dates"),
-                            );
-                        }
-                    }
-                    schedule.occurrences = occ;
-                    schedule.rule = Some(rule_out);
-                    schedule.exdates = skipped;
-                }
-                Err(msg) => {
-                    r.error(rule.pos, format!("invalid `recurrence`: {msg}"));
-                }
-            },
-        }
-    }
-    for (i, s) in sessions.iter().enumerate() {
-        schedule
-            .occurrences
-            .push(occurrence(timezone, s.start, s.end, Some(i)));
-    }
-    let mut seen = std::collections::HashSet::new();
-    for s in &sessions {
-        if let Some(id) = &s.id
-            && !seen.insert(id.clone())
-        {
-            r.error(s.pos, format!("two sessions have the id `{id}`"));
-        }
-    }
-    schedule
-        .occurrences
-        .sort_by_key(|o| (o.start_utc, o.session));
-
-    let location = f.get("location").and_then(|n| r.location(n));
-    let status = f
-        .get("status")
-        .and_then(|n| r.status(n))
-        .unwrap_or_default();
-    let registration = r.link(f, "registration", crate::content::links::Accepts::WebOrMail);
-    EventData {
-        project: r.reference(f, "project", Kind::Project),
-        organizers: r.references(f, "organizers", Kind::Partner),
-        networks: r.references(f, "networks", Kind::Network),
-        start,
-        end,
-        timezone,
-        location,
-        status,
-        registration,
-        recurrence,
-        exdates,
-        sessions,
-        contact: r.contact(f, "contact"),
-        schedule,
-    }
-}
-
-fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnostics::Pos) {
-    if start.is_all_day() != end.is_all_day() {
-        r.error(
-            pos,
-            "`start` and `end` must both be dates or both be dates with times",
-        );
-        return;
-    }
-    if end < start {
-        r.error(
-            pos,
-            format!(
-                "the event ends ({}) before it starts ({})",
-                show(end),
-                show(start)
-            ),
-        );
-    }
-}
-
-fn show(w: When) -> String {
+pub fn show(w: When) -> String {
     match w {
         When::Date(d) => d.to_string(),
         When::Time(t) => t.format("%Y-%m-%dT%H:%M").to_string(),
@@ -602,12 +450,12 @@ pub fn expand(
     }
     if let Some(o) = occ
         .iter()
-        .find(|o| !crate::content::fields::YEARS.contains(&o.start.date().year()))
+        .find(|o| !crate::entry::schedule::YEARS.contains(&o.start.date().year()))
     {
         return Err(format!(
             "the series runs until {}, past the year {}: give a smaller `COUNT` or an `UNTIL`",
             o.start.date(),
-            crate::content::fields::YEARS.end()
+            crate::entry::schedule::YEARS.end()
         ));
     }
     let unmatched = exdates
@@ -695,7 +543,7 @@ mod tests {
     use chrono_tz::Europe::Berlin;
 
     fn t(s: &str) -> When {
-        crate::content::fields::parse_when(s).unwrap()
+        crate::entry::schedule::parse_when(s).unwrap()
     }
 
     #[test]

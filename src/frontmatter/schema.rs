@@ -2,10 +2,10 @@
 //! hold, the `tandem new` scaffolds, the field tables of
 //! `docs/authoring.md` and the JSON Schema of `tandem schema` are all made
 //! from these tables, so that they cannot disagree with each other.
-//! The readers (`content::fields`, `model::schedule`) read exactly these
+//! The readers (`frontmatter::fields`, `frontmatter::event`) read exactly these
 //! keys; a test holds them to it.
 
-use crate::model::entry::Kind;
+use crate::entry::Kind;
 use serde_json::{Value, json};
 
 /// What a field holds, as the author writes it.
@@ -28,7 +28,7 @@ pub enum Type {
     When,
     /// A time zone name, `Europe/Berlin`.
     Timezone,
-    /// One of [`crate::model::entry::Status::ALL`].
+    /// One of [`crate::entry::Status::ALL`].
     Status,
     /// An iCalendar `RRULE` value.
     Recurrence,
@@ -592,7 +592,7 @@ fn table(fields: &mut dyn Iterator<Item = &'static Field>) -> String {
 /// The field tables of `docs/authoring.md`, between its `fields` markers.
 pub fn markdown() -> String {
     let mut out = String::from(
-        "<!-- Made from src/content/schema.rs: `TANDEM_BLESS=1 cargo test --test schema` rewrites it. -->\n\n",
+        "<!-- Made from src/frontmatter/schema.rs: `TANDEM_BLESS=1 cargo test --test schema` rewrites it. -->\n\n",
     );
     out.push_str("#### Every kind\n\n");
     out.push_str(&table(&mut COMMON.iter()));
@@ -635,10 +635,7 @@ fn value_schema(ty: Type) -> Value {
         Type::Date => json!({"type": "string", "pattern": DATE}),
         Type::When => json!({"type": "string", "pattern": WHEN}),
         Type::Status => {
-            let names: Vec<&str> = crate::model::entry::Status::ALL
-                .iter()
-                .map(|(n, _)| *n)
-                .collect();
+            let names: Vec<&str> = crate::entry::Status::ALL.iter().map(|(n, _)| *n).collect();
             json!({"enum": names})
         }
         Type::Float => json!({"type": "number"}),
@@ -718,110 +715,4 @@ pub fn json_schemas() -> Value {
         "title": "tandem front matter",
         "$defs": defs,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::content::fields::READ;
-    use std::collections::BTreeSet;
-
-    /// A value of `ty` that makes its reader read every sub-field.
-    fn sample(ty: Type) -> String {
-        let map = |sub: &[Field]| {
-            let items: Vec<String> = sub
-                .iter()
-                .map(|f| format!("{}: {}", f.name, sample(f.ty)))
-                .collect();
-            format!("{{ {} }}", items.join(", "))
-        };
-        match ty {
-            Type::Text | Type::Prose => "x".into(),
-            Type::Bool => "true".into(),
-            Type::Link | Type::LinkOrMail => "https://example.org/".into(),
-            Type::Email => "a@example.org".into(),
-            Type::Date => "2027-01-01".into(),
-            Type::When => "2027-01-01T10:00".into(),
-            Type::Timezone => "Europe/Berlin".into(),
-            Type::Status => "scheduled".into(),
-            Type::Recurrence => "FREQ=WEEKLY;COUNT=2".into(),
-            Type::Float => "1.5".into(),
-            Type::Id | Type::Ref(_) => "a".into(),
-            Type::Refs(_) => "[a]".into(),
-            Type::KindedRefs => "[projects/a]".into(),
-            Type::TextList => "[a]".into(),
-            Type::DateList => "[2027-01-08]".into(),
-            Type::TextOrMap(sub) => map(sub),
-            Type::MapList(sub) => format!("[{}]", map(sub)),
-            Type::FreeMap => "{ a: 1 }".into(),
-        }
-    }
-
-    /// The table a map read under `what` is declared in.
-    fn table_of(what: &str, kind: Kind) -> Option<Vec<&'static str>> {
-        let of_kind = format!("a field of {}", crate::content::with_article(kind.name()));
-        Some(match what {
-            "an image field" => names(IMAGE),
-            "a contact field" => names(CONTACT),
-            "a location field" => names(LOCATION),
-            "a session field" => names(SESSION),
-            w if w == of_kind => fields_of(kind).map(|f| f.name).collect(),
-            _ => return None,
-        })
-    }
-
-    /// The readers read exactly the declared keys: a key added to a table
-    /// without a reader, or read without being declared, fails here.
-    #[test]
-    fn the_readers_read_every_declared_key_and_no_other() {
-        let mut maps_read = BTreeSet::new();
-        for kind in Kind::SECTIONS.into_iter().chain([Kind::Page]) {
-            let mut text = String::from("---\n");
-            for f in fields_of(kind) {
-                text.push_str(&format!("{}: {}\n", f.name, sample(f.ty)));
-            }
-            text.push_str("---\nText.\n");
-            READ.with(|r| r.borrow_mut().clear());
-            let mut diags = crate::diagnostics::Diagnostics::new();
-            let read = crate::content::parse_entry(
-                kind,
-                "a",
-                "content/a.md",
-                text.clone(),
-                chrono_tz::Europe::Berlin,
-                &mut diags,
-            );
-            assert!(read.is_ok(), "{kind:?}: {text}");
-            let reads: BTreeSet<(String, String)> =
-                READ.with(|r| r.borrow().iter().cloned().collect());
-            let mut declared = BTreeSet::new();
-            let mut seen_maps = BTreeSet::new();
-            for (what, key) in &reads {
-                let table = table_of(what, kind)
-                    .unwrap_or_else(|| panic!("{kind:?}: a map `{what}` not in the schema"));
-                assert!(
-                    table.contains(&key.as_str()),
-                    "{kind:?}: `{key}` of {what} is read but not declared in src/content/schema.rs"
-                );
-                if seen_maps.insert(what.clone()) {
-                    declared.extend(table.iter().map(|k| (what.clone(), k.to_string())));
-                }
-            }
-            let unread: Vec<_> = declared.difference(&reads).collect();
-            assert!(
-                unread.is_empty(),
-                "{kind:?}: declared but never read: {unread:?}"
-            );
-            maps_read.extend(seen_maps);
-        }
-        // Each table of sub-fields has had its keys compared above.
-        for what in [
-            "an image field",
-            "a contact field",
-            "a location field",
-            "a session field",
-        ] {
-            assert!(maps_read.contains(what), "no {what} was read");
-        }
-    }
 }
