@@ -17,6 +17,7 @@ use crate::render::context::Contexts;
 use crate::render::markdown::{self, Rendered};
 use crate::render::pages;
 use crate::render::theme::Theme;
+use crate::routes::{self, Route};
 use rayon::prelude::*;
 use std::path::Path;
 use std::sync::Mutex;
@@ -325,27 +326,25 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     // cards: they are made alongside, so that the few large listings do
     // not leave a core idle at the end.
     let other_pages = || {
-        let jobs = pages::jobs(site);
-        jobs.par_iter().for_each(|job| match job {
-            pages::Job::Entry(_) => {} // written with its body
-            pages::Job::Alias { entry, path } if pages::alias_path(path).is_none() => {
+        let pages = Route::pages(site);
+        pages.par_iter().for_each(|route| match route {
+            Route::Entry(_) => {} // written with its body
+            Route::Alias { entry, path } if routes::alias_path(path).is_none() => {
+                // Reported once per entry, at its first such alias.
                 let e = &site.entries[*entry];
-                let pos = e
-                    .aliases
+                if e.aliases
                     .iter()
-                    .find(|a| &a.value == path)
-                    .map_or(Pos::START, |a| a.pos);
-                push(
-                    &found,
-                    Diagnostic::error(
-                        &e.source,
-                        pos,
-                        format!("alias `{path}` is not a site path such as `alte-seite/`"),
-                    )
-                    .with_source(&e.text),
-                );
+                    .find(|a| routes::alias_path(&a.value).is_none())
+                    .is_some_and(|a| &a.value == path)
+                {
+                    found_all(&found, routes::alias_findings(site, *entry));
+                }
             }
-            _ => put_page(sink, site, pages::render_job(&ctx, &theme, job), &found),
+            _ => {
+                if let Some(page) = pages::render_page(&ctx, &theme, route) {
+                    put_page(sink, site, page, &found);
+                }
+            }
         });
     };
     let ((bodies, vevents), ()) = rayon::join(|| entries(diags), other_pages);
@@ -377,7 +376,11 @@ fn put_page(sink: &dyn Sink, site: &Site, page: pages::Page, found: &Mutex<Vec<D
 }
 
 fn push(found: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
-    found.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+    found_all(found, [d]);
+}
+
+fn found_all(found: &Mutex<Vec<Diagnostic>>, d: impl IntoIterator<Item = Diagnostic>) {
+    found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
 }
 
 /// Hands one file to the sink; two sources for one address are an error
@@ -441,7 +444,7 @@ fn put_parts(
 }
 
 /// Where a writer of the output comes from, told from its origin (see
-/// [`pages::job_context`] and [`write_feeds`]): words for messages, and
+/// [`Route::origin`]): words for messages, and
 /// the file and place an author can change, if any.
 struct Source<'s> {
     what: String,
@@ -528,7 +531,7 @@ fn feed_events(site: &Site) -> Vec<bool> {
     listed
 }
 
-/// Writes every feed of [`feeds::Feed::all`]: `vevents` holds each
+/// Writes every feed of [`Route::feeds`]: `vevents` holds each
 /// event's VEVENTs by entry index, `bodies` the posts of the news feed.
 fn write_feeds(
     site: &Site,
@@ -540,13 +543,16 @@ fn write_feeds(
     let lookup = |i: usize| vevents[i].as_deref().unwrap_or_default();
     // Every feed is independent of the others: the site calendar (the
     // largest) first, then the others.
-    feeds::Feed::all(site)
+    Route::feeds(site)
         .par_iter()
         .with_max_len(1)
         .for_each(|feed| {
-            let made = feed.make(site, bodies, &lookup);
-            let (path, origin) = (feed.path(site), feed.origin(site));
-            put_parts(sink, site, &path, &made.slices(), &origin, found);
+            let (Some(made), Some(path)) =
+                (feeds::make(feed, site, bodies, &lookup), feed.path(site))
+            else {
+                return;
+            };
+            put_parts(sink, site, &path, &made.slices(), &feed.origin(site), found);
         });
 }
 

@@ -1,8 +1,8 @@
 //! `sitemap.xml`: every published HTML page with its absolute address.
 
 use super::xml::escape;
-use crate::entry::Kind;
 use crate::model::Site;
+use crate::routes::Route;
 
 /// `pages` are site-relative addresses (`partners/x/`) with an optional
 /// last-modified date (`YYYY-MM-DD`).
@@ -23,25 +23,19 @@ pub fn sitemap(base_url: &str, pages: &[(String, Option<String>)]) -> String {
     out
 }
 
-/// The pages `sitemap.xml` lists: home, listings, archive years and every
-/// published entry (with its `updated` date).
+/// The pages `sitemap.xml` lists: every page route of
+/// [`Route::in_sitemap`] (home, listings, archive years, published
+/// entries), an entry's with its `updated` date.
 pub fn pages(site: &Site) -> Vec<(String, Option<String>)> {
-    let mut pages: Vec<(String, Option<String>)> = vec![(String::new(), None)];
-    pages.extend(
-        Kind::SECTIONS
-            .iter()
-            .map(|k| (format!("{}/", k.folder()), None)),
-    );
-    pages.extend(
-        crate::render::pages::archive_years(site)
-            .into_iter()
-            .map(|y| (format!("events/archive/{y}/"), None)),
-    );
-    for (i, e) in site.entries.iter().enumerate() {
-        if site.visible(i) {
-            let lastmod = e.updated.map(|u| u.date().format("%Y-%m-%d").to_string());
-            pages.push((site.rel_url(i), lastmod));
-        }
-    }
-    pages
+    Route::pages(site)
+        .iter()
+        .filter(|r| r.in_sitemap())
+        .filter_map(|r| {
+            let lastmod = r
+                .entry()
+                .and_then(|i| site.entries[i].updated)
+                .map(|u| u.date().format("%Y-%m-%d").to_string());
+            Some((r.address(site)?, lastmod))
+        })
+        .collect()
 }

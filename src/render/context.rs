@@ -9,6 +9,7 @@ use super::markdown::Rendered;
 use crate::entry::schedule::Occurrence;
 use crate::entry::{Attendance, Entry, EventData, Kind, KindData, Location, Status, When};
 use crate::model::Site;
+use crate::routes::Route;
 use chrono::{DateTime, Datelike, Utc};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -117,7 +118,8 @@ impl Vars {
 }
 
 /// A feed's two links: `webcal://` to subscribe, `https://` to download.
-pub fn feed_links(site: &Site, rel: &str) -> Value {
+pub fn feed_links(site: &Site, feed: &Route) -> Value {
+    let rel = &feed.address(site).unwrap_or_default();
     let url = site.config.permalink(rel);
     let webcal = match url.split_once("://") {
         Some((_, rest)) => format!("webcal://{rest}"),
@@ -230,7 +232,7 @@ impl<'a> Contexts<'a> {
             "now": instant(c.now),
             "nav": nav,
             "pages": pages,
-            "calendar": { "name": c.calendar.name, "feed": feed_links(site, "calendar.ics") },
+            "calendar": { "name": c.calendar.name, "feed": feed_links(site, &Route::SiteCalendar) },
             "atom_url": c.link("atom.xml"),
             "atom_permalink": c.permalink("atom.xml"),
             "style_url": c.link("style.css"),
@@ -592,7 +594,7 @@ impl<'a> Contexts<'a> {
             std::cmp::Reverse(site.entries[ev].event().and_then(|d| d.schedule.end_utc()))
         });
         if e.kind.has_feed() {
-            m.set("feed", &feed_links(site, &format!("{rel}calendar.ics")));
+            m.set("feed", &feed_links(site, &Route::Calendar(i)));
         }
         match &e.data {
             KindData::Network(n) => {
@@ -631,8 +633,8 @@ impl<'a> Contexts<'a> {
     fn event_page_fields(&self, i: usize, e: &Entry, ev: &EventData, m: &mut Obj) {
         let site = self.site;
         let now = site.config.now;
-        let rel = site.rel_url(i);
-        m.set("ics_url", &site.config.link(&format!("{rel}event.ics")));
+        let ics = Route::EventIcs(i).address(site).unwrap_or_default();
+        m.set("ics_url", &site.config.link(&ics));
         m.set("timezone", ev.timezone.name());
         m.set("show_timezone", &(ev.timezone != site.config.timezone));
         m.set("contact", &ev.contact);

@@ -1,5 +1,6 @@
 //! Every HTML page of the site: home, listings, yearly event archives,
-//! entry pages, plain pages, aliases and the 404 page, each a [`Job`] that
+//! entry pages, plain pages, aliases and the 404 page: the page routes of
+//! [`Route`], which
 //! `build` and `serve` render in parallel.
 
 use super::context::{Contexts, Vars};
@@ -9,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::entry::Kind;
 use crate::model::Site;
 use crate::output::Origin;
+use crate::routes::{self, Route};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use tera::Value as TValue;
@@ -25,108 +27,35 @@ pub const HOME_PROJECTS: usize = 9;
 /// How many recent past events the events listing shows before the archive links.
 pub const RECENT_PAST: usize = 12;
 
-/// One page to render: its output path, its origin and what it shows.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Job {
-    Home,
-    Listing(Kind),
-    Archive(i32),
-    Entry(usize),
-    Alias { entry: usize, path: String },
-    NotFound,
-}
-
 pub struct Page {
     pub path: String,
     pub origin: Origin,
     pub html: Result<Vec<u8>, Diagnostic>,
 }
 
-/// The output path of an alias (`alte-seite/` → `alte-seite/index.html`).
-pub fn alias_path(alias: &str) -> Option<String> {
-    let a = alias.trim().trim_start_matches('/');
-    if a.is_empty() || a.split('/').any(|s| s == ".." || s == ".") || a.contains('\\') {
-        return None;
-    }
-    Some(if a.ends_with(".html") {
-        a.to_string()
-    } else {
-        format!("{}/index.html", a.trim_end_matches('/'))
-    })
-}
-
-/// Years that have past events, newest first.
-pub fn archive_years(site: &Site) -> Vec<i32> {
-    years_of(site, past_events(site))
-}
-
-/// The archive years of `past` events, newest first.
-fn years_of(site: &Site, past: impl Iterator<Item = usize>) -> Vec<i32> {
-    let mut years: Vec<i32> = past.filter_map(|i| last_year(site, i)).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    years
-}
-
 /// [`past_events`], worked out once per build by the first page that
 /// needs them (the events listing and every archive page do).
 fn past_once<'c>(ctx: &'c Contexts) -> &'c [usize] {
-    ctx.past.get_or_init(|| past_events(ctx.site).collect())
+    ctx.past
+        .get_or_init(|| routes::past_events(ctx.site).collect())
 }
 
 /// The archive pages' years and addresses, for their links.
 fn archive_links(ctx: &Contexts) -> Vec<Value> {
     let site = ctx.site;
     ctx.years
-        .get_or_init(|| years_of(site, past_once(ctx).iter().copied()))
+        .get_or_init(|| routes::years_of(site, past_once(ctx).iter().copied()))
         .iter()
-        .map(|y| json!({"year": y, "url": site.config.link(&format!("events/archive/{y}/"))}))
-        .collect()
-}
-
-/// The year a past event is filed under: that of its last date, which is
-/// also the date its card shows.
-fn last_year(site: &Site, i: usize) -> Option<i32> {
-    site.entries[i]
-        .event()
-        .and_then(|e| e.schedule.occurrences.last())
-        .map(|o| chrono::Datelike::year(&o.start.date()))
-}
-
-/// Visible events that are over at build time (`past`), or not yet.
-fn events_by_past(site: &Site, past: bool) -> Vec<usize> {
-    let now = site.config.now;
-    site.of_kind
-        .get(&Kind::Event)
-        .into_iter()
-        .flatten()
-        .copied()
-        .filter(|&i| {
-            site.entries[i]
-                .event()
-                .is_some_and(|e| e.schedule.is_past(now) == past)
+        .map(|&y| {
+            let address = Route::Archive(y).address(site).unwrap_or_default();
+            json!({"year": y, "url": site.config.link(&address)})
         })
         .collect()
 }
 
-/// Past events, oldest first, ordered by their last date.
-fn past_events(site: &Site) -> impl Iterator<Item = usize> + '_ {
-    let mut list = events_by_past(site, true);
-    list.sort_by_cached_key(|&i| {
-        (
-            site.entries[i]
-                .event()
-                .and_then(|e| e.schedule.occurrences.last())
-                .map(|o| o.start_utc),
-            site.entries[i].id.clone(),
-        )
-    });
-    list.into_iter()
-}
-
 fn upcoming_events(site: &Site) -> Vec<usize> {
     let now = site.config.now;
-    let mut list = events_by_past(site, false);
+    let mut list = routes::events_by_past(site, false);
     // Ordered by the next date each still has, so a series shows when it next meets.
     list.sort_by_cached_key(|&i| {
         let e = site.entries[i].event();
@@ -136,26 +65,6 @@ fn upcoming_events(site: &Site) -> Vec<usize> {
         )
     });
     list
-}
-
-/// Every page job of the site.
-pub fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::NotFound];
-    jobs.extend(Kind::SECTIONS.into_iter().map(Job::Listing));
-    jobs.extend(archive_years(site).into_iter().map(Job::Archive));
-    for (i, e) in site.entries.iter().enumerate() {
-        if !site.visible(i) {
-            continue;
-        }
-        jobs.push(Job::Entry(i));
-        for a in &e.aliases {
-            jobs.push(Job::Alias {
-                entry: i,
-                path: a.value.clone(),
-            });
-        }
-    }
-    jobs
 }
 
 fn template_for(theme: &Theme, preferred: &str, fallback: &str) -> String {
@@ -235,8 +144,10 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
     })
 }
 
-pub fn render_job(ctx: &Contexts, theme: &Theme, job: &Job) -> Page {
-    render_context(ctx, theme, job_context(ctx, theme, job))
+/// Renders a page route; `None` for a feed, or an alias that is no site
+/// path (a finding of [`routes::alias_findings`]).
+pub fn render_page(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page> {
+    Some(render_context(ctx, theme, page_context(ctx, theme, route)?))
 }
 
 fn render_context(ctx: &Contexts, theme: &Theme, pc: PageContext) -> Page {
@@ -270,16 +181,16 @@ pub fn render_entry(ctx: &Contexts, theme: &Theme, i: usize, body: &Rendered) ->
 }
 
 fn entry_context(ctx: &Contexts, i: usize, context: Vars) -> PageContext {
-    let e = &ctx.site.entries[i];
+    let route = Route::Entry(i);
     PageContext {
-        path: format!("{}index.html", ctx.site.rel_url(i)),
-        origin: Origin::Entry(e.source.clone()),
-        template: format!("{}.html", e.kind.name()),
+        path: route.path(ctx.site).unwrap_or_default(),
+        origin: route.origin(ctx.site),
+        template: format!("{}.html", ctx.site.entries[i].kind.name()),
         context,
     }
 }
 
-/// What a job renders: its output path and origin, the template and the
+/// What a page route renders: its output path and origin, the template and the
 /// page's own template variables (without [`Contexts::shared`]).
 pub struct PageContext {
     pub path: String,
@@ -288,13 +199,16 @@ pub struct PageContext {
     pub context: Vars,
 }
 
-/// The context of a job without rendering it. Public so that `serve` can
-/// skip rendering a page whose context did not change.
-pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
+/// The context of a page route without rendering it. Public so that
+/// `serve` can skip rendering a page whose context did not change. `None`
+/// for a feed, or an alias that is no site path.
+pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<PageContext> {
     let site = ctx.site;
-    let (path, origin, template, context) = match job {
-        Job::Home => {
-            let mut c = ctx.page_base("");
+    let path = route.path(site)?;
+    let rel = route.address(site)?;
+    let (template, context) = match route {
+        Route::Home => {
+            let mut c = ctx.page_base(&rel);
             let upcoming = upcoming_events(site);
             let shown: Vec<usize> = upcoming.iter().copied().take(HOME_EVENTS).collect();
             c.put("upcoming", ctx.cards(&shown));
@@ -340,17 +254,14 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 json!({"title": h.title, "summary": h.summary, "content": html})
             });
             c.insert("home", &home);
-            c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
+            c.insert(
+                "feed",
+                &super::context::feed_links(site, &Route::SiteCalendar),
+            );
             c.insert("page_kind", "home");
-            (
-                "index.html".to_string(),
-                Origin::Home,
-                template_for(theme, "home.html", "index.html"),
-                c,
-            )
+            (template_for(theme, "home.html", "index.html"), c)
         }
-        Job::Listing(kind) => {
-            let rel = format!("{}/", kind.folder());
+        Route::Listing(kind) => {
             let mut c = ctx.page_base(&rel);
             c.insert("section", &section_value(ctx, *kind));
             c.insert("page_kind", "section");
@@ -369,32 +280,25 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
                 let mut all = upcoming.clone();
                 all.extend(&recent);
                 c.insert("filters", &filter_options(ctx, &all));
-                c.insert("feed", &super::context::feed_links(site, "calendar.ics"));
-                (
-                    format!("{rel}index.html"),
-                    Origin::Listing(*kind),
-                    template_for(theme, "events.html", "list.html"),
-                    c,
-                )
+                c.insert(
+                    "feed",
+                    &super::context::feed_links(site, &Route::SiteCalendar),
+                );
+                (template_for(theme, "events.html", "list.html"), c)
             } else {
                 let list = site.of_kind.get(kind).cloned().unwrap_or_default();
                 c.put("entries", ctx.cards(&list));
-                (
-                    format!("{rel}index.html"),
-                    Origin::Listing(*kind),
-                    template_for(theme, &format!("{}.html", kind.folder()), "list.html"),
-                    c,
-                )
+                let template = format!("{}.html", kind.folder());
+                (template_for(theme, &template, "list.html"), c)
             }
         }
-        Job::Archive(year) => {
-            let rel = format!("events/archive/{year}/");
+        Route::Archive(year) => {
             let mut c = ctx.page_base(&rel);
             let list: Vec<usize> = past_once(ctx)
                 .iter()
                 .rev()
                 .copied()
-                .filter(|&i| last_year(site, i) == Some(*year))
+                .filter(|&i| routes::last_year(site, i) == Some(*year))
                 .collect();
             c.insert("section", &section_value(ctx, Kind::Event));
             c.insert("year", year);
@@ -402,48 +306,35 @@ pub fn job_context(ctx: &Contexts, theme: &Theme, job: &Job) -> PageContext {
             c.insert("archive_years", &archive_links(ctx));
             c.insert("filters", &filter_options(ctx, &list));
             c.insert("page_kind", "archive");
-            (
-                format!("{rel}index.html"),
-                Origin::Archive(*year),
-                template_for(theme, "archive.html", "events.html"),
-                c,
-            )
+            (template_for(theme, "archive.html", "events.html"), c)
         }
-        Job::Entry(i) => return entry_context(ctx, *i, ctx.entry_page(*i)),
-        Job::Alias { entry, path } => {
+        Route::Entry(i) => return Some(entry_context(ctx, *i, ctx.entry_page(*i))),
+        Route::Alias { entry, .. } => {
             let target = site.config.permalink(&site.rel_url(*entry));
             let rel_target = site.config.link(&site.rel_url(*entry));
-            let out = alias_path(path).unwrap_or_default();
-            let mut c = ctx.page_base(&out);
+            // Its own address is the file (`alt.html`, `alt/index.html`).
+            let mut c = ctx.page_base(&path);
             c.insert("target", &target);
             c.insert("target_path", &rel_target);
             c.insert("title", &site.entries[*entry].title);
             c.insert("page_kind", "alias");
-            (
-                out,
-                Origin::Alias {
-                    alias: path.clone(),
-                    source: site.entries[*entry].source.clone(),
-                },
-                "alias.html".to_string(),
-                c,
-            )
+            ("alias.html".to_string(), c)
         }
-        Job::NotFound => {
-            let mut c = ctx.page_base("404.html");
+        Route::NotFound => {
+            let mut c = ctx.page_base(&rel);
             c.insert("page_kind", "404");
-            (
-                "404.html".to_string(),
-                Origin::NotFound,
-                "404.html".to_string(),
-                c,
-            )
+            ("404.html".to_string(), c)
         }
+        Route::SiteCalendar
+        | Route::News
+        | Route::Sitemap
+        | Route::Calendar(_)
+        | Route::EventIcs(_) => return None,
     };
-    PageContext {
+    Some(PageContext {
         path,
-        origin,
+        origin: route.origin(site),
         template,
         context,
-    }
+    })
 }

@@ -32,14 +32,15 @@ use crate::config::{Config, Overrides};
 use crate::content::{self, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::entry::{Entry, Kind};
-use crate::feeds::{self, Feed};
+use crate::feeds;
 use crate::model::Site;
 use crate::model::graph::{self, Links};
 use crate::output::Origin;
 use crate::render::context::Contexts;
 use crate::render::markdown::Rendered;
-use crate::render::pages::{self, Job};
+use crate::render::pages;
 use crate::render::theme::Theme;
+use crate::routes::{self, Route};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
@@ -122,7 +123,7 @@ struct Aux {
 #[derive(Debug, Default)]
 struct Deferred {
     /// Candidate pages other than the changed entries' own.
-    pages: Vec<Job>,
+    pages: Vec<Route>,
     /// Events whose VEVENTs are made again.
     events: BTreeSet<usize>,
     /// Owners whose `calendar.ics` is made again.
@@ -163,7 +164,7 @@ struct State {
     base_hash: u64,
     /// The cards (`kind/id`) each listing, archive and the home page show,
     /// so that a changed card makes only the pages showing it candidates.
-    shown: HashMap<String, (Job, HashSet<String>)>,
+    shown: HashMap<String, (Route, HashSet<String>)>,
     archive_years: Vec<i32>,
     /// Static files as the output has them (the site's over the theme's).
     statics: BTreeMap<String, OutFile>,
@@ -317,29 +318,32 @@ impl Engine {
         };
         let d = &st.deferred;
         let site = &st.site;
-        let mut out: Vec<String> = d.pages.iter().filter_map(|j| job_path(site, j)).collect();
-        for &e in &d.events {
-            if e < site.entries.len() {
-                out.push(format!("{}event.ics", site.rel_url(e)));
-                for o in event_owners(&site.links[e]) {
-                    out.push(format!("{}calendar.ics", site.rel_url(o)));
-                }
-            }
+        let n = site.entries.len();
+        let mut routes: Vec<Route> = d.pages.clone();
+        for &e in d.events.iter().filter(|&&e| e < n) {
+            routes.push(Route::EventIcs(e));
+            routes.extend(
+                event_owners(&site.links[e])
+                    .into_iter()
+                    .map(Route::Calendar),
+            );
         }
-        for &o in &d.owners {
-            if o < site.entries.len() {
-                out.push(format!("{}calendar.ics", site.rel_url(o)));
-            }
-        }
+        routes.extend(
+            d.owners
+                .iter()
+                .filter(|&&o| o < n)
+                .map(|&o| Route::Calendar(o)),
+        );
         if d.site_calendar || !d.events.is_empty() {
-            out.push("calendar.ics".into());
+            routes.push(Route::SiteCalendar);
         }
         if d.atom {
-            out.push("atom.xml".into());
+            routes.push(Route::News);
         }
         if d.sitemap {
-            out.push("sitemap.xml".into());
+            routes.push(Route::Sitemap);
         }
+        let mut out: Vec<String> = routes.iter().filter_map(|r| path_of(site, r)).collect();
         out.sort();
         out.dedup();
         out
@@ -594,8 +598,8 @@ impl Engine {
         let ctx = Contexts::new(&st.site, &st.theme.labels, &st.bodies);
         st.base_hash = base_hash(&ctx);
         st.cards = ctx.into_cards();
-        st.archive_years = pages::archive_years(&st.site);
-        let jobs = pages::jobs(&st.site);
+        st.archive_years = routes::archive_years(&st.site);
+        let jobs = Route::pages(&st.site);
         let mut files = HashMap::new();
         let mut touched = HashSet::new();
         render_jobs(&mut st, &jobs, &mut files, &mut touched)?;
@@ -1101,13 +1105,13 @@ impl Engine {
                         .is_none_or(|old| old.data != site.entries[i].data)
             });
         let years = if events_moved {
-            pages::archive_years(site)
+            routes::archive_years(site)
         } else {
             st.archive_years.clone()
         };
-        let mut jobs: Vec<Job> = Vec::new();
+        let mut jobs: Vec<Route> = Vec::new();
         if base_changed {
-            jobs = pages::jobs(site);
+            jobs = Route::pages(site);
         } else {
             // The changed entries, those whose relations changed, those
             // whose body links to a changed entry, and those showing a
@@ -1122,13 +1126,13 @@ impl Engine {
             }
             for &i in &entry_pages {
                 if site.visible(i) {
-                    jobs.push(Job::Entry(i));
+                    jobs.push(Route::Entry(i));
                 }
             }
             for &i in &changed {
                 if site.visible(i) {
                     for a in &site.entries[i].aliases {
-                        jobs.push(Job::Alias {
+                        jobs.push(Route::Alias {
                             entry: i,
                             path: a.value.clone(),
                         });
@@ -1178,22 +1182,22 @@ impl Engine {
                 let events_too = k == Kind::Event && names_changed;
                 if all_lists || relisted.contains(&k) || sections_changed.contains(&k) || events_too
                 {
-                    jobs.push(Job::Listing(k));
+                    jobs.push(Route::Listing(k));
                 }
             }
             if all_archives {
-                jobs.extend(years.iter().copied().map(Job::Archive));
+                jobs.extend(years.iter().copied().map(Route::Archive));
             } else if relisted.contains(&Kind::Event) {
-                jobs.extend(years_touched.iter().flatten().copied().map(Job::Archive));
+                jobs.extend(years_touched.iter().flatten().copied().map(Route::Archive));
             }
             if all_lists || home_changed || relisted.iter().any(|k| *k != Kind::Partner) {
-                jobs.push(Job::Home);
+                jobs.push(Route::Home);
             }
         }
         let archive_changed = years != st.archive_years;
         for y in &st.archive_years {
             if !years.contains(y) {
-                let p = format!("events/archive/{y}/index.html");
+                let p = Route::Archive(*y).path(site).unwrap_or_default();
                 if files.remove(&p).is_some() {
                     touched.insert(p.clone());
                 }
@@ -1203,16 +1207,16 @@ impl Engine {
             }
         }
         // Only years that exist have a page.
-        jobs.retain(|j| !matches!(j, Job::Archive(y) if !years.contains(y)));
+        jobs.retain(|j| !matches!(j, Route::Archive(y) if !years.contains(y)));
         if archive_changed {
-            jobs.extend(years.iter().copied().map(Job::Archive));
+            jobs.extend(years.iter().copied().map(Route::Archive));
         }
         st.archive_years = years;
-        jobs.sort_by_key(job_order);
+        jobs.sort();
         jobs.dedup();
         // The changed entries' own pages now, the others in the second step.
-        let (first, later): (Vec<Job>, Vec<Job>) = jobs.into_iter().partition(|j| match j {
-            Job::Entry(i) | Job::Alias { entry: i, .. } => changed.contains(i),
+        let (first, later): (Vec<Route>, Vec<Route>) = jobs.into_iter().partition(|j| match j {
+            Route::Entry(i) | Route::Alias { entry: i, .. } => changed.contains(i),
             _ => false,
         });
         timer.lap("serve: jobs");
@@ -1315,19 +1319,6 @@ fn section_kind(source: &str) -> Option<Kind> {
 /// The order `content::load` finds files in: depth first, names sorted.
 fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
     a.split('/').cmp(b.split('/'))
-}
-
-/// The order in which the jobs are rendered does not matter for the
-/// output; sorting lets duplicates be dropped.
-fn job_order(j: &Job) -> (u8, i64, String) {
-    match j {
-        Job::Home => (0, 0, String::new()),
-        Job::NotFound => (1, 0, String::new()),
-        Job::Listing(k) => (2, 0, k.folder().to_string()),
-        Job::Archive(y) => (3, i64::from(*y), String::new()),
-        Job::Entry(i) => (4, *i as i64, String::new()),
-        Job::Alias { entry, path } => (5, *entry as i64, path.clone()),
-    }
 }
 
 /// Every entry a relation list of `l` names.
@@ -1543,14 +1534,9 @@ fn restructure(
 
 /// The files entry `i` writes (nothing when it is a draft not built).
 fn entry_outputs(site: &Site, i: usize) -> Vec<String> {
-    if !site.visible(i) {
-        return Vec::new();
-    }
-    let e = &site.entries[i];
-    let mut out = vec![format!("{}index.html", site.rel_url(i))];
-    out.extend(e.aliases.iter().filter_map(|a| pages::alias_path(&a.value)));
-    out.extend(Feed::of_entry(site, i).map(|f| f.path(site)));
-    out
+    Route::of_entry(site, i)
+        .filter_map(|r| r.path(site))
+        .collect()
 }
 
 /// Whether `e`'s text links to one of `sources` (`content/…` paths).
@@ -1638,41 +1624,16 @@ fn recheck_links(st: &mut State, list: &[usize]) {
 
 fn recheck_aliases(st: &mut State, list: &[usize]) {
     for &i in list {
-        let e = &st.site.entries[i];
-        let mut d = Vec::new();
-        if st.site.visible(i) {
-            for a in &e.aliases {
-                if pages::alias_path(&a.value).is_none() {
-                    // As `build::render_site` words it.
-                    d.push(
-                        Diagnostic::error(
-                            &e.source,
-                            a.pos,
-                            format!(
-                                "alias `{}` is not a site path such as `alte-seite/`",
-                                a.value
-                            ),
-                        )
-                        .with_source(&e.text),
-                    );
-                }
-            }
-        }
-        st.aux[i].aliases = d;
+        st.aux[i].aliases = routes::alias_findings(&st.site, i);
     }
 }
 
-/// The output path of a job, as `pages::job_context` names it.
-fn job_path(site: &Site, job: &Job) -> Option<String> {
-    Some(match job {
-        Job::Home => "index.html".to_string(),
-        Job::NotFound => "404.html".to_string(),
-        Job::Listing(k) => format!("{}/index.html", k.folder()),
-        Job::Archive(y) => format!("events/archive/{y}/index.html"),
-        Job::Entry(i) if *i < site.entries.len() => format!("{}index.html", site.rel_url(*i)),
-        Job::Entry(_) => return None,
-        Job::Alias { path, .. } => return pages::alias_path(path),
-    })
+/// The output path of a route; `None` for an entry that is gone.
+fn path_of(site: &Site, route: &Route) -> Option<String> {
+    match route.entry() {
+        Some(i) if i >= site.entries.len() => None,
+        _ => route.path(site),
+    }
 }
 
 fn site_kind(site: &Site, i: usize) -> Kind {
@@ -1750,7 +1711,7 @@ fn base_hash(ctx: &Contexts) -> u64 {
 /// results into `files`. Returns (candidates, rendered).
 fn render_jobs(
     st: &mut State,
-    jobs: &[Job],
+    jobs: &[Route],
     files: &mut HashMap<String, OutFile>,
     touched: &mut HashSet<String>,
 ) -> Result<(usize, usize), Fallback> {
@@ -1763,6 +1724,7 @@ fn render_jobs(
     let timings = std::env::var_os("TANDEM_TIMINGS").is_some_and(|v| v == "2");
     let base = st.base_hash;
     type Rendered = (
+        Route,
         String,
         Origin,
         u64,
@@ -1771,22 +1733,19 @@ fn render_jobs(
     );
     let results: Vec<Rendered> = jobs
         .par_iter()
-        .filter(|job| match job {
-            // An alias that is no site path is a finding, not a page.
-            Job::Alias { path, .. } => pages::alias_path(path).is_some(),
-            _ => true,
-        })
-        .map(|job| {
+        .filter_map(|job| {
             let started = Instant::now();
-            let pc = pages::job_context(&ctx, theme, job);
+            // An alias that is no site path is a finding, not a page.
+            let pc = pages::page_context(&ctx, theme, job)?;
             let value = pc.context.to_value();
             // The page's own variables and what every page shares.
             let h = hash_value(&pc.template, &value, base);
-            let shown = matches!(job, Job::Home | Job::Listing(_) | Job::Archive(_)).then(|| {
-                let mut keys = HashSet::new();
-                collect_cards(&value, &mut keys);
-                keys
-            });
+            let shown =
+                matches!(job, Route::Home | Route::Listing(_) | Route::Archive(_)).then(|| {
+                    let mut keys = HashSet::new();
+                    collect_cards(&value, &mut keys);
+                    keys
+                });
             if hashes.get(&pc.path) == Some(&h) && known(&pc.path) {
                 if timings {
                     crate::to_stderr!(
@@ -1795,7 +1754,7 @@ fn render_jobs(
                         pc.path
                     );
                 }
-                return (pc.path, pc.origin, h, shown, None);
+                return Some((job.clone(), pc.path, pc.origin, h, shown, None));
             }
             let html = pages::render_html(&ctx, theme, &pc);
             if timings {
@@ -1805,23 +1764,16 @@ fn render_jobs(
                     pc.path
                 );
             }
-            (pc.path, pc.origin, h, shown, Some(html))
+            Some((job.clone(), pc.path, pc.origin, h, shown, Some(html)))
         })
         .collect();
     st.cards = ctx.into_cards();
     let candidates = results.len();
     let mut rendered = 0;
-    let kept: Vec<&Job> = jobs
-        .iter()
-        .filter(|job| match job {
-            Job::Alias { path, .. } => pages::alias_path(path).is_some(),
-            _ => true,
-        })
-        .collect();
-    for ((path, origin, h, shown, html), job) in results.into_iter().zip(kept) {
+    for (job, path, origin, h, shown, html) in results {
         st.hashes.insert(path.clone(), h);
         if let Some(keys) = shown {
-            st.shown.insert(path.clone(), (job.clone(), keys));
+            st.shown.insert(path.clone(), (job, keys));
         }
         let Some(html) = html else { continue };
         rendered += 1;
@@ -1921,21 +1873,25 @@ fn write_deferred(
             .and_then(|a| a.vevents.clone())
             .unwrap_or_else(|| empty.clone())
     };
-    let make = |feed: Feed| {
-        let bytes = feed.make(site, &st.bodies, &lookup).into_bytes();
-        (feed.path(site), bytes, feed.origin(site))
+    let make = |feed: Route| {
+        let made = feeds::make(&feed, site, &st.bodies, &lookup).ok_or(Fallback)?;
+        let path = feed.path(site).ok_or(Fallback)?;
+        Ok::<_, Fallback>((path, made.into_bytes(), feed.origin(site)))
     };
     let ics: Vec<(String, Vec<u8>, Origin)> = changed_events
         .par_iter()
         .filter(|e| visible_events.contains(e))
-        .map(|&e| make(Feed::Event(e)))
-        .collect();
+        .map(|&e| make(Route::EventIcs(e)))
+        .collect::<Result<_, _>>()?;
     for (path, bytes, origin) in ics {
         put(files, touched, path, bytes, origin)?;
     }
     for &e in &changed_events {
-        if !visible_events.contains(&e) && site.entries[e].kind == Kind::Event {
-            remove(files, touched, &Feed::Event(e).path(site));
+        if !visible_events.contains(&e)
+            && site.entries[e].kind == Kind::Event
+            && let Some(p) = Route::EventIcs(e).path(site)
+        {
+            remove(files, touched, &p);
         }
     }
     timer.lap("serve: vevents");
@@ -1947,8 +1903,10 @@ fn write_deferred(
         .into_iter()
         .filter(|&o| site.visible(o) && site.entries[o].kind.has_feed())
         .collect();
-    let cals: Vec<(String, Vec<u8>, Origin)> =
-        owners.par_iter().map(|&o| make(Feed::Owner(o))).collect();
+    let cals: Vec<(String, Vec<u8>, Origin)> = owners
+        .par_iter()
+        .map(|&o| make(Route::Calendar(o)))
+        .collect::<Result<_, _>>()?;
     for (path, bytes, origin) in cals {
         put(files, touched, path, bytes, origin)?;
     }
@@ -1956,10 +1914,13 @@ fn write_deferred(
     if d.site_calendar || !changed_events.is_empty() {
         let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
         let spliced = if d.splice && !d.site_calendar {
-            files.get(&Feed::SiteCalendar.path(site)).and_then(|old| {
-                let feed = feeds::calendar::feed_events(site, &events);
-                splice_calendar(&old.bytes, &feed, &lookup, &replaced)
-            })
+            Route::SiteCalendar
+                .path(site)
+                .and_then(|p| files.get(&p))
+                .and_then(|old| {
+                    let feed = feeds::calendar::feed_events(site, &events);
+                    splice_calendar(&old.bytes, &feed, &lookup, &replaced)
+                })
         } else {
             None
         };
@@ -1968,17 +1929,17 @@ fn write_deferred(
         } else {
             "serve: calendar (no splice)"
         });
-        let feed = Feed::SiteCalendar;
+        let feed = Route::SiteCalendar;
         let (path, bytes, origin) = match spliced {
-            Some(b) => (feed.path(site), b, feed.origin(site)),
-            None => make(feed),
+            Some(b) => (feed.path(site).ok_or(Fallback)?, b, feed.origin(site)),
+            None => make(feed)?,
         };
         put(files, touched, path, bytes, origin)?;
     }
     timer.lap("serve: calendar");
-    for (due, feed) in [(d.atom, Feed::News), (d.sitemap, Feed::Sitemap)] {
+    for (due, feed) in [(d.atom, Route::News), (d.sitemap, Route::Sitemap)] {
         if due {
-            let (path, bytes, origin) = make(feed);
+            let (path, bytes, origin) = make(feed)?;
             put(files, touched, path, bytes, origin)?;
         }
     }
