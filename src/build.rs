@@ -19,8 +19,10 @@ use crate::render::pages;
 use crate::render::theme::Theme;
 use crate::routes::{self, Route};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::AtomicUsize;
 
 /// Loads and checks a site: settings, entries, references, warnings.
 /// `None` when the settings are unusable.
@@ -38,16 +40,18 @@ pub fn load_site(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) ->
 
 /// Renders every entry's Markdown and checks every `@/` link and anchor.
 pub fn render_bodies(site: &Site, diags: &mut Diagnostics) -> Vec<Rendered> {
-    render_bodies_with(site, diags, |_, _| ()).0
+    render_bodies_with(site, diags, false, |_, _| ()).0
 }
 
 /// [`render_bodies`] that also hands each rendered body to `then` on the
-/// thread that rendered it, and returns what `then` made for each entry.
+/// thread that rendered it, and returns what `then` made for each entry
+/// with the findings of its body when `keep` (they go to `diags` too).
 fn render_bodies_with<T: Send>(
     site: &Site,
     diags: &mut Diagnostics,
+    keep: bool,
     then: impl Fn(usize, &mut Rendered) -> T + Sync,
-) -> (Vec<Rendered>, Vec<T>) {
+) -> (Vec<Rendered>, Vec<(T, Vec<Diagnostic>)>) {
     let results: Vec<(Rendered, Vec<Diagnostic>, T)> = (0..site.entries.len())
         .into_par_iter()
         .map(|i| {
@@ -59,9 +63,10 @@ fn render_bodies_with<T: Send>(
     let mut bodies = Vec::with_capacity(results.len());
     let mut made = Vec::with_capacity(results.len());
     for (r, d, m) in results {
+        let kept = if keep { d.clone() } else { Vec::new() };
         diags.extend(d);
         bodies.push(r);
-        made.push(m);
+        made.push((m, kept));
     }
     site.check_each(diags, |_| true, |i, d| check_links_of(site, &bodies, i, d));
     diags.extend(check_index_bodies(site, &bodies));
@@ -284,40 +289,88 @@ pub fn render_site(site: &Site, diags: &mut Diagnostics) -> Output {
 /// Renders every page, feed and static file of the site into `sink` as
 /// soon as each is ready, in parallel.
 pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
+    render_site_keeping(site, sink, diags, None);
+}
+
+/// Called with every page's context before it is rendered: `serve`
+/// remembers what each page showed.
+pub type Observe<'o> = dyn Fn(&Contexts, &Route, &pages::PageContext) + Sync + 'o;
+
+/// What a build made besides the output, kept by `serve` to redo parts
+/// of it after an edit (see [`render_site_keeping`]).
+pub struct Kept {
+    pub theme: Theme,
+    /// The findings of loading the theme and the site's templates.
+    pub theme_findings: Vec<Diagnostic>,
+    /// Every entry's rendered body, whole.
+    pub bodies: Vec<Rendered>,
+    /// The findings of rendering each entry's body.
+    pub body_findings: Vec<Vec<Diagnostic>>,
+    /// Each listed event's VEVENTs, by entry.
+    pub vevents: Vec<Option<String>>,
+    pub cards: Vec<tera::Value>,
+    /// Pages whose template failed, by output path.
+    pub page_errors: BTreeMap<String, Diagnostic>,
+    /// The static files as the output has them, and the findings of reading them.
+    pub statics: BTreeMap<String, (Vec<u8>, Origin)>,
+    pub static_findings: Vec<Diagnostic>,
+    /// How many addresses two sources wanted.
+    pub collisions: usize,
+}
+
+/// [`render_site_into`]; with `observe`, every page's context is shown
+/// to it, the bodies are kept whole, and what `serve` keeps is returned.
+/// `None` without `observe`, or when the theme cannot be loaded.
+pub fn render_site_keeping(
+    site: &Site,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+    observe: Option<&Observe>,
+) -> Option<Kept> {
     let mut timer = crate::timing::Timer::new();
-    let Some(theme) = Theme::load(&site.config, diags) else {
-        return;
-    };
+    let mut theme_findings = Diagnostics::new();
+    let theme = Theme::load(&site.config, &mut theme_findings);
+    let theme_findings = theme_findings.into_vec();
+    diags.extend(theme_findings.iter().cloned());
+    let theme = theme?;
     check_images(site, &theme, diags);
     timer.lap("theme");
     let ctx = Contexts::new(site, &theme.labels, &[]);
     timer.lap("contexts");
-    let found = Mutex::new(Vec::new());
+    let keep = observe.is_some();
+    let found = Found {
+        diags: Mutex::new(Vec::new()),
+        page_errors: keep.then(Default::default),
+        collisions: AtomicUsize::new(0),
+    };
+    let render = |route: &Route, pc: pages::PageContext| {
+        if let Some(observe) = observe {
+            observe(&ctx, route, &pc);
+        }
+        put_page(sink, site, pages::render_context(&ctx, &theme, pc), &found);
+    };
     // One pass per entry: its body is rendered, an event's VEVENTs are made
     // from the plain text (once for every feed that lists the event), and
-    // the entry's page is rendered and written at once. Neither the plain
-    // text nor the HTML of all bodies is ever held together; only the
-    // news feed keeps the posts' HTML.
+    // the entry's page is rendered and written at once. Unless `serve`
+    // keeps them, neither the plain text nor the HTML of all bodies is
+    // ever held together; only the news feed keeps the posts' HTML.
     let in_feeds = feed_events(site);
     let entries = |diags: &mut Diagnostics| {
-        render_bodies_with(site, diags, |i, body| {
+        render_bodies_with(site, diags, keep, |i, body| {
             let vevent = in_feeds[i].then(|| {
                 let mut v = feeds::calendar::event_vevents(site, i, &body.plain);
                 // Kept until every feed is written: no spare capacity.
                 v.shrink_to_fit();
                 v
             });
-            body.plain = String::new();
             if site.visible(i) {
-                put_page(
-                    sink,
-                    site,
-                    pages::render_entry(&ctx, &theme, i, body),
-                    &found,
-                );
+                render(&Route::Entry(i), pages::entry_page_context(&ctx, i, body));
             }
-            if site.entries[i].kind != Kind::Post {
-                body.html = String::new();
+            if !keep {
+                body.plain = String::new();
+                if site.entries[i].kind != Kind::Post {
+                    body.html = String::new();
+                }
             }
             vevent
         })
@@ -330,69 +383,107 @@ pub fn render_site_into(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
         pages.par_iter().for_each(|route| match route {
             Route::Entry(_) => {} // written with its body
             Route::Alias { entry, path } if routes::alias_path(path).is_none() => {
-                // Reported once per entry, at its first such alias.
-                let e = &site.entries[*entry];
-                if e.aliases
+                // Reported with the entry's other such aliases, at the first.
+                let first = site.entries[*entry]
+                    .aliases
                     .iter()
-                    .find(|a| routes::alias_path(&a.value).is_none())
-                    .is_some_and(|a| &a.value == path)
-                {
-                    found_all(&found, routes::alias_findings(site, *entry));
+                    .find(|a| routes::alias_path(&a.value).is_none());
+                if first.is_some_and(|a| &a.value == path) {
+                    found.extend(routes::alias_findings(site, *entry));
                 }
             }
             _ => {
-                if let Some(page) = pages::render_page(&ctx, &theme, route) {
-                    put_page(sink, site, page, &found);
+                if let Some(pc) = pages::page_context(&ctx, &theme, route) {
+                    render(route, pc);
                 }
             }
         });
     };
-    let ((bodies, vevents), ()) = rayon::join(|| entries(diags), other_pages);
+    let ((bodies, made), ()) = rayon::join(|| entries(diags), other_pages);
+    let (vevents, body_findings): (Vec<Option<String>>, Vec<Vec<Diagnostic>>) =
+        made.into_iter().unzip();
     timer.lap("pages");
     // Feeds last, from the VEVENTs made with the bodies. The cards and the
     // components rendered from them are freed meanwhile: freeing them
     // after the feeds would leave a core idle.
-    rayon::join(
-        || write_feeds(site, &bodies, &vevents, sink, &found),
-        move || drop(ctx),
-    );
-    rayon::join(move || drop(vevents), move || drop(bodies));
+    let cards = if keep {
+        write_feeds(site, &bodies, &vevents, sink, &found);
+        ctx.into_cards()
+    } else {
+        rayon::join(
+            || write_feeds(site, &bodies, &vevents, sink, &found),
+            move || drop(ctx),
+        );
+        Vec::new()
+    };
     timer.lap("feeds");
 
-    let statics = static_files(site, &theme, diags);
-    for (rel, (bytes, origin)) in statics {
-        add(sink, site, &rel, &bytes, &origin, &found);
+    let mut read = Diagnostics::new();
+    let statics = static_files(site, &theme, &mut read);
+    for (rel, (bytes, origin)) in &statics {
+        add(sink, site, rel, bytes, origin, &found);
     }
-    diags.extend(found.into_inner().unwrap_or_else(|p| p.into_inner()));
+    let static_findings = read.into_vec();
+    diags.extend(static_findings.iter().cloned());
+    diags.extend(found.diags.into_inner().unwrap_or_else(|p| p.into_inner()));
     timer.lap("static");
+    if !keep {
+        rayon::join(move || drop(vevents), move || drop(bodies));
+        return None;
+    }
+    Some(Kept {
+        theme,
+        theme_findings,
+        bodies,
+        body_findings,
+        vevents,
+        cards,
+        page_errors: found
+            .page_errors
+            .map(|m| m.into_inner().unwrap_or_else(|p| p.into_inner()))
+            .unwrap_or_default(),
+        statics,
+        static_findings,
+        collisions: found.collisions.into_inner(),
+    })
+}
+
+/// What the parallel parts of a build found: findings, and for `serve`
+/// the pages whose template failed and how many addresses collided.
+struct Found {
+    diags: Mutex<Vec<Diagnostic>>,
+    page_errors: Option<Mutex<BTreeMap<String, Diagnostic>>>,
+    collisions: AtomicUsize,
+}
+
+impl Found {
+    fn push(&self, d: Diagnostic) {
+        self.extend([d]);
+    }
+
+    fn extend(&self, d: impl IntoIterator<Item = Diagnostic>) {
+        let mut diags = self.diags.lock().unwrap_or_else(|p| p.into_inner());
+        diags.extend(d);
+    }
 }
 
 /// Hands a rendered page to the sink, or its template error to `found`.
-fn put_page(sink: &dyn Sink, site: &Site, page: pages::Page, found: &Mutex<Vec<Diagnostic>>) {
+fn put_page(sink: &dyn Sink, site: &Site, page: pages::Page, found: &Found) {
     match page.html {
         Ok(html) => add(sink, site, &page.path, &html, &page.origin, found),
-        Err(d) => push(found, d),
+        Err(d) => {
+            if let Some(errors) = &found.page_errors {
+                let mut errors = errors.lock().unwrap_or_else(|p| p.into_inner());
+                errors.insert(page.path, d.clone());
+            }
+            found.push(d);
+        }
     }
-}
-
-fn push(found: &Mutex<Vec<Diagnostic>>, d: Diagnostic) {
-    found_all(found, [d]);
-}
-
-fn found_all(found: &Mutex<Vec<Diagnostic>>, d: impl IntoIterator<Item = Diagnostic>) {
-    found.lock().unwrap_or_else(|p| p.into_inner()).extend(d);
 }
 
 /// Hands one file to the sink; two sources for one address are an error
 /// that names both (in a fixed order, whichever thread came first).
-fn add(
-    sink: &dyn Sink,
-    site: &Site,
-    path: &str,
-    bytes: &[u8],
-    origin: &Origin,
-    found: &Mutex<Vec<Diagnostic>>,
-) {
+fn add(sink: &dyn Sink, site: &Site, path: &str, bytes: &[u8], origin: &Origin, found: &Found) {
     put_parts(sink, site, path, &[bytes], origin, found);
 }
 
@@ -403,11 +494,14 @@ fn put_parts(
     path: &str,
     parts: &[&[u8]],
     origin: &Origin,
-    found: &Mutex<Vec<Diagnostic>>,
+    found: &Found,
 ) {
     let Err(crate::output::Claimed { first }) = sink.put_parts(path, parts, origin) else {
         return;
     };
+    found
+        .collisions
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (a, b) = if first <= *origin {
         (&first, origin)
     } else {
@@ -440,7 +534,7 @@ fn put_parts(
         (Some((file, _)), None) => d = d.with_note(format!("{file}: the other source")),
         (None, _) => {}
     }
-    push(found, d);
+    found.push(d);
 }
 
 /// Where a writer of the output comes from, told from its origin (see
@@ -538,7 +632,7 @@ fn write_feeds(
     bodies: &[Rendered],
     vevents: &[Option<String>],
     sink: &dyn Sink,
-    found: &Mutex<Vec<Diagnostic>>,
+    found: &Found,
 ) {
     let lookup = |i: usize| vevents[i].as_deref().unwrap_or_default();
     // Every feed is independent of the others: the site calendar (the

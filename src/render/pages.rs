@@ -150,15 +150,6 @@ pub fn render_page(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page>
     Some(render_context(ctx, theme, page_context(ctx, theme, route)?))
 }
 
-fn render_context(ctx: &Contexts, theme: &Theme, pc: PageContext) -> Page {
-    let html = render_html(ctx, theme, &pc);
-    Page {
-        path: pc.path,
-        origin: pc.origin,
-        html,
-    }
-}
-
 /// The HTML of a page context: its variables with those every page
 /// shares, rendered with the components cached for these cards. Public
 /// so that `serve` renders the pages whose context changed the same way.
@@ -173,11 +164,22 @@ pub fn render_html(ctx: &Contexts, theme: &Theme, pc: &PageContext) -> Result<Ve
 /// Renders entry `i`'s page with its body given, as soon as the body is
 /// rendered (see [`Contexts::bodies`]).
 pub fn render_entry(ctx: &Contexts, theme: &Theme, i: usize, body: &Rendered) -> Page {
-    render_context(
-        ctx,
-        theme,
-        entry_context(ctx, i, ctx.entry_page_with(i, body)),
-    )
+    render_context(ctx, theme, entry_page_context(ctx, i, body))
+}
+
+/// The context of entry `i`'s page with its body given (see [`render_entry`]).
+pub fn entry_page_context(ctx: &Contexts, i: usize, body: &Rendered) -> PageContext {
+    entry_context(ctx, i, ctx.entry_page_with(i, body))
+}
+
+/// Renders a page context into a [`Page`].
+pub fn render_context(ctx: &Contexts, theme: &Theme, pc: PageContext) -> Page {
+    let html = render_html(ctx, theme, &pc);
+    Page {
+        path: pc.path,
+        origin: pc.origin,
+        html,
+    }
 }
 
 fn entry_context(ctx: &Contexts, i: usize, context: Vars) -> PageContext {

@@ -35,7 +35,7 @@ use crate::entry::{Entry, Kind};
 use crate::feeds;
 use crate::model::Site;
 use crate::model::graph::{self, Links};
-use crate::output::Origin;
+use crate::output::{MemorySink, Origin};
 use crate::render::context::Contexts;
 use crate::render::markdown::Rendered;
 use crate::render::pages;
@@ -551,81 +551,89 @@ impl Engine {
             // Two entries with one id: a full build reports it; follow it.
             return Err(Fallback);
         }
-        let theme = Theme::load(&site.config, &mut base).ok_or(Fallback)?;
+        // The build itself, keeping what an edit needs to redo parts of
+        // it: bodies, cards, VEVENTs, and a hash of every page's context
+        // with the cards the listings show.
+        let hashes = std::sync::Mutex::new(HashMap::new());
+        let shown = std::sync::Mutex::new(HashMap::new());
+        let base_seed = std::sync::OnceLock::new();
+        let observe = |ctx: &Contexts, route: &Route, pc: &pages::PageContext| {
+            let seed = *base_seed.get_or_init(|| base_hash(ctx));
+            let (h, keys) = page_hash(route, pc, seed);
+            if let Some(keys) = keys {
+                let mut shown = shown.lock().unwrap_or_else(|p| p.into_inner());
+                shown.insert(pc.path.clone(), (route.clone(), keys));
+            }
+            let mut hashes = hashes.lock().unwrap_or_else(|p| p.into_inner());
+            hashes.insert(pc.path.clone(), h);
+        };
+        let sink = MemorySink::default();
+        let kept =
+            build::render_site_keeping(&site, &sink, &mut Diagnostics::new(), Some(&observe))
+                .ok_or(Fallback)?;
+        let build::Kept {
+            theme,
+            theme_findings,
+            bodies,
+            body_findings,
+            vevents,
+            cards,
+            page_errors,
+            statics,
+            static_findings,
+            collisions,
+        } = kept;
+        if collisions > 0 {
+            // Two sources for one address: the full build reports it.
+            return Err(Fallback);
+        }
+        base.extend(theme_findings);
         let n = site.entries.len();
         let mut st = State {
             site,
             theme,
-            bodies: Vec::new(),
-            cards: Vec::new(),
+            bodies,
+            cards,
             aux: vec![Aux::default(); n],
             file_diags,
             rejected: BTreeMap::new(),
             index_diags: Vec::new(),
             base_diags: base.into_vec(),
-            static_diags: Vec::new(),
-            page_errors: BTreeMap::new(),
-            hashes: HashMap::new(),
-            base_hash: 0,
-            shown: HashMap::new(),
+            static_diags: static_findings,
+            page_errors,
+            hashes: hashes.into_inner().unwrap_or_else(|p| p.into_inner()),
+            base_hash: base_seed.get().copied().unwrap_or_default(),
+            shown: shown.into_inner().unwrap_or_else(|p| p.into_inner()),
             archive_years: Vec::new(),
-            statics: BTreeMap::new(),
+            statics: statics
+                .into_iter()
+                .map(|(p, (bytes, origin))| {
+                    let bytes = Arc::new(bytes);
+                    (p, OutFile { bytes, origin })
+                })
+                .collect(),
             deferred: Deferred::default(),
         };
+        st.archive_years = routes::archive_years(&st.site);
+        // The findings by entry and kind, so that an edit redoes only its own.
         let sources: Vec<String> = st.site.rejected.keys().cloned().collect();
         for s in sources {
             recheck_rejected(&mut st, &s);
         }
         let all: Vec<usize> = (0..n).collect();
-        for &i in &all {
-            st.aux[i].targets = link_targets(&st.site.entries[i]);
+        for (i, (body, vevents)) in body_findings.into_iter().zip(vevents).enumerate() {
+            let aux = &mut st.aux[i];
+            aux.targets = link_targets(&st.site.entries[i]);
+            aux.body = body;
+            aux.vevents = vevents.map(Arc::from);
         }
         recheck_refs(&mut st, &all);
         recheck_lint(&mut st, &all);
         recheck_images(&mut st, &all);
-        let results: Vec<(Rendered, Vec<Diagnostic>)> = (0..n)
-            .into_par_iter()
-            .map(|i| build::render_body(&st.site, i))
-            .collect();
-        st.bodies = Vec::with_capacity(n);
-        for (i, (r, d)) in results.into_iter().enumerate() {
-            st.bodies.push(r);
-            st.aux[i].body = d;
-        }
         recheck_links(&mut st, &all);
         st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
         recheck_aliases(&mut st, &all);
-        let ctx = Contexts::new(&st.site, &st.theme.labels, &st.bodies);
-        st.base_hash = base_hash(&ctx);
-        st.cards = ctx.into_cards();
-        st.archive_years = routes::archive_years(&st.site);
-        let jobs = Route::pages(&st.site);
-        let mut files = HashMap::new();
-        let mut touched = HashSet::new();
-        render_jobs(&mut st, &jobs, &mut files, &mut touched)?;
-        let events: BTreeSet<usize> = st
-            .site
-            .of_kind
-            .get(&Kind::Event)
-            .into_iter()
-            .flatten()
-            .copied()
-            .collect();
-        let owners: BTreeSet<usize> = (0..n)
-            .filter(|&i| st.site.visible(i) && st.site.entries[i].kind.has_feed())
-            .collect();
-        let d = Deferred {
-            pages: Vec::new(),
-            splice: false,
-            events,
-            owners,
-            site_calendar: true,
-            atom: true,
-            sitemap: true,
-        };
-        write_deferred(&mut st, &d, &mut files, &mut touched)?;
-        rescan_statics(&mut st, &mut files, &mut touched)?;
-        self.files = files;
+        self.files = shared(sink.into_output());
         self.state = Some(st);
         self.diags = self.collect_diags();
         Ok(())
@@ -636,20 +644,7 @@ impl Engine {
     fn fallback(&mut self) {
         let built = build::build_in_memory(&self.root, &self.overrides);
         self.state = None;
-        self.files = built
-            .output
-            .files
-            .into_iter()
-            .map(|(k, f)| {
-                (
-                    k,
-                    OutFile {
-                        bytes: Arc::new(f.bytes),
-                        origin: f.origin,
-                    },
-                )
-            })
-            .collect();
+        self.files = shared(built.output);
         self.diags = built.diags.into_vec();
     }
 
@@ -1707,6 +1702,33 @@ fn base_hash(ctx: &Contexts) -> u64 {
     hash_value("", ctx.shared().get("site").unwrap_or(&TValue::none()), 0)
 }
 
+/// The hash of a page's template and context (seeded with what every
+/// page shares), and for the home page, listings and archives the cards
+/// (`kind/id`) they show.
+fn page_hash(route: &Route, pc: &pages::PageContext, seed: u64) -> (u64, Option<HashSet<String>>) {
+    let value = pc.context.to_value();
+    let h = hash_value(&pc.template, &value, seed);
+    let shown = matches!(route, Route::Home | Route::Listing(_) | Route::Archive(_)).then(|| {
+        let mut keys = HashSet::new();
+        collect_cards(&value, &mut keys);
+        keys
+    });
+    (h, shown)
+}
+
+/// The files of a build as the engine holds them, shared with the server.
+fn shared(output: crate::output::Output) -> HashMap<String, OutFile> {
+    output
+        .files
+        .into_iter()
+        .map(|(path, f)| {
+            let bytes = Arc::new(f.bytes);
+            let origin = f.origin;
+            (path, OutFile { bytes, origin })
+        })
+        .collect()
+}
+
 /// Builds, hashes and (when the hash changed) renders `jobs`; writes the
 /// results into `files`. Returns (candidates, rendered).
 fn render_jobs(
@@ -1737,15 +1759,7 @@ fn render_jobs(
             let started = Instant::now();
             // An alias that is no site path is a finding, not a page.
             let pc = pages::page_context(&ctx, theme, job)?;
-            let value = pc.context.to_value();
-            // The page's own variables and what every page shares.
-            let h = hash_value(&pc.template, &value, base);
-            let shown =
-                matches!(job, Route::Home | Route::Listing(_) | Route::Archive(_)).then(|| {
-                    let mut keys = HashSet::new();
-                    collect_cards(&value, &mut keys);
-                    keys
-                });
+            let (h, shown) = page_hash(job, &pc, base);
             if hashes.get(&pc.path) == Some(&h) && known(&pc.path) {
                 if timings {
                     crate::to_stderr!(
