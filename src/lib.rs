@@ -1,13 +1,14 @@
 //! tandem: a static site generator for education networks, their partner
 //! organisations, funded projects and events, with calendar feeds.
 //!
-//! The modules follow the build pipeline, each using only those before it
-//! (the leaves [`diagnostics`], [`text`], [`slug`], [`anchors`], [`digits`]
-//! and [`error`] aside): [`entry`] (the types, event dates) → [`frontmatter`] (yaml,
-//! schema, typed fields) → [`config`] → [`content`] (walk, file → entry) →
-//! [`model`] (ids, relation graph, lint; reads no files) → [`render`]
-//! (Markdown, templates) → [`feeds`] (iCal, Atom, sitemap) → [`output`]
-//! (atomic write); [`build`], [`serve`] and [`cli`] sit on top.
+//! The modules are layered, each using only those before it (the leaves
+//! [`diagnostics`], [`text`], [`slug`], [`anchors`], [`digits`] and
+//! [`error`] aside): [`entry`] (the types, event dates) → [`frontmatter`]
+//! (yaml, schema, typed fields) → [`config`] → [`content`] (walk, file →
+//! entry) → [`model`] (ids, relation graph, lint; reads no files) →
+//! [`output`] (where built files go, atomic write) → [`render`] (Markdown,
+//! templates) → [`feeds`] (iCal, Atom, sitemap); [`build`], [`serve`] and
+//! [`cli`] sit on top.
 
 pub mod anchors;
 pub mod build;

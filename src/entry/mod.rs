@@ -2,8 +2,10 @@
 
 pub mod schedule;
 
+pub use schedule::When;
+
 use crate::diagnostics::Pos;
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -80,34 +82,6 @@ pub struct Ref {
     pub kind: Kind,
     pub id: String,
     pub pos: Pos,
-}
-
-/// A date alone (all-day) or a local date and time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum When {
-    Date(NaiveDate),
-    Time(NaiveDateTime),
-}
-
-impl When {
-    pub fn date(self) -> NaiveDate {
-        match self {
-            When::Date(d) => d,
-            When::Time(t) => t.date(),
-        }
-    }
-
-    pub fn is_all_day(self) -> bool {
-        matches!(self, When::Date(_))
-    }
-
-    /// Midnight for a date, for ordering dates among times.
-    pub fn naive(self) -> NaiveDateTime {
-        match self {
-            When::Date(d) => d.and_time(chrono::NaiveTime::MIN),
-            When::Time(t) => t,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

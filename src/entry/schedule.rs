@@ -2,9 +2,36 @@
 //! RRULE series, expanded once into occurrences with UTC instants, so that
 //! pages, "upcoming/past" and feeds agree on the same dates.
 
-use crate::entry::When;
 use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
+
+/// A date alone (all-day) or a local date and time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum When {
+    Date(NaiveDate),
+    Time(NaiveDateTime),
+}
+
+impl When {
+    pub fn date(self) -> NaiveDate {
+        match self {
+            When::Date(d) => d,
+            When::Time(t) => t.date(),
+        }
+    }
+
+    pub fn is_all_day(self) -> bool {
+        matches!(self, When::Date(_))
+    }
+
+    /// Midnight for a date, for ordering dates among times.
+    pub fn naive(self) -> NaiveDateTime {
+        match self {
+            When::Date(d) => d.and_time(chrono::NaiveTime::MIN),
+            When::Time(t) => t,
+        }
+    }
+}
 
 /// At most this many dates per series: a guard against `COUNT=100000`.
 pub const MAX_OCCURRENCES: usize = 1000;

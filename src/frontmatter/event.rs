@@ -3,8 +3,10 @@
 
 use crate::diagnostics::Pos;
 use crate::entry::schedule::*;
-use crate::entry::{EventData, Kind, Spanned, When};
-use crate::frontmatter::fields::{FieldReader, Fields};
+use crate::entry::{EventData, Kind, Session, Spanned, When};
+use crate::frontmatter::fields::{FieldReader, Fields, is_valid_id};
+use crate::frontmatter::schema;
+use crate::frontmatter::yaml::Value;
 use chrono_tz::Tz;
 
 /// `when`, written for `key` at `pos`, as the event uses it in `tz`: a time
@@ -49,6 +51,55 @@ pub fn settle(r: &mut FieldReader, tz: Tz, key: &str, when: When, pos: Pos) -> W
     }
 }
 
+/// The `sessions` of an event in zone `tz`, their times settled as
+/// [`settle`] does.
+fn sessions(r: &mut FieldReader, f: &Fields, tz: Tz) -> Vec<Session> {
+    let Some(node) = f.get("sessions") else {
+        return Vec::new();
+    };
+    let Value::Seq(items) = &node.value else {
+        r.type_error(node, "sessions", "a list of `{ start, end }` maps");
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let m = r.map_fields(item, &schema::names(schema::SESSION), "a session field");
+        let start = match m.get("start") {
+            Some(n) => r.when(n, "start").map(|w| settle(r, tz, "start", w, n.pos)),
+            None => {
+                r.error(item.pos, "missing required field `start` in this session");
+                None
+            }
+        };
+        let end = m.get("end").and_then(|n| {
+            let when = r.end(n, start)?;
+            Some(settle(r, tz, "end", when, n.pos))
+        });
+        let location = m.get("location").and_then(|n| r.location(n));
+        let status = m.get("status").and_then(|n| r.status(n));
+        let id = r.text(&m, "id");
+        if let (Some(id), Some(n)) = (&id, m.get("id"))
+            && !is_valid_id(id)
+        {
+            r.error(
+                n.pos,
+                format!("session id `{id}` may hold only a-z, 0-9 and -"),
+            );
+        }
+        if let Some(start) = start {
+            out.push(Session {
+                start,
+                end,
+                location,
+                status,
+                id,
+                pos: item.pos,
+            });
+        }
+    }
+    out
+}
+
 /// Reads an event's fields and works out its schedule. Problems are
 /// reported through `r`; the event is returned all the same, with what
 /// could be read (an unknown zone replaced by the site's, a bad rule
@@ -75,7 +126,7 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
             pos: n.pos,
         })
     });
-    let sessions = r.sessions(f, timezone);
+    let sessions = sessions(r, f, timezone);
     let recurrence = r
         .text(f, "recurrence")
         .zip(f.get("recurrence"))

@@ -7,7 +7,7 @@ use super::schema;
 use super::yaml::{Node, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos, did_you_mean};
 use crate::entry::schedule::parse_when;
-use crate::entry::{Contact, Image, Kind, Location, Ref, Session, Spanned, Status, When};
+use crate::entry::{Contact, Image, Kind, Location, Ref, Spanned, Status, When};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -152,7 +152,7 @@ impl<'a> FieldReader<'a> {
         self.diags.push(d.with_source(lines));
     }
 
-    fn type_error(&mut self, node: &Node, key: &str, expected: &str) {
+    pub(super) fn type_error(&mut self, node: &Node, key: &str, expected: &str) {
         self.error(
             node.pos,
             format!("`{key}` must be {expected}, found {}", node.type_name()),
@@ -573,58 +573,6 @@ impl<'a> FieldReader<'a> {
                 None
             }
         }
-    }
-
-    /// The `sessions` of an event in zone `tz` (their times settled as
-    /// [`crate::frontmatter::event::settle`] does).
-    pub fn sessions(&mut self, f: &Fields, tz: Tz) -> Vec<Session> {
-        let Some(node) = f.get("sessions") else {
-            return Vec::new();
-        };
-        let Value::Seq(items) = &node.value else {
-            self.type_error(node, "sessions", "a list of `{ start, end }` maps");
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in items {
-            let m = self.map_fields(item, &schema::names(schema::SESSION), "a session field");
-            let settle = crate::frontmatter::event::settle;
-            let start = match m.get("start") {
-                Some(n) => self
-                    .when(n, "start")
-                    .map(|w| settle(self, tz, "start", w, n.pos)),
-                None => {
-                    self.error(item.pos, "missing required field `start` in this session");
-                    None
-                }
-            };
-            let end = m.get("end").and_then(|n| {
-                let when = self.end(n, start)?;
-                Some(settle(self, tz, "end", when, n.pos))
-            });
-            let location = m.get("location").and_then(|n| self.location(n));
-            let status = m.get("status").and_then(|n| self.status(n));
-            let id = self.text(&m, "id");
-            if let (Some(id), Some(n)) = (&id, m.get("id"))
-                && !is_valid_id(id)
-            {
-                self.error(
-                    n.pos,
-                    format!("session id `{id}` may hold only a-z, 0-9 and -"),
-                );
-            }
-            if let Some(start) = start {
-                out.push(Session {
-                    start,
-                    end,
-                    location,
-                    status,
-                    id,
-                    pos: item.pos,
-                });
-            }
-        }
-        out
     }
 }
 

@@ -1,27 +1,11 @@
 //! The relation graph of section 4 of the content format: every fact is
 //! stated once by an author and shows on both sides.
 
-use super::Site;
+pub use super::site::Links;
+use super::site::Site;
 use crate::entry::{Kind, KindData};
 use rayon::prelude::*;
 use std::collections::HashMap;
-
-/// What one entry's page lists. Forward references that point at drafts
-/// are kept (shown without a link); derived ones only list visible entries.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Links {
-    pub networks: Vec<usize>,
-    pub partners: Vec<usize>,
-    pub projects: Vec<usize>,
-    /// Events, in date order.
-    pub events: Vec<usize>,
-    /// Posts about the entry, newest first.
-    pub posts: Vec<usize>,
-    pub lead: Option<usize>,
-    pub project: Option<usize>,
-    pub organizers: Vec<usize>,
-    pub about: Vec<usize>,
-}
 
 fn add(list: &mut Vec<usize>, i: usize) {
     if !list.contains(&i) {

@@ -2,34 +2,19 @@
 //! relations between them worked out in both directions.
 
 pub mod graph;
+pub mod site;
+
+pub use site::Site;
 
 use crate::config::Config;
-use crate::content::{Loaded, Rejected};
+use crate::content::Loaded;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, nearest};
 use crate::entry::{Entry, Kind, KindData, Ref};
 use crate::frontmatter::{find_key, pos_of_offset};
-use graph::Links;
 use std::collections::HashMap;
 
-pub struct Site {
-    pub config: Config,
-    /// Every entry, drafts included (see [`Site::visible`]).
-    pub entries: Vec<Entry>,
-    pub index: HashMap<(Kind, String), usize>,
-    /// Source path (`content/partners/x.md`) to entry, for `@/` links.
-    pub by_source: HashMap<String, usize>,
-    /// The listing pages' own title and text (`_index.md`).
-    pub sections: HashMap<Kind, Entry>,
-    pub home: Option<Entry>,
-    /// Relations of entry `i` at `links[i]`.
-    pub links: Vec<Links>,
-    /// Visible entries of each kind in listing order.
-    pub of_kind: HashMap<Kind, Vec<usize>>,
-    /// Files with errors that leave nothing to publish, by source path:
-    /// references and links to them are not reported (see [`Rejected`]).
-    pub rejected: HashMap<String, Rejected>,
-}
-
+/// Building the model and checking it; the type itself, with the lookups
+/// that [`graph`] needs, is in [`site`].
 impl Site {
     /// Builds the model from loaded files: indexes ids, resolves every
     /// reference (unknown ids are errors), and computes the relations.
@@ -63,18 +48,6 @@ impl Site {
         site.links = graph::compute(&site);
         site.of_kind = graph::listing_order(&site);
         site
-    }
-
-    pub fn visible(&self, i: usize) -> bool {
-        !self.entries[i].draft || self.config.drafts
-    }
-
-    pub fn lookup(&self, kind: Kind, id: &str) -> Option<usize> {
-        self.index.get(&(kind, id.to_string())).copied()
-    }
-
-    pub fn resolve(&self, r: &Ref) -> Option<usize> {
-        self.lookup(r.kind, &r.id)
     }
 
     /// Site-relative address of an entry's page: `partners/provadis/`.
