@@ -38,9 +38,8 @@ pub struct Contexts<'a> {
 }
 
 /// A map value built field by field, each field converted straight
-/// into a template value (no JSON in between). Made into a value as it
-/// is: tandem's Tera (`vendor/tera`) takes a finished map without
-/// rebuilding it.
+/// into a template value (no JSON in between), then made into a value
+/// with `Value::from` (which rebuilds the map).
 #[derive(Default)]
 struct Obj(tera::Map);
 
