@@ -12,8 +12,10 @@ use crate::model::Site;
 use crate::routes::Route;
 use chrono::{DateTime, Datelike, Utc};
 use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::{Value, json};
 use tera::Value as TValue;
+use tera::value::Key;
 
 pub struct Contexts<'a> {
     pub site: &'a Site,
@@ -37,44 +39,152 @@ pub struct Contexts<'a> {
     components: std::sync::OnceLock<std::sync::Arc<ComponentCache>>,
 }
 
-/// A map value built field by field, each field converted straight
-/// into a template value (no JSON in between), then made into a value
-/// with `Value::from` (which rebuilds the map).
-#[derive(Default)]
-struct Obj(tera::Map);
+/// A template map being made. It is written the way Tera makes a
+/// serialised struct into a value: each field converted straight into a
+/// template value (no JSON, no value in between) and each key hashed once.
+/// Filling a `tera::Map` and calling `Value::from` on it would hash every
+/// key a second time, as Tera's `From<IndexMap>` rebuilds the map.
+struct Obj<M: SerializeStruct> {
+    map: M,
+    /// The serialiser's first error (there is none for the plain data
+    /// written here; `map_value` would panic on it).
+    failed: Option<M::Error>,
+}
 
-impl Obj {
-    /// Room for `n` fields: a map that grows is rehashed at every doubling.
-    fn with_capacity(n: usize) -> Obj {
-        Obj(tera::Map::with_capacity_and_hasher(n, Default::default()))
-    }
-
-    /// The fields of a card, to add more to (a copy of its map: the
-    /// fields' values are shared, the keys are not hashed again).
-    fn from_map(map: &tera::Map, room: usize) -> Obj {
-        let mut m = map.clone();
-        m.reserve(room);
-        Obj(m)
-    }
-
+impl<M: SerializeStruct> Obj<M> {
     /// Sets `key`; a key set twice keeps its first place and its last value.
-    fn set<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.0.insert(key.into(), TValue::from_serializable(value));
+    fn set<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.failed.is_none()
+            && let Err(e) = self.map.serialize_field(key, value)
+        {
+            self.failed = Some(e);
+        }
     }
 
+    /// Sets `key` to a template value (shared, not copied).
     fn put(&mut self, key: &'static str, value: TValue) {
-        self.0.insert(key.into(), value);
+        self.set(key, &value);
+    }
+}
+
+/// What fills a template map (see [`map_value`]).
+trait Fields {
+    /// How many fields there will be, to make room for at once.
+    fn room(&self) -> usize;
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>);
+}
+
+/// The template map that `fields` fills.
+fn map_value(fields: &impl Fields) -> TValue {
+    struct AsMap<'f, F>(&'f F);
+    impl<F: Fields> Serialize for AsMap<'_, F> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = Obj {
+                map: s.serialize_struct("map", self.0.room())?,
+                failed: None,
+            };
+            self.0.fill(&mut m);
+            match m.failed {
+                Some(e) => Err(e),
+                None => m.map.end(),
+            }
+        }
+    }
+    TValue::from_serializable(&AsMap(fields))
+}
+
+/// The fields of entry `i`'s card.
+struct Card<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    i: usize,
+}
+
+impl Fields for Card<'_, '_> {
+    fn room(&self) -> usize {
+        match self.ctx.site.entries[self.i].data {
+            KindData::Event(_) => 31,
+            _ => 9,
+        }
     }
 
-    fn into_value(self) -> TValue {
-        TValue::from(self.0)
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        self.ctx.card_fields(self.i, m);
+    }
+}
+
+/// The fields of entry `i`'s page: those of its card, then its own.
+struct Page<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    i: usize,
+    body: &'c Rendered,
+    /// The card's map, whose fields are copied (values shared). Its keys
+    /// are `&'static str`s (see [`Contexts::entry_page_with`]).
+    card: Option<&'c tera::Map>,
+}
+
+impl Fields for Page<'_, '_> {
+    fn room(&self) -> usize {
+        // About 37 of the page's own for an event.
+        self.card.map_or(0, tera::Map::len) + 37
     }
 
-    /// [`Obj::into_value`] without spare room, for a map that stays for
-    /// the whole build (a card is made with room for an event's fields).
-    fn into_kept_value(mut self) -> TValue {
-        self.0.shrink_to_fit();
-        TValue::from(self.0)
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        for (k, v) in self.card.into_iter().flatten() {
+            if let Key::Str(k) = k {
+                m.set(k, v);
+            }
+        }
+        self.ctx.page_fields(self.i, self.body, m);
+    }
+}
+
+/// A location (see [`Contexts::location_value`]).
+struct Place<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    loc: &'c Location,
+    status: Status,
+}
+
+impl Fields for Place<'_, '_> {
+    fn room(&self) -> usize {
+        12
+    }
+
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        self.ctx.location_fields(self.loc, self.status, m);
+    }
+}
+
+/// One date of an event's page (`occurrences`, `next_dates`).
+struct Date<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    ev: &'c EventData,
+    o: &'c Occurrence,
+}
+
+impl Fields for Date<'_, '_> {
+    fn room(&self) -> usize {
+        9
+    }
+
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        self.ctx.date_fields(self.ev, self.o, m);
+    }
+}
+
+/// A heading of the table of contents (`toc`).
+struct Heading<'c>(&'c (u8, String, String));
+
+impl Fields for Heading<'_> {
+    fn room(&self) -> usize {
+        3
+    }
+
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        let (level, id, title) = self.0;
+        m.set("id", id);
+        m.set("level", level);
+        m.set("title", title);
     }
 }
 
@@ -85,7 +195,7 @@ pub struct Vars(Vec<(&'static str, TValue)>);
 
 impl Vars {
     /// Sets `key` to a value made from anything serialisable (a copy).
-    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.put(key, TValue::from_serializable(value));
     }
 
@@ -108,11 +218,18 @@ impl Vars {
 
     /// The variables as one map value (`serve` hashes it).
     pub fn to_value(&self) -> TValue {
-        let mut m = tera::Map::default();
-        for (k, v) in &self.0 {
-            m.insert((*k).into(), v.clone());
+        struct Own<'v>(&'v [(&'static str, TValue)]);
+        impl Fields for Own<'_> {
+            fn room(&self) -> usize {
+                self.0.len()
+            }
+            fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+                for (k, v) in self.0 {
+                    m.set(k, v);
+                }
+            }
         }
-        TValue::from(m)
+        map_value(&Own(&self.0))
     }
 }
 
@@ -323,6 +440,14 @@ impl<'a> Contexts<'a> {
     /// the place of an event that moved online is not shown as where it
     /// happens, and an online-only meeting gets no map.
     fn location_value(&self, loc: &Location, status: Status) -> TValue {
+        map_value(&Place {
+            ctx: self,
+            loc,
+            status,
+        })
+    }
+
+    fn location_fields<M: SerializeStruct>(&self, loc: &Location, status: Status, m: &mut Obj<M>) {
         let at = Attendance::of(Some(loc), status);
         let osm = at.place.map(|p| match (p.lat, p.lon) {
             (Some(lat), Some(lon)) => {
@@ -338,7 +463,6 @@ impl<'a> Contexts<'a> {
             .name
             .as_deref()
             .filter(|_| !loc.has_place() && !loc.is_named_online());
-        let mut m = Obj::with_capacity(12);
         m.set("address", &loc.address);
         m.set("city", &loc.city);
         m.set("has_place", &at.place.is_some());
@@ -351,7 +475,6 @@ impl<'a> Contexts<'a> {
         m.set("online_label", &online_label);
         m.set("osm_url", &osm);
         m.set("url", &safe_link(&loc.url));
-        m.into_value()
     }
 
     /// The place of a card in one word: the city, else the place's name;
@@ -369,11 +492,13 @@ impl<'a> Contexts<'a> {
     }
 
     fn make_card(&self, i: usize) -> TValue {
+        map_value(&Card { ctx: self, i })
+    }
+
+    fn card_fields<M: SerializeStruct>(&self, i: usize, m: &mut Obj<M>) {
         let site = self.site;
         let e = &site.entries[i];
         let url = site.visible(i).then(|| site.config.link(&site.rel_url(i)));
-        // An event's card has 33 fields.
-        let mut m = Obj::with_capacity(33);
         m.set("kind", &e.kind);
         m.set("id", &e.id);
         m.set("title", &e.title);
@@ -397,10 +522,9 @@ impl<'a> Contexts<'a> {
                 m.set("date_text", &self.labels.date_short(p.date.date()));
                 m.set("author", &p.author);
             }
-            KindData::Event(ev) => self.event_card_fields(i, ev, &mut m),
+            KindData::Event(ev) => self.event_card_fields(i, ev, m),
             KindData::Page => {}
         }
-        m.into_kept_value()
     }
 
     fn period_text(
@@ -433,7 +557,7 @@ impl<'a> Contexts<'a> {
             .or(ev.schedule.occurrences.last())
     }
 
-    fn event_card_fields(&self, i: usize, ev: &EventData, m: &mut Obj) {
+    fn event_card_fields<M: SerializeStruct>(&self, i: usize, ev: &EventData, m: &mut Obj<M>) {
         let site = self.site;
         let now = site.config.now;
         let occ = self.shown_occurrence(ev);
@@ -534,28 +658,51 @@ impl<'a> Contexts<'a> {
 
     /// [`Contexts::entry_page`] with the rendered body given.
     pub fn entry_page_with(&self, i: usize, body: &Rendered) -> Vars {
+        let e = &self.site.entries[i];
+        let mut ctx = self.page_base(&self.site.rel_url(i));
+        let card = self.cards[i].as_map();
+        // The card's fields (shared values), then the page's own. The
+        // cards made here have `&'static str` keys only; a card given from
+        // outside with other keys is merged the slow way (Tera rebuilds
+        // the map).
+        let entry = match card {
+            Some(c) if !c.keys().all(|k| matches!(k, Key::Str(_))) => {
+                let own = map_value(&Page {
+                    ctx: self,
+                    i,
+                    body,
+                    card: None,
+                });
+                let mut m = c.clone();
+                for (k, v) in own.as_map().into_iter().flatten() {
+                    m.insert(k.clone(), v.clone());
+                }
+                TValue::from(m)
+            }
+            _ => map_value(&Page {
+                ctx: self,
+                i,
+                body,
+                card,
+            }),
+        };
+        ctx.put("entry", entry);
+        ctx.insert("page_kind", &e.kind);
+        ctx
+    }
+
+    /// The fields of entry `i`'s page that its card does not have.
+    fn page_fields<M: SerializeStruct>(&self, i: usize, body: &Rendered, m: &mut Obj<M>) {
         let site = self.site;
         let e = &site.entries[i];
         let rel = site.rel_url(i);
-        let mut ctx = self.page_base(&rel);
-        // The card's fields (shared values), then the page's own.
-        // Room for the page's own fields (about 30 for an event).
-        let mut m = self.cards[i]
-            .as_map()
-            .map_or_else(Obj::default, |card| Obj::from_map(card, 32));
         m.put("content", TValue::from(body.html.as_str()));
         m.put(
             "toc",
             TValue::from(
                 body.toc
                     .iter()
-                    .map(|(l, id, t)| {
-                        let mut h = Obj::with_capacity(3);
-                        h.set("id", id);
-                        h.set("level", l);
-                        h.set("title", t);
-                        h.into_value()
-                    })
+                    .map(|h| map_value(&Heading(h)))
                     .collect::<Vec<_>>(),
             ),
         );
@@ -610,7 +757,7 @@ impl<'a> Contexts<'a> {
                 m.set("start", &p.start.map(|d| d.to_string()));
                 m.set("end", &p.end.map(|d| d.to_string()));
             }
-            KindData::Event(ev) => self.event_page_fields(i, e, ev, &mut m),
+            KindData::Event(ev) => self.event_page_fields(i, e, ev, m),
             KindData::Post(_) | KindData::Page => {}
         }
         let some_card = |c: Option<usize>| c.map_or_else(TValue::none, |c| self.cards[c].clone());
@@ -624,12 +771,15 @@ impl<'a> Contexts<'a> {
         m.put("about", self.cards(&links.about));
         m.put("lead", some_card(links.lead));
         m.put("project", some_card(links.project));
-        ctx.put("entry", m.into_value());
-        ctx.insert("page_kind", &e.kind);
-        ctx
     }
 
-    fn event_page_fields(&self, i: usize, e: &Entry, ev: &EventData, m: &mut Obj) {
+    fn event_page_fields<M: SerializeStruct>(
+        &self,
+        i: usize,
+        e: &Entry,
+        ev: &EventData,
+        m: &mut Obj<M>,
+    ) {
         let site = self.site;
         let now = site.config.now;
         let ics = Route::EventIcs(i).address(site).unwrap_or_default();
@@ -650,27 +800,12 @@ impl<'a> Contexts<'a> {
                 && !ev.schedule.is_past(now)
                 && !matches!(ev.status, Status::Cancelled | Status::Full)),
         );
-        let occ_value = |o: &Occurrence| {
-            let session = o.session.and_then(|s| ev.sessions.get(s));
-            let status = session.and_then(|s| s.status).unwrap_or(ev.status);
-            let mut v = Obj::with_capacity(10);
-            v.set("end", &o.end.map(|w| machine_time(ev, w)));
-            v.set("ends_at", &instant(o.end_utc));
-            v.put(
-                "location",
-                session
-                    .and_then(|s| s.location.as_ref())
-                    .map_or_else(TValue::none, |l| self.location_value(l, status)),
-            );
-            v.set("past", &(o.end_utc <= now));
-            v.set("start", &machine_time(ev, o.start));
-            v.set("status", &status);
-            v.set("status_label", &self.status_label(status));
-            v.set("when", &self.labels.when_text(o.start, o.end));
-            v.set("when_short", &self.labels.when_short(o.start, o.end));
-            v.into_value()
-        };
-        let occurrences: Vec<TValue> = ev.schedule.occurrences.iter().map(occ_value).collect();
+        let occurrences: Vec<TValue> = ev
+            .schedule
+            .occurrences
+            .iter()
+            .map(|o| map_value(&Date { ctx: self, ev, o }))
+            .collect();
         m.set("is_series", &ev.schedule.rule.is_some());
         m.set("has_sessions", &!ev.sessions.is_empty());
         if let (Some(rule), Some(first), Some(last)) = (
@@ -711,6 +846,26 @@ impl<'a> Contexts<'a> {
             m.set("when_long", &self.labels.when_text(first.start, first.end));
         }
         m.set("json_ld", &self.event_json_ld(i, e, ev));
+    }
+
+    /// One date of an event's page.
+    fn date_fields<M: SerializeStruct>(&self, ev: &EventData, o: &Occurrence, m: &mut Obj<M>) {
+        let session = o.session.and_then(|s| ev.sessions.get(s));
+        let status = session.and_then(|s| s.status).unwrap_or(ev.status);
+        m.set("end", &o.end.map(|w| machine_time(ev, w)));
+        m.set("ends_at", &instant(o.end_utc));
+        m.put(
+            "location",
+            session
+                .and_then(|s| s.location.as_ref())
+                .map_or_else(TValue::none, |l| self.location_value(l, status)),
+        );
+        m.set("past", &(o.end_utc <= self.site.config.now));
+        m.set("start", &machine_time(ev, o.start));
+        m.set("status", &status);
+        m.set("status_label", &self.status_label(status));
+        m.set("when", &self.labels.when_text(o.start, o.end));
+        m.set("when_short", &self.labels.when_short(o.start, o.end));
     }
 
     /// schema.org `Event` JSON-LD for search engines, escaped for a
