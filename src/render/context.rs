@@ -37,6 +37,11 @@ pub struct Contexts<'a> {
     pub(crate) years: std::sync::OnceLock<Vec<i32>>,
     /// What `component_cached` rendered, for as long as the cards stay.
     components: std::sync::OnceLock<std::sync::Arc<ComponentCache>>,
+    /// The label of each status, in the order of [`Status::ALL`].
+    status_labels: [TValue; 5],
+    /// The [`DateTexts`] of each event's dates (by entry), made by the
+    /// first of its card and its page that needs them.
+    date_texts: Vec<std::sync::OnceLock<Vec<DateTexts>>>,
 }
 
 /// A template map being made. It is written the way Tera makes a
@@ -160,6 +165,21 @@ struct Date<'c, 'a> {
     ctx: &'c Contexts<'a>,
     ev: &'c EventData,
     o: &'c Occurrence,
+    texts: &'c DateTexts,
+}
+
+/// The texts of one date of an event, made once per build for its card
+/// and its page, which show them in several places (the card's `when`,
+/// `when_long` and `start`; the date's own fields, `when_long` and the
+/// JSON-LD on the page).
+struct DateTexts {
+    /// `start` and `end` as `<time datetime>` wants them.
+    start: String,
+    end: Option<String>,
+    /// The date in words ([`Labels::when_text`]) and short
+    /// ([`Labels::when_short`]).
+    when: String,
+    when_short: String,
 }
 
 impl Fields for Date<'_, '_> {
@@ -168,7 +188,7 @@ impl Fields for Date<'_, '_> {
     }
 
     fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
-        self.ctx.date_fields(self.ev, self.o, m);
+        self.ctx.date_fields(self.ev, self.o, self.texts, m);
     }
 }
 
@@ -233,15 +253,35 @@ impl Vars {
     }
 }
 
-/// A feed's two links: `webcal://` to subscribe, `https://` to download.
-pub fn feed_links(site: &Site, feed: &Route) -> Value {
+/// A feed's two links, `webcal://` to subscribe and `https://` to
+/// download, and its site-absolute address (keys in alphabetical order).
+#[derive(serde::Serialize)]
+pub struct FeedLinks {
+    https: String,
+    path: String,
+    webcal: String,
+}
+
+/// The [`FeedLinks`] of `feed`.
+pub fn feed_links(site: &Site, feed: &Route) -> FeedLinks {
     let rel = &feed.address(site).unwrap_or_default();
     let url = site.config.permalink(rel);
     let webcal = match url.split_once("://") {
         Some((_, rest)) => format!("webcal://{rest}"),
         None => url.clone(),
     };
-    json!({ "webcal": webcal, "https": url, "path": site.config.link(rel) })
+    FeedLinks {
+        https: url,
+        path: site.config.link(rel),
+        webcal,
+    }
+}
+
+/// An `image` or `logo` as templates get it (keys in alphabetical order).
+#[derive(serde::Serialize)]
+struct Image<'e> {
+    alt: &'e str,
+    src: String,
 }
 
 fn instant(t: DateTime<Utc>) -> String {
@@ -368,6 +408,9 @@ impl<'a> Contexts<'a> {
             past: Default::default(),
             years: Default::default(),
             components: Default::default(),
+            status_labels: Status::ALL
+                .map(|(name, _)| TValue::from(labels.get(&format!("status_{name}")))),
+            date_texts: site.entries.iter().map(|_| Default::default()).collect(),
         }
     }
 
@@ -430,10 +473,10 @@ impl<'a> Contexts<'a> {
         vars
     }
 
-    fn status_label(&self, s: Status) -> String {
-        self.labels
-            .get(&format!("status_{}", s.as_str()))
-            .to_string()
+    /// `status_label` of a card or date: the label of `s`, made once.
+    fn status_label(&self, s: Status) -> &TValue {
+        let at = Status::ALL.iter().position(|(_, x)| *x == s).unwrap_or(0);
+        &self.status_labels[at]
     }
 
     /// A location as templates see it, presented as [`Attendance`] says:
@@ -548,26 +591,47 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// The occurrence a list shows: the next one still to come, else the last.
-    fn shown_occurrence<'e>(&self, ev: &'e EventData) -> Option<&'e Occurrence> {
+    /// The occurrence a list shows, by its place among the event's dates:
+    /// the next one still to come, else the last.
+    fn shown_occurrence(&self, ev: &EventData) -> Option<usize> {
         let now = self.site.config.now;
-        ev.schedule
-            .upcoming(now)
-            .next()
-            .or(ev.schedule.occurrences.last())
+        let dates = &ev.schedule.occurrences;
+        dates
+            .iter()
+            .position(|o| o.is_upcoming(now))
+            .or(dates.len().checked_sub(1))
+    }
+
+    /// The [`DateTexts`] of the dates of event `i` (`ev`).
+    fn date_texts(&self, i: usize, ev: &EventData) -> &[DateTexts] {
+        let make = || {
+            ev.schedule
+                .occurrences
+                .iter()
+                .map(|o| DateTexts {
+                    start: machine_time(ev, o.start),
+                    end: o.end.map(|w| machine_time(ev, w)),
+                    when: self.labels.when_text(o.start, o.end),
+                    when_short: self.labels.when_short(o.start, o.end),
+                })
+                .collect()
+        };
+        self.date_texts[i].get_or_init(make)
     }
 
     fn event_card_fields<M: SerializeStruct>(&self, i: usize, ev: &EventData, m: &mut Obj<M>) {
         let site = self.site;
         let now = site.config.now;
-        let occ = self.shown_occurrence(ev);
+        let shown = self.shown_occurrence(ev);
+        let occ = shown.map(|k| &ev.schedule.occurrences[k]);
         let status = occ
             .and_then(|o| o.session)
             .and_then(|s| ev.sessions.get(s))
             .and_then(|s| s.status)
             .unwrap_or(ev.status);
         let n = ev.schedule.occurrences.len();
-        if let Some(o) = occ {
+        if let (Some(o), Some(k)) = (occ, shown) {
+            let texts = &self.date_texts(i, ev)[k];
             // Times in another zone than the site's say which.
             let zone = (ev.timezone != site.config.timezone && !o.start.is_all_day())
                 .then(|| ev.timezone.name());
@@ -586,14 +650,14 @@ impl<'a> Contexts<'a> {
                         (span.clone(), span)
                     }
                     _ => (
-                        with_zone(self.labels.when_short(o.start, o.end)),
-                        with_zone(self.labels.when_text(o.start, o.end)),
+                        with_zone(texts.when_short.clone()),
+                        with_zone(texts.when.clone()),
                     ),
                 };
             m.set("when", &when);
             m.set("when_long", &when_long);
             m.set("other_zone", &zone);
-            m.set("start", &machine_time(ev, o.start));
+            m.set("start", &texts.start);
             m.set("date", &iso_date(o.start.date()));
             m.set("day", &o.start.date().day().to_string());
             m.set(
@@ -623,7 +687,7 @@ impl<'a> Contexts<'a> {
         let more = ev.schedule.upcoming(now).count().saturating_sub(1);
         m.set("more_dates", &more);
         m.set("status", &status);
-        m.set("status_label", &self.status_label(status));
+        m.set("status_label", self.status_label(status));
         let loc = occ
             .and_then(|o| o.session)
             .and_then(|s| ev.sessions.get(s))
@@ -722,9 +786,10 @@ impl<'a> Contexts<'a> {
         );
         m.set(
             "image",
-            &e.image
-                .as_ref()
-                .map(|img| json!({"src": image_src(site, &img.src), "alt": img.alt})),
+            &e.image.as_ref().map(|img| Image {
+                alt: &img.alt,
+                src: image_src(site, &img.src),
+            }),
         );
         let links = &site.links[i];
         let now = site.config.now;
@@ -750,7 +815,17 @@ impl<'a> Contexts<'a> {
             KindData::Partner(p) => {
                 m.set("website", &safe_link(&p.website));
                 m.set("contact", &p.contact);
-                m.set("logo", &p.logo.as_ref().map(|img| json!({"src": image_src(site, &img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }})));
+                m.set(
+                    "logo",
+                    &p.logo.as_ref().map(|img| Image {
+                        alt: if img.alt.is_empty() {
+                            &e.title
+                        } else {
+                            &img.alt
+                        },
+                        src: image_src(site, &img.src),
+                    }),
+                );
             }
             KindData::Project(p) => {
                 m.set("website", &safe_link(&p.website));
@@ -800,11 +875,20 @@ impl<'a> Contexts<'a> {
                 && !ev.schedule.is_past(now)
                 && !matches!(ev.status, Status::Cancelled | Status::Full)),
         );
+        let texts = self.date_texts(i, ev);
         let occurrences: Vec<TValue> = ev
             .schedule
             .occurrences
             .iter()
-            .map(|o| map_value(&Date { ctx: self, ev, o }))
+            .zip(texts)
+            .map(|(o, texts)| {
+                map_value(&Date {
+                    ctx: self,
+                    ev,
+                    o,
+                    texts,
+                })
+            })
             .collect();
         m.set("is_series", &ev.schedule.rule.is_some());
         m.set("has_sessions", &!ev.sessions.is_empty());
@@ -842,17 +926,23 @@ impl<'a> Contexts<'a> {
             .collect();
         m.put("next_dates", TValue::from(next));
         m.put("occurrences", TValue::from(occurrences));
-        if let Some(first) = ev.schedule.occurrences.first() {
-            m.set("when_long", &self.labels.when_text(first.start, first.end));
+        if let Some(first) = texts.first() {
+            m.set("when_long", &first.when);
         }
-        m.set("json_ld", &self.event_json_ld(i, e, ev));
+        m.set("json_ld", &self.event_json_ld(i, e, ev, texts));
     }
 
     /// One date of an event's page.
-    fn date_fields<M: SerializeStruct>(&self, ev: &EventData, o: &Occurrence, m: &mut Obj<M>) {
+    fn date_fields<M: SerializeStruct>(
+        &self,
+        ev: &EventData,
+        o: &Occurrence,
+        texts: &DateTexts,
+        m: &mut Obj<M>,
+    ) {
         let session = o.session.and_then(|s| ev.sessions.get(s));
         let status = session.and_then(|s| s.status).unwrap_or(ev.status);
-        m.set("end", &o.end.map(|w| machine_time(ev, w)));
+        m.set("end", &texts.end);
         m.set("ends_at", &instant(o.end_utc));
         m.put(
             "location",
@@ -861,11 +951,11 @@ impl<'a> Contexts<'a> {
                 .map_or_else(TValue::none, |l| self.location_value(l, status)),
         );
         m.set("past", &(o.end_utc <= self.site.config.now));
-        m.set("start", &machine_time(ev, o.start));
+        m.set("start", &texts.start);
         m.set("status", &status);
-        m.set("status_label", &self.status_label(status));
-        m.set("when", &self.labels.when_text(o.start, o.end));
-        m.set("when_short", &self.labels.when_short(o.start, o.end));
+        m.set("status_label", self.status_label(status));
+        m.set("when", &texts.when);
+        m.set("when_short", &texts.when_short);
     }
 
     /// schema.org `Event` JSON-LD for search engines, escaped for a
@@ -881,7 +971,7 @@ impl<'a> Contexts<'a> {
     /// end). The list holds at most [`JSON_LD_DATES`] dates, from the first
     /// one not over at build time (a past event: its last ones), so that a
     /// long series keeps its page light.
-    fn event_json_ld(&self, i: usize, e: &Entry, ev: &EventData) -> String {
+    fn event_json_ld(&self, i: usize, e: &Entry, ev: &EventData, texts: &[DateTexts]) -> String {
         use json_ld::*;
         let site = self.site;
         let url = site.config.permalink(&site.rel_url(i));
@@ -902,7 +992,7 @@ impl<'a> Contexts<'a> {
                 }
             })
             .collect();
-        let one = |o: &Occurrence| {
+        let one = |(o, t): (&Occurrence, &DateTexts)| {
             let session = o.session.and_then(|s| ev.sessions.get(s));
             let status = session.and_then(|s| s.status).unwrap_or(ev.status);
             let loc = session
@@ -962,7 +1052,7 @@ impl<'a> Contexts<'a> {
                 context: "https://schema.org",
                 kind: "Event",
                 description: e.summary.as_deref(),
-                end_date: Some(machine_time(ev, o.end.unwrap_or(o.start))),
+                end_date: Some(t.end.as_ref().unwrap_or(&t.start).clone()),
                 attendance_mode: mode,
                 status: match status {
                     Status::Scheduled | Status::Full => "https://schema.org/EventScheduled",
@@ -973,13 +1063,13 @@ impl<'a> Contexts<'a> {
                 location,
                 name: &e.title,
                 organizer: organizer.clone(),
-                start_date: Some(machine_time(ev, o.start)),
+                start_date: Some(t.start.clone()),
                 url: url.clone(),
             }
         };
         let dates = &ev.schedule.occurrences;
-        let text = match dates.as_slice() {
-            [o] => serde_json::to_string(&one(o)),
+        let text = match (dates.as_slice(), texts) {
+            ([o], [t]) => serde_json::to_string(&one((o, t))),
             _ => {
                 let now = site.config.now;
                 let from = dates
@@ -988,6 +1078,7 @@ impl<'a> Contexts<'a> {
                     .unwrap_or(dates.len().saturating_sub(JSON_LD_DATES));
                 let shown: Vec<Event> = dates
                     .iter()
+                    .zip(texts)
                     .skip(from)
                     .take(JSON_LD_DATES)
                     .map(one)
