@@ -442,7 +442,10 @@ impl<'a> Contexts<'a> {
     /// [`crate::render::component_cache`]).
     pub fn component_cache(&self) -> &std::sync::Arc<ComponentCache> {
         self.components.get_or_init(|| {
-            std::sync::Arc::new(ComponentCache::new(&self.cards, self.base.get("t")))
+            std::sync::Arc::new(ComponentCache::new(
+                &self.cards,
+                ["t", "site"].into_iter().filter_map(|k| self.base.get(k)),
+            ))
         })
     }
 
