@@ -29,7 +29,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tera::{Kwargs, State, TeraResult, Value};
+use tera::{ArgFromValue, Kwargs, State, TeraResult, Value};
 
 /// The name templates call the function by.
 pub const FUNCTION: &str = "component_cached";
@@ -252,9 +252,24 @@ pub fn with_scope<R>(
 /// arguments (once per item of `each`, given as argument `as`), reusing
 /// what earlier calls with the same arguments rendered.
 pub fn function(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
-    let name: &str = kwargs.must_get("name")?;
-    let each: Option<&[Value]> = kwargs.get("each")?;
-    let item_name: Option<&str> = kwargs.get("as")?;
+    // One pass over the arguments: `name`, `each` and `as`, and the rest.
+    let (mut name, mut each, mut item_name) = (None, None, None);
+    let mut args: Vec<(&str, &Value)> = Vec::new();
+    for (k, v) in kwargs.iter() {
+        match k.as_str() {
+            Some("name") => name = Some(v),
+            Some("each") => each = Some(v),
+            Some("as") => item_name = Some(v),
+            Some(k) => args.push((k, v)),
+            None => {}
+        }
+    }
+    let name: &str = match name {
+        Some(v) => <&str>::from_value(v)?,
+        None => kwargs.must_get("name")?,
+    };
+    let each: Option<&[Value]> = each.map(<&[Value]>::from_value).transpose()?;
+    let item_name: Option<&str> = item_name.map(<&str>::from_value).transpose()?;
     if each.is_some() && item_name.is_none() {
         return Err(tera::Error::message(
             "component_cached: `each` needs `as`, the argument each item is given as",
@@ -263,11 +278,6 @@ pub fn function(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
     let scope = SCOPES.with(|s| s.borrow().last().cloned()).ok_or_else(|| {
         tera::Error::message("component_cached works only while tandem renders a page")
     })?;
-    let args: Vec<(&str, &Value)> = kwargs
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str()?, v)))
-        .filter(|(k, _)| !matches!(*k, "name" | "each" | "as"))
-        .collect();
     let call = scope
         .cache
         .as_ref()
