@@ -42,6 +42,8 @@ pub struct Contexts<'a> {
     /// The [`DateTexts`] of each event's dates (by entry), made by the
     /// first of its card and its page that needs them.
     date_texts: Vec<std::sync::OnceLock<Vec<DateTexts>>>,
+    /// The `url`s of `site.nav`, for `nav_current`.
+    nav_urls: Vec<String>,
 }
 
 /// A template map being made. It is written the way Tera makes a
@@ -367,9 +369,21 @@ impl<'a> Contexts<'a> {
         cards: Vec<TValue>,
     ) -> Self {
         let c = &site.config;
-        let nav: Vec<Value> = [Kind::Event, Kind::Network, Kind::Project, Kind::Partner, Kind::Post]
-            .into_iter()
-            .map(|k| json!({ "kind": k, "title": labels.get(k.folder()), "url": c.link(&format!("{}/", k.folder())) }))
+        let nav_kinds = [
+            Kind::Event,
+            Kind::Network,
+            Kind::Project,
+            Kind::Partner,
+            Kind::Post,
+        ];
+        let nav_urls: Vec<String> = nav_kinds
+            .iter()
+            .map(|k| c.link(&format!("{}/", k.folder())))
+            .collect();
+        let nav: Vec<Value> = nav_kinds
+            .iter()
+            .zip(&nav_urls)
+            .map(|(k, url)| json!({ "kind": k, "title": labels.get(k.folder()), "url": url }))
             .collect();
         let pages: Vec<Value> = site
             .of_kind
@@ -411,6 +425,7 @@ impl<'a> Contexts<'a> {
             status_labels: Status::ALL
                 .map(|(name, _)| TValue::from(labels.get(&format!("status_{name}")))),
             date_texts: site.entries.iter().map(|_| Default::default()).collect(),
+            nav_urls,
         }
     }
 
@@ -468,10 +483,16 @@ impl<'a> Contexts<'a> {
         &self.base
     }
 
-    /// The page's own address, `current_url` and `current_permalink`.
+    /// The page's own address, `current_url` and `current_permalink`, and
+    /// `nav_current`: the `url` of the item of `site.nav` that
+    /// `current_url` starts with (at most one does: they are the five
+    /// sections' folders), or none.
     pub fn page_base(&self, page_rel: &str) -> Vars {
         let mut vars = Vars::default();
-        vars.insert("current_url", &self.site.config.link(page_rel));
+        let url = self.site.config.link(page_rel);
+        let nav = self.nav_urls.iter().find(|n| url.starts_with(n.as_str()));
+        vars.insert("nav_current", &nav);
+        vars.insert("current_url", &url);
         vars.insert("current_permalink", &self.site.config.permalink(page_rel));
         vars
     }
