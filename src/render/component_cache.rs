@@ -15,10 +15,11 @@
 //! on each of those pages is a large share of a big site's build time.
 //!
 //! Texts, numbers, booleans and empty values are keyed by value. Maps are
-//! keyed only when they are one of this build's cards or its labels (`t`):
-//! those stay unchanged for the whole build and are shared by every page,
-//! so their identity stands for their content. Any other list or map among
-//! the arguments makes the call render afresh, as a direct call would.
+//! keyed only when they are one of this build's cards or one of the values
+//! every page shares (`t`, the labels, and `site`): those stay unchanged
+//! for the whole build and are shared by every page, so their identity
+//! stands for their content. Any other list or map among the arguments makes the
+//! call render afresh, as a direct call would.
 //!
 //! Page rendering is synchronous on one thread, so the theme and cache of
 //! the page being rendered reach the function through a thread-local
@@ -28,41 +29,55 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use tera::{Kwargs, State, TeraResult, Value};
+use tera::{ArgFromValue, Kwargs, State, TeraResult, Value};
 
 /// The name templates call the function by.
 pub const FUNCTION: &str = "component_cached";
 
-/// The item of a call without `each`, in [`ComponentCache::done`]'s keys.
-const WHOLE: u32 = u32::MAX;
-
 /// Rendered components of one build.
 pub struct ComponentCache {
-    /// Address of each card's map → the card's index.
-    cards: HashMap<usize, u32>,
-    /// Address of the labels' map.
-    labels: Option<usize>,
-    /// The cards and labels themselves: while the cache holds them, no
-    /// other map can be allocated at one of their addresses.
+    /// Address of each card's map and the card's index, ordered by
+    /// address (looked up for every item of every call).
+    cards: Vec<(usize, u32)>,
+    /// Addresses of the maps every page shares (`t`, `site`), in order.
+    shared: Vec<usize>,
+    /// The cards and shared values themselves: while the cache holds
+    /// them, no other map can be allocated at one of their addresses.
     _held: Vec<Value>,
     /// Each distinct set of arguments (component name and the arguments
     /// other than the item) → a number.
     calls: Mutex<HashMap<Vec<u8>, u32>>,
-    /// (call number, card index or [`WHOLE`]) → the rendered HTML.
-    done: Mutex<HashMap<(u32, u32), Arc<str>>>,
+    /// By call number: what it rendered, as the text value the function
+    /// returns (shared by every page that makes the call, not copied).
+    done: Mutex<Vec<Done>>,
 }
 
+/// What one call rendered: as a whole (without `each`), and for each card
+/// (by index) given as the item.
+#[derive(Default)]
+struct Done {
+    whole: Option<Value>,
+    items: Vec<Option<Value>>,
+}
+
+/// The item of a call: none (the whole call) or a card's index.
+type Item = Option<u32>;
+
 impl ComponentCache {
-    /// A cache for a build whose cards are `cards` and labels `labels`.
-    pub fn new(cards: &[Value], labels: Option<&Value>) -> ComponentCache {
+    /// A cache for a build whose cards are `cards` and whose pages all
+    /// share the values `shared` (`t` and `site`).
+    pub fn new<'v>(cards: &[Value], shared: impl IntoIterator<Item = &'v Value>) -> ComponentCache {
+        let shared: Vec<&Value> = shared.into_iter().collect();
+        let mut by_address: Vec<(usize, u32)> = cards
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((address(c)?, u32::try_from(i).ok()?)))
+            .collect();
+        by_address.sort_unstable();
         ComponentCache {
-            cards: cards
-                .iter()
-                .enumerate()
-                .filter_map(|(i, c)| Some((address(c)?, u32::try_from(i).ok()?)))
-                .collect(),
-            labels: labels.and_then(address),
-            _held: cards.iter().chain(labels).cloned().collect(),
+            cards: by_address,
+            shared: shared.iter().filter_map(|v| address(v)).collect(),
+            _held: cards.iter().chain(shared).cloned().collect(),
             calls: Mutex::default(),
             done: Mutex::default(),
         }
@@ -70,7 +85,10 @@ impl ComponentCache {
 
     /// How many components were rendered and kept (for tests).
     pub fn len(&self) -> usize {
-        lock(&self.done).len()
+        lock(&self.done)
+            .iter()
+            .map(|d| usize::from(d.whole.is_some()) + d.items.iter().flatten().count())
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -97,11 +115,12 @@ impl ComponentCache {
 
     fn push_value(&self, key: &mut Vec<u8>, v: &Value) -> Option<()> {
         if let Some(at) = address(v) {
-            if Some(at) == self.labels {
+            if let Some(n) = self.shared.iter().position(|&s| s == at) {
                 key.push(b'T');
+                key.extend_from_slice(&n.to_le_bytes());
             } else {
                 key.push(b'C');
-                key.extend_from_slice(&self.cards.get(&at)?.to_le_bytes());
+                key.extend_from_slice(&self.card_at(at)?.to_le_bytes());
             }
         } else if let Some(s) = v.as_str() {
             // A safe text is written unescaped: it renders differently.
@@ -131,17 +150,41 @@ impl ComponentCache {
         Some(())
     }
 
+    /// The index of the card whose map is at `at`, if there is one.
+    fn card_at(&self, at: usize) -> Option<u32> {
+        let i = self.cards.binary_search_by_key(&at, |&(a, _)| a).ok()?;
+        Some(self.cards[i].1)
+    }
+
     /// The index of the card `v` is, if it is one.
     fn card(&self, v: &Value) -> Option<u32> {
-        self.cards.get(&address(v)?).copied()
+        self.card_at(address(v)?)
     }
 
-    fn get(&self, key: (u32, u32)) -> Option<Arc<str>> {
-        lock(&self.done).get(&key).cloned()
+    fn get(&self, call: u32, item: Item) -> Option<Value> {
+        let done = lock(&self.done);
+        let d = done.get(call as usize)?;
+        match item {
+            None => d.whole.clone(),
+            Some(i) => d.items.get(i as usize)?.clone(),
+        }
     }
 
-    fn put(&self, key: (u32, u32), html: Arc<str>) {
-        lock(&self.done).insert(key, html);
+    fn put(&self, call: u32, item: Item, html: Value) {
+        let mut done = lock(&self.done);
+        if done.len() <= call as usize {
+            done.resize_with(call as usize + 1, Done::default);
+        }
+        let d = &mut done[call as usize];
+        match item {
+            None => d.whole = Some(html),
+            Some(i) => {
+                if d.items.len() <= i as usize {
+                    d.items.resize(i as usize + 1, None);
+                }
+                d.items[i as usize] = Some(html);
+            }
+        }
     }
 }
 
@@ -209,9 +252,24 @@ pub fn with_scope<R>(
 /// arguments (once per item of `each`, given as argument `as`), reusing
 /// what earlier calls with the same arguments rendered.
 pub fn function(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
-    let name: &str = kwargs.must_get("name")?;
-    let each: Option<&[Value]> = kwargs.get("each")?;
-    let item_name: Option<&str> = kwargs.get("as")?;
+    // One pass over the arguments: `name`, `each` and `as`, and the rest.
+    let (mut name, mut each, mut item_name) = (None, None, None);
+    let mut args: Vec<(&str, &Value)> = Vec::new();
+    for (k, v) in kwargs.iter() {
+        match k.as_str() {
+            Some("name") => name = Some(v),
+            Some("each") => each = Some(v),
+            Some("as") => item_name = Some(v),
+            Some(k) => args.push((k, v)),
+            None => {}
+        }
+    }
+    let name: &str = match name {
+        Some(v) => <&str>::from_value(v)?,
+        None => kwargs.must_get("name")?,
+    };
+    let each: Option<&[Value]> = each.map(<&[Value]>::from_value).transpose()?;
+    let item_name: Option<&str> = item_name.map(<&str>::from_value).transpose()?;
     if each.is_some() && item_name.is_none() {
         return Err(tera::Error::message(
             "component_cached: `each` needs `as`, the argument each item is given as",
@@ -220,16 +278,11 @@ pub fn function(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
     let scope = SCOPES.with(|s| s.borrow().last().cloned()).ok_or_else(|| {
         tera::Error::message("component_cached works only while tandem renders a page")
     })?;
-    let args: Vec<(&str, &Value)> = kwargs
-        .iter()
-        .filter_map(|(k, v)| Some((k.as_str()?, v)))
-        .filter(|(k, _)| !matches!(*k, "name" | "each" | "as"))
-        .collect();
     let call = scope
         .cache
         .as_ref()
         .and_then(|c| Some((c, c.call_number(name, args.iter().copied())?)));
-    let render = |item: Option<(&str, &Value)>| -> TeraResult<Arc<str>> {
+    let render = |item: Option<(&str, &Value)>| -> TeraResult<Value> {
         let mut context = tera::Context::new();
         for (k, v) in args.iter().copied().chain(item) {
             context.insert_value(k.to_string(), v.clone());
@@ -248,38 +301,39 @@ pub fn function(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
             });
             return Err(tera::Error::message(text));
         }
-        Ok(match String::from_utf8(out) {
-            Ok(s) => Arc::from(s),
-            Err(e) => Arc::from(String::from_utf8_lossy(e.as_bytes())),
+        Ok(match std::str::from_utf8(&out) {
+            Ok(s) => Value::safe_string(s),
+            Err(_) => Value::safe_string(&String::from_utf8_lossy(&out)),
         })
     };
     // One item (`each`) or the whole call, looked up first when it can be.
-    let once = |item: Option<(&str, &Value)>| -> TeraResult<Arc<str>> {
+    let once = |item: Option<(&str, &Value)>| -> TeraResult<Value> {
         let key = call.and_then(|(cache, n)| match item {
-            None => Some((cache, (n, WHOLE))),
-            Some((_, v)) => Some((cache, (n, cache.card(v)?))),
+            None => Some((cache, n, None)),
+            Some((_, v)) => Some((cache, n, Some(cache.card(v)?))),
         });
-        if let Some((cache, key)) = key
-            && let Some(html) = cache.get(key)
+        if let Some((cache, n, i)) = key
+            && let Some(html) = cache.get(n, i)
         {
             return Ok(html);
         }
         let html = render(item)?;
-        if let Some((cache, key)) = key {
-            cache.put(key, Arc::clone(&html));
+        if let Some((cache, n, i)) = key {
+            cache.put(n, i, html.clone());
         }
         Ok(html)
     };
-    Ok(match (each, item_name) {
+    match (each, item_name) {
         (Some(items), Some(as_name)) => {
             let mut out = String::new();
             for item in items {
-                out.push_str(&once(Some((as_name, item)))?);
+                out.push_str(once(Some((as_name, item)))?.as_str().unwrap_or_default());
             }
-            Value::safe_string(&out)
+            Ok(Value::safe_string(&out))
         }
-        _ => Value::safe_string(&once(None)?),
-    })
+        // The value kept, shared rather than copied.
+        _ => once(None),
+    }
 }
 
 #[cfg(test)]
@@ -322,7 +376,7 @@ mod tests {
         let mut t = tera::Map::default();
         t.insert("more".into(), Value::from("mehr"));
         let labels = Value::from(t);
-        let cache = Arc::new(ComponentCache::new(&cards, Some(&labels)));
+        let cache = Arc::new(ComponentCache::new(&cards, [&labels]));
         Fixture {
             cards,
             labels,
@@ -391,6 +445,26 @@ mod tests {
         let out = render(&tera(EACH), Some(&f.cache), &ctx).expect("render");
         assert_eq!(out, "<ul><li><h4>A &amp; B</h4> more</li></ul>");
         assert!(f.cache.is_empty());
+    }
+
+    #[test]
+    fn a_value_every_page_shares_is_keyed_and_a_whole_call_rendered_once() {
+        let f = fixture();
+        let mut s = tera::Map::default();
+        s.insert("title".into(), Value::from("Netz"));
+        let site = Value::from(s);
+        let cache = Arc::new(ComponentCache::new(&f.cards, [&f.labels, &site]));
+        let mut ctx = context(&f, &[0]);
+        ctx.insert_value("site", site.clone());
+        let page = r#"{{ component_cached(name="item", e=site, t=t, h=2) }}"#;
+        let direct =
+            render(&tera(r#"{{ <item e={site} t={t} h={2} /> }}"#), None, &ctx).expect("direct");
+        assert_eq!(direct, "<li><h2>Netz</h2> mehr</li>");
+        for _ in 0..2 {
+            let cached = render(&tera(page), Some(&cache), &ctx).expect("cached");
+            assert_eq!(cached, direct);
+        }
+        assert_eq!(cache.len(), 1, "rendered once");
     }
 
     #[test]

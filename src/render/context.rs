@@ -12,8 +12,10 @@ use crate::model::Site;
 use crate::routes::Route;
 use chrono::{DateTime, Datelike, Utc};
 use rayon::prelude::*;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::{Value, json};
 use tera::Value as TValue;
+use tera::value::Key;
 
 pub struct Contexts<'a> {
     pub site: &'a Site,
@@ -35,47 +37,176 @@ pub struct Contexts<'a> {
     pub(crate) years: std::sync::OnceLock<Vec<i32>>,
     /// What `component_cached` rendered, for as long as the cards stay.
     components: std::sync::OnceLock<std::sync::Arc<ComponentCache>>,
+    /// The label of each status, in the order of [`Status::ALL`].
+    status_labels: [TValue; 5],
+    /// The [`DateTexts`] of each event's dates (by entry), made by the
+    /// first of its card and its page that needs them.
+    date_texts: Vec<std::sync::OnceLock<Vec<DateTexts>>>,
+    /// The `url`s of `site.nav`, for `nav_current`.
+    nav_urls: Vec<String>,
 }
 
-/// A map value built field by field, each field converted straight
-/// into a template value (no JSON in between). Made into a value as it
-/// is: tandem's Tera (`vendor/tera`) takes a finished map without
-/// rebuilding it.
-#[derive(Default)]
-struct Obj(tera::Map);
+/// A template map being made. It is written the way Tera makes a
+/// serialised struct into a value: each field converted straight into a
+/// template value (no JSON, no value in between) and each key hashed once.
+/// Filling a `tera::Map` and calling `Value::from` on it would hash every
+/// key a second time, as Tera's `From<IndexMap>` rebuilds the map.
+struct Obj<M: SerializeStruct> {
+    map: M,
+    /// The serialiser's first error (there is none for the plain data
+    /// written here; `map_value` would panic on it).
+    failed: Option<M::Error>,
+}
 
-impl Obj {
-    /// Room for `n` fields: a map that grows is rehashed at every doubling.
-    fn with_capacity(n: usize) -> Obj {
-        Obj(tera::Map::with_capacity_and_hasher(n, Default::default()))
-    }
-
-    /// The fields of a card, to add more to (a copy of its map: the
-    /// fields' values are shared, the keys are not hashed again).
-    fn from_map(map: &tera::Map, room: usize) -> Obj {
-        let mut m = map.clone();
-        m.reserve(room);
-        Obj(m)
-    }
-
+impl<M: SerializeStruct> Obj<M> {
     /// Sets `key`; a key set twice keeps its first place and its last value.
-    fn set<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
-        self.0.insert(key.into(), TValue::from_serializable(value));
+    fn set<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        if self.failed.is_none()
+            && let Err(e) = self.map.serialize_field(key, value)
+        {
+            self.failed = Some(e);
+        }
     }
 
+    /// Sets `key` to a template value (shared, not copied).
     fn put(&mut self, key: &'static str, value: TValue) {
-        self.0.insert(key.into(), value);
+        self.set(key, &value);
+    }
+}
+
+/// What fills a template map (see [`map_value`]).
+trait Fields {
+    /// How many fields there will be, to make room for at once.
+    fn room(&self) -> usize;
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>);
+}
+
+/// The template map that `fields` fills.
+fn map_value(fields: &impl Fields) -> TValue {
+    struct AsMap<'f, F>(&'f F);
+    impl<F: Fields> Serialize for AsMap<'_, F> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = Obj {
+                map: s.serialize_struct("map", self.0.room())?,
+                failed: None,
+            };
+            self.0.fill(&mut m);
+            match m.failed {
+                Some(e) => Err(e),
+                None => m.map.end(),
+            }
+        }
+    }
+    TValue::from_serializable(&AsMap(fields))
+}
+
+/// The fields of entry `i`'s card.
+struct Card<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    i: usize,
+}
+
+impl Fields for Card<'_, '_> {
+    fn room(&self) -> usize {
+        match self.ctx.site.entries[self.i].data {
+            KindData::Event(_) => 31,
+            _ => 9,
+        }
     }
 
-    fn into_value(self) -> TValue {
-        TValue::from(self.0)
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        self.ctx.card_fields(self.i, m);
+    }
+}
+
+/// The fields of entry `i`'s page: those of its card, then its own.
+struct Page<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    i: usize,
+    body: &'c Rendered,
+    /// The card's map, whose fields are copied (values shared). Its keys
+    /// are `&'static str`s (see [`Contexts::entry_page_with`]).
+    card: Option<&'c tera::Map>,
+}
+
+impl Fields for Page<'_, '_> {
+    fn room(&self) -> usize {
+        // About 37 of the page's own for an event.
+        self.card.map_or(0, tera::Map::len) + 37
     }
 
-    /// [`Obj::into_value`] without spare room, for a map that stays for
-    /// the whole build (a card is made with room for an event's fields).
-    fn into_kept_value(mut self) -> TValue {
-        self.0.shrink_to_fit();
-        TValue::from(self.0)
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        for (k, v) in self.card.into_iter().flatten() {
+            if let Key::Str(k) = k {
+                m.set(k, v);
+            }
+        }
+        self.ctx.page_fields(self.i, self.body, m);
+    }
+}
+
+/// A location (see [`Contexts::location_value`]).
+struct Place<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    loc: &'c Location,
+    status: Status,
+}
+
+impl Fields for Place<'_, '_> {
+    fn room(&self) -> usize {
+        12
+    }
+
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        self.ctx.location_fields(self.loc, self.status, m);
+    }
+}
+
+/// One date of an event's page (`occurrences`, `next_dates`).
+struct Date<'c, 'a> {
+    ctx: &'c Contexts<'a>,
+    ev: &'c EventData,
+    o: &'c Occurrence,
+    texts: &'c DateTexts,
+}
+
+/// The texts of one date of an event, made once per build for its card
+/// and its page, which show them in several places (the card's `when`,
+/// `when_long` and `start`; the date's own fields, `when_long` and the
+/// JSON-LD on the page).
+struct DateTexts {
+    /// `start` and `end` as `<time datetime>` wants them.
+    start: String,
+    end: Option<String>,
+    /// The date in words ([`Labels::when_text`]) and short
+    /// ([`Labels::when_short`]).
+    when: String,
+    when_short: String,
+}
+
+impl Fields for Date<'_, '_> {
+    fn room(&self) -> usize {
+        9
+    }
+
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        self.ctx.date_fields(self.ev, self.o, self.texts, m);
+    }
+}
+
+/// A heading of the table of contents (`toc`).
+struct Heading<'c>(&'c (u8, String, String));
+
+impl Fields for Heading<'_> {
+    fn room(&self) -> usize {
+        3
+    }
+
+    fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+        let (level, id, title) = self.0;
+        m.set("id", id);
+        m.set("level", level);
+        m.set("title", title);
     }
 }
 
@@ -86,7 +217,7 @@ pub struct Vars(Vec<(&'static str, TValue)>);
 
 impl Vars {
     /// Sets `key` to a value made from anything serialisable (a copy).
-    pub fn insert<T: serde::Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+    pub fn insert<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         self.put(key, TValue::from_serializable(value));
     }
 
@@ -109,23 +240,50 @@ impl Vars {
 
     /// The variables as one map value (`serve` hashes it).
     pub fn to_value(&self) -> TValue {
-        let mut m = tera::Map::default();
-        for (k, v) in &self.0 {
-            m.insert((*k).into(), v.clone());
+        struct Own<'v>(&'v [(&'static str, TValue)]);
+        impl Fields for Own<'_> {
+            fn room(&self) -> usize {
+                self.0.len()
+            }
+            fn fill<M: SerializeStruct>(&self, m: &mut Obj<M>) {
+                for (k, v) in self.0 {
+                    m.set(k, v);
+                }
+            }
         }
-        TValue::from(m)
+        map_value(&Own(&self.0))
     }
 }
 
-/// A feed's two links: `webcal://` to subscribe, `https://` to download.
-pub fn feed_links(site: &Site, feed: &Route) -> Value {
+/// A feed's two links, `webcal://` to subscribe and `https://` to
+/// download, and its site-absolute address (keys in alphabetical order).
+#[derive(serde::Serialize)]
+pub struct FeedLinks {
+    https: String,
+    path: String,
+    webcal: String,
+}
+
+/// The [`FeedLinks`] of `feed`.
+pub fn feed_links(site: &Site, feed: &Route) -> FeedLinks {
     let rel = &feed.address(site).unwrap_or_default();
     let url = site.config.permalink(rel);
     let webcal = match url.split_once("://") {
         Some((_, rest)) => format!("webcal://{rest}"),
         None => url.clone(),
     };
-    json!({ "webcal": webcal, "https": url, "path": site.config.link(rel) })
+    FeedLinks {
+        https: url,
+        path: site.config.link(rel),
+        webcal,
+    }
+}
+
+/// An `image` or `logo` as templates get it (keys in alphabetical order).
+#[derive(serde::Serialize)]
+struct Image<'e> {
+    alt: &'e str,
+    src: String,
 }
 
 fn instant(t: DateTime<Utc>) -> String {
@@ -211,9 +369,21 @@ impl<'a> Contexts<'a> {
         cards: Vec<TValue>,
     ) -> Self {
         let c = &site.config;
-        let nav: Vec<Value> = [Kind::Event, Kind::Network, Kind::Project, Kind::Partner, Kind::Post]
-            .into_iter()
-            .map(|k| json!({ "kind": k, "title": labels.get(k.folder()), "url": c.link(&format!("{}/", k.folder())) }))
+        let nav_kinds = [
+            Kind::Event,
+            Kind::Network,
+            Kind::Project,
+            Kind::Partner,
+            Kind::Post,
+        ];
+        let nav_urls: Vec<String> = nav_kinds
+            .iter()
+            .map(|k| c.link(&format!("{}/", k.folder())))
+            .collect();
+        let nav: Vec<Value> = nav_kinds
+            .iter()
+            .zip(&nav_urls)
+            .map(|(k, url)| json!({ "kind": k, "title": labels.get(k.folder()), "url": url }))
             .collect();
         let pages: Vec<Value> = site
             .of_kind
@@ -252,6 +422,10 @@ impl<'a> Contexts<'a> {
             past: Default::default(),
             years: Default::default(),
             components: Default::default(),
+            status_labels: Status::ALL
+                .map(|(name, _)| TValue::from(labels.get(&format!("status_{name}")))),
+            date_texts: site.entries.iter().map(|_| Default::default()).collect(),
+            nav_urls,
         }
     }
 
@@ -283,7 +457,10 @@ impl<'a> Contexts<'a> {
     /// [`crate::render::component_cache`]).
     pub fn component_cache(&self) -> &std::sync::Arc<ComponentCache> {
         self.components.get_or_init(|| {
-            std::sync::Arc::new(ComponentCache::new(&self.cards, self.base.get("t")))
+            std::sync::Arc::new(ComponentCache::new(
+                &self.cards,
+                ["t", "site"].into_iter().filter_map(|k| self.base.get(k)),
+            ))
         })
     }
 
@@ -306,24 +483,38 @@ impl<'a> Contexts<'a> {
         &self.base
     }
 
-    /// The page's own address, `current_url` and `current_permalink`.
+    /// The page's own address, `current_url` and `current_permalink`, and
+    /// `nav_current`: the `url` of the item of `site.nav` that
+    /// `current_url` starts with (at most one does: they are the five
+    /// sections' folders), or none.
     pub fn page_base(&self, page_rel: &str) -> Vars {
         let mut vars = Vars::default();
-        vars.insert("current_url", &self.site.config.link(page_rel));
+        let url = self.site.config.link(page_rel);
+        let nav = self.nav_urls.iter().find(|n| url.starts_with(n.as_str()));
+        vars.insert("nav_current", &nav);
+        vars.insert("current_url", &url);
         vars.insert("current_permalink", &self.site.config.permalink(page_rel));
         vars
     }
 
-    fn status_label(&self, s: Status) -> String {
-        self.labels
-            .get(&format!("status_{}", s.as_str()))
-            .to_string()
+    /// `status_label` of a card or date: the label of `s`, made once.
+    fn status_label(&self, s: Status) -> &TValue {
+        let at = Status::ALL.iter().position(|(_, x)| *x == s).unwrap_or(0);
+        &self.status_labels[at]
     }
 
     /// A location as templates see it, presented as [`Attendance`] says:
     /// the place of an event that moved online is not shown as where it
     /// happens, and an online-only meeting gets no map.
     fn location_value(&self, loc: &Location, status: Status) -> TValue {
+        map_value(&Place {
+            ctx: self,
+            loc,
+            status,
+        })
+    }
+
+    fn location_fields<M: SerializeStruct>(&self, loc: &Location, status: Status, m: &mut Obj<M>) {
         let at = Attendance::of(Some(loc), status);
         let osm = at.place.map(|p| match (p.lat, p.lon) {
             (Some(lat), Some(lon)) => {
@@ -339,7 +530,6 @@ impl<'a> Contexts<'a> {
             .name
             .as_deref()
             .filter(|_| !loc.has_place() && !loc.is_named_online());
-        let mut m = Obj::with_capacity(12);
         m.set("address", &loc.address);
         m.set("city", &loc.city);
         m.set("has_place", &at.place.is_some());
@@ -352,7 +542,6 @@ impl<'a> Contexts<'a> {
         m.set("online_label", &online_label);
         m.set("osm_url", &osm);
         m.set("url", &safe_link(&loc.url));
-        m.into_value()
     }
 
     /// The place of a card in one word: the city, else the place's name;
@@ -370,11 +559,13 @@ impl<'a> Contexts<'a> {
     }
 
     fn make_card(&self, i: usize) -> TValue {
+        map_value(&Card { ctx: self, i })
+    }
+
+    fn card_fields<M: SerializeStruct>(&self, i: usize, m: &mut Obj<M>) {
         let site = self.site;
         let e = &site.entries[i];
         let url = site.visible(i).then(|| site.config.link(&site.rel_url(i)));
-        // An event's card has 33 fields.
-        let mut m = Obj::with_capacity(33);
         m.set("kind", &e.kind);
         m.set("id", &e.id);
         m.set("title", &e.title);
@@ -398,10 +589,9 @@ impl<'a> Contexts<'a> {
                 m.set("date_text", &self.labels.date_short(p.date.date()));
                 m.set("author", &p.author);
             }
-            KindData::Event(ev) => self.event_card_fields(i, ev, &mut m),
+            KindData::Event(ev) => self.event_card_fields(i, ev, m),
             KindData::Page => {}
         }
-        m.into_kept_value()
     }
 
     fn period_text(
@@ -425,26 +615,47 @@ impl<'a> Contexts<'a> {
         }
     }
 
-    /// The occurrence a list shows: the next one still to come, else the last.
-    fn shown_occurrence<'e>(&self, ev: &'e EventData) -> Option<&'e Occurrence> {
+    /// The occurrence a list shows, by its place among the event's dates:
+    /// the next one still to come, else the last.
+    fn shown_occurrence(&self, ev: &EventData) -> Option<usize> {
         let now = self.site.config.now;
-        ev.schedule
-            .upcoming(now)
-            .next()
-            .or(ev.schedule.occurrences.last())
+        let dates = &ev.schedule.occurrences;
+        dates
+            .iter()
+            .position(|o| o.is_upcoming(now))
+            .or(dates.len().checked_sub(1))
     }
 
-    fn event_card_fields(&self, i: usize, ev: &EventData, m: &mut Obj) {
+    /// The [`DateTexts`] of the dates of event `i` (`ev`).
+    fn date_texts(&self, i: usize, ev: &EventData) -> &[DateTexts] {
+        let make = || {
+            ev.schedule
+                .occurrences
+                .iter()
+                .map(|o| DateTexts {
+                    start: machine_time(ev, o.start),
+                    end: o.end.map(|w| machine_time(ev, w)),
+                    when: self.labels.when_text(o.start, o.end),
+                    when_short: self.labels.when_short(o.start, o.end),
+                })
+                .collect()
+        };
+        self.date_texts[i].get_or_init(make)
+    }
+
+    fn event_card_fields<M: SerializeStruct>(&self, i: usize, ev: &EventData, m: &mut Obj<M>) {
         let site = self.site;
         let now = site.config.now;
-        let occ = self.shown_occurrence(ev);
+        let shown = self.shown_occurrence(ev);
+        let occ = shown.map(|k| &ev.schedule.occurrences[k]);
         let status = occ
             .and_then(|o| o.session)
             .and_then(|s| ev.sessions.get(s))
             .and_then(|s| s.status)
             .unwrap_or(ev.status);
         let n = ev.schedule.occurrences.len();
-        if let Some(o) = occ {
+        if let (Some(o), Some(k)) = (occ, shown) {
+            let texts = &self.date_texts(i, ev)[k];
             // Times in another zone than the site's say which.
             let zone = (ev.timezone != site.config.timezone && !o.start.is_all_day())
                 .then(|| ev.timezone.name());
@@ -463,14 +674,14 @@ impl<'a> Contexts<'a> {
                         (span.clone(), span)
                     }
                     _ => (
-                        with_zone(self.labels.when_short(o.start, o.end)),
-                        with_zone(self.labels.when_text(o.start, o.end)),
+                        with_zone(texts.when_short.clone()),
+                        with_zone(texts.when.clone()),
                     ),
                 };
             m.set("when", &when);
             m.set("when_long", &when_long);
             m.set("other_zone", &zone);
-            m.set("start", &machine_time(ev, o.start));
+            m.set("start", &texts.start);
             m.set("date", &iso_date(o.start.date()));
             m.set("day", &o.start.date().day().to_string());
             m.set(
@@ -500,7 +711,7 @@ impl<'a> Contexts<'a> {
         let more = ev.schedule.upcoming(now).count().saturating_sub(1);
         m.set("more_dates", &more);
         m.set("status", &status);
-        m.set("status_label", &self.status_label(status));
+        m.set("status_label", self.status_label(status));
         let loc = occ
             .and_then(|o| o.session)
             .and_then(|s| ev.sessions.get(s))
@@ -535,28 +746,51 @@ impl<'a> Contexts<'a> {
 
     /// [`Contexts::entry_page`] with the rendered body given.
     pub fn entry_page_with(&self, i: usize, body: &Rendered) -> Vars {
+        let e = &self.site.entries[i];
+        let mut ctx = self.page_base(&self.site.rel_url(i));
+        let card = self.cards[i].as_map();
+        // The card's fields (shared values), then the page's own. The
+        // cards made here have `&'static str` keys only; a card given from
+        // outside with other keys is merged the slow way (Tera rebuilds
+        // the map).
+        let entry = match card {
+            Some(c) if !c.keys().all(|k| matches!(k, Key::Str(_))) => {
+                let own = map_value(&Page {
+                    ctx: self,
+                    i,
+                    body,
+                    card: None,
+                });
+                let mut m = c.clone();
+                for (k, v) in own.as_map().into_iter().flatten() {
+                    m.insert(k.clone(), v.clone());
+                }
+                TValue::from(m)
+            }
+            _ => map_value(&Page {
+                ctx: self,
+                i,
+                body,
+                card,
+            }),
+        };
+        ctx.put("entry", entry);
+        ctx.insert("page_kind", &e.kind);
+        ctx
+    }
+
+    /// The fields of entry `i`'s page that its card does not have.
+    fn page_fields<M: SerializeStruct>(&self, i: usize, body: &Rendered, m: &mut Obj<M>) {
         let site = self.site;
         let e = &site.entries[i];
         let rel = site.rel_url(i);
-        let mut ctx = self.page_base(&rel);
-        // The card's fields (shared values), then the page's own.
-        // Room for the page's own fields (about 30 for an event).
-        let mut m = self.cards[i]
-            .as_map()
-            .map_or_else(Obj::default, |card| Obj::from_map(card, 32));
         m.put("content", TValue::from(body.html.as_str()));
         m.put(
             "toc",
             TValue::from(
                 body.toc
                     .iter()
-                    .map(|(l, id, t)| {
-                        let mut h = Obj::with_capacity(3);
-                        h.set("id", id);
-                        h.set("level", l);
-                        h.set("title", t);
-                        h.into_value()
-                    })
+                    .map(|h| map_value(&Heading(h)))
                     .collect::<Vec<_>>(),
             ),
         );
@@ -576,9 +810,10 @@ impl<'a> Contexts<'a> {
         );
         m.set(
             "image",
-            &e.image
-                .as_ref()
-                .map(|img| json!({"src": image_src(site, &img.src), "alt": img.alt})),
+            &e.image.as_ref().map(|img| Image {
+                alt: &img.alt,
+                src: image_src(site, &img.src),
+            }),
         );
         let links = &site.links[i];
         let now = site.config.now;
@@ -604,14 +839,24 @@ impl<'a> Contexts<'a> {
             KindData::Partner(p) => {
                 m.set("website", &safe_link(&p.website));
                 m.set("contact", &p.contact);
-                m.set("logo", &p.logo.as_ref().map(|img| json!({"src": image_src(site, &img.src), "alt": if img.alt.is_empty() { e.title.clone() } else { img.alt.clone() }})));
+                m.set(
+                    "logo",
+                    &p.logo.as_ref().map(|img| Image {
+                        alt: if img.alt.is_empty() {
+                            &e.title
+                        } else {
+                            &img.alt
+                        },
+                        src: image_src(site, &img.src),
+                    }),
+                );
             }
             KindData::Project(p) => {
                 m.set("website", &safe_link(&p.website));
                 m.set("start", &p.start.map(|d| d.to_string()));
                 m.set("end", &p.end.map(|d| d.to_string()));
             }
-            KindData::Event(ev) => self.event_page_fields(i, e, ev, &mut m),
+            KindData::Event(ev) => self.event_page_fields(i, e, ev, m),
             KindData::Post(_) | KindData::Page => {}
         }
         let some_card = |c: Option<usize>| c.map_or_else(TValue::none, |c| self.cards[c].clone());
@@ -625,12 +870,15 @@ impl<'a> Contexts<'a> {
         m.put("about", self.cards(&links.about));
         m.put("lead", some_card(links.lead));
         m.put("project", some_card(links.project));
-        ctx.put("entry", m.into_value());
-        ctx.insert("page_kind", &e.kind);
-        ctx
     }
 
-    fn event_page_fields(&self, i: usize, e: &Entry, ev: &EventData, m: &mut Obj) {
+    fn event_page_fields<M: SerializeStruct>(
+        &self,
+        i: usize,
+        e: &Entry,
+        ev: &EventData,
+        m: &mut Obj<M>,
+    ) {
         let site = self.site;
         let now = site.config.now;
         let ics = Route::EventIcs(i).address(site).unwrap_or_default();
@@ -651,27 +899,21 @@ impl<'a> Contexts<'a> {
                 && !ev.schedule.is_past(now)
                 && !matches!(ev.status, Status::Cancelled | Status::Full)),
         );
-        let occ_value = |o: &Occurrence| {
-            let session = o.session.and_then(|s| ev.sessions.get(s));
-            let status = session.and_then(|s| s.status).unwrap_or(ev.status);
-            let mut v = Obj::with_capacity(10);
-            v.set("end", &o.end.map(|w| machine_time(ev, w)));
-            v.set("ends_at", &instant(o.end_utc));
-            v.put(
-                "location",
-                session
-                    .and_then(|s| s.location.as_ref())
-                    .map_or_else(TValue::none, |l| self.location_value(l, status)),
-            );
-            v.set("past", &(o.end_utc <= now));
-            v.set("start", &machine_time(ev, o.start));
-            v.set("status", &status);
-            v.set("status_label", &self.status_label(status));
-            v.set("when", &self.labels.when_text(o.start, o.end));
-            v.set("when_short", &self.labels.when_short(o.start, o.end));
-            v.into_value()
-        };
-        let occurrences: Vec<TValue> = ev.schedule.occurrences.iter().map(occ_value).collect();
+        let texts = self.date_texts(i, ev);
+        let occurrences: Vec<TValue> = ev
+            .schedule
+            .occurrences
+            .iter()
+            .zip(texts)
+            .map(|(o, texts)| {
+                map_value(&Date {
+                    ctx: self,
+                    ev,
+                    o,
+                    texts,
+                })
+            })
+            .collect();
         m.set("is_series", &ev.schedule.rule.is_some());
         m.set("has_sessions", &!ev.sessions.is_empty());
         if let (Some(rule), Some(first), Some(last)) = (
@@ -708,10 +950,36 @@ impl<'a> Contexts<'a> {
             .collect();
         m.put("next_dates", TValue::from(next));
         m.put("occurrences", TValue::from(occurrences));
-        if let Some(first) = ev.schedule.occurrences.first() {
-            m.set("when_long", &self.labels.when_text(first.start, first.end));
+        if let Some(first) = texts.first() {
+            m.set("when_long", &first.when);
         }
-        m.set("json_ld", &self.event_json_ld(i, e, ev));
+        m.set("json_ld", &self.event_json_ld(i, e, ev, texts));
+    }
+
+    /// One date of an event's page.
+    fn date_fields<M: SerializeStruct>(
+        &self,
+        ev: &EventData,
+        o: &Occurrence,
+        texts: &DateTexts,
+        m: &mut Obj<M>,
+    ) {
+        let session = o.session.and_then(|s| ev.sessions.get(s));
+        let status = session.and_then(|s| s.status).unwrap_or(ev.status);
+        m.set("end", &texts.end);
+        m.set("ends_at", &instant(o.end_utc));
+        m.put(
+            "location",
+            session
+                .and_then(|s| s.location.as_ref())
+                .map_or_else(TValue::none, |l| self.location_value(l, status)),
+        );
+        m.set("past", &(o.end_utc <= self.site.config.now));
+        m.set("start", &texts.start);
+        m.set("status", &status);
+        m.set("status_label", self.status_label(status));
+        m.set("when", &texts.when);
+        m.set("when_short", &texts.when_short);
     }
 
     /// schema.org `Event` JSON-LD for search engines, escaped for a
@@ -727,7 +995,7 @@ impl<'a> Contexts<'a> {
     /// end). The list holds at most [`JSON_LD_DATES`] dates, from the first
     /// one not over at build time (a past event: its last ones), so that a
     /// long series keeps its page light.
-    fn event_json_ld(&self, i: usize, e: &Entry, ev: &EventData) -> String {
+    fn event_json_ld(&self, i: usize, e: &Entry, ev: &EventData, texts: &[DateTexts]) -> String {
         use json_ld::*;
         let site = self.site;
         let url = site.config.permalink(&site.rel_url(i));
@@ -748,7 +1016,7 @@ impl<'a> Contexts<'a> {
                 }
             })
             .collect();
-        let one = |o: &Occurrence| {
+        let one = |(o, t): (&Occurrence, &DateTexts)| {
             let session = o.session.and_then(|s| ev.sessions.get(s));
             let status = session.and_then(|s| s.status).unwrap_or(ev.status);
             let loc = session
@@ -808,7 +1076,7 @@ impl<'a> Contexts<'a> {
                 context: "https://schema.org",
                 kind: "Event",
                 description: e.summary.as_deref(),
-                end_date: Some(machine_time(ev, o.end.unwrap_or(o.start))),
+                end_date: Some(t.end.as_ref().unwrap_or(&t.start).clone()),
                 attendance_mode: mode,
                 status: match status {
                     Status::Scheduled | Status::Full => "https://schema.org/EventScheduled",
@@ -819,13 +1087,13 @@ impl<'a> Contexts<'a> {
                 location,
                 name: &e.title,
                 organizer: organizer.clone(),
-                start_date: Some(machine_time(ev, o.start)),
+                start_date: Some(t.start.clone()),
                 url: url.clone(),
             }
         };
         let dates = &ev.schedule.occurrences;
-        let text = match dates.as_slice() {
-            [o] => serde_json::to_string(&one(o)),
+        let text = match (dates.as_slice(), texts) {
+            ([o], [t]) => serde_json::to_string(&one((o, t))),
             _ => {
                 let now = site.config.now;
                 let from = dates
@@ -834,6 +1102,7 @@ impl<'a> Contexts<'a> {
                     .unwrap_or(dates.len().saturating_sub(JSON_LD_DATES));
                 let shown: Vec<Event> = dates
                     .iter()
+                    .zip(texts)
                     .skip(from)
                     .take(JSON_LD_DATES)
                     .map(one)
