@@ -365,6 +365,7 @@ pub fn render_site_keeping(
             });
             if site.visible(i) {
                 render(&Route::Entry(i), pages::entry_page_context(&ctx, i, body));
+                found.extend(routes::alias_findings(site, i));
             }
             if !keep {
                 body.plain = String::new();
@@ -380,22 +381,13 @@ pub fn render_site_keeping(
     // not leave a core idle at the end.
     let other_pages = || {
         let pages = Route::pages(site);
-        pages.par_iter().for_each(|route| match route {
-            Route::Entry(_) => {} // written with its body
-            Route::Alias { entry, path } if routes::alias_path(path).is_none() => {
-                // Reported with the entry's other such aliases, at the first.
-                let first = site.entries[*entry]
-                    .aliases
-                    .iter()
-                    .find(|a| routes::alias_path(&a.value).is_none());
-                if first.is_some_and(|a| &a.value == path) {
-                    found.extend(routes::alias_findings(site, *entry));
-                }
-            }
-            _ => {
-                if let Some(pc) = pages::page_context(&ctx, &theme, route) {
-                    render(route, pc);
-                }
+        pages.par_iter().for_each(|route| {
+            // An entry's page is written with its body; an alias that is
+            // no site path has no page (its finding comes with the entry).
+            if !matches!(route, Route::Entry(_))
+                && let Some(pc) = pages::page_context(&ctx, &theme, route)
+            {
+                render(route, pc);
             }
         });
     };

@@ -1950,3 +1950,22 @@ fn links_in_the_home_and_listing_texts_are_checked_like_an_entrys() {
         "{events}"
     );
 }
+
+#[test]
+fn an_alias_outside_the_site_is_an_error_at_its_line_each_one() {
+    let run = event(
+        "title: Ort\nstart: 2027-03-01\nlocation: Rathaus\naliases: [\"../weg/\", alt/, \"a\\\\b\"]\n",
+        "",
+    )
+    .check();
+    run.assert_code(1);
+    assert_eq!(
+        run.findings(),
+        [
+            "content/events/x.md:5:11: error: alias `../weg/` is not a site path such as `alte-seite/`",
+            "content/events/x.md:5:28: error: alias `a\\b` is not a site path such as `alte-seite/`",
+        ],
+        "{}",
+        run.stderr
+    );
+}
