@@ -95,7 +95,7 @@ pub fn check_links_of(site: &Site, bodies: &[Rendered], i: usize, diags: &mut Di
 /// The findings of the texts of the home page and the listings
 /// (`_index.md`): their Markdown and their links and anchors, checked as
 /// an entry's are against the entries' `bodies`. Their pages render the
-/// same text again (see [`pages::render_job`]); these few files are small.
+/// same text again (see [`pages::page_context`]); these few files are small.
 pub fn check_index_bodies(site: &Site, bodies: &[Rendered]) -> Vec<Diagnostic> {
     let mut diags = Diagnostics::new();
     for e in site.home.iter().chain(site.sections.values()) {

@@ -144,12 +144,6 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
     })
 }
 
-/// Renders a page route; `None` for a feed, or an alias that is no site
-/// path (a finding of [`routes::alias_findings`]).
-pub fn render_page(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page> {
-    Some(render_context(ctx, theme, page_context(ctx, theme, route)?))
-}
-
 /// The HTML of a page context: its variables with those every page
 /// shares, rendered with the components cached for these cards. Public
 /// so that `serve` renders the pages whose context changed the same way.
@@ -161,13 +155,8 @@ pub fn render_html(ctx: &Contexts, theme: &Theme, pc: &PageContext) -> Result<Ve
     )
 }
 
-/// Renders entry `i`'s page with its body given, as soon as the body is
-/// rendered (see [`Contexts::bodies`]).
-pub fn render_entry(ctx: &Contexts, theme: &Theme, i: usize, body: &Rendered) -> Page {
-    render_context(ctx, theme, entry_page_context(ctx, i, body))
-}
-
-/// The context of entry `i`'s page with its body given (see [`render_entry`]).
+/// The context of entry `i`'s page with its body given, as soon as the
+/// body is rendered (see [`Contexts::bodies`]).
 pub fn entry_page_context(ctx: &Contexts, i: usize, body: &Rendered) -> PageContext {
     entry_context(ctx, i, ctx.entry_page_with(i, body))
 }
