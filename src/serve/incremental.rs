@@ -119,6 +119,41 @@ struct Aux {
     vevents: Option<Arc<str>>,
 }
 
+/// Sources named by `@/` links, each with the sources of the entries whose
+/// text names it. Keyed by source path rather than entry index, so that
+/// entries coming and going leave it valid.
+#[derive(Debug, Default)]
+struct Linkers(HashMap<String, BTreeSet<String>>);
+
+impl Linkers {
+    /// Records that `source` now links to `new` instead of `old`.
+    fn set(&mut self, source: &str, old: &[String], new: &[String]) {
+        for t in old {
+            if let Some(from) = self.0.get_mut(t) {
+                from.remove(source);
+                if from.is_empty() {
+                    self.0.remove(t);
+                }
+            }
+        }
+        for t in new {
+            self.0
+                .entry(t.clone())
+                .or_default()
+                .insert(source.to_string());
+        }
+    }
+
+    /// The entries whose text links to one of `targets`.
+    fn of<'a>(&self, site: &Site, targets: impl Iterator<Item = &'a str>) -> Vec<usize> {
+        targets
+            .filter_map(|t| self.0.get(t))
+            .flatten()
+            .filter_map(|s| site.by_source.get(s).copied())
+            .collect()
+    }
+}
+
 /// Second-step work found by [`Engine::apply`].
 #[derive(Debug, Default)]
 struct Deferred {
@@ -143,6 +178,10 @@ struct State {
     bodies: Vec<Rendered>,
     cards: Vec<TValue>,
     aux: Vec<Aux>,
+    /// Which entries link to each source with `@/` (the reverse of
+    /// `Aux::targets`), so that an edit finds the texts naming it without
+    /// reading every entry's links.
+    linkers: Linkers,
     /// Findings of reading and parsing each content file, by source path.
     file_diags: BTreeMap<String, Vec<Diagnostic>>,
     /// The findings of the references of each file that leaves nothing to
@@ -595,6 +634,7 @@ impl Engine {
             bodies,
             cards,
             aux: vec![Aux::default(); n],
+            linkers: Linkers::default(),
             file_diags,
             rejected: BTreeMap::new(),
             index_diags: Vec::new(),
@@ -622,8 +662,10 @@ impl Engine {
         }
         let all: Vec<usize> = (0..n).collect();
         for (i, (body, vevents)) in body_findings.into_iter().zip(vevents).enumerate() {
+            let targets = link_targets(&st.site.entries[i]);
+            st.linkers.set(&st.site.entries[i].source, &[], &targets);
             let aux = &mut st.aux[i];
-            aux.targets = link_targets(&st.site.entries[i]);
+            aux.targets = targets;
             aux.body = body;
             aux.vevents = vevents.map(Arc::from);
         }
@@ -850,6 +892,10 @@ impl Engine {
         let mut removed_links: Vec<Links> = Vec::new();
         let structural = !added.is_empty() || !removed.is_empty();
         if structural {
+            for &i in &removed {
+                st.linkers
+                    .set(&st.site.entries[i].source, &st.aux[i].targets, &[]);
+            }
             let (map, added_at, gone) = restructure(st, &removed, added)?;
             removed_links = gone;
             let remap = |i: usize| map.get(i).copied().flatten();
@@ -954,15 +1000,12 @@ impl Engine {
         // appeared, disappeared or became drafts.
         let presence_set: HashSet<&str> = presence.iter().map(String::as_str).collect();
         let mut redo_bodies: BTreeSet<usize> = changed.clone();
-        if !presence_set.is_empty() {
-            for (j, a) in st.aux.iter().enumerate() {
-                if a.targets.iter().any(|t| presence_set.contains(t.as_str())) {
-                    redo_bodies.insert(j);
-                }
-            }
-        }
+        redo_bodies.extend(st.linkers.of(&st.site, presence_set.iter().copied()));
         for &i in &changed {
-            st.aux[i].targets = link_targets(&st.site.entries[i]);
+            let targets = link_targets(&st.site.entries[i]);
+            st.linkers
+                .set(&st.site.entries[i].source, &st.aux[i].targets, &targets);
+            st.aux[i].targets = targets;
         }
         let list: Vec<usize> = redo_bodies.iter().copied().collect();
         let results: Vec<(usize, Rendered, Vec<Diagnostic>)> = list
@@ -1031,15 +1074,9 @@ impl Engine {
             .map(|&i| st.site.entries[i].source.as_str())
             .collect();
         changed_sources.extend(removed_sources.iter().map(String::as_str));
-        let link_checks: Vec<usize> = (0..n)
-            .filter(|&j| {
-                redo_bodies.contains(&j)
-                    || st.aux[j]
-                        .targets
-                        .iter()
-                        .any(|t| changed_sources.contains(t.as_str()))
-            })
-            .collect();
+        let mut link_checks: BTreeSet<usize> = redo_bodies.clone();
+        link_checks.extend(st.linkers.of(&st.site, changed_sources.iter().copied()));
+        let link_checks: Vec<usize> = link_checks.into_iter().collect();
         recheck_links(st, &link_checks);
         st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
         recheck_aliases(st, &changed_list);
