@@ -14,6 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::entry::Kind;
 use crate::model::Site;
 use crate::output::Origin;
+use std::collections::BTreeSet;
 
 /// One file of the built site.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,8 +45,9 @@ pub enum Route {
 }
 
 /// What a route is made from: when one of these changes, the route may
-/// change. `serve` keeps, besides, what each page actually showed (the
-/// cards on a listing) to narrow this down.
+/// change. `serve` turns an edit into the [`Changes`] it made and makes
+/// again the routes whose reads it touches; besides, it keeps what each
+/// listing actually showed (its cards) to narrow `List` down.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reads {
     /// The settings, labels and what every page shares (`site` in templates).
@@ -54,16 +56,75 @@ pub enum Reads {
     Entry(usize),
     /// The cards of the entries related to this one (shown on its page).
     Related(usize),
-    /// Which entries of a kind are published, in listing order, and their cards.
+    /// Which entries of a kind are published, in listing order.
     List(Kind),
-    /// The text of `content/_index.md` or of a kind's `_index.md`.
+    /// Which past events are filed under an archive year, in order.
+    Year(i32),
+    /// Which archive years there are (listing and archives link them).
+    Years,
+    /// The titles of the networks and projects (the events' filters).
+    Names,
+    /// The text of `content/_index.md` (`None`) or of a kind's `_index.md`.
     IndexText(Option<Kind>),
     /// The VEVENTs of these events (made from their fields and text).
     Events(Vec<usize>),
-    /// The rendered text of the latest posts.
+    /// The rendered text of the posts.
     Posts,
     /// Which pages exist, and the entries' `updated` dates.
     Pages,
+}
+
+/// What an edit changed, in the terms of [`Reads`]: the routes whose reads
+/// it touches ([`Changes::touches`]) are made again.
+#[derive(Clone, Debug, Default)]
+pub struct Changes {
+    pub site: bool,
+    /// Entries whose fields, text or relations changed.
+    pub entries: BTreeSet<usize>,
+    /// Entries with a related entry whose card changed.
+    pub related: BTreeSet<usize>,
+    /// Kinds whose published entries or their order changed.
+    pub lists: BTreeSet<Kind>,
+    /// Archive years whose events changed; `all_years` for every one.
+    pub years: BTreeSet<i32>,
+    pub all_years: bool,
+    /// Which archive years there are.
+    pub year_set: bool,
+    pub names: bool,
+    pub index_texts: BTreeSet<Option<Kind>>,
+    /// Events whose VEVENTs changed.
+    pub events: BTreeSet<usize>,
+    pub pages: bool,
+}
+
+impl Changes {
+    /// Whether the change reaches what a route reads.
+    pub fn touches(&self, site: &Site, read: &Reads) -> bool {
+        match read {
+            Reads::Site => self.site,
+            Reads::Entry(i) => self.entries.contains(i),
+            Reads::Related(i) => self.related.contains(i),
+            Reads::List(k) => self.lists.contains(k),
+            Reads::Year(y) => self.all_years || self.years.contains(y),
+            Reads::Years => self.year_set,
+            Reads::Names => self.names,
+            Reads::IndexText(k) => self.index_texts.contains(k),
+            Reads::Events(list) => list.iter().any(|e| self.events.contains(e)),
+            Reads::Posts => {
+                self.lists.contains(&Kind::Post)
+                    || self
+                        .entries
+                        .iter()
+                        .any(|&i| site.entries.get(i).is_some_and(|e| e.kind == Kind::Post))
+            }
+            Reads::Pages => self.pages,
+        }
+    }
+
+    /// Whether the change reaches `route`.
+    pub fn reaches(&self, site: &Site, route: &Route) -> bool {
+        route.reads(site).iter().any(|r| self.touches(site, r))
+    }
 }
 
 impl Route {
@@ -78,12 +139,19 @@ impl Route {
 
     /// The HTML pages of [`Route::all`].
     pub fn pages(site: &Site) -> Vec<Route> {
-        let mut pages = vec![Route::Home, Route::NotFound];
-        pages.extend(Kind::SECTIONS.into_iter().map(Route::Listing));
-        pages.extend(archive_years(site).into_iter().map(Route::Archive));
+        let mut pages = Route::site_pages(&archive_years(site));
         for i in 0..site.entries.len() {
             pages.extend(Route::of_entry(site, i).filter(Route::is_page));
         }
+        pages
+    }
+
+    /// The pages that belong to no entry: home, 404, the listings and the
+    /// archives of `years`.
+    pub fn site_pages(years: &[i32]) -> Vec<Route> {
+        let mut pages = vec![Route::Home, Route::NotFound];
+        pages.extend(Kind::SECTIONS.into_iter().map(Route::Listing));
+        pages.extend(years.iter().copied().map(Route::Archive));
         pages
     }
 
@@ -213,15 +281,24 @@ impl Route {
                 Reads::List(Kind::Post),
             ],
             Route::NotFound => vec![Reads::Site],
+            Route::Listing(Kind::Event) => vec![
+                Reads::Site,
+                Reads::IndexText(Some(Kind::Event)),
+                Reads::List(Kind::Event),
+                Reads::Years,
+                Reads::Names,
+            ],
             Route::Listing(kind) => vec![
                 Reads::Site,
                 Reads::IndexText(Some(*kind)),
                 Reads::List(*kind),
             ],
-            Route::Archive(_) => vec![
+            Route::Archive(year) => vec![
                 Reads::Site,
                 Reads::IndexText(Some(Kind::Event)),
-                Reads::List(Kind::Event),
+                Reads::Year(*year),
+                Reads::Years,
+                Reads::Names,
             ],
             Route::Entry(i) => vec![Reads::Site, Reads::Entry(*i), Reads::Related(*i)],
             Route::Alias { entry, .. } => vec![Reads::Site, Reads::Entry(*entry)],

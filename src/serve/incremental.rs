@@ -40,7 +40,7 @@ use crate::render::context::Contexts;
 use crate::render::markdown::Rendered;
 use crate::render::pages;
 use crate::render::theme::Theme;
-use crate::routes::{self, Route};
+use crate::routes::{self, Changes, Route};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::Hasher;
@@ -1141,47 +1141,76 @@ impl Engine {
         } else {
             st.archive_years.clone()
         };
-        let mut jobs: Vec<Route> = Vec::new();
-        if base_changed {
-            jobs = Route::pages(site);
+        let archive_changed = years != st.archive_years;
+        // What changed, in the terms of `Route::reads`; the pages reading
+        // it are the candidates.
+        let mut ch = Changes {
+            site: base_changed,
+            year_set: archive_changed,
+            ..Changes::default()
+        };
+        // Entries whose fields, text or relations changed: the changed
+        // ones, those whose relations were worked out again, and those
+        // whose text links to a changed entry or whose card changed.
+        ch.entries = changed.clone();
+        ch.entries.extend(around.iter().copied());
+        ch.entries.extend(redo_bodies.iter().copied());
+        ch.entries.extend(links_changed.iter().copied());
+        ch.entries.extend(cards_changed.iter().copied());
+        for &c in &cards_changed {
+            neighbours(site, c, &mut ch.related);
+        }
+        // A kind is listed anew when entries of it come or go, or when
+        // one's data (its dates, say) or draft state changed, as it may
+        // join or leave a list.
+        ch.lists = removed_kinds.clone();
+        for &i in &relational {
+            let e = &site.entries[i];
+            if old_entries
+                .get(&i)
+                .is_none_or(|old| old.data != e.data || old.draft != e.draft)
+            {
+                ch.lists.insert(e.kind);
+            }
+        }
+        if ch.lists.contains(&Kind::Event) {
+            ch.years.extend(years_touched.iter().flatten().copied());
+            ch.all_years = years_touched.contains(&None);
+        }
+        ch.all_years |= removed_kinds.contains(&Kind::Event);
+        ch.names = relational
+            .iter()
+            .any(|&i| matches!(site.entries[i].kind, Kind::Network | Kind::Project));
+        // An `_index.md` changed, or its text links to an entry that came
+        // or went.
+        ch.index_texts = sections_changed.iter().copied().map(Some).collect();
+        if home_changed {
+            ch.index_texts.insert(None);
+        }
+        if !presence.is_empty() {
+            for (k, e) in site.sections.iter() {
+                if links_to(e, &presence) {
+                    ch.index_texts.insert(Some(*k));
+                }
+            }
+            if site.home.as_ref().is_some_and(|e| links_to(e, &presence)) {
+                ch.index_texts.insert(None);
+            }
+        }
+        let mut jobs: Vec<Route> = if ch.site {
+            Route::pages(site)
         } else {
-            // The changed entries, those whose relations changed, those
-            // whose body links to a changed entry, and those showing a
-            // changed card (a page shows its relations as cards).
-            let mut entry_pages: BTreeSet<usize> = changed.clone();
-            entry_pages.extend(around.iter().copied());
-            entry_pages.extend(redo_bodies.iter().copied());
-            entry_pages.extend(links_changed.iter().copied());
-            for &c in &cards_changed {
-                entry_pages.insert(c);
-                neighbours(site, c, &mut entry_pages);
+            let mut jobs: Vec<Route> = Route::site_pages(&years)
+                .into_iter()
+                .filter(|r| ch.reaches(site, r))
+                .collect();
+            for &i in ch.entries.union(&ch.related) {
+                jobs.extend(
+                    Route::of_entry(site, i).filter(|r| r.is_page() && ch.reaches(site, r)),
+                );
             }
-            for &i in &entry_pages {
-                if site.visible(i) {
-                    jobs.push(Route::Entry(i));
-                }
-            }
-            for &i in &changed {
-                if site.visible(i) {
-                    for a in &site.entries[i].aliases {
-                        jobs.push(Route::Alias {
-                            entry: i,
-                            path: a.value.clone(),
-                        });
-                    }
-                }
-            }
-            // Listings, archives and home: those showing a changed card;
-            // and when an entry's data changed (its dates, say), every page
-            // listing its kind, as it may join or leave one.
-            // A listing's or the home page's own text may link to an entry
-            // that came or went.
-            let all_lists = !presence.is_empty()
-                && site
-                    .sections
-                    .values()
-                    .chain(site.home.as_ref())
-                    .any(|e| links_to(e, &presence));
+            // What each listing, archive and the home page showed: those
+            // showing a changed card.
             let shown_keys: HashSet<String> = cards_changed
                 .iter()
                 .map(|&i| card_key(&site.entries[i]))
@@ -1191,42 +1220,8 @@ impl Engine {
                     jobs.push(job.clone());
                 }
             }
-            let mut relisted: BTreeSet<Kind> = removed_kinds.clone();
-            for &i in &relational {
-                let e = &site.entries[i];
-                if old_entries
-                    .get(&i)
-                    .is_none_or(|old| old.data != e.data || old.draft != e.draft)
-                {
-                    relisted.insert(e.kind);
-                }
-            }
-            // Filters of the events listing and archives name networks and projects.
-            let names_changed = relational
-                .iter()
-                .any(|&i| matches!(site.entries[i].kind, Kind::Network | Kind::Project));
-            let all_archives = all_lists
-                || names_changed
-                || sections_changed.contains(&Kind::Event)
-                || removed_kinds.contains(&Kind::Event)
-                || (relisted.contains(&Kind::Event) && years_touched.contains(&None));
-            for k in Kind::SECTIONS {
-                let events_too = k == Kind::Event && names_changed;
-                if all_lists || relisted.contains(&k) || sections_changed.contains(&k) || events_too
-                {
-                    jobs.push(Route::Listing(k));
-                }
-            }
-            if all_archives {
-                jobs.extend(years.iter().copied().map(Route::Archive));
-            } else if relisted.contains(&Kind::Event) {
-                jobs.extend(years_touched.iter().flatten().copied().map(Route::Archive));
-            }
-            if all_lists || home_changed || relisted.iter().any(|k| *k != Kind::Partner) {
-                jobs.push(Route::Home);
-            }
-        }
-        let archive_changed = years != st.archive_years;
+            jobs
+        };
         for y in &st.archive_years {
             if !years.contains(y) {
                 let p = Route::Archive(*y).path(site).unwrap_or_default();
@@ -1240,9 +1235,6 @@ impl Engine {
         }
         // Only years that exist have a page.
         jobs.retain(|j| !matches!(j, Route::Archive(y) if !years.contains(y)));
-        if archive_changed {
-            jobs.extend(years.iter().copied().map(Route::Archive));
-        }
         st.archive_years = years;
         jobs.sort();
         jobs.dedup();
@@ -1261,37 +1253,35 @@ impl Engine {
         let site = &st.site;
         let mut d = std::mem::take(&mut st.deferred);
         d.pages = later;
+        // VEVENTs are made from an event's fields, text and relations.
         let mut events = nearby.clone();
         events.extend(redo_bodies.iter().copied());
-        for &e in &events {
-            if site.entries[e].kind == Kind::Event {
-                d.events.insert(e);
-            }
-        }
-        for &o in nearby.iter().chain(&links_changed) {
-            if site.entries[o].kind.has_feed() {
-                d.owners.insert(o);
-            }
-        }
+        ch.events = events
+            .into_iter()
+            .filter(|&e| site.entries[e].kind == Kind::Event)
+            .collect();
+        d.events.extend(ch.events.iter().copied());
+        // Owners whose calendars may list a changed event or changed
+        // themselves: those near the change, and those that lost one.
+        let mut owners: BTreeSet<usize> = nearby.clone();
+        owners.extend(links_changed.iter().copied());
         for l in &removed_links {
-            let mut m = BTreeSet::new();
-            members(l, &mut m);
-            d.owners
-                .extend(m.into_iter().filter(|&o| site.entries[o].kind.has_feed()));
+            members(l, &mut owners);
         }
+        d.owners.extend(
+            owners.into_iter().filter(|&o| {
+                site.entries[o].kind.has_feed() && ch.reaches(site, &Route::Calendar(o))
+            }),
+        );
         if removed_kinds.contains(&Kind::Event) || structural || visibility_changed {
             d.site_calendar = true;
         }
-        let post_touched = changed
-            .iter()
-            .chain(&redo_bodies)
-            .any(|&i| site.entries[i].kind == Kind::Post)
-            || removed_kinds.contains(&Kind::Post);
-        d.atom |= post_touched;
+        d.atom |= ch.reaches(site, &Route::News);
         let updated_changed = old_entries.iter().any(|(i, old)| {
             old.updated != site.entries[*i].updated || old.draft != site.entries[*i].draft
         });
-        d.sitemap |= structural || visibility_changed || updated_changed || archive_changed;
+        ch.pages = structural || visibility_changed || updated_changed || archive_changed;
+        d.sitemap |= ch.reaches(site, &Route::Sitemap);
         d.splice = !structural
             && !visibility_changed
             && !d.site_calendar
