@@ -874,3 +874,30 @@ fn browser_tests_on_the_example_site_under_a_base_path() {
         .assert_ok();
     run_browser_tests(&site.out(), &["--base-path", "/sub/", "--quick"]);
 }
+
+/// The main navigation marks the section a page is in: its listing as the
+/// current page, the pages inside it (entries, archives) as being in it,
+/// and nothing on the home page.
+#[test]
+fn the_navigation_marks_the_section_a_page_is_in() {
+    let site = built_fixture("de");
+    let marked = |rel: &str| -> Vec<(String, String)> {
+        let html = std::fs::read_to_string(site.out().join(rel)).unwrap();
+        let doc = Html::parse_document(&html);
+        doc.select(&sel("header.site-header nav a"))
+            .filter_map(|a| {
+                let current = a.value().attr("aria-current")?;
+                Some((a.value().attr("href")?.to_string(), current.to_string()))
+            })
+            .collect()
+    };
+    let pair = |href: &str, current: &str| vec![(href.to_string(), current.to_string())];
+    assert_eq!(marked("events/index.html"), pair("/events/", "page"));
+    assert_eq!(
+        marked("events/autumn-meetup/index.html"),
+        pair("/events/", "true")
+    );
+    assert_eq!(marked("partners/index.html"), pair("/partners/", "page"));
+    assert_eq!(marked("index.html"), vec![]);
+    assert_eq!(marked("404.html"), vec![]);
+}
