@@ -722,58 +722,7 @@ impl Engine {
         let mut timer = crate::timing::Timer::new();
 
         // 1. Read the changed files.
-        enum New {
-            Entry(Box<Entry>),
-            Section(Box<Entry>),
-            Home(Box<Entry>),
-            Rejected(Box<content::Rejected>),
-            Nothing,
-        }
-        let mut news: Vec<(String, New)> = Vec::new();
-        for source in sources {
-            let path = self.root.join(source);
-            // As `content::load`, which follows symbolic links.
-            let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
-            let mut d = Diagnostics::new();
-            let new = if is_file {
-                let bytes = match std::fs::read(&path) {
-                    Ok(b) => b,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                        news.push((source.clone(), New::Nothing));
-                        st.file_diags.remove(source);
-                        continue;
-                    }
-                    Err(_) => return Err(Fallback),
-                };
-                let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
-                let mut loaded =
-                    content::load_from_memory(&st.site.config, &[(source.clone(), bytes)], &mut d);
-                let with_mtime = |mut e: Entry| {
-                    e.mtime = mtime;
-                    Box::new(e)
-                };
-                if let Some(e) = loaded.entries.pop() {
-                    New::Entry(with_mtime(e))
-                } else if let Some(e) = loaded.sections.pop() {
-                    New::Section(with_mtime(e))
-                } else if let Some(e) = loaded.home.take() {
-                    New::Home(with_mtime(e))
-                } else if let Some(r) = loaded.rejected.pop() {
-                    New::Rejected(Box::new(r))
-                } else {
-                    New::Nothing
-                }
-            } else {
-                New::Nothing
-            };
-            let d = d.into_vec();
-            if d.is_empty() {
-                st.file_diags.remove(source);
-            } else {
-                st.file_diags.insert(source.clone(), d);
-            }
-            news.push((source.clone(), new));
-        }
+        let news = read_sources(&self.root, st, sources)?;
 
         timer.lap("serve: read");
         // 2. Sort them into modified, added and removed entries.
@@ -1028,58 +977,18 @@ impl Engine {
             neighbours(&st.site, c, &mut nearby);
         }
         nearby.extend(around.iter().copied());
-        // References: of the changed entries; when entries come, go or
-        // change visibility, also of those naming them, and of those with
-        // findings on their references (an unknown id's suggestions depend
-        // on the ids there are).
-        let mut refs_redone: BTreeSet<usize> = changed.clone();
-        if structural || visibility_changed || rejected_changed {
-            for (i, e) in st.site.entries.iter().enumerate() {
-                if !st.aux[i].refs.is_empty()
-                    || e.references().iter().any(|r| {
-                        presence_ids
-                            .iter()
-                            .any(|(k, id)| *k == r.kind && *id == r.id)
-                    })
-                {
-                    refs_redone.insert(i);
-                }
-            }
-            let sources: Vec<String> = st.rejected.keys().cloned().collect();
-            for s in sources {
-                recheck_rejected(st, &s);
-            }
-        }
-        recheck_refs(st, &refs_redone.iter().copied().collect::<Vec<_>>());
-        if rejected_changed {
-            let sources: Vec<String> = st.rejected.keys().cloned().collect();
-            for s in sources {
-                recheck_rejected(st, &s);
-            }
-        }
-        // Lint reads the entry, its project, its relations and whether its
-        // references have errors.
-        let mut lint_redone = nearby.clone();
-        lint_redone.extend(refs_redone.iter().copied());
-        if rejected_changed {
-            // Whether a partner is referred to is not known while a file
-            // that may name it has errors.
-            lint_redone.extend((0..n).filter(|&i| st.site.entries[i].kind == Kind::Partner));
-        }
-        recheck_lint(st, &lint_redone.iter().copied().collect::<Vec<_>>());
-        let changed_list: Vec<usize> = changed.iter().copied().collect();
-        recheck_images(st, &changed_list);
-        let mut changed_sources: HashSet<&str> = changed
-            .iter()
-            .map(|&i| st.site.entries[i].source.as_str())
-            .collect();
-        changed_sources.extend(removed_sources.iter().map(String::as_str));
-        let mut link_checks: BTreeSet<usize> = redo_bodies.clone();
-        link_checks.extend(st.linkers.of(&st.site, changed_sources.iter().copied()));
-        let link_checks: Vec<usize> = link_checks.into_iter().collect();
-        recheck_links(st, &link_checks);
-        st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
-        recheck_aliases(st, &changed_list);
+        redo_findings(
+            st,
+            &Redo {
+                changed: &changed,
+                nearby: &nearby,
+                redo_bodies: &redo_bodies,
+                removed_sources: &removed_sources,
+                presence_ids: &presence_ids,
+                ids_changed: structural || visibility_changed,
+                rejected_changed,
+            },
+        );
 
         timer.lap("serve: findings");
         // 8. Cards.
@@ -1144,84 +1053,22 @@ impl Engine {
         let archive_changed = years != st.archive_years;
         // What changed, in the terms of `Route::reads`; the pages reading
         // it are the candidates.
-        let mut ch = Changes {
-            site: base_changed,
-            year_set: archive_changed,
-            ..Changes::default()
+        let edited = Edited {
+            changed: &changed,
+            relational: &relational,
+            around: &around,
+            redo_bodies: &redo_bodies,
+            links_changed: &links_changed,
+            cards_changed: &cards_changed,
+            removed_kinds: &removed_kinds,
+            sections_changed: &sections_changed,
+            home_changed,
+            presence: &presence,
+            old_entries: &old_entries,
+            years_touched: &years_touched,
         };
-        // Entries whose fields, text or relations changed: the changed
-        // ones, those whose relations were worked out again, and those
-        // whose text links to a changed entry or whose card changed.
-        ch.entries = changed.clone();
-        ch.entries.extend(around.iter().copied());
-        ch.entries.extend(redo_bodies.iter().copied());
-        ch.entries.extend(links_changed.iter().copied());
-        ch.entries.extend(cards_changed.iter().copied());
-        for &c in &cards_changed {
-            neighbours(site, c, &mut ch.related);
-        }
-        // A kind is listed anew when entries of it come or go, or when
-        // one's data (its dates, say) or draft state changed, as it may
-        // join or leave a list.
-        ch.lists = removed_kinds.clone();
-        for &i in &relational {
-            let e = &site.entries[i];
-            if old_entries
-                .get(&i)
-                .is_none_or(|old| old.data != e.data || old.draft != e.draft)
-            {
-                ch.lists.insert(e.kind);
-            }
-        }
-        if ch.lists.contains(&Kind::Event) {
-            ch.years.extend(years_touched.iter().flatten().copied());
-            ch.all_years = years_touched.contains(&None);
-        }
-        ch.all_years |= removed_kinds.contains(&Kind::Event);
-        ch.names = relational
-            .iter()
-            .any(|&i| matches!(site.entries[i].kind, Kind::Network | Kind::Project));
-        // An `_index.md` changed, or its text links to an entry that came
-        // or went.
-        ch.index_texts = sections_changed.iter().copied().map(Some).collect();
-        if home_changed {
-            ch.index_texts.insert(None);
-        }
-        if !presence.is_empty() {
-            for (k, e) in site.sections.iter() {
-                if links_to(e, &presence) {
-                    ch.index_texts.insert(Some(*k));
-                }
-            }
-            if site.home.as_ref().is_some_and(|e| links_to(e, &presence)) {
-                ch.index_texts.insert(None);
-            }
-        }
-        let mut jobs: Vec<Route> = if ch.site {
-            Route::pages(site)
-        } else {
-            let mut jobs: Vec<Route> = Route::site_pages(&years)
-                .into_iter()
-                .filter(|r| ch.reaches(site, r))
-                .collect();
-            for &i in ch.entries.union(&ch.related) {
-                jobs.extend(
-                    Route::of_entry(site, i).filter(|r| r.is_page() && ch.reaches(site, r)),
-                );
-            }
-            // What each listing, archive and the home page showed: those
-            // showing a changed card.
-            let shown_keys: HashSet<String> = cards_changed
-                .iter()
-                .map(|&i| card_key(&site.entries[i]))
-                .collect();
-            for (job, keys) in st.shown.values() {
-                if shown_keys.iter().any(|k| keys.contains(k)) {
-                    jobs.push(job.clone());
-                }
-            }
-            jobs
-        };
+        let mut ch = edited.changes(site, base_changed, archive_changed);
+        let mut jobs = candidate_pages(site, &ch, &years, &st.shown, &cards_changed);
         for y in &st.archive_years {
             if !years.contains(y) {
                 let p = Route::Archive(*y).path(site).unwrap_or_default();
@@ -1299,6 +1146,267 @@ impl Engine {
         }
         Ok(report)
     }
+}
+
+/// Which findings an edit makes stale: see [`redo_findings`].
+struct Redo<'a> {
+    changed: &'a BTreeSet<usize>,
+    /// The changed entries, their neighbours, and the entries whose
+    /// relations were worked out again.
+    nearby: &'a BTreeSet<usize>,
+    redo_bodies: &'a BTreeSet<usize>,
+    removed_sources: &'a [String],
+    /// Ids that came, went or changed visibility.
+    presence_ids: &'a HashSet<(Kind, String)>,
+    /// Entries came, went or changed visibility.
+    ids_changed: bool,
+    /// A file with errors came, went or changed.
+    rejected_changed: bool,
+}
+
+/// Redoes the findings an edit may have changed, entry by entry, with the
+/// build's own checks.
+fn redo_findings(st: &mut State, r: &Redo) {
+    let n = st.site.entries.len();
+    // References: of the changed entries; when entries come, go or
+    // change visibility, also of those naming them, and of those with
+    // findings on their references (an unknown id's suggestions depend
+    // on the ids there are).
+    let mut refs_redone: BTreeSet<usize> = r.changed.clone();
+    if r.ids_changed || r.rejected_changed {
+        for (i, e) in st.site.entries.iter().enumerate() {
+            if !st.aux[i].refs.is_empty()
+                || e.references().iter().any(|x| {
+                    r.presence_ids
+                        .iter()
+                        .any(|(k, id)| *k == x.kind && *id == x.id)
+                })
+            {
+                refs_redone.insert(i);
+            }
+        }
+    }
+    recheck_refs(st, &refs_redone.iter().copied().collect::<Vec<_>>());
+    if r.ids_changed || r.rejected_changed {
+        let sources: Vec<String> = st.rejected.keys().cloned().collect();
+        for s in sources {
+            recheck_rejected(st, &s);
+        }
+    }
+    // Lint reads the entry, its project, its relations and whether its
+    // references have errors.
+    let mut lint_redone = r.nearby.clone();
+    lint_redone.extend(refs_redone.iter().copied());
+    if r.rejected_changed {
+        // Whether a partner is referred to is not known while a file
+        // that may name it has errors.
+        lint_redone.extend((0..n).filter(|&i| st.site.entries[i].kind == Kind::Partner));
+    }
+    recheck_lint(st, &lint_redone.iter().copied().collect::<Vec<_>>());
+    let changed_list: Vec<usize> = r.changed.iter().copied().collect();
+    recheck_images(st, &changed_list);
+    let mut changed_sources: HashSet<&str> = r
+        .changed
+        .iter()
+        .map(|&i| st.site.entries[i].source.as_str())
+        .collect();
+    changed_sources.extend(r.removed_sources.iter().map(String::as_str));
+    let mut link_checks: BTreeSet<usize> = r.redo_bodies.clone();
+    link_checks.extend(st.linkers.of(&st.site, changed_sources.iter().copied()));
+    let link_checks: Vec<usize> = link_checks.into_iter().collect();
+    recheck_links(st, &link_checks);
+    st.index_diags = build::check_index_bodies(&st.site, &st.bodies);
+    recheck_aliases(st, &changed_list);
+}
+
+/// A changed content file as read again.
+enum New {
+    Entry(Box<Entry>),
+    Section(Box<Entry>),
+    Home(Box<Entry>),
+    Rejected(Box<content::Rejected>),
+    /// Gone, or nothing to show.
+    Nothing,
+}
+
+/// Reads `sources` again as `content::load` does, keeping each file's
+/// findings in `st.file_diags`.
+fn read_sources(
+    root: &Path,
+    st: &mut State,
+    sources: &BTreeSet<String>,
+) -> Result<Vec<(String, New)>, Fallback> {
+    let mut news: Vec<(String, New)> = Vec::new();
+    for source in sources {
+        let path = root.join(source);
+        // As `content::load`, which follows symbolic links.
+        let is_file = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+        let mut d = Diagnostics::new();
+        let new = if is_file {
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    news.push((source.clone(), New::Nothing));
+                    st.file_diags.remove(source);
+                    continue;
+                }
+                Err(_) => return Err(Fallback),
+            };
+            let mtime = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+            let mut loaded =
+                content::load_from_memory(&st.site.config, &[(source.clone(), bytes)], &mut d);
+            let with_mtime = |mut e: Entry| {
+                e.mtime = mtime;
+                Box::new(e)
+            };
+            if let Some(e) = loaded.entries.pop() {
+                New::Entry(with_mtime(e))
+            } else if let Some(e) = loaded.sections.pop() {
+                New::Section(with_mtime(e))
+            } else if let Some(e) = loaded.home.take() {
+                New::Home(with_mtime(e))
+            } else if let Some(r) = loaded.rejected.pop() {
+                New::Rejected(Box::new(r))
+            } else {
+                New::Nothing
+            }
+        } else {
+            New::Nothing
+        };
+        let d = d.into_vec();
+        if d.is_empty() {
+            st.file_diags.remove(source);
+        } else {
+            st.file_diags.insert(source.clone(), d);
+        }
+        news.push((source.clone(), new));
+    }
+    Ok(news)
+}
+
+/// What the steps of [`Engine::try_apply`] found an edit to have done;
+/// [`Edited::changes`] states it in the terms of `Route::reads`.
+struct Edited<'a> {
+    /// Entries edited or added.
+    changed: &'a BTreeSet<usize>,
+    /// Entries whose title, draft state or data changed (or that came).
+    relational: &'a BTreeSet<usize>,
+    /// Entries whose relations were worked out again.
+    around: &'a BTreeSet<usize>,
+    /// Entries whose text was rendered again.
+    redo_bodies: &'a BTreeSet<usize>,
+    links_changed: &'a BTreeSet<usize>,
+    cards_changed: &'a BTreeSet<usize>,
+    removed_kinds: &'a BTreeSet<Kind>,
+    sections_changed: &'a BTreeSet<Kind>,
+    home_changed: bool,
+    /// Sources that came, went or changed visibility.
+    presence: &'a [String],
+    /// The edited entries as they were.
+    old_entries: &'a HashMap<usize, Entry>,
+    /// Archive years an event was and is filed under (`None`: unknown).
+    years_touched: &'a BTreeSet<Option<i32>>,
+}
+
+impl Edited<'_> {
+    fn changes(&self, site: &Site, base_changed: bool, archive_changed: bool) -> Changes {
+        let mut ch = Changes {
+            site: base_changed,
+            year_set: archive_changed,
+            ..Changes::default()
+        };
+        // Entries whose fields, text or relations changed: the changed
+        // ones, those whose relations were worked out again, and those
+        // whose text links to a changed entry or whose card changed.
+        ch.entries = self.changed.clone();
+        for set in [
+            self.around,
+            self.redo_bodies,
+            self.links_changed,
+            self.cards_changed,
+        ] {
+            ch.entries.extend(set.iter().copied());
+        }
+        for &c in self.cards_changed {
+            neighbours(site, c, &mut ch.related);
+        }
+        // A kind is listed anew when entries of it come or go, or when
+        // one's data (its dates, say) or draft state changed, as it may
+        // join or leave a list.
+        ch.lists = self.removed_kinds.clone();
+        for &i in self.relational {
+            let e = &site.entries[i];
+            if self
+                .old_entries
+                .get(&i)
+                .is_none_or(|old| old.data != e.data || old.draft != e.draft)
+            {
+                ch.lists.insert(e.kind);
+            }
+        }
+        if ch.lists.contains(&Kind::Event) {
+            ch.years
+                .extend(self.years_touched.iter().flatten().copied());
+            ch.all_years = self.years_touched.contains(&None);
+        }
+        ch.all_years |= self.removed_kinds.contains(&Kind::Event);
+        ch.names = self
+            .relational
+            .iter()
+            .any(|&i| matches!(site.entries[i].kind, Kind::Network | Kind::Project));
+        // An `_index.md` changed, or its text links to an entry that came
+        // or went.
+        ch.index_texts = self.sections_changed.iter().copied().map(Some).collect();
+        if self.home_changed {
+            ch.index_texts.insert(None);
+        }
+        if !self.presence.is_empty() {
+            for (k, e) in site.sections.iter() {
+                if links_to(e, self.presence) {
+                    ch.index_texts.insert(Some(*k));
+                }
+            }
+            if site
+                .home
+                .as_ref()
+                .is_some_and(|e| links_to(e, self.presence))
+            {
+                ch.index_texts.insert(None);
+            }
+        }
+        ch
+    }
+}
+
+/// The pages `ch` reaches, by what they read, and the listings, archives
+/// and home page that showed a changed card when they were last made.
+fn candidate_pages(
+    site: &Site,
+    ch: &Changes,
+    years: &[i32],
+    shown: &HashMap<String, (Route, HashSet<String>)>,
+    cards_changed: &BTreeSet<usize>,
+) -> Vec<Route> {
+    if ch.site {
+        return Route::pages(site);
+    }
+    let mut jobs: Vec<Route> = Route::site_pages(years)
+        .into_iter()
+        .filter(|r| ch.reaches(site, r))
+        .collect();
+    for &i in ch.entries.union(&ch.related) {
+        jobs.extend(Route::of_entry(site, i).filter(|r| r.is_page() && ch.reaches(site, r)));
+    }
+    let shown_keys: HashSet<String> = cards_changed
+        .iter()
+        .map(|&i| card_key(&site.entries[i]))
+        .collect();
+    for (job, keys) in shown.values() {
+        if shown_keys.iter().any(|k| keys.contains(k)) {
+            jobs.push(job.clone());
+        }
+    }
+    jobs
 }
 
 enum Change {
