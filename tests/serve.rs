@@ -635,6 +635,87 @@ fn random_edits_equal_full_builds() {
     }
 }
 
+/// What an edit changed reaches the routes that read it (`Route::reads`),
+/// and only those: the rules `serve` picks candidates by, on the
+/// relations fixture (`nord-treffen` is in network `nord`, organised by
+/// `beta`; project `proj` is in network `sued`).
+#[test]
+fn what_an_edit_changed_reaches_the_routes_that_read_it() {
+    use tandem::entry::Kind;
+    use tandem::routes::{Changes, Route, archive_years};
+    let fixture = Site::copy_of("tests/fixtures/relations");
+    let mut diags = tandem::diagnostics::Diagnostics::new();
+    let site = tandem::build::load_site(fixture.root(), &fixed_now(), &mut diags).unwrap();
+    let at = |kind: Kind, id: &str| site.lookup(kind, id).unwrap();
+    let (treffen, past) = (at(Kind::Event, "nord-treffen"), at(Kind::Event, "past-ws"));
+    let (nord, sued) = (at(Kind::Network, "nord"), at(Kind::Network, "sued"));
+    let (beta, proj) = (at(Kind::Partner, "beta"), at(Kind::Project, "proj"));
+    let reached = |ch: &Changes| -> Vec<Route> {
+        Route::all(&site)
+            .into_iter()
+            .filter(|r| ch.reaches(&site, r))
+            .collect()
+    };
+
+    // An event's VEVENTs: its own, the site's and its owners' calendars.
+    let ch = Changes {
+        events: [treffen].into(),
+        ..Changes::default()
+    };
+    let mut want = vec![
+        Route::SiteCalendar,
+        Route::Calendar(nord),
+        Route::Calendar(beta),
+        Route::EventIcs(treffen),
+    ];
+    want.sort();
+    let mut got = reached(&ch);
+    got.sort();
+    assert_eq!(got, want);
+
+    // The networks' and projects' names: the events listing and every
+    // archive page (their filters), nothing else.
+    let years = archive_years(&site);
+    assert!(!years.is_empty());
+    let ch = Changes {
+        names: true,
+        ..Changes::default()
+    };
+    let mut want: Vec<Route> = years.iter().copied().map(Route::Archive).collect();
+    want.push(Route::Listing(Kind::Event));
+    want.sort();
+    let mut got = reached(&ch);
+    got.sort();
+    assert_eq!(got, want);
+
+    // Partners joining or leaving: their listing; the home page lists none.
+    let ch = Changes {
+        lists: [Kind::Partner].into(),
+        ..Changes::default()
+    };
+    assert_eq!(reached(&ch), vec![Route::Listing(Kind::Partner)]);
+
+    // A project's own fields: its page and calendar; the events' pages
+    // show it as a card (`related`), which is another change.
+    let ch = Changes {
+        entries: [proj].into(),
+        ..Changes::default()
+    };
+    assert_eq!(
+        reached(&ch),
+        vec![Route::Entry(proj), Route::Calendar(proj)]
+    );
+    assert!(!reached(&ch).contains(&Route::Calendar(sued)));
+    assert!(!reached(&ch).contains(&Route::EventIcs(past)));
+
+    // The settings: everything.
+    let ch = Changes {
+        site: true,
+        ..Changes::default()
+    };
+    assert_eq!(reached(&ch), Route::all(&site));
+}
+
 // ---------------------------------------------------------------------------
 // The server over HTTP
 // ---------------------------------------------------------------------------
