@@ -10,6 +10,7 @@
 //! is added here once. Static files (the theme's and the site's
 //! `static/`) are copied as they are and are not routes.
 
+use crate::config::Language;
 use crate::diagnostics::Diagnostic;
 use crate::entry::Kind;
 use crate::model::Site;
@@ -314,6 +315,26 @@ impl Route {
             Route::EventIcs(i) => vec![Reads::Site, Reads::Events(vec![*i])],
             Route::News => vec![Reads::Site, Reads::List(Kind::Post), Reads::Posts],
             Route::Sitemap => vec![Reads::Site, Reads::Pages],
+        }
+    }
+}
+
+/// The feed name for the site (`owner` = `None`) or for a network,
+/// partner or project: "Digit-Ready II — Termine".
+pub fn feed_name(site: &Site, owner: Option<usize>) -> String {
+    let word = match site.config.language {
+        Language::De => "Termine",
+        Language::En => "Events",
+    };
+    match owner {
+        Some(i) => format!("{} — {word}", site.entries[i].title.trim()),
+        None => {
+            let name = site.config.calendar.name.trim();
+            if name.is_empty() {
+                word.to_string()
+            } else {
+                name.to_string()
+            }
         }
     }
 }

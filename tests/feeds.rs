@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use tandem::config::{Config, Overrides};
 use tandem::diagnostics::Diagnostics;
 use tandem::entry::{Kind, KindData, Location};
-use tandem::feeds::calendar::{calendar, event_ics, event_vevents, feed_events, feed_name};
+use tandem::feeds::calendar::{calendar, event_ics, event_vevents, feed_events};
 use tandem::feeds::ical::Writer;
 use tandem::model::Site;
+use tandem::routes::feed_name;
 
 /// The fixture, relative to the crate root.
 const FIXTURE: &str = "tests/fixtures/feeds/site";

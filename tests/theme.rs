@@ -610,13 +610,26 @@ fn feeds_are_linked_twice_on_network_partner_project_home_and_events() {
         ("events/index.html", "calendar.ics"),
     ] {
         let doc = site.page(rel);
-        let links = attrs(&doc, "main .subscribe a", "href");
+        let links = attrs(&doc, "main .subscribe a.button", "href");
         assert_eq!(
             links,
             vec![
                 format!("webcal://example.org/{feed}"),
                 format!("https://example.org/{feed}")
             ],
+            "{rel}"
+        );
+        // And through the web calendars' own subscribe pages.
+        let google = attrs(&doc, "main .subscribe a.subscribe-google", "href");
+        let outlook = attrs(&doc, "main .subscribe a.subscribe-outlook", "href");
+        assert_eq!(
+            param(&query(&google[0]), "cid"),
+            Some(format!("webcal://example.org/{feed}")),
+            "{rel}"
+        );
+        assert_eq!(
+            param(&query(&outlook[0]), "url"),
+            Some(format!("https://example.org/{feed}")),
             "{rel}"
         );
     }
@@ -900,4 +913,127 @@ fn the_navigation_marks_the_section_a_page_is_in() {
     assert_eq!(marked("partners/index.html"), pair("/partners/", "page"));
     assert_eq!(marked("index.html"), vec![]);
     assert_eq!(marked("404.html"), vec![]);
+}
+
+/// The query of `href` as (name, decoded value) pairs.
+fn query(href: &str) -> Vec<(String, String)> {
+    let (_, q) = href.split_once('?').unwrap();
+    q.split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            let v = percent_encoding::percent_decode_str(v)
+                .decode_utf8()
+                .unwrap();
+            (k.to_string(), v.into_owned())
+        })
+        .collect()
+}
+
+fn param(q: &[(String, String)], name: &str) -> Option<String> {
+    q.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+/// Event pages link Google Calendar and Outlook.com with the event's
+/// instants: a timed event across the spring change of the clocks in
+/// Europe/Berlin in UTC, an all-day one as dates with the day after the
+/// last as the end; a series says that only the next date goes there.
+#[test]
+fn web_calendar_links_carry_the_right_dates() {
+    let site = Site::copy_of("tests/fixtures/relations")
+        .file(
+            "content/events/uhrumstellung.md",
+            "---\ntitle: Nacht der Uhrumstellung\nstart: 2027-03-27T23:00\nend: 2027-03-28T04:00\nlocation: { name: Rathaus, city: Bonn }\n---\nText.\n",
+        )
+        .file(
+            "content/events/zwei-tage.md",
+            "---\ntitle: Zwei Tage\nsummary: Ein Treffen über zwei Tage.\nstart: 2027-05-04\nend: 2027-05-05\nlocation: { name: Online, online: https://example.org/meet }\n---\nText.\n",
+        )
+        .file(
+            "content/events/reihe.md",
+            "---\ntitle: Reihe\nstart: 2027-01-06T10:00\nend: 2027-01-06T11:00\nrecurrence: FREQ=WEEKLY;COUNT=3\nlocation: Köln\n---\nText.\n",
+        );
+    site.build_out(&[]).assert_ok();
+    let links = |id: &str| {
+        let html =
+            std::fs::read_to_string(site.out().join(format!("events/{id}/index.html"))).unwrap();
+        let doc = Html::parse_document(&html);
+        let google = attrs(&doc, "a.add-google", "href");
+        let outlook = attrs(&doc, "a.add-outlook", "href");
+        assert_eq!((google.len(), outlook.len()), (1, 1), "{id}");
+        assert!(google[0].starts_with("https://calendar.google.com/calendar/render?"));
+        assert!(outlook[0].starts_with("https://outlook.live.com/calendar/0/action/compose?"));
+        let series = doc.select(&sel(".add-series")).next().is_some();
+        (query(&google[0]), query(&outlook[0]), series)
+    };
+
+    // 23:00 CET is 22:00 UTC; 04:00 CEST (after the change) is 02:00 UTC.
+    let (g, o, series) = links("uhrumstellung");
+    assert_eq!(param(&g, "action").as_deref(), Some("TEMPLATE"));
+    assert_eq!(
+        param(&g, "text").as_deref(),
+        Some("Nacht der Uhrumstellung")
+    );
+    assert_eq!(
+        param(&g, "dates").as_deref(),
+        Some("20270327T220000Z/20270328T020000Z")
+    );
+    assert_eq!(param(&g, "location").as_deref(), Some("Rathaus, Bonn"));
+    assert_eq!(param(&o, "rru").as_deref(), Some("addevent"));
+    assert_eq!(
+        param(&o, "subject").as_deref(),
+        Some("Nacht der Uhrumstellung")
+    );
+    assert_eq!(
+        param(&o, "startdt").as_deref(),
+        Some("2027-03-27T22:00:00Z")
+    );
+    assert_eq!(param(&o, "enddt").as_deref(), Some("2027-03-28T02:00:00Z"));
+    assert_eq!(param(&o, "allday"), None);
+    assert!(!series);
+    let page = "https://example.org/events/uhrumstellung/";
+    assert_eq!(param(&g, "details").as_deref(), Some(page));
+
+    // Two days, 4 and 5 May: the end is the 6th, exclusive.
+    let (g, o, series) = links("zwei-tage");
+    assert_eq!(param(&g, "dates").as_deref(), Some("20270504/20270506"));
+    assert_eq!(param(&o, "startdt").as_deref(), Some("2027-05-04"));
+    assert_eq!(param(&o, "enddt").as_deref(), Some("2027-05-06"));
+    assert_eq!(param(&o, "allday").as_deref(), Some("true"));
+    // Online only: the meeting link is the place.
+    assert_eq!(
+        param(&o, "location").as_deref(),
+        Some("https://example.org/meet")
+    );
+    assert_eq!(
+        param(&o, "body").as_deref(),
+        Some("Ein Treffen über zwei Tage.\n\nhttps://example.org/events/zwei-tage/")
+    );
+    assert!(!series);
+
+    // A series: its next date, and the sentence that the file has them all.
+    let (g, _, series) = links("reihe");
+    assert_eq!(
+        param(&g, "dates").as_deref(),
+        Some("20270106T090000Z/20270106T100000Z")
+    );
+    assert!(series);
+
+    // Pages with a feed link the web calendars' subscribe pages.
+    let html = std::fs::read_to_string(site.out().join("networks/nord/index.html")).unwrap();
+    let doc = Html::parse_document(&html);
+    let google = attrs(&doc, "a.subscribe-google", "href");
+    let outlook = attrs(&doc, "a.subscribe-outlook", "href");
+    assert_eq!(
+        param(&query(&google[0]), "cid").as_deref(),
+        Some("webcal://example.org/networks/nord/calendar.ics")
+    );
+    let q = query(&outlook[0]);
+    assert_eq!(
+        param(&q, "url").as_deref(),
+        Some("https://example.org/networks/nord/calendar.ics")
+    );
+    assert_eq!(
+        param(&q, "name").as_deref(),
+        Some("Netzwerk Nord — Termine")
+    );
 }

@@ -218,6 +218,20 @@ impl<'a> Attendance<'a> {
     pub fn is_online_only(&self) -> bool {
         self.online && self.place.is_none()
     }
+
+    /// What a calendar shows and links as the location: the place, else
+    /// the meeting link of an online-only event (never the label of the
+    /// meeting, such as "Zoom", nor the old place of an event that moved
+    /// online), else "Online". `link` is the meeting link as far as it may
+    /// be shown (the caller checks it is a web address).
+    pub fn location_line(&self, link: Option<&str>) -> Option<String> {
+        match (self.place, link) {
+            (Some(place), _) => Some(place.one_line()),
+            (None, Some(link)) => Some(link.to_string()),
+            (None, None) if self.online => Some("Online".to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// One dated session of a multi-session event.

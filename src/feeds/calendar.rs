@@ -84,26 +84,6 @@ pub fn status_note(language: Language, status: Status) -> Option<&'static str> {
     })
 }
 
-/// The feed name for the site (`owner` = `None`) or for a network,
-/// partner or project: "Digit-Ready II — Termine".
-pub fn feed_name(site: &Site, owner: Option<usize>) -> String {
-    let word = match site.config.language {
-        Language::De => "Termine",
-        Language::En => "Events",
-    };
-    match owner {
-        Some(i) => format!("{} — {word}", site.entries[i].title.trim()),
-        None => {
-            let name = site.config.calendar.name.trim();
-            if name.is_empty() {
-                word.to_string()
-            } else {
-                name.to_string()
-            }
-        }
-    }
-}
-
 /// `DTSTAMP` of an entry. From the source rather than the clock, so that
 /// an unchanged entry gives unchanged bytes: `SOURCE_DATE_EPOCH` when set,
 /// else `updated` (local to the site's zone), else the file's mtime.
@@ -321,16 +301,7 @@ fn write_vevent<'v>(
             descriptions.push((v.status, link, line));
         }
     }
-    // LOCATION is what clients show and link: the place, else the meeting
-    // link of an online-only event (never the label of the meeting, such
-    // as "Zoom", nor the old place of an event that moved online).
-    let location = match (at.place, link) {
-        (Some(place), _) => Some(place.one_line()),
-        (None, Some(link)) => Some(link.to_string()),
-        (None, None) if at.online => Some("Online".to_string()),
-        (None, None) => None,
-    };
-    if let Some(text) = location {
+    if let Some(text) = at.location_line(link) {
         let text = ical::clean_text(&text);
         if !text.trim().is_empty() {
             w.text("LOCATION", &[], text.trim());
@@ -559,7 +530,7 @@ fn begin_calendar(w: &mut Writer, site: &Site) {
     // `METHOD` is a plain calendar to show, which is what feeds are.
 }
 
-/// A subscription feed (`calendar.ics`) named `name` (see [`feed_name`])
+/// A subscription feed (`calendar.ics`) named `name` (see [`routes::feed_name`](crate::routes::feed_name))
 /// with the VEVENTs of `events` as `vevents` gives them (the build renders
 /// each event once and hands the same text to every feed). Only
 /// [`feed_events`] of `events` are included, so drafts cannot leak in.

@@ -55,11 +55,11 @@ pub fn make<S: AsRef<str>>(
                 .of_kind
                 .get(&Kind::Event)
                 .map_or(&[][..], Vec::as_slice);
-            let name = calendar::feed_name(site, None);
+            let name = crate::routes::feed_name(site, None);
             Made::Parts(calendar::calendar_parts(site, &name, events, vevents))
         }
         Route::Calendar(i) => {
-            let name = calendar::feed_name(site, Some(i));
+            let name = crate::routes::feed_name(site, Some(i));
             let events = &site.links[i].events;
             Made::Parts(calendar::calendar_parts(site, &name, events, vevents))
         }

@@ -6,6 +6,7 @@
 use super::component_cache::ComponentCache;
 use super::i18n::Labels;
 use super::markdown::Rendered;
+use super::web_calendars;
 use crate::entry::schedule::Occurrence;
 use crate::entry::{Attendance, Entry, EventData, Kind, KindData, Location, Status, When};
 use crate::model::Site;
@@ -255,11 +256,14 @@ impl Vars {
     }
 }
 
-/// A feed's two links, `webcal://` to subscribe and `https://` to
-/// download, and its site-absolute address (keys in alphabetical order).
+/// A feed's links: `webcal://` to subscribe and `https://` to download,
+/// Google Calendar's and Outlook.com's own subscribe links, and its
+/// site-absolute address (keys in alphabetical order).
 #[derive(serde::Serialize)]
 pub struct FeedLinks {
+    google: String,
     https: String,
+    outlook: String,
     path: String,
     webcal: String,
 }
@@ -272,7 +276,14 @@ pub fn feed_links(site: &Site, feed: &Route) -> FeedLinks {
         Some((_, rest)) => format!("webcal://{rest}"),
         None => url.clone(),
     };
+    let owner = match feed {
+        Route::Calendar(i) => Some(*i),
+        _ => None,
+    };
+    let name = crate::routes::feed_name(site, owner);
     FeedLinks {
+        google: web_calendars::google_subscribe(&webcal),
+        outlook: web_calendars::outlook_subscribe(&url, &name),
         https: url,
         path: site.config.link(rel),
         webcal,
@@ -883,6 +894,11 @@ impl<'a> Contexts<'a> {
         let now = site.config.now;
         let ics = Route::EventIcs(i).address(site).unwrap_or_default();
         m.set("ics_url", &site.config.link(&ics));
+        let page_url = site.config.permalink(&site.rel_url(i));
+        m.set(
+            "add_links",
+            &web_calendars::add_links(ev, &e.title, e.summary.as_deref(), &page_url, now),
+        );
         m.set("timezone", ev.timezone.name());
         m.set("show_timezone", &(ev.timezone != site.config.timezone));
         m.set("contact", &ev.contact);

@@ -7,3 +7,4 @@ pub mod i18n;
 pub mod markdown;
 pub mod pages;
 pub mod theme;
+pub mod web_calendars;
