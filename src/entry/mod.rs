@@ -265,6 +265,27 @@ pub struct EventData {
     pub schedule: crate::entry::schedule::Schedule,
 }
 
+impl EventData {
+    /// The session an occurrence belongs to, if it is one.
+    pub fn session_of(&self, o: &schedule::Occurrence) -> Option<&Session> {
+        o.session.and_then(|k| self.sessions.get(k))
+    }
+
+    /// The status of one occurrence: its session's own, else the event's.
+    pub fn status_at(&self, o: &schedule::Occurrence) -> Status {
+        self.session_of(o)
+            .and_then(|s| s.status)
+            .unwrap_or(self.status)
+    }
+
+    /// Where one occurrence happens: its session's place, else the event's.
+    pub fn location_at(&self, o: &schedule::Occurrence) -> Option<&Location> {
+        self.session_of(o)
+            .and_then(|s| s.location.as_ref())
+            .or(self.location.as_ref())
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NetworkData {
     pub partners: Vec<Ref>,

@@ -659,11 +659,7 @@ impl<'a> Contexts<'a> {
         let now = site.config.now;
         let shown = self.shown_occurrence(ev);
         let occ = shown.map(|k| &ev.schedule.occurrences[k]);
-        let status = occ
-            .and_then(|o| o.session)
-            .and_then(|s| ev.sessions.get(s))
-            .and_then(|s| s.status)
-            .unwrap_or(ev.status);
+        let status = occ.map_or(ev.status, |o| ev.status_at(o));
         let n = ev.schedule.occurrences.len();
         if let (Some(o), Some(k)) = (occ, shown) {
             let texts = &self.date_texts(i, ev)[k];
@@ -980,8 +976,8 @@ impl<'a> Contexts<'a> {
         texts: &DateTexts,
         m: &mut Obj<M>,
     ) {
-        let session = o.session.and_then(|s| ev.sessions.get(s));
-        let status = session.and_then(|s| s.status).unwrap_or(ev.status);
+        let session = ev.session_of(o);
+        let status = ev.status_at(o);
         m.set("end", &texts.end);
         m.set("ends_at", &instant(o.end_utc));
         m.put(
@@ -1033,12 +1029,8 @@ impl<'a> Contexts<'a> {
             })
             .collect();
         let one = |(o, t): (&Occurrence, &DateTexts)| {
-            let session = o.session.and_then(|s| ev.sessions.get(s));
-            let status = session.and_then(|s| s.status).unwrap_or(ev.status);
-            let loc = session
-                .and_then(|s| s.location.as_ref())
-                .or(ev.location.as_ref());
-            let at = Attendance::of(loc, status);
+            let status = ev.status_at(o);
+            let at = Attendance::of(ev.location_at(o), status);
             let mut locations = Vec::new();
             if let Some(l) = at.place {
                 // Every place has an address (Google requires one): the

@@ -63,7 +63,7 @@ pub fn outlook_subscribe(https: &str, name: &str) -> String {
 pub struct AddLinks {
     pub google: String,
     pub outlook: String,
-    /// The event has more than one date; the links add `date`'s only.
+    /// The event has more than one date; the links add the next one only.
     pub series: bool,
 }
 
@@ -82,12 +82,7 @@ pub fn add_links(
         .iter()
         .find(|o| o.is_upcoming(now))
         .or_else(|| all.first())?;
-    let session = o.session.and_then(|k| ev.sessions.get(k));
-    let location = session
-        .and_then(|s| s.location.as_ref())
-        .or(ev.location.as_ref());
-    let status = session.and_then(|s| s.status).unwrap_or(ev.status);
-    let at = Attendance::of(location, status);
+    let at = Attendance::of(ev.location_at(o), ev.status_at(o));
     // Only a link that reading let through, as in the feeds.
     let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
     let place = at.location_line(link).unwrap_or_default();
