@@ -357,9 +357,19 @@ pub fn render_site_keeping(
     let in_feeds = feed_events(site);
     let entries = |diags: &mut Diagnostics| {
         render_bodies_with(site, diags, keep, |i, body| {
+            // An event's `event.ics` is written here, with its whole text;
+            // the subscription feeds get the start of it (`text_start`),
+            // kept until every feed is written.
             let vevent = in_feeds[i].then(|| {
-                let mut v = feeds::calendar::event_vevents(site, i, &body.plain);
-                // Kept until every feed is written: no spare capacity.
+                let both = feeds::calendar::event_vevents_both(site, i, &body.plain);
+                let ics = Route::EventIcs(i);
+                if let (Some(made), Some(path)) = (
+                    feeds::make(&ics, site, &[], &|_| both.whole.as_str()),
+                    ics.path(site),
+                ) {
+                    put_parts(sink, site, &path, &made.slices(), &ics.origin(site), &found);
+                }
+                let mut v = both.subscribed;
                 v.shrink_to_fit();
                 v
             });
@@ -628,18 +638,19 @@ fn write_feeds(
 ) {
     let lookup = |i: usize| vevents[i].as_deref().unwrap_or_default();
     // Every feed is independent of the others: the site calendar (the
-    // largest) first, then the others.
-    Route::feeds(site)
-        .par_iter()
-        .with_max_len(1)
-        .for_each(|feed| {
-            let (Some(made), Some(path)) =
-                (feeds::make(feed, site, bodies, &lookup), feed.path(site))
-            else {
-                return;
-            };
-            put_parts(sink, site, &path, &made.slices(), &feed.origin(site), found);
-        });
+    // largest) first, then the others. Each `event.ics` was written with
+    // its event's body, from its whole text.
+    let feeds: Vec<Route> = Route::feeds(site)
+        .into_iter()
+        .filter(|r| !matches!(r, Route::EventIcs(_)))
+        .collect();
+    feeds.par_iter().with_max_len(1).for_each(|feed| {
+        let (Some(made), Some(path)) = (feeds::make(feed, site, bodies, &lookup), feed.path(site))
+        else {
+            return;
+        };
+        put_parts(sink, site, &path, &made.slices(), &feed.origin(site), found);
+    });
 }
 
 /// Everything `build`, `check` and `serve` need from one run.

@@ -1148,3 +1148,42 @@ fn write(target: &Path, text: &str) {
     std::fs::create_dir_all(target.parent().unwrap()).unwrap();
     std::fs::write(target, text).unwrap();
 }
+
+#[test]
+fn subscription_feeds_carry_the_start_of_a_long_text_and_event_ics_all_of_it() {
+    let word = "Lernwerkstatt ";
+    let body = word.repeat(100); // 1,400 characters
+    let fx = scratch().file(
+        "content/events/lang.md",
+        &format!(
+            "---\ntitle: Lange Beschreibung\nsummary: Kurz gesagt.\nnetworks: [testnetz]\nstart: 2027-05-04T10:00\nend: 2027-05-04T12:00\n---\n{body}\nSCHLUSSWORT\n"
+        ),
+    );
+    fx.build_out(&[]).assert_ok();
+    let description = |text: &str| {
+        let (_, comps) = parse(text);
+        let ev = vevents(&comps)
+            .into_iter()
+            .find(|e| val(e, "UID").starts_with("event-lang@"))
+            .expect("the event is in the feed");
+        val(&ev, "DESCRIPTION")
+    };
+    let url = "https://example.org/bildung/events/lang/";
+    for feed in ["calendar.ics", "networks/testnetz/calendar.ics"] {
+        let d = description(&fx.built(feed));
+        let text = d.strip_prefix("Kurz gesagt.\n\n").expect(&d);
+        let (start, end) = text.split_once("\n\n").expect(&d);
+        assert_eq!(end, url, "{feed}: the address closes the description");
+        assert!(
+            start.ends_with("Lernwerkstatt…"),
+            "{feed}: cut at a word: {start}"
+        );
+        let chars = start.chars().count();
+        assert!((400..=501).contains(&chars), "{feed}: {chars} characters");
+        assert!(!d.contains("SCHLUSSWORT"), "{feed}");
+    }
+    let whole = description(&fx.built("events/lang/event.ics"));
+    assert!(whole.contains("Lernwerkstatt SCHLUSSWORT"), "{whole}");
+    assert!(whole.chars().count() > 1400, "{whole}");
+    assert!(whole.ends_with(url));
+}

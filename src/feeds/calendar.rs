@@ -134,6 +134,49 @@ pub fn event_vevents(site: &Site, event: usize, plain_body: &str) -> String {
     w.finish()
 }
 
+/// How much of an event's text the subscription feeds carry, in
+/// characters. Clients fetch those feeds unattended and some stop reading
+/// at about 1 MB, so they carry the summary, the start of the text and the
+/// page's address; `event.ics` carries the whole text.
+pub const TEXT_START: usize = 500;
+
+/// The start of `plain` for a subscription feed: the whole text when it
+/// has at most [`TEXT_START`] characters, else that many cut back to the
+/// last word boundary, with "…".
+pub fn text_start(plain: &str) -> std::borrow::Cow<'_, str> {
+    let Some((cut, _)) = plain.char_indices().nth(TEXT_START) else {
+        return std::borrow::Cow::Borrowed(plain);
+    };
+    let head = &plain[..cut];
+    // Back to the last space or line break, unless that throws away more
+    // than half (one very long word: cut inside it).
+    let at = head
+        .rfind(char::is_whitespace)
+        .filter(|&at| at >= cut / 2)
+        .unwrap_or(cut);
+    let mut out = head[..at].trim_end().to_string();
+    out.push('…');
+    std::borrow::Cow::Owned(out)
+}
+
+/// An event's VEVENTs as `event.ics` has them (`whole`) and as the
+/// subscription feeds have them (`subscribed`: with the start of the text,
+/// see [`text_start`]; the same text when the body is short).
+pub struct EventVevents {
+    pub whole: String,
+    pub subscribed: String,
+}
+
+/// [`event_vevents`] for both uses, made once when the text is short.
+pub fn event_vevents_both(site: &Site, event: usize, plain_body: &str) -> EventVevents {
+    let whole = event_vevents(site, event, plain_body);
+    let subscribed = match text_start(plain_body) {
+        std::borrow::Cow::Borrowed(_) => whole.clone(),
+        std::borrow::Cow::Owned(start) => event_vevents(site, event, &start),
+    };
+    EventVevents { whole, subscribed }
+}
+
 fn vevent_plans<'a>(site: &Site, event: usize, ev: &'a EventData) -> Vec<VEvent<'a>> {
     let mut plans = Vec::new();
     if !ev.sessions.is_empty() {
@@ -674,6 +717,26 @@ mod tests {
             ),
             "findet online statt\n\nOnline-Termin: https://meet.example.org/r\n\nKurz.\n\nhttps://example.org/events/x/"
         );
+    }
+
+    #[test]
+    fn text_start_cuts_long_texts_at_a_word() {
+        assert!(matches!(
+            text_start("kurz"),
+            std::borrow::Cow::Borrowed("kurz")
+        ));
+        let exact = "a".repeat(TEXT_START);
+        assert_eq!(text_start(&exact), exact.as_str());
+        let long = "Wort ".repeat(200);
+        let cut = text_start(&long);
+        assert!(cut.ends_with("Wort…"), "{cut}");
+        assert!(cut.chars().count() <= TEXT_START + 1);
+        // Umlauts are characters, not bytes: no cut inside one.
+        let umlauts = "ä".repeat(TEXT_START + 10);
+        assert_eq!(text_start(&umlauts).chars().count(), TEXT_START + 1);
+        // One word longer than half the limit is cut inside.
+        let one = format!("x {}", "y".repeat(TEXT_START * 2));
+        assert_eq!(text_start(&one).chars().count(), TEXT_START + 1);
     }
 
     #[test]

@@ -1996,18 +1996,28 @@ fn write_deferred(
         .copied()
         .collect();
     let todo: Vec<usize> = d.events.iter().copied().filter(|&e| e < n).collect();
-    let made: Vec<(usize, Option<Arc<str>>)> = todo
+    // Each event's VEVENTs for the subscription feeds, and its `event.ics`
+    // with the whole text (which may change where the others do not).
+    type Made = (usize, Option<Arc<str>>, Option<(String, Vec<u8>, Origin)>);
+    let made: Vec<Made> = todo
         .par_iter()
         .map(|&e| {
-            let v = visible_events
-                .contains(&e)
-                .then(|| Arc::from(feeds::calendar::event_vevents(site, e, &st.bodies[e].plain)));
-            (e, v)
+            if !visible_events.contains(&e) {
+                return Ok((e, None, None));
+            }
+            let both = feeds::calendar::event_vevents_both(site, e, &st.bodies[e].plain);
+            let ics = Route::EventIcs(e);
+            let file = feeds::make(&ics, site, &[], &|_| both.whole.as_str()).ok_or(Fallback)?;
+            let path = ics.path(site).ok_or(Fallback)?;
+            let file = (path, file.into_bytes(), ics.origin(site));
+            Ok((e, Some(Arc::from(both.subscribed)), Some(file)))
         })
-        .collect();
+        .collect::<Result<_, Fallback>>()?;
     let mut changed_events: BTreeSet<usize> = BTreeSet::new();
     let mut replaced: Replaced = HashMap::new();
-    for (e, v) in made {
+    let mut ics: Vec<(String, Vec<u8>, Origin)> = Vec::new();
+    for (e, v, file) in made {
+        ics.extend(file);
         if st.aux[e].vevents != v {
             let old = std::mem::replace(&mut st.aux[e].vevents, v.clone());
             replaced.insert(e, (old, v));
@@ -2027,11 +2037,6 @@ fn write_deferred(
         let path = feed.path(site).ok_or(Fallback)?;
         Ok::<_, Fallback>((path, made.into_bytes(), feed.origin(site)))
     };
-    let ics: Vec<(String, Vec<u8>, Origin)> = changed_events
-        .par_iter()
-        .filter(|e| visible_events.contains(e))
-        .map(|&e| make(Route::EventIcs(e)))
-        .collect::<Result<_, _>>()?;
     for (path, bytes, origin) in ics {
         put(files, touched, path, bytes, origin)?;
     }
