@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Loads and checks a site: settings, entries, references, warnings.
 /// `None` when the settings are unusable.
@@ -316,6 +316,9 @@ pub struct Kept {
     pub static_findings: Vec<Diagnostic>,
     /// How many addresses two sources wanted.
     pub collisions: usize,
+    /// Whether a subscription feed left upcoming events out (see
+    /// [`feeds::calendar::within_budget`]).
+    pub over_budget: bool,
 }
 
 /// [`render_site_into`]; with `observe`, every page's context is shown
@@ -342,6 +345,7 @@ pub fn render_site_keeping(
         diags: Mutex::new(Vec::new()),
         page_errors: keep.then(Default::default),
         collisions: AtomicUsize::new(0),
+        over_budget: AtomicBool::new(false),
     };
     let render = |route: &Route, pc: pages::PageContext| {
         if let Some(observe) = observe {
@@ -447,6 +451,7 @@ pub fn render_site_keeping(
         statics,
         static_findings,
         collisions: found.collisions.into_inner(),
+        over_budget: found.over_budget.into_inner(),
     })
 }
 
@@ -456,6 +461,7 @@ struct Found {
     diags: Mutex<Vec<Diagnostic>>,
     page_errors: Option<Mutex<BTreeMap<String, Diagnostic>>>,
     collisions: AtomicUsize,
+    over_budget: AtomicBool,
 }
 
 impl Found {
@@ -649,8 +655,33 @@ fn write_feeds(
         else {
             return;
         };
+        if let feeds::Made::Parts(parts) = &made
+            && let Some(left_out) = &parts.left_out
+        {
+            found.over_budget.store(true, Ordering::Relaxed);
+            found.push(over_budget(site, &path, left_out));
+        }
         put_parts(sink, site, &path, &made.slices(), &feed.origin(site), found);
     });
+}
+
+/// The warning for a subscription feed whose upcoming events did not all
+/// fit its budget. It points at `site.yaml`, where the budget is set.
+fn over_budget(site: &Site, path: &str, l: &feeds::calendar::LeftOut) -> Diagnostic {
+    let cal = &site.config.calendar;
+    let from = l
+        .from
+        .with_timezone(&site.config.timezone)
+        .format("%Y-%m-%d");
+    Diagnostic::warning(
+        crate::config::CONFIG_FILE,
+        crate::diagnostics::Pos::START,
+        format!(
+            "the subscription feed `{path}` keeps {} of its {} upcoming events: all of them would take {} bytes, over its budget of {} events and {} bytes (`calendar.max_events`, `calendar.max_bytes`); the events from {from} on are left out",
+            l.kept, l.upcoming, l.bytes, cal.max_events, cal.max_bytes
+        ),
+    )
+    .with_note("clients such as Google Calendar stop reading a feed of about 1 MB or 1,000 events; the events stay on the site and in their own event.ics")
 }
 
 /// Everything `build`, `check` and `serve` need from one run.

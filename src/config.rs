@@ -80,6 +80,11 @@ pub struct CalendarConfig {
     pub refresh: IsoDuration,
     pub keep_past: Option<IsoDuration>,
     pub uid_domain: String,
+    /// The budget of each subscription feed: clients fetch them unattended
+    /// and some stop reading at about 1 MB or 1,000 events (see
+    /// `feeds::calendar::Budget`).
+    pub max_bytes: usize,
+    pub max_events: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -126,7 +131,19 @@ const KEYS: KeySet = &[
     "calendar",
     "extra",
 ];
-const CALENDAR_KEYS: KeySet = &["name", "refresh", "keep_past", "uid_domain"];
+const CALENDAR_KEYS: KeySet = &[
+    "name",
+    "refresh",
+    "keep_past",
+    "uid_domain",
+    "max_bytes",
+    "max_events",
+];
+
+/// Google Calendar stops reading a subscribed feed at about this size
+/// and number of events.
+pub const DEFAULT_MAX_BYTES: usize = 1_000_000;
+pub const DEFAULT_MAX_EVENTS: usize = 1_000;
 
 pub const CONFIG_FILE: &str = "site.yaml";
 
@@ -243,8 +260,10 @@ impl Config {
         let mut calendar = CalendarConfig {
             name: title.clone().unwrap_or_default(),
             refresh: IsoDuration::parse("P1D").expect("constant duration"),
-            keep_past: None,
+            keep_past: IsoDuration::parse("P1Y"),
             uid_domain: format!("{host}{}", base_path.trim_end_matches('/')),
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_events: DEFAULT_MAX_EVENTS,
         };
         if let Some(cal) = fields.get("calendar") {
             let cf = r.map_fields(cal, CALENDAR_KEYS, "a calendar setting");
@@ -267,6 +286,24 @@ impl Config {
             }
             if let Some(d) = r.text(&cf, "uid_domain") {
                 calendar.uid_domain = d;
+            }
+            for key in ["max_bytes", "max_events"] {
+                let Some(n) = cf.get(key) else { continue };
+                let least = if key == "max_bytes" { 10_000 } else { 1 };
+                match n.value {
+                    crate::frontmatter::yaml::Value::Int(v) if v >= least => {
+                        let v = usize::try_from(v).unwrap_or(usize::MAX);
+                        if key == "max_bytes" {
+                            calendar.max_bytes = v;
+                        } else {
+                            calendar.max_events = v;
+                        }
+                    }
+                    _ => r.error(
+                        n.pos,
+                        format!("`{key}` must be a whole number of at least {least}"),
+                    ),
+                }
             }
         }
         let (now, reproducible) = match overrides.now {

@@ -1187,3 +1187,87 @@ fn subscription_feeds_carry_the_start_of_a_long_text_and_event_ics_all_of_it() {
     assert!(whole.chars().count() > 1400, "{whole}");
     assert!(whole.ends_with(url));
 }
+
+fn feed_ids(text: &str) -> Vec<String> {
+    let mut ids: Vec<String> = uids(text)
+        .into_iter()
+        .map(|u| {
+            u.trim_start_matches("event-")
+                .split('@')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn over_budget_the_longest_past_events_leave_first() {
+    // Three upcoming and four past events, five allowed: the two past
+    // events that ended longest ago leave; no warning.
+    let fx = common::Site::weekly_events("  max_events: 5\n", 3, 4);
+    let run = fx.build_out(&[]);
+    run.assert_ok();
+    assert!(run.warnings().is_empty(), "{}", run.stderr);
+    for feed in ["calendar.ics", "networks/netz/calendar.ics"] {
+        assert_eq!(
+            feed_ids(&fx.built(feed)),
+            ["e000", "e001", "e002", "e003", "e004"],
+            "{feed}"
+        );
+    }
+    // Every event keeps its page and its own event.ics.
+    assert!(fx.out().join("events/e006/event.ics").exists());
+    // The page linking a feed says what it holds.
+    let page = fx.page("networks/netz/index.html");
+    let holds = common::select_all(&page, ".feed-holds");
+    assert_eq!(holds.len(), 1);
+    assert_eq!(
+        holds[0].text().collect::<String>(),
+        "This calendar holds the upcoming events and those of the past year, at most 5 events; older ones stay on this website."
+    );
+}
+
+#[test]
+fn upcoming_events_over_budget_warn_and_the_latest_leave() {
+    let fx = common::Site::weekly_events("  max_events: 4\n  keep_past: P6M\n", 6, 2);
+    let run = fx.build_out(&[]);
+    run.assert_code(0);
+    let warnings = run.warnings();
+    assert_eq!(warnings.len(), 2, "{}", run.stderr);
+    for feed in ["calendar.ics", "networks/netz/calendar.ics"] {
+        assert!(
+            warnings.iter().any(|w| w
+                .message
+                .contains(&format!("`{feed}` keeps 4 of its 6 upcoming events"))
+                && w.message.contains("from 2026-12-29 on are left out")
+                && w.path == "site.yaml"),
+            "{feed}: {}",
+            run.stderr
+        );
+        assert_eq!(
+            feed_ids(&fx.built(feed)),
+            ["e000", "e001", "e002", "e003"],
+            "{feed}"
+        );
+    }
+    assert!(
+        fx.page("events/index.html")
+            .html()
+            .contains("those of the past 6 months, at most 4 events")
+    );
+    // `--deny-warnings` (CI) fails on it.
+    fx.build_out(&["--deny-warnings"]).assert_code(1);
+
+    // The byte budget holds as well, the file's head and end included.
+    let fx = common::Site::weekly_events("  max_bytes: 10000\n", 40, 0);
+    fx.build_out(&[]).assert_code(0);
+    let text = fx.built("calendar.ics");
+    assert!(text.len() <= 10_000, "{}", text.len());
+    let kept = feed_ids(&text);
+    assert!(kept.len() > 3 && kept.len() < 40, "{kept:?}");
+    let want: Vec<String> = (0..kept.len()).map(|k| format!("e{k:03}")).collect();
+    assert_eq!(kept, want, "the soonest stay");
+}

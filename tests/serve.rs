@@ -1376,3 +1376,59 @@ fn browser_reloads_and_shows_the_error_overlay() {
     );
     eprintln!("{stdout}");
 }
+
+#[test]
+fn serve_keeps_the_feed_budget_as_the_build_does() {
+    // Five events allowed: three upcoming and two of the four past ones.
+    let site = Site::weekly_events("  max_events: 5\n", 3, 4);
+    let mut b = Bench::new(site.root());
+    let p = site.write(
+        "content/events/neu.md",
+        "---\ntitle: Neu\nnetworks: [netz]\nlocation: Köln\nstart: 2027-03-01T10:00\n---\nNeu.\n",
+    );
+    b.step("an upcoming event pushes a past one out", &[p]);
+    let p = site.edit("content/events/e000.md", "Text.", "Ein anderer Text.");
+    b.step("a text edit in a feed at its budget", &[p]);
+    // e004 is the most recent past event (2026-11-03).
+    site.edit(
+        "content/events/e004.md",
+        "start: 2026-11-03",
+        "start: 2027-11-03",
+    );
+    let p = site.edit(
+        "content/events/e004.md",
+        "end: 2026-11-03",
+        "end: 2027-11-03",
+    );
+    b.step("a past event moves to the future", &[p]);
+    // Upcoming events beyond the budget: the build warns, serve too.
+    let mut added = Vec::new();
+    for k in 0..3 {
+        added.push(site.write(
+            &format!("content/events/mehr{k}.md"),
+            &format!(
+                "---\ntitle: Mehr {k}\nnetworks: [netz]\nlocation: Köln\nstart: 2027-0{}-01\n---\n",
+                k + 4
+            ),
+        ));
+    }
+    b.step("upcoming events over the budget", &added);
+    assert!(
+        b.engine
+            .diagnostics()
+            .iter()
+            .any(|d| d.render(false).contains("keeps 5 of its 8 upcoming events")),
+        "the warning: {:?}",
+        b.engine.diagnostics().iter().map(|d| d.render(false)).collect::<Vec<_>>()
+    );
+    let p = site.edit(
+        "content/events/e000.md",
+        "Ein anderer Text.",
+        "Noch ein Text.",
+    );
+    b.step("an edit while over the budget", &[p]);
+    let removed: Vec<PathBuf> = (0..3)
+        .map(|k| site.delete(&format!("content/events/mehr{k}.md")))
+        .collect();
+    b.step("back within the budget", &removed);
+}

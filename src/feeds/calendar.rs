@@ -592,6 +592,8 @@ pub fn calendar<S: AsRef<str>>(
 pub struct Parts<S> {
     head: String,
     events: Vec<S>,
+    /// Set when the upcoming events alone did not fit the budget.
+    pub left_out: Option<LeftOut>,
 }
 
 impl<S: AsRef<str>> Parts<S> {
@@ -606,7 +608,7 @@ impl<S: AsRef<str>> Parts<S> {
                 out.push("\r\n");
             }
         }
-        out.push("END:VCALENDAR\r\n");
+        out.push(END);
         out
     }
 
@@ -619,7 +621,7 @@ impl<S: AsRef<str>> Parts<S> {
     }
 }
 
-/// [`calendar`] as [`Parts`].
+/// [`calendar`] as [`Parts`], within the feed's [budget](within_budget).
 pub fn calendar_parts<S: AsRef<str>>(
     site: &Site,
     name: &str,
@@ -632,7 +634,23 @@ pub fn calendar_parts<S: AsRef<str>>(
         .map(|&i| (i, vevents(i)))
         .filter(|(_, v)| !v.as_ref().is_empty())
         .collect();
-    let written: Vec<usize> = bodies.iter().map(|(i, _)| *i).collect();
+    // The head with every candidate's zones is at least as long as the
+    // head of the events kept: what the budget leaves for the VEVENTs.
+    let all: Vec<usize> = bodies.iter().map(|(i, _)| *i).collect();
+    let fixed = feed_head(site, name, &all).len() + END.len();
+    let (kept, left_out) = within_budget(site, bodies, fixed);
+    let written: Vec<usize> = kept.iter().map(|(i, _)| *i).collect();
+    Parts {
+        head: feed_head(site, name, &written),
+        events: kept.into_iter().map(|(_, v)| v).collect(),
+        left_out,
+    }
+}
+
+const END: &str = "END:VCALENDAR\r\n";
+
+/// A subscription feed's properties and the time zones of `written`.
+fn feed_head(site: &Site, name: &str, written: &[usize]) -> String {
     let mut w = Writer::new();
     begin_calendar(&mut w, site);
     // Clients read these only before the first component.
@@ -642,11 +660,99 @@ pub fn calendar_parts<S: AsRef<str>>(
     w.line("REFRESH-INTERVAL", &[("VALUE", "DURATION")], &refresh);
     w.line("X-PUBLISHED-TTL", &[], &refresh);
     w.line("X-WR-TIMEZONE", &[], site.config.timezone.name());
-    write_zones(&mut w, site, &written, bodies.is_empty());
-    Parts {
-        head: w.finish(),
-        events: bodies.into_iter().map(|(_, v)| v).collect(),
+    write_zones(&mut w, site, written, written.is_empty());
+    w.finish()
+}
+
+/// What a subscription feed left out because its upcoming events alone
+/// did not fit its budget (the build warns with it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeftOut {
+    /// Upcoming events that were candidates, and how many of them fit.
+    pub upcoming: usize,
+    pub kept: usize,
+    /// The feed's size with every upcoming event.
+    pub bytes: usize,
+    /// The start of the first upcoming event left out: every later one
+    /// is left out too.
+    pub from: DateTime<Utc>,
+}
+
+/// The events (with their VEVENTs, in feed order) a subscription feed
+/// keeps within `calendar.max_events` and `calendar.max_bytes`, `fixed`
+/// bytes being taken by the rest of the file. Upcoming events come first,
+/// soonest first; then past ones, most recently ended first: over budget,
+/// the longest-past leave first and, if the upcoming do not all fit, the
+/// latest of them. The kept events stay in the order given.
+pub fn within_budget<S: AsRef<str>>(
+    site: &Site,
+    bodies: Vec<(usize, S)>,
+    fixed: usize,
+) -> (Vec<(usize, S)>, Option<LeftOut>) {
+    let cal = &site.config.calendar;
+    let now = site.config.now;
+    let size = |v: &S| {
+        let v = v.as_ref();
+        v.len() + if v.ends_with("\r\n") { 0 } else { 2 }
+    };
+    let total: usize = fixed + bodies.iter().map(|(_, v)| size(v)).sum::<usize>();
+    if bodies.len() <= cal.max_events && total <= cal.max_bytes {
+        return (bodies, None);
     }
+    // (upcoming?, key, position): upcoming by their next start, past by
+    // their end, latest first.
+    let mut rank: Vec<(bool, i64, usize)> = bodies
+        .iter()
+        .enumerate()
+        .map(|(at, (i, _))| {
+            let schedule = site.entries[*i].event().map(|e| &e.schedule);
+            let next = schedule.and_then(|s| s.upcoming(now).map(|o| o.start_utc).min());
+            match next {
+                Some(next) => (false, next.timestamp(), at),
+                None => {
+                    let end = schedule
+                        .and_then(|s| s.end_utc())
+                        .map_or(i64::MIN, |e| e.timestamp());
+                    (true, end.saturating_neg(), at)
+                }
+            }
+        })
+        .collect();
+    rank.sort_unstable();
+    let mut keep = vec![false; bodies.len()];
+    let (mut bytes, mut count) = (fixed, 0);
+    let mut first_out = None;
+    for &(past, key, at) in &rank {
+        let s = size(&bodies[at].1);
+        if count >= cal.max_events || bytes + s > cal.max_bytes {
+            if !past {
+                first_out = Some(key);
+            }
+            break;
+        }
+        keep[at] = true;
+        bytes += s;
+        count += 1;
+    }
+    let left_out = first_out.map(|key| {
+        let upcoming: Vec<usize> = rank.iter().filter(|r| !r.0).map(|r| r.2).collect();
+        LeftOut {
+            upcoming: upcoming.len(),
+            kept: upcoming.iter().filter(|&&at| keep[at]).count(),
+            bytes: fixed
+                + upcoming
+                    .iter()
+                    .map(|&at| size(&bodies[at].1))
+                    .sum::<usize>(),
+            from: DateTime::from_timestamp(key, 0).unwrap_or(now),
+        }
+    });
+    let kept = bodies
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(b, k)| k.then_some(b))
+        .collect();
+    (kept, left_out)
 }
 
 /// `events/ID/event.ics`: the one event, for "add to calendar". It names

@@ -262,6 +262,9 @@ impl Vars {
 #[derive(serde::Serialize)]
 pub struct FeedLinks {
     google: String,
+    /// A sentence saying which events the feed holds (see
+    /// `feeds::calendar::within_budget`).
+    holds: String,
     https: String,
     outlook: String,
     path: String,
@@ -269,7 +272,7 @@ pub struct FeedLinks {
 }
 
 /// The [`FeedLinks`] of `feed`.
-pub fn feed_links(site: &Site, feed: &Route) -> FeedLinks {
+pub fn feed_links(site: &Site, labels: &Labels, feed: &Route) -> FeedLinks {
     let rel = &feed.address(site).unwrap_or_default();
     let url = site.config.permalink(rel);
     let webcal = match url.split_once("://") {
@@ -283,11 +286,41 @@ pub fn feed_links(site: &Site, feed: &Route) -> FeedLinks {
     let name = crate::routes::feed_name(site, owner);
     FeedLinks {
         google: web_calendars::google_subscribe(&webcal),
+        holds: feed_holds(&site.config.calendar, labels),
         outlook: web_calendars::outlook_subscribe(&url, &name),
         https: url,
         path: site.config.link(rel),
         webcal,
     }
+}
+
+/// "Holds the upcoming events and those of the past year, at most 1000
+/// events.", in the site's language, from `calendar.keep_past` and
+/// `calendar.max_events`.
+pub fn feed_holds(cal: &crate::config::CalendarConfig, labels: &Labels) -> String {
+    let max = cal.max_events.to_string();
+    let Some(d) = &cal.keep_past else {
+        return labels.get("feed_holds_all").replace("{max}", &max);
+    };
+    let (n, one, many) = if d.days == 0 && d.seconds == 0 && d.months == 0 {
+        (u64::from(d.years), "past_year", "past_years")
+    } else if d.days == 0 && d.seconds == 0 {
+        (
+            u64::from(d.years) * 12 + u64::from(d.months),
+            "past_month",
+            "past_months",
+        )
+    } else {
+        let days = u64::from(d.years) * 365 + u64::from(d.months) * 30 + d.days;
+        (days + d.seconds.div_ceil(86_400), "past_day", "past_days")
+    };
+    let period = labels
+        .get(if n == 1 { one } else { many })
+        .replace("{n}", &n.to_string());
+    labels
+        .get("feed_holds")
+        .replace("{period}", &period)
+        .replace("{max}", &max)
 }
 
 /// An `image` or `logo` as templates get it (keys in alphabetical order).
@@ -413,7 +446,7 @@ impl<'a> Contexts<'a> {
             "now": instant(c.now),
             "nav": nav,
             "pages": pages,
-            "calendar": { "name": c.calendar.name, "feed": feed_links(site, &Route::SiteCalendar) },
+            "calendar": { "name": c.calendar.name, "feed": feed_links(site, labels, &Route::SiteCalendar) },
             "atom_url": c.link("atom.xml"),
             "atom_permalink": c.permalink("atom.xml"),
             "style_url": c.link("style.css"),
@@ -836,7 +869,7 @@ impl<'a> Contexts<'a> {
             std::cmp::Reverse(site.entries[ev].event().and_then(|d| d.schedule.end_utc()))
         });
         if e.kind.has_feed() {
-            m.set("feed", &feed_links(site, &Route::Calendar(i)));
+            m.set("feed", &feed_links(site, self.labels, &Route::Calendar(i)));
         }
         match &e.data {
             KindData::Network(n) => {

@@ -247,7 +247,7 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
             c.insert("home", &home);
             c.insert(
                 "feed",
-                &super::context::feed_links(site, &Route::SiteCalendar),
+                &super::context::feed_links(site, ctx.labels, &Route::SiteCalendar),
             );
             c.insert("page_kind", "home");
             (template_for(theme, "home.html", "index.html"), c)
@@ -273,7 +273,7 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
                 c.insert("filters", &filter_options(ctx, &all));
                 c.insert(
                     "feed",
-                    &super::context::feed_links(site, &Route::SiteCalendar),
+                    &super::context::feed_links(site, ctx.labels, &Route::SiteCalendar),
                 );
                 (template_for(theme, "events.html", "list.html"), c)
             } else {

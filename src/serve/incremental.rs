@@ -621,9 +621,11 @@ impl Engine {
             statics,
             static_findings,
             collisions,
+            over_budget,
         } = kept;
-        if collisions > 0 {
-            // Two sources for one address: the full build reports it.
+        if collisions > 0 || over_budget {
+            // Two sources for one address, or a feed that left upcoming
+            // events out: the full build reports it.
             return Err(Fallback);
         }
         base.extend(theme_findings);
@@ -2034,6 +2036,12 @@ fn write_deferred(
     };
     let make = |feed: Route| {
         let made = feeds::make(&feed, site, &st.bodies, &lookup).ok_or(Fallback)?;
+        if let feeds::Made::Parts(parts) = &made
+            && parts.left_out.is_some()
+        {
+            // The full build warns about it.
+            return Err(Fallback);
+        }
         let path = feed.path(site).ok_or(Fallback)?;
         Ok::<_, Fallback>((path, made.into_bytes(), feed.origin(site)))
     };
@@ -2067,13 +2075,18 @@ fn write_deferred(
     timer.lap("serve: owner feeds");
     if d.site_calendar || !changed_events.is_empty() {
         let events: Vec<usize> = site.of_kind.get(&Kind::Event).cloned().unwrap_or_default();
+        let budget = &site.config.calendar;
         let spliced = if d.splice && !d.site_calendar {
             Route::SiteCalendar
                 .path(site)
                 .and_then(|p| files.get(&p))
                 .and_then(|old| {
                     let feed = feeds::calendar::feed_events(site, &events);
-                    splice_calendar(&old.bytes, &feed, &lookup, &replaced)
+                    // Only a feed within its budget holds all of them.
+                    (feed.len() <= budget.max_events)
+                        .then(|| splice_calendar(&old.bytes, &feed, &lookup, &replaced))
+                        .flatten()
+                        .filter(|b| b.len() <= budget.max_bytes)
                 })
         } else {
             None

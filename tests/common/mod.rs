@@ -69,6 +69,36 @@ impl Site {
         Site::empty().file("site.yaml", SITE_YAML).dir("content")
     }
 
+    /// A site with `calendar` settings and `upcoming` events after
+    /// [`EPOCH`] (2026-11-18) and `past` before it, one a week, in the
+    /// network `netz`: `content/events/e000.md` is the soonest.
+    pub fn weekly_events(calendar: &str, upcoming: u32, past: u32) -> Site {
+        let yaml = format!(
+            "title: Budget\nbase_url: https://example.org/\nlanguage: en\n\
+             timezone: Europe/Berlin\ncalendar:\n{calendar}"
+        );
+        let mut fx = Site::new().file("site.yaml", &yaml);
+        fx = fx.file(
+            "content/networks/netz.md",
+            "---\ntitle: Netz\n---\nEin Netz.\n",
+        );
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        for k in 0..upcoming + past {
+            // Past ones counted back from the week before EPOCH.
+            let day = if k < upcoming {
+                start + chrono::Days::new(7 * u64::from(k))
+            } else {
+                start - chrono::Days::new(7 * u64::from(k - upcoming + 3))
+            };
+            let text = format!(
+                "---\ntitle: Termin {k}\nnetworks: [netz]\nlocation: Köln\n\
+                 start: {day}T10:00\nend: {day}T12:00\n---\nText.\n"
+            );
+            fx = fx.file(&format!("content/events/e{k:03}.md"), &text);
+        }
+        fx
+    }
+
     /// An empty folder (no `site.yaml`, no `content/`).
     pub fn empty() -> Site {
         let dir = tempfile::Builder::new()
