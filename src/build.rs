@@ -11,6 +11,7 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::entry::{Kind, KindData};
 use crate::feeds;
+use crate::lock::{LOCK_FILE, Lock};
 use crate::model::Site;
 use crate::output::{MemorySink, Origin, Output, Sink, Staging};
 use crate::render::context::Contexts;
@@ -27,15 +28,33 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 /// Loads and checks a site: settings, entries, references, warnings.
 /// `None` when the settings are unusable.
 pub fn load_site(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) -> Option<Site> {
+    load_site_and_lock(root, overrides, diags, false).map(|(site, _)| site)
+}
+
+/// [`load_site`], and with `want_lock` the `calendar.lock` this build
+/// leaves (see [`crate::feeds::calendar::next_lock`]), worked out once for
+/// both the lock and the cancellations the feeds carry.
+fn load_site_and_lock(
+    root: &Path,
+    overrides: &Overrides,
+    diags: &mut Diagnostics,
+    want_lock: bool,
+) -> Option<(Site, Option<Lock>)> {
     let mut timer = crate::timing::Timer::new();
     let config = Config::load(root, overrides, diags)?;
     let loaded = content::load(&config, diags);
     timer.lap("load");
-    let site = Site::new(config, loaded, diags);
+    let mut site = Site::new(config, loaded, diags);
     timer.lap("model");
+    let remembers = site.lock.as_ref().is_some_and(|l| !l.records.is_empty());
+    let next = (want_lock || remembers).then(|| crate::feeds::calendar::next_lock(&site));
+    if let Some(next) = &next {
+        site.cancelled = next.cancelled(site.config.now).cloned().collect();
+    }
+    timer.lap("lock");
     site.lint(diags);
     timer.lap("lint");
-    Some(site)
+    Some((site, next.filter(|_| want_lock)))
 }
 
 /// Renders every entry's Markdown and checks every `@/` link and anchor.
@@ -728,12 +747,24 @@ pub fn build_to_disk(
     overrides: &Overrides,
     out: &Path,
     deny_warnings: bool,
+    lock_use: LockUse,
 ) -> (Diagnostics, Written) {
     let mut diags = Diagnostics::new();
-    let Some(site) = load_site(root, overrides, &mut diags) else {
+    // A preview with drafts never touches the lock: a draft must not
+    // enter it, or leaving it out later would "cancel" it.
+    let want_lock = !overrides.drafts && lock_use != LockUse::Ignore;
+    let Some((site, next)) = load_site_and_lock(root, overrides, &mut diags, want_lock) else {
         diags.sort();
         return (diags, Written::Failed);
     };
+    let new_lock = next
+        .map(|next| next.to_text())
+        .filter(|text| std::fs::read_to_string(root.join(LOCK_FILE)).ok().as_ref() != Some(text));
+    if let (LockUse::Locked, Some(_)) = (lock_use, &new_lock) {
+        diags.push(lock_would_change(&site));
+        diags.sort();
+        return (diags, Written::Failed);
+    }
     let staging = match Staging::new(root, out) {
         Ok(s) => s,
         Err(e) => return (diags, Written::Output(e)),
@@ -755,10 +786,40 @@ pub fn build_to_disk(
     // a noticeable share of the build; the caller needs only the result,
     // so another thread does it (the CLI exits without waiting for it).
     std::thread::spawn(move || drop(site));
+    if let (Ok(()), Some(text)) = (&result, new_lock)
+        && let Err(e) = crate::output::replace_file(&root.join(LOCK_FILE), text.as_bytes())
+    {
+        diags.push(Diagnostic::io(LOCK_FILE, format!("cannot write it: {e}")));
+        return (diags, Written::Failed);
+    }
     match result {
         Ok(()) => (diags, Written::Done(files)),
         Err(e) => (diags, Written::Output(e)),
     }
+}
+
+/// What `build` does with `calendar.lock`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LockUse {
+    /// Writes what changed (`build`).
+    Update,
+    /// Fails instead of changing it (`build --locked`, for CI).
+    Locked,
+    /// Neither reads a new one nor writes it (tools and tests).
+    Ignore,
+}
+
+/// The error of `build --locked` when the lock would change.
+fn lock_would_change(site: &Site) -> Diagnostic {
+    let exists = site.lock.is_some();
+    let message = if exists {
+        "the calendar feeds changed in a way subscribers act on (an event's time, place, title or status, or an event added or gone), so `calendar.lock` would change, and `--locked` forbids that"
+    } else {
+        "there is no `calendar.lock` yet, and `--locked` forbids writing one"
+    };
+    Diagnostic::error(LOCK_FILE, crate::diagnostics::Pos::START, message).with_note(
+        "run `tandem build` without `--locked` and commit `calendar.lock` with the content; the output was left as it was",
+    )
 }
 
 /// The static files of the output: the theme's, with the site's own

@@ -61,6 +61,9 @@ Exit status: 0 built, 1 content or template errors (nothing written),
         /// Treat warnings as errors (for CI)
         #[arg(long)]
         deny_warnings: bool,
+        /// Fail instead of changing calendar.lock (for CI)
+        #[arg(long)]
+        locked: bool,
     },
     /// Build, serve on localhost, rebuild on change and reload the browser
     Serve {
@@ -167,6 +170,7 @@ pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), E
             base_url,
             drafts,
             deny_warnings,
+            locked,
         } => {
             require_site(&root)?;
             let out_dir = output.unwrap_or_else(|| root.join("output"));
@@ -182,6 +186,11 @@ pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), E
                 },
                 &out_dir,
                 deny_warnings,
+                if locked {
+                    crate::build::LockUse::Locked
+                } else {
+                    crate::build::LockUse::Update
+                },
             );
             diags.print();
             match written {

@@ -507,6 +507,22 @@ fn clean_leftovers(parent: &Path, name: &str) {
     }
 }
 
+/// Replaces the file `path` with `bytes` in one step: written beside it
+/// first, then renamed over it, so that a reader (or a build stopped
+/// halfway) sees the old file or the new one, never a part.
+pub fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let written = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

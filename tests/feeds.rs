@@ -1271,3 +1271,265 @@ fn upcoming_events_over_budget_warn_and_the_latest_leave() {
     let want: Vec<String> = (0..kept.len()).map(|k| format!("e{k:03}")).collect();
     assert_eq!(kept, want, "the soonest stay");
 }
+
+// ---------------------------------------------------------------------------
+// SEQUENCE, LAST-MODIFIED and calendar.lock (section 6)
+// ---------------------------------------------------------------------------
+
+/// `SOURCE_DATE_EPOCH` of a later build: 2026-11-20T12:00:00Z.
+const LATER: &str = "1795176000";
+
+/// (SEQUENCE, LAST-MODIFIED, STATUS) of the VEVENT of event `id` in the
+/// built file `rel`, read with the `icalendar` parser; `None` when absent.
+fn stamp_in(fx: &common::Site, rel: &str, id: &str) -> Option<(String, String, String)> {
+    let (_, comps) = parse(&fx.built(rel));
+    let prefix = format!("event-{id}@");
+    vevents(&comps)
+        .into_iter()
+        .find(|e| val(e, "UID").starts_with(&prefix))
+        .map(|e| {
+            (
+                val(&e, "SEQUENCE"),
+                val(&e, "LAST-MODIFIED"),
+                val(&e, "STATUS"),
+            )
+        })
+}
+
+const FEEDS: [&str; 2] = ["calendar.ics", "networks/netz/calendar.ics"];
+
+#[test]
+fn a_new_start_raises_sequence_everywhere_and_a_new_text_nothing() {
+    let fx = common::Site::weekly_events("  keep_past: P1Y\n", 3, 1);
+    fx.build_out(&[]).assert_ok();
+    let lock = fx.read("calendar.lock");
+    assert!(lock.contains("uid = \"event-e000@example.org\""), "{lock}");
+    let first = "20261118T110640Z"; // EPOCH
+    for rel in FEEDS.iter().copied().chain(["events/e000/event.ics"]) {
+        assert_eq!(
+            stamp_in(&fx, rel, "e000"),
+            Some(("0".into(), first.into(), "CONFIRMED".into())),
+            "{rel}"
+        );
+    }
+
+    // The text alone: neither changes, nor does the lock.
+    fx.edit("content/events/e000.md", "Text.", "Ein neuer Text.");
+    fx.build_out_at(LATER, &[]).assert_ok();
+    assert_eq!(fx.read("calendar.lock"), lock);
+    assert_eq!(stamp_in(&fx, "calendar.ics", "e000").unwrap().0, "0");
+    assert_eq!(stamp_in(&fx, "calendar.ics", "e000").unwrap().1, first);
+
+    // The start: one more everywhere, last modified by this build.
+    fx.edit(
+        "content/events/e000.md",
+        "start: 2026-12-01T10:00",
+        "start: 2026-12-01T09:00",
+    );
+    fx.build_out_at(LATER, &[]).assert_ok();
+    for rel in FEEDS.iter().copied().chain(["events/e000/event.ics"]) {
+        assert_eq!(
+            stamp_in(&fx, rel, "e000"),
+            Some(("1".into(), "20261120T120000Z".into(), "CONFIRMED".into())),
+            "{rel}"
+        );
+        if rel.ends_with("calendar.ics") {
+            assert_eq!(
+                stamp_in(&fx, rel, "e001").unwrap().0,
+                "0",
+                "{rel}: the others stay"
+            );
+        }
+    }
+    // Built again: nothing changes (the lock holds the raised one).
+    let lock = fx.read("calendar.lock");
+    fx.build_out_at("1795200000", &[]).assert_ok();
+    assert_eq!(fx.read("calendar.lock"), lock);
+    assert_eq!(stamp_in(&fx, "calendar.ics", "e000").unwrap().0, "1");
+    // A place or a title counts too.
+    fx.edit("content/events/e001.md", "location: Köln", "location: Bonn");
+    fx.edit(
+        "content/events/e002.md",
+        "title: Termin 2",
+        "title: Termin zwei",
+    );
+    fx.build_out_at(LATER, &[]).assert_ok();
+    assert_eq!(stamp_in(&fx, "calendar.ics", "e001").unwrap().0, "1");
+    assert_eq!(stamp_in(&fx, "calendar.ics", "e002").unwrap().0, "1");
+}
+
+#[test]
+fn a_removed_future_event_stays_cancelled_until_its_date() {
+    let fx = common::Site::weekly_events("  keep_past: P1Y\n", 3, 1);
+    fx.build_out(&[]).assert_ok();
+    // e001 (2026-12-08) is deleted, e002 (2026-12-15) made a draft, e003
+    // (past) deleted.
+    fx.delete("content/events/e001.md");
+    fx.edit(
+        "content/events/e002.md",
+        "title: Termin 2",
+        "title: Termin 2\ndraft: true",
+    );
+    fx.delete("content/events/e003.md");
+    fx.build_out_at(LATER, &[]).assert_ok();
+    for rel in FEEDS {
+        for id in ["e001", "e002"] {
+            assert_eq!(
+                stamp_in(&fx, rel, id),
+                Some(("1".into(), "20261120T120000Z".into(), "CANCELLED".into())),
+                "{rel}: {id}"
+            );
+        }
+        assert_eq!(
+            stamp_in(&fx, rel, "e003"),
+            None,
+            "{rel}: a past event just goes"
+        );
+    }
+    assert!(!fx.out().join("events/e001/event.ics").exists());
+    // The cancellation keeps its time, so clients strike the right date.
+    let (_, comps) = parse(&fx.built("calendar.ics"));
+    let gone = vevents(&comps)
+        .into_iter()
+        .find(|e| val(e, "UID").starts_with("event-e001@"))
+        .unwrap();
+    assert_eq!(val(&gone, "DTSTART"), "20261208T100000");
+    assert_eq!(val(&gone, "SUMMARY"), "Termin 1");
+    // Built again: raised once, not at every build.
+    fx.build_out_at("1795200000", &[]).assert_ok();
+    assert_eq!(stamp_in(&fx, "calendar.ics", "e001").unwrap().0, "1");
+    // After its date it leaves the feeds; its UID stays in the lock.
+    fx.build_out_at("1797000000", &[]).assert_ok();
+    assert_eq!(stamp_in(&fx, "calendar.ics", "e001"), None);
+    assert!(fx.read("calendar.lock").contains("event-e001@"));
+    // The draft published again comes back above its cancellation.
+    fx.edit("content/events/e002.md", "\ndraft: true", "");
+    fx.edit("content/events/e002.md", "2026-12-15", "2027-01-15");
+    fx.edit("content/events/e002.md", "2026-12-15", "2027-01-15");
+    fx.build_out_at("1797000000", &[]).assert_ok();
+    assert_eq!(
+        stamp_in(&fx, "calendar.ics", "e002").map(|s| (s.0, s.2)),
+        Some(("2".into(), "CONFIRMED".into()))
+    );
+}
+
+#[test]
+fn previews_check_and_drafts_never_write_the_lock() {
+    let fx = common::Site::weekly_events("  keep_past: P1Y\n", 2, 0);
+    fx.check().assert_ok();
+    fx.build_out(&["--drafts"]).assert_ok();
+    let mut engine = tandem::serve::incremental::Engine::new(fx.root(), Overrides::default());
+    engine.full();
+    assert!(!fx.path("calendar.lock").exists());
+    fx.build_out(&[]).assert_ok();
+    let lock = fx.read("calendar.lock");
+    // A draft previewed with --drafts is not remembered, so leaving it out
+    // later does not cancel it.
+    fx.write(
+        "content/events/entwurf.md",
+        "---\ntitle: Entwurf\ndraft: true\nnetworks: [netz]\nlocation: Köln\nstart: 2027-02-01T10:00\n---\n",
+    );
+    fx.build_out(&["--drafts"]).assert_ok();
+    assert!(stamp_in(&fx, "calendar.ics", "entwurf").is_some());
+    assert_eq!(fx.read("calendar.lock"), lock);
+    fx.build_out(&[]).assert_ok();
+    assert_eq!(stamp_in(&fx, "calendar.ics", "entwurf"), None);
+    assert_eq!(fx.read("calendar.lock"), lock);
+}
+
+#[test]
+fn locked_fails_when_the_lock_would_change_and_leaves_the_output() {
+    let fx = common::Site::weekly_events("  keep_past: P1Y\n", 2, 0);
+    // No lock yet.
+    let run = fx.build_out(&["--locked"]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("calendar.lock"), "{}", run.stderr);
+    assert!(!fx.out().exists() && !fx.path("calendar.lock").exists());
+
+    fx.build_out(&[]).assert_ok();
+    fx.build_out(&["--locked"]).assert_ok();
+    let lock = fx.read("calendar.lock");
+    let before = common::Snapshot::of(&fx.out());
+    fx.edit(
+        "content/events/e000.md",
+        "start: 2026-12-01T10:00",
+        "start: 2026-12-02T10:00",
+    );
+    let run = fx.build_out(&["--locked"]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("calendar.lock:1:1: error:") && run.stderr.contains("`--locked`"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fx.read("calendar.lock"), lock);
+    let after = common::Snapshot::of(&fx.out());
+    assert!(
+        before == after,
+        "the output changed: {}",
+        before.diff(&after)
+    );
+    // A text edit does not change the lock: --locked builds it.
+    fx.edit(
+        "content/events/e000.md",
+        "start: 2026-12-02T10:00",
+        "start: 2026-12-01T10:00",
+    );
+    fx.edit("content/events/e000.md", "Text.", "Anderer Text.");
+    fx.build_out(&["--locked"]).assert_ok();
+}
+
+#[test]
+fn two_fresh_clones_with_the_committed_lock_build_the_same_bytes() {
+    let fx = common::Site::weekly_events("  keep_past: P1Y\n", 3, 1);
+    let git = |dir: &Path, args: &[&str]| {
+        let out = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .expect("git");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    fx.build_out(&[]).assert_ok();
+    fx.edit(
+        "content/events/e000.md",
+        "start: 2026-12-01T10:00",
+        "start: 2026-12-01T11:00",
+    );
+    fx.delete("content/events/e001.md");
+    fx.build_out_at(LATER, &[]).assert_ok();
+    std::fs::remove_dir_all(fx.out()).unwrap();
+    git(fx.root(), &["init", "-q"]);
+    git(fx.root(), &["add", "."]);
+    git(fx.root(), &["commit", "-qm", "site"]);
+    let mut outs = Vec::new();
+    for n in 0..2 {
+        let clone = fx.scratch().join(format!("clone{n}"));
+        git(
+            fx.scratch(),
+            &[
+                "clone",
+                "-q",
+                &fx.root().to_string_lossy(),
+                &clone.to_string_lossy(),
+            ],
+        );
+        let out = fx.scratch().join(format!("out{n}"));
+        fx.build_root_at(&clone, &out, "1795200000", &["--locked"])
+            .assert_ok();
+        outs.push(common::Snapshot::of(&out));
+        let text = std::fs::read_to_string(out.join("calendar.ics")).unwrap();
+        assert!(text.contains("SEQUENCE:1"), "{text}");
+    }
+    assert!(
+        outs[0] == outs[1],
+        "two clones differ: {}",
+        outs[0].diff(&outs[1])
+    );
+    assert!(outs[0].files() > 10);
+}

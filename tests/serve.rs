@@ -1419,7 +1419,11 @@ fn serve_keeps_the_feed_budget_as_the_build_does() {
             .iter()
             .any(|d| d.render(false).contains("keeps 5 of its 8 upcoming events")),
         "the warning: {:?}",
-        b.engine.diagnostics().iter().map(|d| d.render(false)).collect::<Vec<_>>()
+        b.engine
+            .diagnostics()
+            .iter()
+            .map(|d| d.render(false))
+            .collect::<Vec<_>>()
     );
     let p = site.edit(
         "content/events/e000.md",

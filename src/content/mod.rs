@@ -79,6 +79,8 @@ pub struct Loaded {
     /// Entries with errors that leave nothing to show: they get no page,
     /// but are known by their id and source (see [`Rejected`]).
     pub rejected: Vec<Rejected>,
+    /// `calendar.lock` at the site root, if there is one.
+    pub lock: Option<crate::lock::Lock>,
 }
 
 /// A file that names an entry (`content/partners/x.md` is partner `x`) but
@@ -201,7 +203,9 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
     });
     let mut results = done.into_inner().unwrap_or_else(|p| p.into_inner());
     results.sort_unstable_by_key(|(n, _)| *n);
-    collect(results.into_iter().map(|(_, r)| r).collect(), diags)
+    let mut loaded = collect(results.into_iter().map(|(_, r)| r).collect(), diags);
+    loaded.lock = crate::lock::Lock::read(&config.root, diags);
+    loaded
 }
 
 /// Like [`load`], from files held in memory instead of the `content/`

@@ -12,13 +12,16 @@
 use super::ical::{self, Writer};
 use super::vtimezone;
 use crate::config::Language;
+use crate::entry::Kind;
 use crate::entry::schedule::{next_day, to_utc};
 use crate::entry::{
     Attendance, Entry, EventData, KindData, Location, PartnerData, Session, Status, When,
 };
+use crate::lock::{Facts, Lock, Record};
 use crate::model::Site;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 
 /// `PRODID`: who wrote the file, as RFC 5545 asks. The version is part of
@@ -280,46 +283,35 @@ fn write_vevent<'v>(
     let tz = ev.timezone;
     let url = config.permalink(&site.rel_url(event));
 
+    let at = Attendance::of(v.location, v.status);
+    // Only a link that reading let through (an `https://` address).
+    let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
+    let facts = facts(entry, tz, v, &at, link);
+    let stamp = Lock::stamp(
+        site.lock.as_ref(),
+        &v.uid,
+        &facts,
+        config.now,
+        dtstamp(site, entry),
+    );
+
     w.begin("VEVENT");
     // TEXT: a session `id` or `uid_domain` may hold any character.
     w.text("UID", &[], &v.uid);
     w.line("DTSTAMP", &[], &ical::utc(dtstamp(site, entry)));
+    w.line("SEQUENCE", &[], &stamp.sequence.to_string());
+    w.line("LAST-MODIFIED", &[], &stamp.modified);
     when_prop(w, "DTSTART", tz, v.start);
-    match (v.start, v.end) {
-        (When::Time(_), Some(end @ When::Time(_))) => when_prop(w, "DTEND", tz, end),
-        // All-day: DTEND is exclusive, the day after the author's last day.
-        (When::Date(s), end) => {
-            let last = match end {
-                Some(e) => e.date().max(s),
-                None => s,
-            };
-            when_prop(w, "DTEND", tz, When::Date(next_day(last)));
-        }
-        // A timed event without end has no duration (and no DTEND).
-        _ => {}
+    if let Some(end) = dtend(v) {
+        when_prop(w, "DTEND", tz, end);
     }
     if let Some(rule) = v.rule {
         w.line("RRULE", &[], rule);
-        if let Some(first) = v.exdates.first() {
-            let values: Vec<String> = v
-                .exdates
-                .iter()
-                .map(|x| match x {
-                    When::Time(t) => ical::local(*t),
-                    When::Date(d) => ical::date(*d),
-                })
-                .collect();
-            let param = match first {
-                When::Time(_) => ("TZID", tz.name()),
-                When::Date(_) => ("VALUE", "DATE"),
-            };
-            w.line("EXDATE", &[param], &values.join(","));
+        if let Some((param, values)) = exdate(tz, v.exdates) {
+            w.line("EXDATE", &[param], &values);
         }
     }
-    w.text("SUMMARY", &[], ical::clean_text(&entry.title).trim());
-    let at = Attendance::of(v.location, v.status);
-    // Only a link that reading let through (an `https://` address).
-    let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
+    w.text("SUMMARY", &[], &facts.title);
     match descriptions
         .iter()
         .find(|(s, l, _)| *s == v.status && *l == link)
@@ -344,11 +336,8 @@ fn write_vevent<'v>(
             descriptions.push((v.status, link, line));
         }
     }
-    if let Some(text) = at.location_line(link) {
-        let text = ical::clean_text(&text);
-        if !text.trim().is_empty() {
-            w.text("LOCATION", &[], text.trim());
-        }
+    if let Some(text) = &facts.location {
+        w.text("LOCATION", &[], text);
     }
     if let Some(place) = at.place
         && let (Some(lat), Some(lon)) = (place.lat, place.lon)
@@ -380,6 +369,229 @@ fn write_vevent<'v>(
     }
     w.line("STATUS", &[], ical_status(v.status));
     w.end("VEVENT");
+}
+
+/// `DTEND` as written: the author's end of a timed event; for an
+/// all-day one the day after its last day (RFC 5545's end is exclusive);
+/// none for a timed event without end (it has no duration).
+fn dtend(v: &VEvent) -> Option<When> {
+    match (v.start, v.end) {
+        (When::Time(_), Some(end @ When::Time(_))) => Some(end),
+        (When::Date(s), end) => {
+            let last = match end {
+                Some(e) => e.date().max(s),
+                None => s,
+            };
+            Some(When::Date(next_day(last)))
+        }
+        _ => None,
+    }
+}
+
+/// `EXDATE`'s parameter and value, if a series skips dates.
+fn exdate(tz: Tz, exdates: &[When]) -> Option<((&'static str, &'static str), String)> {
+    let first = exdates.first()?;
+    let values: Vec<String> = exdates
+        .iter()
+        .map(|x| match x {
+            When::Time(t) => ical::local(*t),
+            When::Date(d) => ical::date(*d),
+        })
+        .collect();
+    let param = match first {
+        When::Time(_) => ("TZID", tz.name()),
+        When::Date(_) => ("VALUE", "DATE"),
+    };
+    Some((param, values.join(",")))
+}
+
+/// A `DTSTART`/`DTEND` as the lock writes it: `TZID=…:local` or
+/// `VALUE=DATE:…`.
+fn when_text(tz: Tz, when: When) -> String {
+    match when {
+        When::Time(t) => format!("TZID={}:{}", tz.name(), ical::local(t)),
+        When::Date(d) => format!("VALUE=DATE:{}", ical::date(d)),
+    }
+}
+
+/// What a subscriber would act on in the VEVENT `v`, as the feed writes
+/// it (see [`crate::lock`]).
+fn facts(entry: &Entry, tz: Tz, v: &VEvent, at: &Attendance, link: Option<&str>) -> Facts {
+    let location = at
+        .location_line(link)
+        .map(|t| ical::clean_text(&t).trim().to_string())
+        .filter(|t| !t.is_empty());
+    Facts {
+        title: ical::clean_text(&entry.title).trim().to_string(),
+        start: when_text(tz, v.start),
+        end: dtend(v).map(|e| when_text(tz, e)),
+        rule: v.rule.map(str::to_string),
+        exdates: v
+            .rule
+            .and_then(|_| exdate(tz, v.exdates))
+            .map(|((k, p), values)| format!("{k}={p}:{values}")),
+        status: v.status.as_str().to_string(),
+        location,
+    }
+}
+
+/// The lock's record of every VEVENT of the visible events, stamped
+/// against the lock the build found (see [`Lock::stamp`]).
+pub fn lock_records(site: &Site) -> Vec<Record> {
+    let owners = feed_owners(site);
+    let events = site
+        .of_kind
+        .get(&Kind::Event)
+        .map_or(&[][..], Vec::as_slice);
+    events
+        .par_iter()
+        .flat_map_iter(|&i| {
+            let entry = &site.entries[i];
+            let Some(ev) = entry.event() else {
+                return Vec::new();
+            };
+            let tz = ev.timezone;
+            let feeds: Vec<String> = owners.get(&i).cloned().unwrap_or_default();
+            vevent_plans(site, i, ev)
+                .into_iter()
+                .map(|v| {
+                    let at = Attendance::of(v.location, v.status);
+                    let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
+                    let facts = facts(entry, tz, &v, &at, link);
+                    let stamp = Lock::stamp(
+                        site.lock.as_ref(),
+                        &v.uid,
+                        &facts,
+                        site.config.now,
+                        dtstamp(site, entry),
+                    );
+                    let until = match v.rule {
+                        Some(_) => ev.schedule.end_utc(),
+                        None => Some(crate::entry::schedule::ends_at(tz, v.start, v.end)),
+                    };
+                    Record {
+                        uid: v.uid,
+                        sequence: stamp.sequence,
+                        modified: stamp.modified,
+                        until: until.map(crate::lock::utc),
+                        removed: false,
+                        feeds: feeds.clone(),
+                        facts,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The lock this build leaves: [`lock_records`] and what the lock it found
+/// remembers of events that are gone (see [`Lock::next`]).
+pub fn next_lock(site: &Site) -> Lock {
+    Lock::next(site.lock.as_ref(), lock_records(site), site.config.now)
+}
+
+/// The events gone from the content whose dates are not over: the feeds
+/// carry them as cancelled. Empty without a lock. Only which VEVENTs are
+/// there counts, so this is quick enough for `serve` to ask after edits.
+pub fn cancelled(site: &Site) -> Vec<Record> {
+    let Some(lock) = site.lock.as_ref().filter(|l| !l.records.is_empty()) else {
+        return Vec::new();
+    };
+    let events = site
+        .of_kind
+        .get(&Kind::Event)
+        .map_or(&[][..], Vec::as_slice);
+    let live: std::collections::HashSet<String> = events
+        .par_iter()
+        .flat_map_iter(|&i| match site.entries[i].event() {
+            Some(ev) => vevent_plans(site, i, ev)
+                .into_iter()
+                .map(|v| v.uid)
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    let now = site.config.now;
+    Lock::gone(Some(lock), |uid| live.contains(uid), now)
+        .into_iter()
+        .filter(|r| !Lock::is_over(r, now))
+        .collect()
+}
+
+/// The cancellations of [`Site::cancelled`] the feed of `owner` carries:
+/// those of the events it listed.
+pub fn cancelled_for(site: &Site, owner: usize) -> Vec<&Record> {
+    let key = owner_key(&site.entries[owner]);
+    site.cancelled
+        .iter()
+        .filter(|r| r.feeds.contains(&key))
+        .collect()
+}
+
+/// The key of an owner's feed in the lock (`networks/ID`).
+fn owner_key(entry: &Entry) -> String {
+    format!("{}/{}", entry.kind.folder(), entry.id)
+}
+
+/// For each event, the keys of the owners whose feeds list it.
+fn feed_owners(site: &Site) -> std::collections::HashMap<usize, Vec<String>> {
+    let mut out: std::collections::HashMap<usize, Vec<String>> = Default::default();
+    for (o, entry) in site.entries.iter().enumerate() {
+        if !entry.kind.has_feed() || !site.visible(o) {
+            continue;
+        }
+        for &e in &site.links[o].events {
+            out.entry(e).or_default().push(owner_key(entry));
+        }
+    }
+    for keys in out.values_mut() {
+        keys.sort();
+        keys.dedup();
+    }
+    out
+}
+
+/// The VEVENT that tells subscribers an event is off: what the lock
+/// remembers of it, `STATUS:CANCELLED` and the raised `SEQUENCE`.
+fn cancelled_vevent(site: &Site, r: &Record) -> String {
+    let mut w = Writer::with_capacity(512);
+    w.begin("VEVENT");
+    w.text("UID", &[], &r.uid);
+    w.line("DTSTAMP", &[], &r.modified);
+    w.line("SEQUENCE", &[], &r.sequence.to_string());
+    w.line("LAST-MODIFIED", &[], &r.modified);
+    let mut prop = |name: &str, text: &str| {
+        if let Some((param, value)) = text.split_once(':')
+            && let Some((k, v)) = param.split_once('=')
+        {
+            w.line(name, &[(k, v)], value);
+        }
+    };
+    prop("DTSTART", &r.facts.start);
+    if let Some(end) = &r.facts.end {
+        prop("DTEND", end);
+    }
+    if let Some(rule) = &r.facts.rule {
+        w.line("RRULE", &[], rule);
+    }
+    w.text("SUMMARY", &[], &r.facts.title);
+    let note = status_note(site.config.language, Status::Cancelled).unwrap_or_default();
+    w.text("DESCRIPTION", &[], note);
+    if let Some(l) = &r.facts.location {
+        w.text("LOCATION", &[], l);
+    }
+    w.line("STATUS", &[], ical_status(Status::Cancelled));
+    w.end("VEVENT");
+    w.finish()
+}
+
+/// The zone and year of a lock's `TZID=…:YYYY…` time, for its VTIMEZONE.
+fn record_zone(r: &Record) -> Option<(Tz, i32)> {
+    let rest = r.facts.start.strip_prefix("TZID=")?;
+    let (name, value) = rest.split_once(':')?;
+    let tz: Tz = name.parse().ok()?;
+    let year: i32 = value.get(..4)?.parse().ok()?;
+    Some((tz, year))
 }
 
 /// `DESCRIPTION`: the status note if any, the meeting link of an online
@@ -523,8 +735,13 @@ fn zones_used(site: &Site, events: &[usize]) -> BTreeMap<&'static str, (Tz, i32,
 /// The VTIMEZONEs for `events`; the site's zone (this year) when there are
 /// none, since a file needs one component and subscribers of a feed
 /// without events yet still get a valid calendar.
-fn write_zones(w: &mut Writer, site: &Site, events: &[usize], empty: bool) {
-    let zones = zones_used(site, events);
+fn write_zones(w: &mut Writer, site: &Site, events: &[usize], extra: &[(Tz, i32)], empty: bool) {
+    let mut zones = zones_used(site, events);
+    for &(tz, y) in extra {
+        let e = zones.entry(tz.name()).or_insert((tz, y, y));
+        e.1 = e.1.min(y);
+        e.2 = e.2.max(y);
+    }
     for (tz, first, last) in zones.values() {
         w.raw(&vtimezone::cached(*tz, *first..=*last));
     }
@@ -583,7 +800,7 @@ pub fn calendar<S: AsRef<str>>(
     events: &[usize],
     vevents: &dyn Fn(usize) -> S,
 ) -> String {
-    calendar_parts(site, name, events, vevents).into_string()
+    calendar_parts(site, name, events, &[], vevents).into_string()
 }
 
 /// A calendar as the parts it is written from: its own head (properties
@@ -592,6 +809,8 @@ pub fn calendar<S: AsRef<str>>(
 pub struct Parts<S> {
     head: String,
     events: Vec<S>,
+    /// This feed's own VEVENTs (cancellations), after the shared ones.
+    own: Vec<String>,
     /// Set when the upcoming events alone did not fit the budget.
     pub left_out: Option<LeftOut>,
 }
@@ -599,10 +818,10 @@ pub struct Parts<S> {
 impl<S: AsRef<str>> Parts<S> {
     /// The feed's text in order, in pieces.
     fn pieces(&self) -> Vec<&str> {
-        let mut out = Vec::with_capacity(self.events.len() * 2 + 2);
+        let mut out = Vec::with_capacity(self.events.len() * 2 + self.own.len() * 2 + 2);
         out.push(self.head.as_str());
-        for v in &self.events {
-            let v = v.as_ref();
+        let own = self.own.iter().map(String::as_str);
+        for v in self.events.iter().map(AsRef::as_ref).chain(own) {
             out.push(v);
             if !v.ends_with("\r\n") {
                 out.push("\r\n");
@@ -621,36 +840,88 @@ impl<S: AsRef<str>> Parts<S> {
     }
 }
 
-/// [`calendar`] as [`Parts`], within the feed's [budget](within_budget).
+/// [`calendar`] as [`Parts`], within the feed's [budget](within_budget),
+/// with the VEVENTs of `cancelled` (events gone from the content, see
+/// [`cancelled`]) after the others.
 pub fn calendar_parts<S: AsRef<str>>(
     site: &Site,
     name: &str,
     events: &[usize],
+    cancelled: &[&Record],
     vevents: &dyn Fn(usize) -> S,
 ) -> Parts<S> {
+    let now = site.config.now;
     let events = feed_events(site, events);
     let bodies: Vec<(usize, S)> = events
         .iter()
         .map(|&i| (i, vevents(i)))
         .filter(|(_, v)| !v.as_ref().is_empty())
         .collect();
+    let gone: Vec<(&Record, String)> = cancelled
+        .iter()
+        .map(|r| (*r, cancelled_vevent(site, r)))
+        .collect();
+    let gone_zones: Vec<(Tz, i32)> = gone.iter().filter_map(|(r, _)| record_zone(r)).collect();
     // The head with every candidate's zones is at least as long as the
     // head of the events kept: what the budget leaves for the VEVENTs.
     let all: Vec<usize> = bodies.iter().map(|(i, _)| *i).collect();
-    let fixed = feed_head(site, name, &all).len() + END.len();
-    let (kept, left_out) = within_budget(site, bodies, fixed);
+    let fixed = feed_head(site, name, &all, &gone_zones).len() + END.len();
+    let mut candidates: Vec<Candidate> = bodies
+        .iter()
+        .map(|(i, v)| {
+            let schedule = site.entries[*i].event().map(|e| &e.schedule);
+            Candidate {
+                next: schedule.and_then(|s| s.upcoming(now).map(|o| o.start_utc).min()),
+                end: schedule.and_then(|s| s.end_utc()),
+                size: size(v.as_ref()),
+            }
+        })
+        .collect();
+    // A cancellation counts as an upcoming event on its last date.
+    candidates.extend(gone.iter().map(|(r, v)| Candidate {
+        next: Some(until_of(r).unwrap_or(DateTime::<Utc>::MAX_UTC)),
+        end: None,
+        size: size(v),
+    }));
+    let (keep, left_out) = within_budget(site, &candidates, fixed);
+    let (keep_events, keep_gone) = keep.split_at(bodies.len());
+    let kept: Vec<(usize, S)> = bodies
+        .into_iter()
+        .zip(keep_events)
+        .filter_map(|(b, &k)| k.then_some(b))
+        .collect();
+    let gone: Vec<(&Record, String)> = gone
+        .into_iter()
+        .zip(keep_gone)
+        .filter_map(|(g, &k)| k.then_some(g))
+        .collect();
     let written: Vec<usize> = kept.iter().map(|(i, _)| *i).collect();
+    let zones: Vec<(Tz, i32)> = gone.iter().filter_map(|(r, _)| record_zone(r)).collect();
     Parts {
-        head: feed_head(site, name, &written),
+        head: feed_head(site, name, &written, &zones),
         events: kept.into_iter().map(|(_, v)| v).collect(),
+        own: gone.into_iter().map(|(_, v)| v).collect(),
         left_out,
     }
 }
 
+fn until_of(r: &Record) -> Option<DateTime<Utc>> {
+    let u = r.until.as_deref()?;
+    chrono::NaiveDateTime::parse_from_str(u, "%Y%m%dT%H%M%SZ")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// A VEVENT's size in the feed (the feed ends each with a line break).
+fn size(v: &str) -> usize {
+    v.len() + if v.ends_with("\r\n") { 0 } else { 2 }
+}
+
 const END: &str = "END:VCALENDAR\r\n";
 
-/// A subscription feed's properties and the time zones of `written`.
-fn feed_head(site: &Site, name: &str, written: &[usize]) -> String {
+/// A subscription feed's properties and the time zones of `written` and
+/// of `extra` (zone and year).
+fn feed_head(site: &Site, name: &str, written: &[usize], extra: &[(Tz, i32)]) -> String {
     let mut w = Writer::new();
     begin_calendar(&mut w, site);
     // Clients read these only before the first component.
@@ -660,7 +931,13 @@ fn feed_head(site: &Site, name: &str, written: &[usize]) -> String {
     w.line("REFRESH-INTERVAL", &[("VALUE", "DURATION")], &refresh);
     w.line("X-PUBLISHED-TTL", &[], &refresh);
     w.line("X-WR-TIMEZONE", &[], site.config.timezone.name());
-    write_zones(&mut w, site, written, written.is_empty());
+    write_zones(
+        &mut w,
+        site,
+        written,
+        extra,
+        written.is_empty() && extra.is_empty(),
+    );
     w.finish()
 }
 
@@ -678,52 +955,51 @@ pub struct LeftOut {
     pub from: DateTime<Utc>,
 }
 
-/// The events (with their VEVENTs, in feed order) a subscription feed
-/// keeps within `calendar.max_events` and `calendar.max_bytes`, `fixed`
-/// bytes being taken by the rest of the file. Upcoming events come first,
-/// soonest first; then past ones, most recently ended first: over budget,
-/// the longest-past leave first and, if the upcoming do not all fit, the
-/// latest of them. The kept events stay in the order given.
-pub fn within_budget<S: AsRef<str>>(
+/// One VEVENT (or the VEVENTs of one event) a feed could hold.
+pub struct Candidate {
+    /// The start of its next date, if one is not over.
+    pub next: Option<DateTime<Utc>>,
+    /// When its last date is over.
+    pub end: Option<DateTime<Utc>>,
+    /// Its bytes in the feed.
+    pub size: usize,
+}
+
+/// Which `candidates` a subscription feed keeps within
+/// `calendar.max_events` and `calendar.max_bytes`, `fixed` bytes being
+/// taken by the rest of the file. Upcoming events come first, soonest
+/// first; then past ones, most recently ended first: over budget, the
+/// longest-past leave first and, if the upcoming do not all fit, the
+/// latest of them (then [`LeftOut`] says so).
+pub fn within_budget(
     site: &Site,
-    bodies: Vec<(usize, S)>,
+    candidates: &[Candidate],
     fixed: usize,
-) -> (Vec<(usize, S)>, Option<LeftOut>) {
+) -> (Vec<bool>, Option<LeftOut>) {
     let cal = &site.config.calendar;
-    let now = site.config.now;
-    let size = |v: &S| {
-        let v = v.as_ref();
-        v.len() + if v.ends_with("\r\n") { 0 } else { 2 }
-    };
-    let total: usize = fixed + bodies.iter().map(|(_, v)| size(v)).sum::<usize>();
-    if bodies.len() <= cal.max_events && total <= cal.max_bytes {
-        return (bodies, None);
+    let total: usize = fixed + candidates.iter().map(|c| c.size).sum::<usize>();
+    if candidates.len() <= cal.max_events && total <= cal.max_bytes {
+        return (vec![true; candidates.len()], None);
     }
-    // (upcoming?, key, position): upcoming by their next start, past by
+    // (past?, key, position): upcoming by their next start, past by
     // their end, latest first.
-    let mut rank: Vec<(bool, i64, usize)> = bodies
+    let mut rank: Vec<(bool, i64, usize)> = candidates
         .iter()
         .enumerate()
-        .map(|(at, (i, _))| {
-            let schedule = site.entries[*i].event().map(|e| &e.schedule);
-            let next = schedule.and_then(|s| s.upcoming(now).map(|o| o.start_utc).min());
-            match next {
-                Some(next) => (false, next.timestamp(), at),
-                None => {
-                    let end = schedule
-                        .and_then(|s| s.end_utc())
-                        .map_or(i64::MIN, |e| e.timestamp());
-                    (true, end.saturating_neg(), at)
-                }
+        .map(|(at, c)| match c.next {
+            Some(next) => (false, next.timestamp(), at),
+            None => {
+                let end = c.end.map_or(i64::MIN, |e| e.timestamp());
+                (true, end.saturating_neg(), at)
             }
         })
         .collect();
     rank.sort_unstable();
-    let mut keep = vec![false; bodies.len()];
+    let mut keep = vec![false; candidates.len()];
     let (mut bytes, mut count) = (fixed, 0);
     let mut first_out = None;
     for &(past, key, at) in &rank {
-        let s = size(&bodies[at].1);
+        let s = candidates[at].size;
         if count >= cal.max_events || bytes + s > cal.max_bytes {
             if !past {
                 first_out = Some(key);
@@ -742,17 +1018,12 @@ pub fn within_budget<S: AsRef<str>>(
             bytes: fixed
                 + upcoming
                     .iter()
-                    .map(|&at| size(&bodies[at].1))
+                    .map(|&at| candidates[at].size)
                     .sum::<usize>(),
-            from: DateTime::from_timestamp(key, 0).unwrap_or(now),
+            from: DateTime::from_timestamp(key, 0).unwrap_or(site.config.now),
         }
     });
-    let kept = bodies
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(b, k)| k.then_some(b))
-        .collect();
-    (kept, left_out)
+    (keep, left_out)
 }
 
 /// `events/ID/event.ics`: the one event, for "add to calendar". It names
@@ -760,7 +1031,7 @@ pub fn within_budget<S: AsRef<str>>(
 pub fn event_ics(site: &Site, event: usize, vevents: &str) -> String {
     let mut w = Writer::new();
     begin_calendar(&mut w, site);
-    write_zones(&mut w, site, &[event], vevents.is_empty());
+    write_zones(&mut w, site, &[event], &[], vevents.is_empty());
     w.raw(vevents);
     w.end("VCALENDAR");
     w.finish()

@@ -56,12 +56,18 @@ pub fn make<S: AsRef<str>>(
                 .get(&Kind::Event)
                 .map_or(&[][..], Vec::as_slice);
             let name = crate::routes::feed_name(site, None);
-            Made::Parts(calendar::calendar_parts(site, &name, events, vevents))
+            let gone: Vec<&crate::lock::Record> = site.cancelled.iter().collect();
+            Made::Parts(calendar::calendar_parts(
+                site, &name, events, &gone, vevents,
+            ))
         }
         Route::Calendar(i) => {
             let name = crate::routes::feed_name(site, Some(i));
             let events = &site.links[i].events;
-            Made::Parts(calendar::calendar_parts(site, &name, events, vevents))
+            let gone = calendar::cancelled_for(site, i);
+            Made::Parts(calendar::calendar_parts(
+                site, &name, events, &gone, vevents,
+            ))
         }
         Route::EventIcs(i) => Made::Text(calendar::event_ics(site, i, vevents(i).as_ref())),
         Route::News => Made::Text(atom::atom(site, bodies)),

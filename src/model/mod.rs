@@ -24,6 +24,7 @@ impl Site {
             sections,
             home,
             rejected,
+            lock,
         } = loaded;
         let mut site = Site {
             config,
@@ -38,6 +39,8 @@ impl Site {
                 .into_iter()
                 .map(|r| (r.source.clone(), r))
                 .collect(),
+            lock,
+            cancelled: Vec::new(),
         };
         let duplicates = site.index_entries(diags);
         site.check_references(diags);

@@ -24,6 +24,13 @@ pub struct Site {
     /// Files with errors that leave nothing to publish, by source path:
     /// references and links to them are not reported (see [`Rejected`]).
     pub rejected: HashMap<String, Rejected>,
+    /// `calendar.lock` as the build found it: the `SEQUENCE` of each
+    /// VEVENT follows from it (see [`crate::lock`]).
+    pub lock: Option<crate::lock::Lock>,
+    /// Events the lock remembers that left the content before their date:
+    /// the feeds carry them as cancelled (set by the build, from
+    /// `feeds::calendar::cancelled`).
+    pub cancelled: Vec<crate::lock::Record>,
 }
 
 impl Site {

@@ -526,7 +526,7 @@ impl Engine {
         let rel = content::rel_path(Path::new(""), &rel);
         let top = rel.split('/').next().unwrap_or_default();
         match top {
-            crate::config::CONFIG_FILE => Change::Full,
+            crate::config::CONFIG_FILE | crate::lock::LOCK_FILE => Change::Full,
             "templates" | "themes" => Change::Full,
             "static" => Change::Static,
             "content" if rel == "content" => Change::Full,
@@ -585,7 +585,8 @@ impl Engine {
                 base.push(d);
             }
         }
-        let site = Site::new(config, loaded, &mut Diagnostics::new());
+        let mut site = Site::new(config, loaded, &mut Diagnostics::new());
+        site.cancelled = feeds::calendar::cancelled(&site);
         if site.index.len() != site.entries.len() {
             // Two entries with one id: a full build reports it; follow it.
             return Err(Fallback);
@@ -1998,6 +1999,13 @@ fn write_deferred(
         .copied()
         .collect();
     let todo: Vec<usize> = d.events.iter().copied().filter(|&e| e < n).collect();
+    // An event that left (or came back) changes what the lock's
+    // cancellations are: the full build works them out.
+    if site.lock.as_ref().is_some_and(|l| !l.records.is_empty())
+        && feeds::calendar::cancelled(site) != site.cancelled
+    {
+        return Err(Fallback);
+    }
     // Each event's VEVENTs for the subscription feeds, and its `event.ics`
     // with the whole text (which may change where the others do not).
     type Made = (usize, Option<Arc<str>>, Option<(String, Vec<u8>, Origin)>);

@@ -134,6 +134,8 @@ impl Site {
         let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
         let site = Site::empty();
         std::fs::copy(repo.join("site.yaml"), site.path("site.yaml")).expect("copy site.yaml");
+        std::fs::copy(repo.join("calendar.lock"), site.path("calendar.lock"))
+            .expect("copy calendar.lock");
         copy_dir(&repo.join("content"), &site.path("content"));
         site
     }
@@ -267,6 +269,29 @@ impl Site {
     /// Runs `tandem ARGS` in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
         let out = self.command(args).output().expect("run tandem");
+        Run {
+            status: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            scratch: self.root.parent().map(|p| p.to_string_lossy().into_owned()),
+        }
+    }
+
+    /// `tandem build --root ROOT --output OUT ARGS` as a later build, with
+    /// `SOURCE_DATE_EPOCH` set to `epoch`.
+    pub fn build_out_at(&self, epoch: &str, args: &[&str]) -> Run {
+        self.build_root_at(&self.root, &self.out(), epoch, args)
+    }
+
+    /// `tandem build --root ROOT --output OUT ARGS` of another site folder
+    /// (a clone of this one), with `SOURCE_DATE_EPOCH` set to `epoch`.
+    pub fn build_root_at(&self, root: &Path, out: &Path, epoch: &str, args: &[&str]) -> Run {
+        let (root, out) = (root.to_string_lossy(), out.to_string_lossy());
+        let mut all = vec!["build", "--root", &root, "--output", &out];
+        all.extend_from_slice(args);
+        let mut cmd = self.command(&all);
+        cmd.env("SOURCE_DATE_EPOCH", epoch);
+        let out = cmd.output().expect("run tandem");
         Run {
             status: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
