@@ -32,8 +32,7 @@ pub fn load_site(root: &Path, overrides: &Overrides, diags: &mut Diagnostics) ->
 }
 
 /// [`load_site`], and with `want_lock` the `calendar.lock` this build
-/// leaves (see [`crate::feeds::calendar::next_lock`]), worked out once for
-/// both the lock and the cancellations the feeds carry.
+/// leaves (see [`crate::feeds::calendar::next_lock`]).
 fn load_site_and_lock(
     root: &Path,
     overrides: &Overrides,
@@ -46,15 +45,12 @@ fn load_site_and_lock(
     timer.lap("load");
     let mut site = Site::new(config, loaded, diags);
     timer.lap("model");
-    let remembers = site.lock.as_ref().is_some_and(|l| !l.records.is_empty());
-    let next = (want_lock || remembers).then(|| crate::feeds::calendar::next_lock(&site));
-    if let Some(next) = &next {
-        site.cancelled = next.cancelled(site.config.now).cloned().collect();
-    }
+    site.cancelled = crate::feeds::calendar::cancelled(&site);
+    let next = want_lock.then(|| crate::feeds::calendar::next_lock(&site));
     timer.lap("lock");
     site.lint(diags);
     timer.lap("lint");
-    Some((site, next.filter(|_| want_lock)))
+    Some((site, next))
 }
 
 /// Renders every entry's Markdown and checks every `@/` link and anchor.
@@ -751,8 +747,11 @@ pub fn build_to_disk(
 ) -> (Diagnostics, Written) {
     let mut diags = Diagnostics::new();
     // A preview with drafts never touches the lock: a draft must not
-    // enter it, or leaving it out later would "cancel" it.
-    let want_lock = !overrides.drafts && lock_use != LockUse::Ignore;
+    // enter it, or leaving it out later would "cancel" it. Nor does a
+    // build for another address (`--base-url`): its UIDs may be another
+    // domain's.
+    let want_lock =
+        !overrides.drafts && overrides.base_url.is_none() && lock_use != LockUse::Ignore;
     let Some((site, next)) = load_site_and_lock(root, overrides, &mut diags, want_lock) else {
         diags.sort();
         return (diags, Written::Failed);

@@ -1414,7 +1414,7 @@ fn a_removed_future_event_stays_cancelled_until_its_date() {
 }
 
 #[test]
-fn previews_check_and_drafts_never_write_the_lock() {
+fn previews_check_drafts_and_other_addresses_never_write_the_lock() {
     let fx = common::Site::weekly_events("  keep_past: P1Y\n", 2, 0);
     fx.check().assert_ok();
     fx.build_out(&["--drafts"]).assert_ok();
@@ -1435,6 +1435,14 @@ fn previews_check_and_drafts_never_write_the_lock() {
     fx.build_out(&[]).assert_ok();
     assert_eq!(stamp_in(&fx, "calendar.ics", "entwurf"), None);
     assert_eq!(fx.read("calendar.lock"), lock);
+    // A build for another address has other UIDs: it neither writes the
+    // lock nor cancels the real calendar's events.
+    fx.build_out(&["--base-url", "https://staging.example.net/"])
+        .assert_ok();
+    assert_eq!(fx.read("calendar.lock"), lock);
+    let text = fx.built("calendar.ics");
+    assert!(!text.contains("CANCELLED"), "{text}");
+    assert!(text.contains("event-e000@staging.example.net"), "{text}");
 }
 
 #[test]

@@ -512,9 +512,12 @@ pub fn cancelled(site: &Site) -> Vec<Record> {
         })
         .collect();
     let now = site.config.now;
+    // Only this calendar's: a build for another address (another
+    // `uid_domain`) does not cancel the events of the real one.
+    let ours = format!("@{}", site.config.calendar.uid_domain);
     Lock::gone(Some(lock), |uid| live.contains(uid), now)
         .into_iter()
-        .filter(|r| !Lock::is_over(r, now))
+        .filter(|r| r.uid.ends_with(&ours) && !Lock::is_over(r, now))
         .collect()
 }
 
