@@ -45,8 +45,11 @@ fn load_site_and_lock(
     timer.lap("load");
     let mut site = Site::new(config, loaded, diags);
     timer.lap("model");
-    site.cancelled = crate::feeds::calendar::cancelled(&site);
     let next = want_lock.then(|| crate::feeds::calendar::next_lock(&site));
+    site.cancelled = match &next {
+        Some(next) => crate::feeds::calendar::cancelled_in(&site, next),
+        None => crate::feeds::calendar::cancelled(&site),
+    };
     timer.lap("lock");
     site.lint(diags);
     timer.lap("lint");

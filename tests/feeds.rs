@@ -1303,7 +1303,10 @@ fn a_new_start_raises_sequence_everywhere_and_a_new_text_nothing() {
     let fx = common::Site::weekly_events("  keep_past: P1Y\n", 3, 1);
     fx.build_out(&[]).assert_ok();
     let lock = fx.read("calendar.lock");
-    assert!(lock.contains("uid = \"event-e000@example.org\""), "{lock}");
+    assert!(
+        lock.contains("{\"uid\":\"event-e000@example.org\",\"sequence\":0,"),
+        "{lock}"
+    );
     let first = "20261118T110640Z"; // EPOCH
     for rel in FEEDS.iter().copied().chain(["events/e000/event.ics"]) {
         assert_eq!(

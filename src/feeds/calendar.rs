@@ -511,13 +511,24 @@ pub fn cancelled(site: &Site) -> Vec<Record> {
             None => Vec::new(),
         })
         .collect();
-    let now = site.config.now;
-    // Only this calendar's: a build for another address (another
-    // `uid_domain`) does not cancel the events of the real one.
+    let gone = Lock::gone(Some(lock), |uid| live.contains(uid), site.config.now);
+    still_cancelled(site, gone.iter())
+}
+
+/// The cancellations of `next` (the lock this build leaves): what
+/// [`cancelled`] finds, from a lock already worked out.
+pub fn cancelled_in(site: &Site, next: &Lock) -> Vec<Record> {
+    still_cancelled(site, next.records.values().filter(|r| r.removed))
+}
+
+/// The removed `records` of this calendar whose dates are not over. Only
+/// this calendar's: a build for another address (another `uid_domain`)
+/// does not cancel the events of the real one.
+fn still_cancelled<'r>(site: &Site, records: impl Iterator<Item = &'r Record>) -> Vec<Record> {
     let ours = format!("@{}", site.config.calendar.uid_domain);
-    Lock::gone(Some(lock), |uid| live.contains(uid), now)
-        .into_iter()
-        .filter(|r| r.uid.ends_with(&ours) && !Lock::is_over(r, now))
+    records
+        .filter(|r| r.uid.ends_with(&ours) && !Lock::is_over(r, site.config.now))
+        .cloned()
         .collect()
 }
 
