@@ -759,9 +759,11 @@ pub fn build_to_disk(
         diags.sort();
         return (diags, Written::Failed);
     };
+    // Written only when it changed, compared as records: most builds
+    // change nothing, and a large site's lock is tens of megabytes.
     let new_lock = next
-        .map(|next| next.to_text())
-        .filter(|text| std::fs::read_to_string(root.join(LOCK_FILE)).ok().as_ref() != Some(text));
+        .filter(|next| site.lock.as_ref() != Some(next))
+        .map(|next| next.to_text());
     if let (LockUse::Locked, Some(_)) = (lock_use, &new_lock) {
         diags.push(lock_would_change(&site));
         diags.sort();

@@ -1186,6 +1186,33 @@ fn subscription_feeds_carry_the_start_of_a_long_text_and_event_ics_all_of_it() {
     assert!(whole.contains("Lernwerkstatt SCHLUSSWORT"), "{whole}");
     assert!(whole.chars().count() > 1400, "{whole}");
     assert!(whole.ends_with(url));
+
+    // With sessions, event.ics has the whole text once, in the first
+    // session's entry; the others carry its start, like the feeds.
+    let fx = fx.file(
+        "content/events/reihe.md",
+        &format!(
+            "---\ntitle: Reihe\nlocation: Köln\nsessions:\n  - {{ start: 2027-05-04T10:00 }}\n  - {{ start: 2027-05-11T10:00 }}\n  - {{ start: 2027-05-18T10:00 }}\n---\n{body}\nSCHLUSSWORT\n"
+        ),
+    );
+    fx.build_out(&[]).assert_ok();
+    let (_, comps) = parse(&fx.built("events/reihe/event.ics"));
+    let texts: Vec<String> = vevents(&comps)
+        .iter()
+        .map(|e| val(e, "DESCRIPTION"))
+        .collect();
+    assert_eq!(texts.len(), 3);
+    assert!(texts[0].contains("SCHLUSSWORT"), "{}", texts[0]);
+    for t in &texts[1..] {
+        assert!(
+            !t.contains("SCHLUSSWORT") && t.contains("Lernwerkstatt…"),
+            "{t}"
+        );
+        assert!(
+            t.ends_with("https://example.org/bildung/events/reihe/"),
+            "{t}"
+        );
+    }
 }
 
 fn feed_ids(text: &str) -> Vec<String> {

@@ -120,6 +120,13 @@ struct VEvent<'a> {
 /// per session for an event with sessions. `plain_body` is the body as
 /// plain text (`Rendered::plain`). Empty for an entry that is no event.
 pub fn event_vevents(site: &Site, event: usize, plain_body: &str) -> String {
+    event_vevents_texts(site, event, plain_body, plain_body)
+}
+
+/// [`event_vevents`] with `first` as the text of the first VEVENT and
+/// `rest` as that of the others (the sessions after the first), so that
+/// a file need not repeat a long text once per session.
+fn event_vevents_texts(site: &Site, event: usize, first: &str, rest: &str) -> String {
     let entry = &site.entries[event];
     let Some(ev) = entry.event() else {
         return String::new();
@@ -127,15 +134,21 @@ pub fn event_vevents(site: &Site, event: usize, plain_body: &str) -> String {
     let plans = vevent_plans(site, event, ev);
     // Each VEVENT holds the description (a little longer once escaped and
     // folded) and a few hundred bytes of other lines.
-    let mut w = Writer::with_capacity(plans.len() * (plain_body.len() * 9 / 8 + 1024));
+    let room = first.len() + plans.len() * (rest.len() * 9 / 8 + 1024);
+    let mut w = Writer::with_capacity(room);
     // Sessions repeat the event's description: escape and fold it once
-    // per status and meeting link (they add a line each).
-    let mut descriptions: Vec<(Status, Option<&str>, String)> = Vec::new();
-    for v in plans {
-        write_vevent(&mut w, site, event, ev, &v, plain_body, &mut descriptions);
+    // per text, status and meeting link (they add a line each).
+    let mut descriptions: Vec<Description> = Vec::new();
+    for (n, v) in plans.iter().enumerate() {
+        let text = if n == 0 { first } else { rest };
+        write_vevent(&mut w, site, event, ev, v, text, &mut descriptions);
     }
     w.finish()
 }
+
+/// A `DESCRIPTION` line made for one text (by address), status and
+/// meeting link, for the sessions that share it.
+type Description<'v> = (usize, Status, Option<&'v str>, String);
 
 /// How much of an event's text the subscription feeds carry, in
 /// characters. Clients fetch those feeds unattended and some stop reading
@@ -162,9 +175,10 @@ pub fn text_start(plain: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-/// An event's VEVENTs as `event.ics` has them (`whole`) and as the
-/// subscription feeds have them (`subscribed`: with the start of the text,
-/// see [`text_start`]; the same text when the body is short).
+/// An event's VEVENTs as `event.ics` has them (`whole`: the whole text
+/// in the first, the start of it in the sessions after it) and as the
+/// subscription feeds have them (`subscribed`: with the start of the text
+/// in each, see [`text_start`]; the same when the body is short).
 pub struct EventVevents {
     pub whole: String,
     pub subscribed: String,
@@ -172,10 +186,17 @@ pub struct EventVevents {
 
 /// [`event_vevents`] for both uses, made once when the text is short.
 pub fn event_vevents_both(site: &Site, event: usize, plain_body: &str) -> EventVevents {
-    let whole = event_vevents(site, event, plain_body);
-    let subscribed = match text_start(plain_body) {
-        std::borrow::Cow::Borrowed(_) => whole.clone(),
-        std::borrow::Cow::Owned(start) => event_vevents(site, event, &start),
+    let (whole, subscribed) = match text_start(plain_body) {
+        std::borrow::Cow::Borrowed(_) => {
+            let whole = event_vevents(site, event, plain_body);
+            (whole.clone(), whole)
+        }
+        // In `event.ics` the first VEVENT has the whole text; the other
+        // sessions, like every VEVENT of the subscription feeds, its start.
+        std::borrow::Cow::Owned(start) => (
+            event_vevents_texts(site, event, plain_body, &start),
+            event_vevents(site, event, &start),
+        ),
     };
     EventVevents { whole, subscribed }
 }
@@ -276,7 +297,7 @@ fn write_vevent<'v>(
     ev: &EventData,
     v: &VEvent<'v>,
     plain_body: &str,
-    descriptions: &mut Vec<(Status, Option<&'v str>, String)>,
+    descriptions: &mut Vec<Description<'v>>,
 ) {
     let entry = &site.entries[event];
     let config = &site.config;
@@ -312,11 +333,12 @@ fn write_vevent<'v>(
         }
     }
     w.text("SUMMARY", &[], &facts.title);
+    let key = plain_body.as_ptr() as usize;
     match descriptions
         .iter()
-        .find(|(s, l, _)| *s == v.status && *l == link)
+        .find(|(k, s, l, _)| *k == key && *s == v.status && *l == link)
     {
-        Some((_, _, line)) => w.raw(line),
+        Some((_, _, _, line)) => w.raw(line),
         None => {
             let mut d = Writer::with_capacity(plain_body.len() * 9 / 8 + 512);
             d.text(
@@ -333,7 +355,7 @@ fn write_vevent<'v>(
             );
             let line = d.finish();
             w.raw(&line);
-            descriptions.push((v.status, link, line));
+            descriptions.push((key, v.status, link, line));
         }
     }
     if let Some(text) = &facts.location {
