@@ -174,6 +174,9 @@ struct Deferred {
 
 struct State {
     site: Site,
+    /// How many events were visible when the lock's cancellations were
+    /// last worked out (see `write_deferred`).
+    events_seen: usize,
     theme: Theme,
     bodies: Vec<Rendered>,
     cards: Vec<TValue>,
@@ -656,6 +659,7 @@ impl Engine {
                 })
                 .collect(),
             deferred: Deferred::default(),
+            events_seen: 0,
         };
         st.archive_years = routes::archive_years(&st.site);
         // The findings by entry and kind, so that an edit redoes only its own.
@@ -1999,13 +2003,6 @@ fn write_deferred(
         .copied()
         .collect();
     let todo: Vec<usize> = d.events.iter().copied().filter(|&e| e < n).collect();
-    // An event that left (or came back) changes what the lock's
-    // cancellations are: the full build works them out.
-    if site.lock.as_ref().is_some_and(|l| !l.records.is_empty())
-        && feeds::calendar::cancelled(site) != site.cancelled
-    {
-        return Err(Fallback);
-    }
     // Each event's VEVENTs for the subscription feeds, and its `event.ics`
     // with the whole text (which may change where the others do not).
     type Made = (usize, Option<Arc<str>>, Option<(String, Vec<u8>, Origin)>);
@@ -2023,6 +2020,21 @@ fn write_deferred(
             Ok((e, Some(Arc::from(both.subscribed)), Some(file)))
         })
         .collect::<Result<_, Fallback>>()?;
+    // An event that left (or came back, or whose sessions' UIDs changed)
+    // changes what the lock's cancellations are: the full build works
+    // them out. Only then is it worth asking (it looks at every event).
+    let visible = visible_events.len();
+    let uids_moved = visible != st.events_seen
+        || made
+            .iter()
+            .any(|(e, v, _)| uid_lines(st.aux[*e].vevents.as_deref()) != uid_lines(v.as_deref()));
+    if uids_moved
+        && site.lock.as_ref().is_some_and(|l| !l.records.is_empty())
+        && feeds::calendar::cancelled(site) != site.cancelled
+    {
+        return Err(Fallback);
+    }
+    st.events_seen = visible;
     let mut changed_events: BTreeSet<usize> = BTreeSet::new();
     let mut replaced: Replaced = HashMap::new();
     let mut ics: Vec<(String, Vec<u8>, Origin)> = Vec::new();
@@ -2119,6 +2131,21 @@ fn write_deferred(
         }
     }
     Ok(())
+}
+
+/// The `UID` lines of VEVENTs (with their folded continuations).
+fn uid_lines(vevents: Option<&str>) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut lines = vevents.unwrap_or_default().split("\r\n").peekable();
+    while let Some(line) = lines.next() {
+        if line.starts_with("UID:") {
+            out.push(line);
+            while let Some(more) = lines.next_if(|l| l.starts_with(' ')) {
+                out.push(more);
+            }
+        }
+    }
+    out
 }
 
 /// Events whose VEVENTs changed: (before, after); `None` when not in feeds.
