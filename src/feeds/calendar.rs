@@ -593,7 +593,12 @@ fn cancelled_vevent(site: &Site, r: &Record) -> String {
     let mut w = Writer::with_capacity(512);
     w.begin("VEVENT");
     w.text("UID", &[], &r.uid);
-    w.line("DTSTAMP", &[], &r.modified);
+    // As every DTSTAMP: `SOURCE_DATE_EPOCH` when set, else when the lock
+    // last changed it.
+    match site.config.reproducible {
+        true => w.line("DTSTAMP", &[], &ical::utc(site.config.now)),
+        false => w.line("DTSTAMP", &[], &r.modified),
+    }
     w.line("SEQUENCE", &[], &r.sequence.to_string());
     w.line("LAST-MODIFIED", &[], &r.modified);
     let mut prop = |name: &str, text: &str| {
