@@ -662,6 +662,7 @@ impl Engine {
             events_seen: 0,
         };
         st.archive_years = routes::archive_years(&st.site);
+        st.events_seen = st.site.of_kind.get(&Kind::Event).map_or(0, Vec::len);
         // The findings by entry and kind, so that an edit redoes only its own.
         let sources: Vec<String> = st.site.rejected.keys().cloned().collect();
         for s in sources {
