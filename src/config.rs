@@ -82,7 +82,7 @@ pub struct CalendarConfig {
     pub uid_domain: String,
     /// The budget of each subscription feed: clients fetch them unattended
     /// and some stop reading at about 1 MB or 1,000 events (see
-    /// `feeds::calendar::Budget`).
+    /// `feeds::calendar::within_budget`).
     pub max_bytes: usize,
     pub max_events: usize,
 }

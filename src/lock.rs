@@ -13,6 +13,7 @@
 //! line by line in parallel.
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
+use crate::feeds::ical::utc;
 use chrono::{DateTime, Utc};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -209,11 +210,6 @@ impl Lock {
         // Both are `YYYYMMDDTHHMMSSZ`: the text order is the time order.
         r.until.as_ref().is_some_and(|u| *u <= utc(now))
     }
-}
-
-/// An instant as iCalendar writes UTC.
-pub fn utc(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
 #[cfg(test)]

@@ -304,22 +304,18 @@ fn write_vevent<'v>(
     let tz = ev.timezone;
     let url = config.permalink(&site.rel_url(event));
 
-    let at = Attendance::of(v.location, v.status);
-    // Only a link that reading let through (an `https://` address).
-    let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
-    let facts = facts(entry, tz, v, &at, link);
-    let stamp = Lock::stamp(
-        site.lock.as_ref(),
-        &v.uid,
-        &facts,
-        config.now,
-        dtstamp(site, entry),
-    );
+    let Seen {
+        at,
+        link,
+        facts,
+        stamp,
+        dtstamp,
+    } = seen(site, entry, tz, v);
 
     w.begin("VEVENT");
     // TEXT: a session `id` or `uid_domain` may hold any character.
     w.text("UID", &[], &v.uid);
-    w.line("DTSTAMP", &[], &ical::utc(dtstamp(site, entry)));
+    w.line("DTSTAMP", &[], &ical::utc(dtstamp));
     w.line("SEQUENCE", &[], &stamp.sequence.to_string());
     w.line("LAST-MODIFIED", &[], &stamp.modified);
     when_prop(w, "DTSTART", tz, v.start);
@@ -391,6 +387,33 @@ fn write_vevent<'v>(
     }
     w.line("STATUS", &[], ical_status(v.status));
     w.end("VEVENT");
+}
+
+/// What a subscriber sees of the VEVENT `v`: where it happens (with the
+/// meeting link reading let through, an `https://` address), the facts
+/// the lock compares, and its `SEQUENCE`/`LAST-MODIFIED` and `DTSTAMP`.
+/// The feeds and the lock both take it from here.
+struct Seen<'v> {
+    at: Attendance<'v>,
+    link: Option<&'v str>,
+    facts: Facts,
+    stamp: crate::lock::Stamp,
+    dtstamp: DateTime<Utc>,
+}
+
+fn seen<'v>(site: &Site, entry: &Entry, tz: Tz, v: &VEvent<'v>) -> Seen<'v> {
+    let at = Attendance::of(v.location, v.status);
+    let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
+    let facts = facts(entry, tz, v, &at, link);
+    let dtstamp = dtstamp(site, entry);
+    let stamp = Lock::stamp(site.lock.as_ref(), &v.uid, &facts, site.config.now, dtstamp);
+    Seen {
+        at,
+        link,
+        facts,
+        stamp,
+        dtstamp,
+    }
 }
 
 /// `DTEND` as written: the author's end of a timed event; for an
@@ -477,16 +500,7 @@ pub fn lock_records(site: &Site) -> Vec<Record> {
             vevent_plans(site, i, ev)
                 .into_iter()
                 .map(|v| {
-                    let at = Attendance::of(v.location, v.status);
-                    let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
-                    let facts = facts(entry, tz, &v, &at, link);
-                    let stamp = Lock::stamp(
-                        site.lock.as_ref(),
-                        &v.uid,
-                        &facts,
-                        site.config.now,
-                        dtstamp(site, entry),
-                    );
+                    let Seen { facts, stamp, .. } = seen(site, entry, tz, &v);
                     let until = match v.rule {
                         Some(_) => ev.schedule.end_utc(),
                         None => Some(crate::entry::schedule::ends_at(tz, v.start, v.end)),
@@ -495,7 +509,7 @@ pub fn lock_records(site: &Site) -> Vec<Record> {
                         uid: v.uid,
                         sequence: stamp.sequence,
                         modified: stamp.modified,
-                        until: until.map(crate::lock::utc),
+                        until: until.map(ical::utc),
                         removed: false,
                         feeds: feeds.clone(),
                         facts,
