@@ -275,6 +275,48 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
             };
             diags.push(Diagnostic::error(&e.source, img.pos, problem).with_source(&e.text));
         }
+        if let KindData::Project(p) = &e.data {
+            check_funder_logos(site, theme, e, &p.funders, diags);
+        }
+    }
+}
+
+/// Warns about a funder's logo that is not in `static/` or has no
+/// alternative text: the acknowledgement a funder asks for must reach
+/// those who cannot see it too. Warnings, not errors: the statement
+/// still stands without its logo.
+fn check_funder_logos(
+    site: &Site,
+    theme: &Theme,
+    e: &crate::entry::Entry,
+    funders: &[crate::entry::Funder],
+    diags: &mut Diagnostics,
+) {
+    for f in funders {
+        let Some(logo) = &f.logo else { continue };
+        let mut warn = |message: String| {
+            diags.push(Diagnostic::warning(&e.source, logo.pos, message).with_source(&e.text));
+        };
+        if logo.alt.trim().is_empty() {
+            warn(format!(
+                "the logo of funder `{}` has no alternative text: write `logo: {{ src: {}, alt: … }}` with what the logo says",
+                f.name, logo.src
+            ));
+        }
+        if crate::frontmatter::links::is_web_url(&logo.src) {
+            continue;
+        }
+        let rel = logo.src.trim_start_matches('/');
+        let inside = !rel.split(['/', '\\']).any(|part| part == "..");
+        let found = inside
+            && (site.config.root.join("static").join(rel).is_file()
+                || theme.static_files.iter().any(|(p, _)| p == rel));
+        if !found {
+            warn(format!(
+                "the logo of funder `{}` is missing: there is no file `static/{rel}` (tandem ships no funders' logos; put the file the funder provides there)",
+                f.name
+            ));
+        }
     }
 }
 
@@ -629,6 +671,16 @@ fn source_of<'s>(site: &'s Site, origin: &Origin) -> Source<'s> {
                     2,
                 ),
                 None => made(format!("{what}, which tandem makes")),
+            }
+        }
+        Origin::Legal(name) => {
+            let path = site.config.root.join(crate::config::CONFIG_FILE);
+            let pos = crate::config::find_key_in(&path, "legal");
+            Source {
+                at: Some((crate::config::CONFIG_FILE.to_string(), pos)),
+                ..made(format!(
+                    "the {name}/ page tandem writes from `legal` in site.yaml (a plain page content/{name}.md replaces it)"
+                ))
             }
         }
         Origin::NotFound | Origin::SiteCalendar | Origin::News | Origin::Sitemap => {

@@ -101,6 +101,8 @@ pub struct Config {
     pub theme: String,
     pub description: Option<String>,
     pub calendar: CalendarConfig,
+    /// What the Impressum and the other legal pages say (spec §9).
+    pub legal: Option<crate::legal::Legal>,
     pub extra: serde_json::Value,
     /// Build drafts too (`--drafts`).
     pub drafts: bool,
@@ -129,6 +131,7 @@ const KEYS: KeySet = &[
     "theme",
     "description",
     "calendar",
+    "legal",
     "extra",
 ];
 const CALENDAR_KEYS: KeySet = &[
@@ -306,6 +309,9 @@ impl Config {
                 }
             }
         }
+        let legal = fields
+            .get("legal")
+            .and_then(|n| crate::legal::read(&mut r, n));
         let (now, reproducible) = match overrides.now {
             Some(now) => (now, true),
             None => (Utc::now(), false),
@@ -320,6 +326,7 @@ impl Config {
             theme,
             description,
             calendar,
+            legal,
             extra,
             drafts: overrides.drafts,
             now,

@@ -41,6 +41,8 @@ pub enum Origin {
     Listing(Kind),
     Archive(i32),
     NotFound,
+    /// A legal page written from `site.yaml` (`impressum`, …).
+    Legal(&'static str),
     SiteCalendar,
     News,
     Sitemap,
@@ -57,6 +59,7 @@ impl std::fmt::Display for Origin {
             Origin::Listing(kind) => write!(f, "{}/", kind.folder()),
             Origin::Archive(year) => write!(f, "events/archive/{year}/"),
             Origin::NotFound => f.write_str("404 page"),
+            Origin::Legal(name) => write!(f, "{name}/ from `legal` in site.yaml"),
             Origin::SiteCalendar => f.write_str("site calendar"),
             Origin::News => f.write_str("news feed"),
             Origin::Sitemap => f.write_str("sitemap"),

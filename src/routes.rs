@@ -13,6 +13,7 @@
 use crate::config::Language;
 use crate::diagnostics::Diagnostic;
 use crate::entry::Kind;
+use crate::legal::LegalPage;
 use crate::model::Site;
 use crate::output::Origin;
 use std::collections::BTreeSet;
@@ -25,6 +26,9 @@ pub enum Route {
     Home,
     /// `404.html`.
     NotFound,
+    /// `impressum/`, `datenschutz/`, `barrierefreiheit/`: written from
+    /// `legal:` in `site.yaml` unless the site has its own page there.
+    Legal(LegalPage),
     /// `FOLDER/index.html`: the listing of a kind, with its `_index.md`.
     Listing(Kind),
     /// `events/archive/YEAR/index.html`: past events of one year.
@@ -140,19 +144,24 @@ impl Route {
 
     /// The HTML pages of [`Route::all`].
     pub fn pages(site: &Site) -> Vec<Route> {
-        let mut pages = Route::site_pages(&archive_years(site));
+        let mut pages = Route::site_pages(site, &archive_years(site));
         for i in 0..site.entries.len() {
             pages.extend(Route::of_entry(site, i).filter(Route::is_page));
         }
         pages
     }
 
-    /// The pages that belong to no entry: home, 404, the listings and the
-    /// archives of `years`.
-    pub fn site_pages(years: &[i32]) -> Vec<Route> {
+    /// The pages that belong to no entry: home, 404, the listings, the
+    /// archives of `years` and the legal pages tandem writes.
+    pub fn site_pages(site: &Site, years: &[i32]) -> Vec<Route> {
         let mut pages = vec![Route::Home, Route::NotFound];
         pages.extend(Kind::SECTIONS.into_iter().map(Route::Listing));
         pages.extend(years.iter().copied().map(Route::Archive));
+        pages.extend(
+            crate::model::legal::written(site)
+                .into_iter()
+                .map(Route::Legal),
+        );
         pages
     }
 
@@ -212,6 +221,7 @@ impl Route {
         Some(match self {
             Route::Home => String::new(),
             Route::NotFound => "404.html".to_string(),
+            Route::Legal(page) => page.address(),
             Route::Listing(kind) => format!("{}/", kind.folder()),
             Route::Archive(year) => format!("events/archive/{year}/"),
             Route::Entry(i) => site.rel_url(*i),
@@ -236,6 +246,7 @@ impl Route {
         match self {
             Route::Home => Origin::Home,
             Route::NotFound => Origin::NotFound,
+            Route::Legal(page) => Origin::Legal(page.name()),
             Route::Listing(kind) => Origin::Listing(*kind),
             Route::Archive(year) => Origin::Archive(*year),
             Route::Entry(i) | Route::Calendar(i) | Route::EventIcs(i) => {
@@ -265,7 +276,7 @@ impl Route {
     pub fn in_sitemap(&self) -> bool {
         matches!(
             self,
-            Route::Home | Route::Listing(_) | Route::Archive(_) | Route::Entry(_)
+            Route::Home | Route::Listing(_) | Route::Archive(_) | Route::Entry(_) | Route::Legal(_)
         )
     }
 
@@ -281,7 +292,9 @@ impl Route {
                 Reads::List(Kind::Project),
                 Reads::List(Kind::Post),
             ],
-            Route::NotFound => vec![Reads::Site],
+            // Its facts are settings; whether the site has its own page
+            // there is which pages exist.
+            Route::NotFound | Route::Legal(_) => vec![Reads::Site],
             Route::Listing(Kind::Event) => vec![
                 Reads::Site,
                 Reads::IndexText(Some(Kind::Event)),

@@ -5,11 +5,41 @@ use crate::error::Error;
 use crate::slug::short_slug;
 use std::path::Path;
 
+/// The `site.yaml` of `tandem init`, with a `legal:` block of plainly
+/// invented facts to replace.
+const INIT_SITE_YAML: &str = r#"title: Mein Bildungsnetzwerk
+base_url: https://example.org/
+language: de
+timezone: Europe/Berlin
+theme: default
+description: Termine, Projekte und Partner unseres Netzwerks.
+calendar:
+  name: Mein Bildungsnetzwerk – Termine
+  refresh: P1D
+# Impressum, Datenschutz und Barrierefreiheit schreibt tandem aus diesen Angaben.
+# Alle Angaben sind erfunden: Ersetzen Sie jede durch Ihre eigene (docs/authoring.md).
+legal:
+  provider: Mein Bildungsnetzwerk e. V. (Beispiel)
+  address: Musterstraße 1, 00000 Beispielstadt
+  representatives: [Erika Muster (Vorsitzende)]
+  email: kontakt@example.org
+  register: Amtsgericht Beispielstadt, Vereinsregister
+  register_number: VR 0000
+  responsible: Erika Muster, Musterstraße 1, 00000 Beispielstadt
+  host: Beispiel-Hosting GmbH, Serverweg 2, 00000 Beispielstadt
+  public_body: false
+  accessibility:
+    status: partial
+    gaps: [Noch nicht geprüft – ersetzen Sie dies durch das Ergebnis Ihrer Prüfung.]
+    checked: 2027-01-01
+    feedback: { email: kontakt@example.org }
+    enforcement:
+      name: Schlichtungsstelle nach dem Behindertengleichstellungsgesetz
+      url: https://www.schlichtungsstelle-bgg.de/
+"#;
+
 const INIT_FILES: &[(&str, &str)] = &[
-    (
-        "site.yaml",
-        "title: Mein Bildungsnetzwerk\nbase_url: https://example.org/\nlanguage: de\ntimezone: Europe/Berlin\ntheme: default\ndescription: Termine, Projekte und Partner unseres Netzwerks.\ncalendar:\n  name: Mein Bildungsnetzwerk – Termine\n  refresh: P1D\n",
-    ),
+    ("site.yaml", INIT_SITE_YAML),
     (
         "content/_index.md",
         "---\ntitle: Willkommen\n---\nHier stellt sich unser Netzwerk vor: die Partner, die Projekte und die nächsten Termine.\n",

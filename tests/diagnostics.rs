@@ -916,7 +916,7 @@ fn every_problem_of_several_files_in_one_run() {
     run.diag("content/posts/broken.md", 3, None, "error", "invalid YAML: illegal placement of ':' indicator — the `[` on line 2 is not closed: add `]` at the end of that line");
     run.diag(
         "site.yaml",
-        5,
+        9,
         Some(1),
         "error",
         "unknown key `theme_color`: not a site setting — did you mean `theme`?",

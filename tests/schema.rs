@@ -8,21 +8,30 @@ use tandem::content::split_front_matter;
 use tandem::entry::Kind;
 use tandem::frontmatter::{schema, yaml};
 
-const START: &str = "<!-- fields:start -->\n";
-const END: &str = "<!-- fields:end -->";
-
 #[test]
 fn the_field_tables_in_the_docs_are_up_to_date() {
+    tables_are_up_to_date("fields", &schema::markdown());
+    tables_are_up_to_date("legal-fields", &schema::legal_markdown());
+}
+
+/// The text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in
+/// docs/authoring.md is `tables`.
+fn tables_are_up_to_date(name: &str, tables: &str) {
+    let (start_marker, end_marker) = (
+        format!("<!-- {name}:start -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let (start_at, end_at) = (start_marker.as_str(), end_marker.as_str());
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/authoring.md");
     let docs = std::fs::read_to_string(path).unwrap();
-    let (Some(start), Some(end)) = (docs.find(START), docs.find(END)) else {
+    let (Some(start), Some(end)) = (docs.find(start_at), docs.find(end_at)) else {
         panic!(
-            "docs/authoring.md has no `{}` … `{END}` markers",
-            START.trim()
+            "docs/authoring.md has no `{}` … `{end_at}` markers",
+            start_at.trim()
         );
     };
-    let start = start + START.len();
-    let fresh = format!("{}\n", schema::markdown());
+    let start = start + start_at.len();
+    let fresh = format!("{tables}\n");
     if docs[start..end] == fresh {
         return;
     }

@@ -227,11 +227,26 @@ fn incremental_rebuilds_equal_full_builds() {
     let p = site.write("content/ueber-uns/team.md", "---\ntitle: Team\n---\nWir.\n");
     b.step("plain page added in a folder", &[p]);
     let p = site.edit(
-        "content/impressum.md",
-        "title: Impressum",
-        "title: Impressum und Kontakt",
+        "content/ueber-uns.md",
+        "title: Über diese Seite",
+        "title: Über uns",
     );
     b.step("plain page title (every page's footer)", &[p]);
+    let p = site.write(
+        "content/impressum.md",
+        "---\ntitle: Impressum\n---\nUnser eigenes Impressum.\n",
+    );
+    b.step("own Impressum replaces the written one", &[p]);
+    let p = site.edit(
+        "content/impressum.md",
+        "title: Impressum",
+        "title: Anbieter",
+    );
+    b.step("own Impressum renamed", &[p]);
+    let p = site.delete("content/impressum.md");
+    b.step("own Impressum gone: the written one is back", &[p]);
+    let p = site.edit("site.yaml", "status: partial", "status: full");
+    b.step("accessibility status (site.yaml)", &[p]);
 
     // Links between bodies.
     let p = site.edit(

@@ -643,7 +643,22 @@ fn project_network_and_partner_pages_show_their_relations() {
         texts(&p, ".fact-period dd"),
         vec!["1 January 2022 – 31 December 2027"]
     );
-    assert_eq!(texts(&p, ".fact-funding dd"), vec!["Example Foundation"]);
+    assert_eq!(
+        texts(&p, ".fact-funding dd"),
+        vec!["Example Foundation, European Social Fund Plus"]
+    );
+    // The funders' acknowledgements, the ESF Plus one with the EU's line.
+    assert_eq!(
+        texts(&p, ".funder-statement"),
+        vec![
+            "Funded by the Example Foundation (fictitious).",
+            "This project shows how an ESF Plus acknowledgement looks."
+        ]
+    );
+    assert_eq!(
+        texts(&p, ".funder-eu"),
+        vec!["Co-funded by the European Union"]
+    );
     assert_eq!(texts(&p, ".related-lead a"), vec!["North College"]);
     assert_eq!(
         texts(&p, ".related-partners a"),

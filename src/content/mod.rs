@@ -600,10 +600,12 @@ fn read_kind_data(kind: Kind, f: &Fields, r: &mut FieldReader, site_tz: chrono_t
                     format!("the funding period ends ({e}) before it starts ({s})"),
                 );
             }
+            let (funding, funders) = r.funding(f, "funding");
             KindData::Project(ProjectData {
                 start,
                 end,
-                funding: r.prose(f, "funding"),
+                funding,
+                funders,
                 lead: r.reference(f, "lead", Kind::Partner),
                 partners: r.references(f, "partners", Kind::Partner),
                 networks: r.references(f, "networks", Kind::Network),
@@ -691,7 +693,9 @@ mod schema_tests {
             Type::TextList => "[a]".into(),
             Type::DateList => "[2027-01-08]".into(),
             Type::TextOrMap(sub) => map(sub),
-            Type::MapList(sub) => format!("[{}]", map(sub)),
+            Type::MapList(sub) | Type::TextOrList(sub) => format!("[{}]", map(sub)),
+            Type::Map(sub) => map(sub),
+            Type::OneOf(words) => words[0].into(),
             Type::FreeMap => "{ a: 1 }".into(),
         }
     }
@@ -704,6 +708,7 @@ mod schema_tests {
             "a contact field" => names(CONTACT),
             "a location field" => names(LOCATION),
             "a session field" => names(SESSION),
+            "a funder field" => names(FUNDER),
             w if w == of_kind => fields_of(kind).map(|f| f.name).collect(),
             _ => return None,
         })
@@ -759,6 +764,7 @@ mod schema_tests {
             "a contact field",
             "a location field",
             "a session field",
+            "a funder field",
         ] {
             assert!(maps_read.contains(what), "no {what} was read");
         }

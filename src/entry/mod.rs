@@ -308,11 +308,45 @@ pub struct PartnerData {
 pub struct ProjectData {
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
+    /// Who funds it, in a few words: `funding` as text, or the funders'
+    /// names (cards and the facts box show it).
     pub funding: Option<String>,
+    /// `funding` as a list: the acknowledgements the project page shows.
+    pub funders: Vec<Funder>,
     pub lead: Option<Ref>,
     pub partners: Vec<Ref>,
     pub networks: Vec<Ref>,
     pub website: Option<String>,
+}
+
+/// One funder of a project, with what it asks the project to show.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Funder {
+    pub name: String,
+    pub statement: Option<String>,
+    pub programme: Option<String>,
+    pub logo: Option<Image>,
+    pub url: Option<String>,
+    #[serde(skip)]
+    pub pos: Pos,
+}
+
+impl Funder {
+    /// Whether the funder names the European Social Fund Plus, whose
+    /// projects show the EU's co-funding line beside its emblem.
+    pub fn is_esf_plus(&self) -> bool {
+        [Some(&self.name), self.programme.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|t| {
+                let t: String = t
+                    .to_lowercase()
+                    .chars()
+                    .filter(|c| !c.is_whitespace() && *c != '-')
+                    .collect();
+                t.contains("esfplus") || t.contains("esf+")
+            })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -77,6 +77,7 @@ pub fn make<S: AsRef<str>>(
         )),
         Route::Home
         | Route::NotFound
+        | Route::Legal(_)
         | Route::Listing(_)
         | Route::Archive(_)
         | Route::Entry(_)

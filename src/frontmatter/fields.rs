@@ -7,7 +7,7 @@ use super::schema;
 use super::yaml::{Node, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, Pos, did_you_mean};
 use crate::entry::schedule::parse_when;
-use crate::entry::{Contact, Image, Kind, Location, Ref, Spanned, Status, When};
+use crate::entry::{Contact, Funder, Image, Kind, Location, Ref, Spanned, Status, When};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -477,6 +477,43 @@ impl<'a> FieldReader<'a> {
                 None
             }
         }
+    }
+
+    /// `funding: text` or a list of funders (see [`schema::FUNDER`]): the
+    /// text the facts show (the funders' names for a list) and the funders.
+    pub fn funding(&mut self, f: &Fields, key: &str) -> (Option<String>, Vec<Funder>) {
+        let Some(node) = f.get(key) else {
+            return (None, Vec::new());
+        };
+        let Value::Seq(items) = &node.value else {
+            return (self.node_prose(node, key), Vec::new());
+        };
+        let keys = schema::names(schema::FUNDER);
+        let mut funders = Vec::new();
+        for item in items {
+            if !matches!(item.value, Value::Map(_)) {
+                self.type_error(item, key, "a list of `{ name, statement, logo, url }`");
+                continue;
+            }
+            let m = self.map_fields(item, &keys, "a funder field");
+            let statement = self.prose(&m, "statement");
+            let programme = self.prose(&m, "programme");
+            let logo = self.image(&m, "logo");
+            let url = self.link(&m, "url", Accepts::Web);
+            if let Some(name) = self.required_prose(&m, "name", item.pos) {
+                funders.push(Funder {
+                    name,
+                    statement,
+                    programme,
+                    logo,
+                    url,
+                    pos: item.pos,
+                });
+            }
+        }
+        let names: Vec<&str> = funders.iter().map(|f| f.name.as_str()).collect();
+        let text = (!names.is_empty()).then(|| names.join(", "));
+        (text, funders)
     }
 
     /// `contact: text` or `{ name, email, phone }`.

@@ -50,6 +50,12 @@ pub enum Type {
     TextOrMap(&'static [Field]),
     /// A list of maps of these sub-fields.
     MapList(&'static [Field]),
+    /// A map of these sub-fields.
+    Map(&'static [Field]),
+    /// Text, or a list of maps of these sub-fields.
+    TextOrList(&'static [Field]),
+    /// One of these words.
+    OneOf(&'static [&'static str]),
     /// A map of the author's own keys.
     FreeMap,
 }
@@ -224,6 +230,219 @@ pub const SESSION: &[Field] = &[
     ),
 ];
 
+/// One funder of a project (`funding` as a list).
+pub const FUNDER: &[Field] = &[
+    required(field(
+        "name",
+        Type::Prose,
+        "the funder or funding body",
+        "Land Beispiel",
+        Omit,
+    )),
+    field(
+        "statement",
+        Type::Prose,
+        "the sentence the funder asks for",
+        "Gefördert vom Land Beispiel",
+        Omit,
+    ),
+    field(
+        "programme",
+        Type::Prose,
+        "the funding programme; `ESF Plus` adds the EU's co-funding line",
+        "ESF Plus",
+        Omit,
+    ),
+    field(
+        "logo",
+        Type::TextOrMap(IMAGE),
+        "its logo as a file under static/, best as `{ src, alt }`",
+        "{ src: logos/land.svg, alt: Land Beispiel }",
+        Omit,
+    ),
+    field(
+        "url",
+        Type::Link,
+        "the funder's or programme's web page",
+        "https://example.org/foerderung",
+        Omit,
+    ),
+];
+
+/// `legal:` in `site.yaml`: the facts the Impressum, the privacy
+/// statement and the accessibility statement are written from (spec §9).
+pub const LEGAL: &[Field] = &[
+    required(field(
+        "provider",
+        Type::Prose,
+        "who runs the site: the organisation's full name",
+        "Bildungswerk Beispieltal e. V.",
+        Omit,
+    )),
+    field(
+        "legal_form",
+        Type::Prose,
+        "its legal form, if not in the name",
+        "eingetragener Verein",
+        Omit,
+    ),
+    required(field(
+        "address",
+        Type::Prose,
+        "postal address: street, postcode and town",
+        "Musterweg 1, 12345 Beispieltal",
+        Omit,
+    )),
+    field(
+        "representatives",
+        Type::TextList,
+        "who represents it (board, managing director)",
+        "[Erika Beispiel (Vorsitzende)]",
+        Omit,
+    ),
+    required(field(
+        "email",
+        Type::Email,
+        "the contact address, not a link",
+        "info@example.org",
+        Omit,
+    )),
+    field(
+        "phone",
+        Type::Text,
+        "as it is dialled",
+        "+49 1234 567890",
+        Omit,
+    ),
+    field(
+        "register",
+        Type::Prose,
+        "register court and register",
+        "Amtsgericht Beispieltal, Vereinsregister",
+        Omit,
+    ),
+    field(
+        "register_number",
+        Type::Text,
+        "the number in that register",
+        "VR 1234",
+        Omit,
+    ),
+    field(
+        "vat_id",
+        Type::Text,
+        "VAT identification number (USt-IdNr.)",
+        "DE123456789",
+        Omit,
+    ),
+    field(
+        "responsible",
+        Type::Prose,
+        "the person responsible for content under § 18 (2) MStV, with address",
+        "Erika Beispiel, Musterweg 1, 12345 Beispieltal",
+        Omit,
+    ),
+    field(
+        "privacy_contact",
+        Type::TextOrMap(CONTACT),
+        "data-protection officer or contact",
+        "{ name: Datenschutz, email: datenschutz@example.org }",
+        Omit,
+    ),
+    field(
+        "privacy_notes",
+        Type::TextList,
+        "what the site does beyond its own pages, one paragraph each",
+        "[Anmeldungen laufen über das Formular der Volkshochschule.]",
+        Omit,
+    ),
+    field(
+        "host",
+        Type::Prose,
+        "who hosts the site, with address",
+        "Beispiel Hosting GmbH, Serverweg 2, 10115 Berlin",
+        Omit,
+    ),
+    field(
+        "public_body",
+        Type::Bool,
+        "a public body under BGG § 12 (more than half publicly funded counts)",
+        "true",
+        Omit,
+    ),
+    field(
+        "accessibility",
+        Type::Map(ACCESSIBILITY),
+        "the accessibility statement's facts",
+        "",
+        Omit,
+    ),
+];
+
+/// `legal.accessibility`: the facts of the accessibility statement.
+pub const ACCESSIBILITY: &[Field] = &[
+    required(field(
+        "status",
+        Type::OneOf(&["full", "partial", "none"]),
+        "how far the site meets BITV 2.0",
+        "partial",
+        Omit,
+    )),
+    field(
+        "gaps",
+        Type::TextList,
+        "what is not yet accessible, and why",
+        "[Ältere PDF-Dokumente sind nicht barrierefrei.]",
+        Omit,
+    ),
+    required(field(
+        "checked",
+        Type::Date,
+        "when the site was last checked",
+        "2026-11-02",
+        Omit,
+    )),
+    field(
+        "method",
+        Type::Prose,
+        "how it was checked",
+        "Selbstbewertung",
+        Omit,
+    ),
+    required(field(
+        "feedback",
+        Type::Map(CONTACT),
+        "where visitors report barriers; an `email` is required",
+        "{ name: Redaktion, email: barrierefrei@example.org }",
+        Omit,
+    )),
+    required(field(
+        "enforcement",
+        Type::Map(ENFORCEMENT),
+        "the enforcement or arbitration body",
+        "",
+        Omit,
+    )),
+];
+
+/// `legal.accessibility.enforcement`.
+pub const ENFORCEMENT: &[Field] = &[
+    required(field(
+        "name",
+        Type::Prose,
+        "its name",
+        "Schlichtungsstelle nach dem Behindertengleichstellungsgesetz",
+        Omit,
+    )),
+    required(field(
+        "url",
+        Type::Link,
+        "its web page",
+        "https://www.schlichtungsstelle-bgg.de/",
+        Omit,
+    )),
+];
+
 /// The fields of every kind, first in each table.
 /// `website`, as networks, partners and projects have it.
 const WEBSITE: Field = field(
@@ -357,7 +576,13 @@ pub const PROJECT: &[Field] = &[
         "2027-12-31",
         Scaffold::Date(364),
     ),
-    field("funding", Type::Prose, "who funds it", "ESF Plus", Empty),
+    field(
+        "funding",
+        Type::TextOrList(FUNDER),
+        "who funds it: text, or funders with statement and logo",
+        "[{ name: Land Beispiel, statement: Gefördert vom Land Beispiel }]",
+        Empty,
+    ),
     field(
         "lead",
         Type::Ref(Kind::Partner),
@@ -563,6 +788,13 @@ fn type_name(ty: Type) -> String {
         Type::DateList => "list of dates".into(),
         Type::TextOrMap(sub) => format!("text or `{{ {} }}`", names(sub).join(", ")),
         Type::MapList(sub) => format!("list of `{{ {} }}`", names(sub).join(", ")),
+        Type::Map(sub) => format!("`{{ {} }}`", names(sub).join(", ")),
+        Type::TextOrList(sub) => format!("text or list of `{{ {} }}`", names(sub).join(", ")),
+        Type::OneOf(words) => words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(" \\| "),
         Type::FreeMap => "map".into(),
     }
 }
@@ -605,10 +837,30 @@ pub fn markdown() -> String {
         ("A contact", CONTACT),
         ("A location", LOCATION),
         ("A session", SESSION),
+        ("A funder", FUNDER),
     ] {
         out.push_str(&format!("\n#### {name} as a map\n\n"));
         out.push_str(&table(&mut fields.iter()));
     }
+    out
+}
+
+/// The tables of `legal:` in `site.yaml`, between the `legal-fields`
+/// markers of `docs/authoring.md`.
+pub fn legal_markdown() -> String {
+    let mut out = String::from(
+        "<!-- Made from src/frontmatter/schema.rs: `TANDEM_BLESS=1 cargo test --test schema` rewrites it. -->\n\n",
+    );
+    for (name, fields) in [
+        ("`legal`", LEGAL),
+        ("`legal.accessibility`", ACCESSIBILITY),
+        ("`legal.accessibility.enforcement`", ENFORCEMENT),
+    ] {
+        out.push_str(&format!("#### {name}\n\n"));
+        out.push_str(&table(&mut fields.iter()));
+        out.push('\n');
+    }
+    out.pop();
     out
 }
 
@@ -648,6 +900,12 @@ fn value_schema(ty: Type) -> Value {
         Type::DateList => json!({"type": "array", "items": {"type": "string", "pattern": DATE}}),
         Type::TextOrMap(sub) => json!({"anyOf": [{"type": "string"}, object(sub.iter())]}),
         Type::MapList(sub) => json!({"type": "array", "items": object(sub.iter())}),
+        Type::Map(sub) => object(sub.iter()),
+        Type::TextOrList(sub) => json!({"anyOf": [
+            {"type": "string"},
+            {"type": "array", "items": object(sub.iter())},
+        ]}),
+        Type::OneOf(words) => json!({"enum": words}),
         Type::FreeMap => json!({"type": "object"}),
     }
 }

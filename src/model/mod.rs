@@ -2,6 +2,7 @@
 //! relations between them worked out in both directions.
 
 pub mod graph;
+pub mod legal;
 pub mod site;
 
 pub use site::Site;
@@ -232,6 +233,7 @@ impl Site {
     /// A file that already has errors gets no warnings: they would mostly be
     /// echoes of its errors (a wrong date "outside the funding period").
     pub fn lint(&self, diags: &mut Diagnostics) {
+        diags.extend(legal::findings(self));
         let with_errors: std::collections::HashSet<String> = diags
             .iter()
             .filter(|d| d.is_error())

@@ -294,6 +294,42 @@ pub fn feed_links(site: &Site, labels: &Labels, feed: &Route) -> FeedLinks {
     }
 }
 
+/// The `legal:` facts as the legal pages' template gets them (`legal`),
+/// with the date of the accessibility check written in the site's language.
+pub fn legal_value(legal: Option<&crate::legal::Legal>, labels: &Labels) -> Value {
+    let Some(l) = legal else {
+        return Value::Null;
+    };
+    let accessibility = l.accessibility.as_ref().map(|a| {
+        json!({
+            "status": a.status,
+            "gaps": a.gaps,
+            "checked": iso_date(a.checked),
+            "checked_text": labels.date_short(a.checked),
+            "method": a.method,
+            "feedback": a.feedback,
+            "enforcement": { "name": a.enforcement_name, "url": a.enforcement_url },
+        })
+    });
+    json!({
+        "provider": l.provider,
+        "legal_form": l.legal_form,
+        "address": l.address,
+        "representatives": l.representatives,
+        "email": l.email,
+        "phone": l.phone,
+        "register": l.register,
+        "register_number": l.register_number,
+        "vat_id": l.vat_id,
+        "responsible": l.responsible,
+        "privacy_contact": l.privacy_contact,
+        "privacy_notes": l.privacy_notes,
+        "host": l.host,
+        "public_body": l.public_body,
+        "accessibility": accessibility,
+    })
+}
+
 /// "Holds the upcoming events and those of the past year, at most 1000
 /// events.", in the site's language, from `calendar.keep_past` and
 /// `calendar.max_events`.
@@ -370,6 +406,19 @@ fn machine_time(e: &EventData, w: When) -> String {
 
 /// Where an `image` or `logo` is: a file below `static/` at its
 /// site-absolute address, or the web address it was given as.
+/// A project's funder as templates get it (see [`crate::entry::Funder`];
+/// keys in alphabetical order).
+#[derive(serde::Serialize)]
+struct FunderValue<'a> {
+    /// An ESF Plus project shows "Co-funded by the European Union".
+    eu_cofunded: bool,
+    logo: Option<Image<'a>>,
+    name: &'a str,
+    programme: Option<&'a str>,
+    statement: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
 fn image_src(site: &Site, src: &str) -> String {
     if crate::frontmatter::links::is_web_url(src) {
         src.to_string()
@@ -429,12 +478,23 @@ impl<'a> Contexts<'a> {
             .zip(&nav_urls)
             .map(|(k, url)| json!({ "kind": k, "title": labels.get(k.folder()), "url": url }))
             .collect();
+        let legal = crate::model::legal::published(site);
+        // A page of its own at a legal address is linked with the others.
+        let own_legal: Vec<usize> = legal
+            .iter()
+            .filter_map(|&p| crate::model::legal::own_page(site, p))
+            .collect();
         let pages: Vec<Value> = site
             .of_kind
             .get(&Kind::Page)
             .into_iter()
             .flatten()
+            .filter(|i| !own_legal.contains(i))
             .map(|&i| json!({ "title": site.entries[i].title, "url": c.link(&site.rel_url(i)) }))
+            .collect();
+        let legal: Vec<Value> = legal
+            .into_iter()
+            .map(|p| json!({ "name": p.name(), "title": labels.get(p.name()), "url": c.link(&p.address()) }))
             .collect();
         let site_value = json!({
             "title": c.title,
@@ -446,6 +506,7 @@ impl<'a> Contexts<'a> {
             "now": instant(c.now),
             "nav": nav,
             "pages": pages,
+            "legal": legal,
             "calendar": { "name": c.calendar.name, "feed": feed_links(site, labels, &Route::SiteCalendar) },
             "atom_url": c.link("atom.xml"),
             "atom_permalink": c.permalink("atom.xml"),
@@ -895,6 +956,28 @@ impl<'a> Contexts<'a> {
                 m.set("website", &safe_link(&p.website));
                 m.set("start", &p.start.map(|d| d.to_string()));
                 m.set("end", &p.end.map(|d| d.to_string()));
+                m.set(
+                    "funders",
+                    &p.funders
+                        .iter()
+                        .map(|f| FunderValue {
+                            name: &f.name,
+                            statement: f.statement.as_deref(),
+                            programme: f.programme.as_deref(),
+                            url: safe_link(&f.url),
+                            // A logo without its own text says whose it is.
+                            logo: f.logo.as_ref().map(|img| Image {
+                                alt: if img.alt.is_empty() {
+                                    &f.name
+                                } else {
+                                    &img.alt
+                                },
+                                src: image_src(site, &img.src),
+                            }),
+                            eu_cofunded: f.is_esf_plus(),
+                        })
+                        .collect::<Vec<_>>(),
+                );
             }
             KindData::Event(ev) => self.event_page_fields(i, e, ev, m),
             KindData::Post(_) | KindData::Page => {}

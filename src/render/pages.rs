@@ -316,6 +316,17 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
             c.insert("page_kind", "404");
             ("404.html".to_string(), c)
         }
+        Route::Legal(page) => {
+            let mut c = ctx.page_base(&rel);
+            c.insert("page_kind", "legal");
+            c.insert("legal_page", page.name());
+            c.insert("title", ctx.labels.get(page.name()));
+            c.insert(
+                "legal",
+                &super::context::legal_value(site.config.legal.as_ref(), ctx.labels),
+            );
+            ("legal.html".to_string(), c)
+        }
         Route::SiteCalendar
         | Route::News
         | Route::Sitemap

@@ -33,6 +33,7 @@ use crate::content::{self, Loaded};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::entry::{Entry, Kind};
 use crate::feeds;
+use crate::legal::LegalPage;
 use crate::model::Site;
 use crate::model::graph::{self, Links};
 use crate::output::{MemorySink, Origin};
@@ -633,6 +634,8 @@ impl Engine {
             return Err(Fallback);
         }
         base.extend(theme_findings);
+        // The site's own findings (`Site::lint` besides the entries').
+        base.extend(crate::model::legal::findings(&site));
         let n = site.entries.len();
         let mut st = State {
             site,
@@ -735,6 +738,7 @@ impl Engine {
         timer.lap("serve: read");
         // 2. Sort them into modified, added and removed entries.
         let site = &mut st.site;
+        let legal_before = legal_state(site);
         let mut modified: Vec<(usize, Box<Entry>)> = Vec::new();
         let mut added: Vec<Entry> = Vec::new();
         let mut removed: Vec<usize> = Vec::new();
@@ -871,6 +875,11 @@ impl Engine {
         }
         let site = &mut st.site;
         let n = site.entries.len();
+        if legal_state(site) != legal_before {
+            // A plain page took or left a legal address: every footer
+            // changes, and the site's own findings with it.
+            return Err(Fallback);
+        }
 
         timer.lap("serve: structure");
         // 5. Relations around graph-relevant changes.
@@ -1386,6 +1395,16 @@ impl Edited<'_> {
     }
 }
 
+/// Which legal pages the site writes and links, and its findings about
+/// them (see [`crate::model::legal`]): what only a full build redoes.
+fn legal_state(site: &Site) -> (Vec<LegalPage>, Vec<LegalPage>, Vec<Diagnostic>) {
+    (
+        crate::model::legal::written(site),
+        crate::model::legal::published(site),
+        crate::model::legal::findings(site),
+    )
+}
+
 /// The pages `ch` reaches, by what they read, and the listings, archives
 /// and home page that showed a changed card when they were last made.
 fn candidate_pages(
@@ -1398,7 +1417,7 @@ fn candidate_pages(
     if ch.site {
         return Route::pages(site);
     }
-    let mut jobs: Vec<Route> = Route::site_pages(years)
+    let mut jobs: Vec<Route> = Route::site_pages(site, years)
         .into_iter()
         .filter(|r| ch.reaches(site, r))
         .collect();

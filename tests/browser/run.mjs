@@ -112,7 +112,7 @@ function isLocal(u) {
 }
 
 // ---------------------------------------------------------------- pages
-/** The pages to check: home, listings, one archive year, entries of each kind, a plain page, 404. */
+/** The pages to check: home, listings, one archive year, entries of each kind, a plain page, the legal pages, 404. */
 async function discoverPages() {
   const { context } = await newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
@@ -138,6 +138,12 @@ async function discoverPages() {
   await page.goto(url(''));
   const plain = await page.$$eval('footer nav a[href]', (as) => as.map((a) => a.pathname));
   if (plain.length) pages.push({ name: 'plain page', path: plain[0].slice(new URL(site).pathname.length) });
+  // The Impressum, privacy and accessibility pages written from `legal:`.
+  const legal = await page.$$eval('footer .footer-legal a[href]', (as) => as.map((a) => a.pathname));
+  for (const h of legal) {
+    const path = h.slice(new URL(site).pathname.length);
+    if (!pages.some((q) => q.path === path)) pages.push({ name: `legal page ${path}`, path });
+  }
   pages.push({ name: '404 page', path: '404.html' });
   await context.close();
   return pages;

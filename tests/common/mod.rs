@@ -42,12 +42,17 @@ use std::process::{Command, Stdio};
 /// "Now" for every command: 2026-11-18T11:06:40Z.
 pub const EPOCH: &str = "1795000000";
 
-/// The `site.yaml` of [`Site::new`].
+/// The `site.yaml` of [`Site::new`]: with the least `legal:` block, so
+/// that a fixture publishes an Impressum and is clean without it.
 pub const SITE_YAML: &str = "\
 title: Testnetz
 base_url: https://example.org/
 language: de
 timezone: Europe/Berlin
+legal:
+  provider: Testverein
+  address: Testweg 1, 00000 Teststadt
+  email: test@example.org
 ";
 
 /// A site folder under construction.
@@ -75,7 +80,8 @@ impl Site {
     pub fn weekly_events(calendar: &str, upcoming: u32, past: u32) -> Site {
         let yaml = format!(
             "title: Budget\nbase_url: https://example.org/\nlanguage: en\n\
-             timezone: Europe/Berlin\ncalendar:\n{calendar}"
+             timezone: Europe/Berlin\nlegal:\n  provider: Test\n  address: Testweg 1\n  \
+             email: test@example.org\ncalendar:\n{calendar}"
         );
         let mut fx = Site::new().file("site.yaml", &yaml);
         fx = fx.file(
