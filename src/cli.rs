@@ -112,6 +112,9 @@ content/events/groesse-uebermut.md.")]
         /// The title; the file name is made from it
         title: String,
     },
+    /// Make entries from an existing calendar (.ics) or table (.csv)
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Print the JSON Schema of a kind's front matter, for editors
     #[command(after_help = "\
 Prints a JSON Schema (draft 2020-12) of the front matter of KIND: its fields,
@@ -122,6 +125,60 @@ tandem schema event > .vscode/tandem-event.schema.json")]
     Schema {
         /// network, partner, project, event, post or page (default: all)
         kind: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Events from a calendar file (Google Calendar, Outlook, Thunderbird, tandem)
+    #[command(after_help = "\
+Writes content/events/ID.md for every event of FILE (- reads standard input),
+ID made from the title and the date. Each event keeps its UID (`uid:`), so
+subscribers of the old calendar see the same events, not duplicates. Times
+stay in the event's zone (Windows zone names such as \"W. Europe Standard
+Time\" are understood); UTC times are turned into the site's zone. What an
+event has that an entry cannot hold (attendees, alarms, moved instances of
+a series) is listed at the end. An existing file is skipped, or replaced
+with --force. Exit status: 0 imported, 1 the file is not a calendar,
+2 wrong usage, 3 a file could not be read or written.")]
+    Ics {
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Replace files that exist instead of skipping them
+        #[arg(long)]
+        force: bool,
+        /// The .ics file, or - for standard input
+        file: PathBuf,
+    },
+    /// Entries from a table: a programme or a partner list, saved as CSV
+    #[command(after_help = "\
+The first row names the columns: field names (title, start, end, location,
+summary, organizers, …) or the German headers tables use (Datum, Ort,
+Thema, Uhrzeit, …); --map 'Datum=start,Ort=location' names others.
+German dates such as 07.11.2019, 19/20.03.2022 or 06.04. – 22.06.2022 and
+times such as 10:00 or 10:00–16:00 are understood. Files with ; or , and in
+UTF-8 or Windows-1252 (Excel's CSV in Germany) are read. A cell that cannot
+be read is an error at FILE:row:col and nothing is written, unless
+--skip-bad-rows leaves its row out. Exit status: 0 imported, 1 a cell could
+not be read, 2 wrong usage, 3 a file could not be read or written.")]
+    Csv {
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Replace files that exist instead of skipping them
+        #[arg(long)]
+        force: bool,
+        /// Header names for columns: 'Datum=start,Ort=location,Thema/Beschreibung=title'
+        #[arg(long)]
+        map: Option<String>,
+        /// Leave out rows with a cell that cannot be read (each is reported)
+        #[arg(long)]
+        skip_bad_rows: bool,
+        /// event, partner, network, project or post
+        kind: String,
+        /// The .csv file
+        file: PathBuf,
     },
 }
 
@@ -137,6 +194,21 @@ pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), E
             crate::scaffold::new_entry(&root, &kind, &title, today)
         }
         Command::Schema { kind } => schema(kind.as_deref()),
+        Command::Import(ImportCommand::Ics { root, force, file }) => {
+            require_site(&root)?;
+            crate::import::import_ics(&root, &file, force)
+        }
+        Command::Import(ImportCommand::Csv {
+            root,
+            force,
+            map,
+            skip_bad_rows,
+            kind,
+            file,
+        }) => {
+            require_site(&root)?;
+            crate::import::import_table(&root, &kind, &file, map.as_deref(), skip_bad_rows, force)
+        }
         Command::Check {
             root,
             drafts,

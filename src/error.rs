@@ -36,6 +36,9 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// An input file could not be read (`tandem import`).
+    #[error("{0}")]
+    Read(String),
     /// The preview server could not listen on its address.
     #[error("cannot listen on {addr}: {source} (is another server using port {}? try --port)", addr.port())]
     Listen {
@@ -56,6 +59,7 @@ impl Error {
             Error::ReportedIo
             | Error::Output(_)
             | Error::Write { .. }
+            | Error::Read(_)
             | Error::Listen { .. }
             | Error::Watch(_) => exit::IO,
         }

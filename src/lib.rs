@@ -21,6 +21,7 @@ pub mod entry;
 pub mod error;
 pub mod feeds;
 pub mod frontmatter;
+pub mod import;
 pub mod legal;
 pub mod lock;
 pub mod model;

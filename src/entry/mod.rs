@@ -261,6 +261,10 @@ pub struct EventData {
     pub exdates: Vec<NaiveDate>,
     pub sessions: Vec<Session>,
     pub contact: Option<Contact>,
+    /// The UID the event had in the calendar it was imported from: its
+    /// feeds keep it, so that subscribers of that calendar see the same
+    /// event rather than a second one.
+    pub uid: Option<Spanned<String>>,
     /// Every dated occurrence, worked out once when the event is read.
     pub schedule: crate::entry::schedule::Schedule,
 }

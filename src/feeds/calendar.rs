@@ -34,18 +34,30 @@ pub fn prodid(site: &Site) -> String {
     format!("-//tandem//tandem {}//{lang}", env!("CARGO_PKG_VERSION"))
 }
 
-/// The `UID` of an event (or of a series): `event-ID@DOMAIN`. Built from
-/// the id alone so that it survives edits of title, text, place and time.
+/// The `UID` of an event (or of a series): the `uid` it was imported
+/// with, else `event-ID@DOMAIN`, built from the id alone so that it
+/// survives edits of title, text, place and time.
 pub fn event_uid(site: &Site, event: usize) -> String {
+    if let Some(uid) = imported_uid(site, event) {
+        return uid.to_string();
+    }
     format!(
         "event-{}@{}",
         site.entries[event].id, site.config.calendar.uid_domain
     )
 }
 
+fn imported_uid(site: &Site, event: usize) -> Option<&str> {
+    site.entries[event]
+        .event()
+        .and_then(|e| e.uid.as_ref())
+        .map(|u| u.value.as_str())
+}
+
 /// The `UID` of one session: from its `id` when it has one (which keeps it
 /// across a move to another time), else from its start, so that adding a
-/// session leaves every other session's UID alone.
+/// session leaves every other session's UID alone. An imported event's
+/// sessions put that key before its `uid`.
 pub fn session_uid(site: &Site, event: usize, session: &Session) -> String {
     let key = match (&session.id, session.start) {
         (Some(id), _) => id.clone(),
@@ -55,6 +67,9 @@ pub fn session_uid(site: &Site, event: usize, session: &Session) -> String {
             format!("{}T{:02}{:02}", ical::date(t.date()), t.hour(), t.minute())
         }
     };
+    if let Some(uid) = imported_uid(site, event) {
+        return format!("{key}-{uid}");
+    }
     format!(
         "event-{}-{key}@{}",
         site.entries[event].id, site.config.calendar.uid_domain
@@ -559,11 +574,15 @@ pub fn cancelled_in(site: &Site, next: &Lock) -> Vec<Record> {
 
 /// The removed `records` of this calendar whose dates are not over. Only
 /// this calendar's: a build for another address (another `uid_domain`)
-/// does not cancel the events of the real one.
+/// does not cancel the events of the real one. An imported UID (not
+/// `event-…`) is the same at every address, so its record is always ours.
 fn still_cancelled<'r>(site: &Site, records: impl Iterator<Item = &'r Record>) -> Vec<Record> {
     let ours = format!("@{}", site.config.calendar.uid_domain);
     records
-        .filter(|r| r.uid.ends_with(&ours) && !Lock::is_over(r, site.config.now))
+        .filter(|r| {
+            (r.uid.ends_with(&ours) || !r.uid.starts_with("event-"))
+                && !Lock::is_over(r, site.config.now)
+        })
         .cloned()
         .collect()
 }

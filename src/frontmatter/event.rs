@@ -275,8 +275,28 @@ pub fn read_event(f: &Fields, r: &mut FieldReader, site_tz: Tz) -> EventData {
         exdates,
         sessions,
         contact: r.contact(f, "contact"),
+        uid: read_uid(f, r),
         schedule,
     }
+}
+
+/// `uid:` as RFC 5545 allows it in a calendar: printable text without
+/// spaces at its ends, at most a line's worth.
+fn read_uid(f: &Fields, r: &mut FieldReader) -> Option<Spanned<String>> {
+    let node = f.get("uid")?;
+    let value = r.text(f, "uid")?;
+    let trimmed = value.trim();
+    if trimmed.is_empty() || trimmed.chars().any(char::is_control) || trimmed.len() > 255 {
+        r.error(
+            node.pos,
+            "`uid` is the UID of the calendar the event came from: one line of text, at most 255 characters",
+        );
+        return None;
+    }
+    Some(Spanned {
+        value: trimmed.to_string(),
+        pos: node.pos,
+    })
 }
 
 fn check_span(r: &mut FieldReader, start: When, end: When, pos: crate::diagnostics::Pos) {

@@ -699,6 +699,13 @@ pub const EVENT: &[Field] = &[
         "{ name: Erika Muster, email: info@example.org }",
         Omit,
     ),
+    field(
+        "uid",
+        Type::Text,
+        "the UID it had in the calendar it came from (`tandem import ics` writes it); its feeds keep it",
+        "3q8f1v0bkd2m@google.com",
+        Omit,
+    ),
 ];
 
 pub const POST: &[Field] = &[

@@ -51,6 +51,7 @@ impl Site {
         }
         site.links = graph::compute(&site);
         site.of_kind = graph::listing_order(&site);
+        site.check_uids(diags);
         site
     }
 
@@ -135,6 +136,46 @@ impl Site {
             }
         }
         duplicates
+    }
+
+    /// Pairs of visible events that carry one imported `uid` (the later
+    /// one, the first one): calendars would take them for one event.
+    pub fn duplicate_uids(&self) -> Vec<(usize, usize)> {
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let mut repeats = Vec::new();
+        for i in (0..self.entries.len()).filter(|&i| self.visible(i)) {
+            let uid = self.entries[i].event().and_then(|e| e.uid.as_ref());
+            if let Some(uid) = uid {
+                match first.entry(uid.value.as_str()) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(i);
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => repeats.push((i, *o.get())),
+                }
+            }
+        }
+        repeats
+    }
+
+    fn check_uids(&self, diags: &mut Diagnostics) {
+        for (i, other) in self.duplicate_uids() {
+            let e = &self.entries[i];
+            let Some(uid) = e.event().and_then(|d| d.uid.as_ref()) else {
+                continue;
+            };
+            let other = &self.entries[other].source;
+            diags.push(
+                Diagnostic::error(
+                    &e.source,
+                    uid.pos,
+                    format!(
+                        "`uid` `{}` is also the uid of {other}: calendars would take the two for one event; keep it on the event it came with and remove it here",
+                        uid.value
+                    ),
+                )
+                .with_source(&e.text),
+            );
+        }
     }
 
     fn check_references(&self, diags: &mut Diagnostics) {

@@ -591,8 +591,9 @@ impl Engine {
         }
         let mut site = Site::new(config, loaded, &mut Diagnostics::new());
         site.cancelled = feeds::calendar::cancelled(&site);
-        if site.index.len() != site.entries.len() {
-            // Two entries with one id: a full build reports it; follow it.
+        if site.index.len() != site.entries.len() || !site.duplicate_uids().is_empty() {
+            // Two entries with one id or one imported uid: a full build
+            // reports it; follow it.
             return Err(Fallback);
         }
         // The build itself, keeping what an edit needs to redo parts of
@@ -875,6 +876,9 @@ impl Engine {
         }
         let site = &mut st.site;
         let n = site.entries.len();
+        if !site.duplicate_uids().is_empty() {
+            return Err(Fallback);
+        }
         if legal_state(site) != legal_before {
             // A plain page took or left a legal address: every footer
             // changes, and the site's own findings with it.
