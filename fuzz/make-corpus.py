@@ -9,7 +9,8 @@ Packs (see src/lib.rs: site.yaml, then `\\0 path \\0 bytes` per file)
   - the site `tandem init` writes, when a built binary is there,
   - a site nested deeply in front matter and Markdown;
 and, for the `front_matter` target, the front matter of every file packed
-(in fuzz/corpus/front_matter).
+(in fuzz/corpus/front_matter); for the `import` target, the calendar and
+table fixtures of tests/fixtures/import (in fuzz/corpus/import).
 
 Usage: fuzz/make-corpus.py [CORPUS_DIR]   (default: fuzz/corpus/load)
 """
@@ -112,4 +113,11 @@ finally:
 for i, fm in enumerate(sorted(front_matters)):
     with open(os.path.join(fm_dir, f"fm-{i:04}"), "wb") as f:
         f.write(fm)
-print(f"{count} seeds in {out_dir}, {len(front_matters)} in {fm_dir}")
+# The `import` target: the calendar and table fixtures as they are.
+import_dir = os.path.join(os.path.dirname(out_dir), "import")
+os.makedirs(import_dir, exist_ok=True)
+import_fixtures = os.path.join(REPO, "tests", "fixtures", "import")
+imports = sorted(os.listdir(import_fixtures)) if os.path.isdir(import_fixtures) else []
+for name in imports:
+    shutil.copyfile(os.path.join(import_fixtures, name), os.path.join(import_dir, name))
+print(f"{count} seeds in {out_dir}, {len(front_matters)} in {fm_dir}, {len(imports)} in {import_dir}")

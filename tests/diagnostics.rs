@@ -392,6 +392,19 @@ fn invalid_rrule() {
         "error",
         "invalid `recurrence`: unknown rule part `BYDAI` — did you mean `BYDAY`?",
     );
+    // A letter outside ASCII is an error, not a crash of the expander.
+    let run = event(
+        "title: Rule\nstart: 2027-03-03T18:00\nrecurrence: FREQ=WEEKLY;BYDAY=MÖ;COUNT=3\nlocation: X\n",
+        "",
+    )
+    .check();
+    run.diag(
+        EV,
+        4,
+        Some(13),
+        "error",
+        "invalid `recurrence`: `Ö` cannot be in a rule: it is written with ASCII letters, digits and `;=,+-`",
+    );
     let run = event(
         "title: Rule\nstart: 2027-03-03T18:00\nrecurrence: FREQ=WEEKLY\nlocation: X\n",
         "",

@@ -307,3 +307,51 @@ fn two_events_with_one_uid_are_an_error() {
         "`uid` `abc@example.com` is also the uid of content/events/a.md: calendars would take the two for one event; keep it on the event it came with and remove it here",
     );
 }
+
+/// The calendar fixtures, mutated line- and byte-wise: reading never
+/// panics and every draft is front matter tandem reads (the short version
+/// of the `import` fuzz target; `TANDEM_FUZZ_CASES=N` for more).
+#[test]
+fn mutated_calendars_never_panic() {
+    let cases: usize = std::env::var("TANDEM_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(200);
+    let inputs: Vec<Vec<u8>> = ["google.ics", "outlook.ics", "thunderbird.ics"]
+        .iter()
+        .map(|f| std::fs::read(fixture(f)).unwrap())
+        .collect();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    for case in 0..cases {
+        let mut data = inputs[case % inputs.len()].clone();
+        for _ in 0..1 + next(4) {
+            if data.is_empty() {
+                break;
+            }
+            let at = next(data.len());
+            const BYTES: &[u8] = b"\\,;:\"\n\r ZT0-";
+            match next(5) {
+                0 => data.truncate(at),
+                1 => data[at] = BYTES[next(BYTES.len())],
+                2 => {
+                    let end = (at + next(80)).min(data.len());
+                    let copy = data[at..end].to_vec();
+                    let to = next(data.len());
+                    data.splice(to..to, copy);
+                }
+                3 => {
+                    let end = (at + next(40)).min(data.len());
+                    data.drain(at..end);
+                }
+                _ => data.insert(at, [0xC3, 0xFF, b'=', b'\t'][next(4)]),
+            }
+        }
+        tandem::import::assert_reads_anything(&data);
+    }
+}

@@ -328,6 +328,13 @@ pub fn expand(
     exdates: &[NaiveDate],
 ) -> Result<Expanded, String> {
     let rule = rule.strip_prefix("RRULE:").unwrap_or(rule);
+    // The rrule crate slices its input by bytes: a letter outside ASCII
+    // (`BYDAY=MÖ`) would panic it, and no RRULE has one.
+    if let Some(c) = rule.chars().find(|c| !c.is_ascii()) {
+        return Err(format!(
+            "`{c}` cannot be in a rule: it is written with ASCII letters, digits and `;=,+-`"
+        ));
+    }
     let mut parts: Vec<(String, String)> = Vec::new();
     for part in rule.split(';').filter(|p| !p.trim().is_empty()) {
         let Some((k, v)) = part.split_once('=') else {

@@ -316,6 +316,50 @@ pub fn import_table(
     Ok(())
 }
 
+/// Reads `data` as a calendar and as a table of each kind, as the fuzz
+/// target and the mutation tests do: nothing may panic, and every draft
+/// must be a front matter that reads back as YAML with its title.
+pub fn assert_reads_anything(data: &[u8]) {
+    let mut drafts = Vec::new();
+    let mut diags = crate::diagnostics::Diagnostics::new();
+    let text = String::from_utf8_lossy(data);
+    drafts.extend(ics::drafts(
+        &text,
+        "in.ics",
+        chrono_tz::Europe::Berlin,
+        &mut diags,
+    ));
+    for kind in [Kind::Event, Kind::Partner, Kind::Post] {
+        let opts = table::TableOptions {
+            kind,
+            map: &[],
+            skip_bad_rows: true,
+            timezone: chrono_tz::Europe::Berlin,
+        };
+        drafts.extend(table::drafts(data, "in.csv", &opts, &mut diags));
+    }
+    for d in drafts {
+        let md = d.to_markdown();
+        let split = crate::content::split_front_matter(&md);
+        let Ok(split) = split else {
+            panic!("a draft without front matter:\n{md}");
+        };
+        let yaml = &md[split.yaml_start..split.yaml_end];
+        let node = crate::frontmatter::yaml::parse(yaml, 2)
+            .unwrap_or_else(|e| panic!("a draft that is no YAML ({}):\n{md}", e.message));
+        let crate::frontmatter::yaml::Value::Map(entries) = &node.value else {
+            panic!("a draft that is no map:\n{md}");
+        };
+        let title = entries.first().and_then(|(_, v)| v.as_text());
+        let want: String = d
+            .title
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        assert_eq!(title.as_deref(), Some(want.trim()), "{md}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
