@@ -308,19 +308,27 @@ fn two_events_with_one_uid_are_an_error() {
     );
 }
 
-/// The calendar fixtures, mutated line- and byte-wise: reading never
+/// The calendar and table fixtures, mutated line- and byte-wise: reading never
 /// panics and every draft is front matter tandem reads (the short version
 /// of the `import` fuzz target; `TANDEM_FUZZ_CASES=N` for more).
 #[test]
-fn mutated_calendars_never_panic() {
+fn mutated_calendars_and_tables_never_panic() {
     let cases: usize = std::env::var("TANDEM_FUZZ_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(200);
-    let inputs: Vec<Vec<u8>> = ["google.ics", "outlook.ics", "thunderbird.ics"]
-        .iter()
-        .map(|f| std::fs::read(fixture(f)).unwrap())
-        .collect();
+    let inputs: Vec<Vec<u8>> = [
+        "google.ics",
+        "outlook.ics",
+        "thunderbird.ics",
+        "programm.csv",
+        "programm-cp1252.csv",
+        "termine.csv",
+        "partner.csv",
+    ]
+    .iter()
+    .map(|f| std::fs::read(fixture(f)).unwrap())
+    .collect();
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut next = move |n: usize| {
         seed ^= seed << 13;

@@ -181,10 +181,8 @@ fn iana(tzid: &str) -> Option<Tz> {
     if let Ok(tz) = name.parse::<Tz>() {
         return Some(tz);
     }
-    if let Ok(w) = name.parse::<windows_timezones::WindowsTimezone>()
-        && let Ok(tz) = Tz::try_from(w)
-    {
-        return Some(tz);
+    if let Ok(w) = name.parse::<windows_timezones::WindowsTimezone>() {
+        return Some(Tz::from(w));
     }
     // A path whose last two parts are a zone name.
     let parts: Vec<&str> = name.trim_matches('/').split('/').collect();
