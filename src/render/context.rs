@@ -110,7 +110,7 @@ struct Card<'c, 'a> {
 impl Fields for Card<'_, '_> {
     fn room(&self) -> usize {
         match self.ctx.site.entries[self.i].data {
-            KindData::Event(_) => 31,
+            KindData::Event(_) => 32,
             _ => 9,
         }
     }
@@ -364,6 +364,23 @@ pub fn feed_holds(cal: &crate::config::CalendarConfig, labels: &Labels) -> Strin
 struct Image<'e> {
     alt: &'e str,
     src: String,
+    /// Absolute, for Open Graph and other readers outside the site.
+    url: String,
+}
+
+impl<'e> Image<'e> {
+    fn new(site: &Site, alt: &'e str, src: &str) -> Image<'e> {
+        let url = if crate::frontmatter::links::is_web_url(src) {
+            src.to_string()
+        } else {
+            site.config.permalink(src)
+        };
+        Image {
+            alt,
+            src: image_src(site, src),
+            url,
+        }
+    }
 }
 
 fn instant(t: DateTime<Utc>) -> String {
@@ -783,6 +800,7 @@ impl<'a> Contexts<'a> {
             m.set("when_long", &when_long);
             m.set("other_zone", &zone);
             m.set("start", &texts.start);
+            m.set("end", &texts.end);
             m.set("date", &iso_date(o.start.date()));
             m.set("day", &o.start.date().day().to_string());
             m.set(
@@ -911,10 +929,9 @@ impl<'a> Contexts<'a> {
         );
         m.set(
             "image",
-            &e.image.as_ref().map(|img| Image {
-                alt: &img.alt,
-                src: image_src(site, &img.src),
-            }),
+            &e.image
+                .as_ref()
+                .map(|img| Image::new(site, &img.alt, &img.src)),
         );
         let links = &site.links[i];
         let now = site.config.now;
@@ -942,13 +959,13 @@ impl<'a> Contexts<'a> {
                 m.set("contact", &p.contact);
                 m.set(
                     "logo",
-                    &p.logo.as_ref().map(|img| Image {
-                        alt: if img.alt.is_empty() {
+                    &p.logo.as_ref().map(|img| {
+                        let alt = if img.alt.is_empty() {
                             &e.title
                         } else {
                             &img.alt
-                        },
-                        src: image_src(site, &img.src),
+                        };
+                        Image::new(site, alt, &img.src)
                     }),
                 );
             }
@@ -966,13 +983,13 @@ impl<'a> Contexts<'a> {
                             programme: f.programme.as_deref(),
                             url: safe_link(&f.url),
                             // A logo without its own text says whose it is.
-                            logo: f.logo.as_ref().map(|img| Image {
-                                alt: if img.alt.is_empty() {
+                            logo: f.logo.as_ref().map(|img| {
+                                let alt = if img.alt.is_empty() {
                                     &f.name
                                 } else {
                                     &img.alt
-                                },
-                                src: image_src(site, &img.src),
+                                };
+                                Image::new(site, alt, &img.src)
                             }),
                             eu_cofunded: f.is_esf_plus(),
                         })
