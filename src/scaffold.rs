@@ -102,7 +102,7 @@ pub fn init(dir: Option<&Path>) -> Result<(), Error> {
 /// missing), so an author can fill it in step by step. `today` dates the
 /// example: events four weeks ahead, posts today, projects from today.
 pub fn template(kind: Kind, title: &str, today: chrono::NaiveDate) -> String {
-    let title = yaml_quote(title);
+    let title = crate::import::yaml_text(title);
     let later = |days: u64| {
         today
             .checked_add_days(chrono::Days::new(days))
@@ -110,29 +110,6 @@ pub fn template(kind: Kind, title: &str, today: chrono::NaiveDate) -> String {
     };
     let fields = crate::frontmatter::schema::scaffold(kind, later);
     format!("---\ntitle: {title}\n{fields}---\n\n")
-}
-
-/// `s` as a YAML scalar that reads back as the same text.
-fn yaml_quote(s: &str) -> String {
-    let s: String = s
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let lower = s.to_ascii_lowercase();
-    let needs = s.is_empty()
-        || s.contains([
-            ':', '#', '"', '\'', '[', ']', '{', '}', ',', '&', '*', '!', '|', '>', '%', '@', '`',
-            '\\',
-        ])
-        || s.starts_with(['-', '?', ' '])
-        || s.ends_with(' ')
-        || ["true", "false", "yes", "no", "on", "off", "null", "~"].contains(&lower.as_str())
-        || s.parse::<f64>().is_ok();
-    if needs {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
-    } else {
-        s
-    }
 }
 
 /// `tandem new KIND "Title"`: writes `content/KIND/slug.md` (the slug cut
