@@ -683,9 +683,11 @@ fn source_of<'s>(site: &'s Site, origin: &Origin) -> Source<'s> {
                 ))
             }
         }
-        Origin::NotFound | Origin::SiteCalendar | Origin::News | Origin::Sitemap => {
-            made(format!("the {origin}, which tandem makes"))
-        }
+        Origin::NotFound
+        | Origin::SiteCalendar
+        | Origin::News
+        | Origin::Sitemap
+        | Origin::EventsJson => made(format!("the {origin}, which tandem makes")),
     }
 }
 

@@ -46,6 +46,7 @@ pub enum Origin {
     SiteCalendar,
     News,
     Sitemap,
+    EventsJson,
 }
 
 impl std::fmt::Display for Origin {
@@ -63,6 +64,7 @@ impl std::fmt::Display for Origin {
             Origin::SiteCalendar => f.write_str("site calendar"),
             Origin::News => f.write_str("news feed"),
             Origin::Sitemap => f.write_str("sitemap"),
+            Origin::EventsJson => f.write_str("events.json"),
         }
     }
 }

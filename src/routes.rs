@@ -43,6 +43,8 @@ pub enum Route {
     News,
     /// `sitemap.xml`: every page of [`Route::in_sitemap`].
     Sitemap,
+    /// `events.json`: the upcoming events as data.
+    EventsJson,
     /// `PATH/calendar.ics` of a network, partner or project: its events.
     Calendar(usize),
     /// `events/ID/event.ics`: one event, for "add to calendar".
@@ -167,7 +169,12 @@ impl Route {
 
     /// The feeds of [`Route::all`].
     pub fn feeds(site: &Site) -> Vec<Route> {
-        let mut feeds = vec![Route::SiteCalendar, Route::News, Route::Sitemap];
+        let mut feeds = vec![
+            Route::SiteCalendar,
+            Route::News,
+            Route::Sitemap,
+            Route::EventsJson,
+        ];
         let of_entries = |keep: fn(&Route) -> bool| {
             (0..site.entries.len())
                 .flat_map(move |i| Route::of_entry(site, i))
@@ -209,6 +216,7 @@ impl Route {
             Route::SiteCalendar
                 | Route::News
                 | Route::Sitemap
+                | Route::EventsJson
                 | Route::Calendar(_)
                 | Route::EventIcs(_)
         )
@@ -229,6 +237,7 @@ impl Route {
             Route::SiteCalendar => "calendar.ics".to_string(),
             Route::News => "atom.xml".to_string(),
             Route::Sitemap => "sitemap.xml".to_string(),
+            Route::EventsJson => "events.json".to_string(),
             Route::Calendar(i) => format!("{}calendar.ics", site.rel_url(*i)),
             Route::EventIcs(i) => format!("{}event.ics", site.rel_url(*i)),
         })
@@ -259,6 +268,7 @@ impl Route {
             Route::SiteCalendar => Origin::SiteCalendar,
             Route::News => Origin::News,
             Route::Sitemap => Origin::Sitemap,
+            Route::EventsJson => Origin::EventsJson,
         }
     }
 
@@ -328,6 +338,16 @@ impl Route {
             Route::EventIcs(i) => vec![Reads::Site, Reads::Events(vec![*i])],
             Route::News => vec![Reads::Site, Reads::List(Kind::Post), Reads::Posts],
             Route::Sitemap => vec![Reads::Site, Reads::Pages],
+            // The events' own fields; `List` for those that come and go.
+            Route::EventsJson => {
+                let mut reads = vec![Reads::Site, Reads::List(Kind::Event)];
+                let events = site
+                    .of_kind
+                    .get(&Kind::Event)
+                    .map_or(&[][..], Vec::as_slice);
+                reads.extend(events.iter().map(|&i| Reads::Entry(i)));
+                reads
+            }
         }
     }
 }

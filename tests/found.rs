@@ -244,3 +244,54 @@ fn a_microformats_parser_finds_every_event_with_its_name_dates_and_place() {
         && i["page"].as_str().is_some_and(|p| p.starts_with("posts/"))
         && i["published"].as_str().is_some()));
 }
+
+#[test]
+fn events_json_follows_its_schema_and_agrees_with_the_calendar_files() {
+    let site = Site::example();
+    site.build_out(&[]).assert_ok();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/events.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft202012::new(&schema).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&site.built("events.json")).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let events = doc["events"].as_array().unwrap();
+    // The upcoming events (2027 and later at the build's fixed "now").
+    assert_eq!(events.len(), 4, "{doc}");
+    let mut last = String::new();
+    for e in events {
+        let id = e["id"].as_str().unwrap();
+        let ics = site.built(&format!("events/{id}/event.ics"));
+        let (start, end, title, _, _, _) = first_vevent(&ics);
+        assert_eq!(e["title"].as_str(), Some(title.as_str()));
+        let json_instant =
+            |v: &serde_json::Value| match chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap())
+            {
+                Ok(t) => t
+                    .with_timezone(&chrono::Utc)
+                    .format("%Y%m%dT%H%M%SZ")
+                    .to_string(),
+                Err(_) => v.as_str().unwrap().replace('-', ""),
+            };
+        assert_eq!(json_instant(&e["start"]), start, "{id}");
+        if let (Some(want), false) = (end, e["all_day"].as_bool().unwrap()) {
+            assert_eq!(json_instant(&e["end"]), want, "{id}");
+        }
+        // Soonest first.
+        let next = json_instant(&e["dates"][0]["start"]);
+        assert!(next >= last, "{id}");
+        last = next;
+        assert_eq!(
+            e["url"].as_str(),
+            Some(format!("https://example.org/events/{id}/").as_str())
+        );
+    }
+}

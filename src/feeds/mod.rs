@@ -1,5 +1,5 @@
 //! Feeds: iCalendar (per event, per network/partner/project, whole site),
-//! the Atom news feed and the sitemap.
+//! the Atom news feed, the sitemap and `events.json`.
 //!
 //! Which feeds exist, their addresses and origins are routes of
 //! [`crate::routes::Route`]; [`make`] makes the feed of a route, for
@@ -7,6 +7,7 @@
 
 pub mod atom;
 pub mod calendar;
+pub mod events_json;
 pub mod ical;
 pub mod sitemap;
 pub mod vtimezone;
@@ -71,6 +72,7 @@ pub fn make<S: AsRef<str>>(
         }
         Route::EventIcs(i) => Made::Text(calendar::event_ics(site, i, vevents(i).as_ref())),
         Route::News => Made::Text(atom::atom(site, bodies)),
+        Route::EventsJson => Made::Text(events_json::events_json(site)),
         Route::Sitemap => Made::Text(sitemap::sitemap(
             &site.config.base_url,
             &sitemap::pages(site),

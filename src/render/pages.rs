@@ -330,6 +330,7 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
         Route::SiteCalendar
         | Route::News
         | Route::Sitemap
+        | Route::EventsJson
         | Route::Calendar(_)
         | Route::EventIcs(_) => return None,
     };

@@ -171,6 +171,7 @@ struct Deferred {
     splice: bool,
     atom: bool,
     sitemap: bool,
+    events_json: bool,
 }
 
 struct State {
@@ -385,6 +386,9 @@ impl Engine {
         }
         if d.sitemap {
             routes.push(Route::Sitemap);
+        }
+        if d.events_json {
+            routes.push(Route::EventsJson);
         }
         let mut out: Vec<String> = routes.iter().filter_map(|r| path_of(site, r)).collect();
         out.sort();
@@ -1150,6 +1154,7 @@ impl Engine {
         });
         ch.pages = structural || visibility_changed || updated_changed || archive_changed;
         d.sitemap |= ch.reaches(site, &Route::Sitemap);
+        d.events_json |= ch.reaches(site, &Route::EventsJson);
         d.splice = !structural
             && !visibility_changed
             && !d.site_calendar
@@ -2148,7 +2153,11 @@ fn write_deferred(
         put(files, touched, path, bytes, origin)?;
     }
     timer.lap("serve: calendar");
-    for (due, feed) in [(d.atom, Route::News), (d.sitemap, Route::Sitemap)] {
+    for (due, feed) in [
+        (d.atom, Route::News),
+        (d.sitemap, Route::Sitemap),
+        (d.events_json, Route::EventsJson),
+    ] {
         if due {
             let (path, bytes, origin) = make(feed)?;
             put(files, touched, path, bytes, origin)?;
