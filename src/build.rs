@@ -245,35 +245,9 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
         // Images on other hosts were checked as links when read.
         let local = |img: &&crate::entry::Image| !crate::frontmatter::links::is_web_url(&img.src);
         for img in e.image.iter().chain(logo).filter(local) {
-            let rel = img.src.trim_start_matches('/');
-            let file = site.config.root.join("static").join(rel);
-            let problem = if rel.split(['/', '\\']).any(|part| part == "..") {
-                format!(
-                    "image `{}` leads out of `static/`: give the path of a file inside `static/`, such as `bilder/foto.jpg`",
-                    img.src
-                )
-            } else if file.is_file() {
-                match linked(&site.config.root, rel) {
-                    None => continue,
-                    Some(Ok(target)) => format!(
-                        "image `{}` is a symbolic link to `{}`, outside the site folder: copy the file into `static/`",
-                        img.src,
-                        target.display()
-                    ),
-                    Some(Err(())) => format!(
-                        "image `{}` is reached through a symbolic link, and links in `static/` are not copied: put the file itself there",
-                        img.src
-                    ),
-                }
-            } else if theme.static_files.iter().any(|(p, _)| p == rel) {
-                continue;
-            } else {
-                format!(
-                    "image `{}` not found: there is no file `static/{rel}`",
-                    img.src
-                )
-            };
-            diags.push(Diagnostic::error(&e.source, img.pos, problem).with_source(&e.text));
+            if let Some(problem) = static_image_problem(site, theme, &img.src) {
+                diags.push(Diagnostic::error(&e.source, img.pos, problem).with_source(&e.text));
+            }
         }
         if let KindData::Project(p) = &e.data {
             check_funder_logos(site, theme, e, &p.funders, diags);
@@ -281,10 +255,39 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
     }
 }
 
-/// Warns about a funder's logo that is not in `static/` or has no
-/// alternative text: the acknowledgement a funder asks for must reach
-/// those who cannot see it too. Warnings, not errors: the statement
-/// still stands without its logo.
+/// What is wrong with the image `src` of `static/` (or of the theme's
+/// static files), if anything: outside `static/`, reached through a
+/// symbolic link (which the copy leaves out), or not there.
+fn static_image_problem(site: &Site, theme: &Theme, src: &str) -> Option<String> {
+    let rel = src.trim_start_matches('/');
+    let file = site.config.root.join("static").join(rel);
+    if rel.split(['/', '\\']).any(|part| part == "..") {
+        Some(format!(
+            "image `{src}` leads out of `static/`: give the path of a file inside `static/`, such as `bilder/foto.jpg`"
+        ))
+    } else if file.is_file() {
+        match linked(&site.config.root, rel)? {
+            Ok(target) => Some(format!(
+                "image `{src}` is a symbolic link to `{}`, outside the site folder: copy the file into `static/`",
+                target.display()
+            )),
+            Err(()) => Some(format!(
+                "image `{src}` is reached through a symbolic link, and links in `static/` are not copied: put the file itself there"
+            )),
+        }
+    } else if theme.static_files.iter().any(|(p, _)| p == rel) {
+        None
+    } else {
+        Some(format!(
+            "image `{src}` not found: there is no file `static/{rel}`"
+        ))
+    }
+}
+
+/// Warns about a funder's logo that has no alternative text or is not a
+/// file [`static_image_problem`] accepts: the acknowledgement a funder
+/// asks for must reach those who cannot see it too. Warnings, not errors:
+/// the statement still stands without its logo.
 fn check_funder_logos(
     site: &Site,
     theme: &Theme,
@@ -306,14 +309,9 @@ fn check_funder_logos(
         if crate::frontmatter::links::is_web_url(&logo.src) {
             continue;
         }
-        let rel = logo.src.trim_start_matches('/');
-        let inside = !rel.split(['/', '\\']).any(|part| part == "..");
-        let found = inside
-            && (site.config.root.join("static").join(rel).is_file()
-                || theme.static_files.iter().any(|(p, _)| p == rel));
-        if !found {
+        if let Some(problem) = static_image_problem(site, theme, &logo.src) {
             warn(format!(
-                "the logo of funder `{}` is missing: there is no file `static/{rel}` (tandem ships no funders' logos; put the file the funder provides there)",
+                "the logo of funder `{}`: {problem} (tandem ships no funders' logos; put the file the funder provides there)",
                 f.name
             ));
         }

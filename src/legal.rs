@@ -200,15 +200,7 @@ fn read_accessibility(r: &mut FieldReader, node: &Node) -> Option<Accessibility>
             );
             let name = r.required_prose(&e, "name", n.pos);
             let url = match e.get("url") {
-                Some(u) => r.text(&e, "url").and_then(|text| {
-                    match links::check_link("url", &text, Accepts::Web) {
-                        Ok(link) => Some(link),
-                        Err(message) => {
-                            r.error(u.pos, message);
-                            None
-                        }
-                    }
-                }),
+                Some(_) => r.link(&e, "url", Accepts::Web),
                 None => r.required_text(&e, "url", n.pos),
             };
             name.zip(url)

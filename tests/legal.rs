@@ -437,7 +437,7 @@ fn a_project_shows_its_funders_and_check_warns_about_their_logos() {
         11,
         Some(11),
         "warning",
-        "the logo of funder `Europäischer Sozialfonds Plus` is missing: there is no file `static/logos/esf.png` (tandem ships no funders' logos; put the file the funder provides there)",
+        "the logo of funder `Europäischer Sozialfonds Plus`: image `logos/esf.png` not found: there is no file `static/logos/esf.png` (tandem ships no funders' logos; put the file the funder provides there)",
     );
     assert_eq!(run.warnings().len(), 2, "{}", run.stderr);
 
