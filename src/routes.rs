@@ -37,6 +37,9 @@ pub enum Route {
     Entry(usize),
     /// An entry's old address (`alias`), pointing to its page.
     Alias { entry: usize, path: String },
+    /// `embed/FOLDER/ID/index.html`: the upcoming events of a network,
+    /// partner or project, as a small page for other sites' iframes.
+    Embed(usize),
     /// `calendar.ics`: every published event.
     SiteCalendar,
     /// `atom.xml`: the latest posts, with their bodies.
@@ -202,7 +205,12 @@ impl Route {
             .filter(|e| e.kind == Kind::Event)
             .map(|_| Route::EventIcs(i));
         let calendar = e.filter(|e| e.kind.has_feed()).map(|_| Route::Calendar(i));
-        page.into_iter().chain(aliases).chain(ics).chain(calendar)
+        let embed = e.filter(|e| e.kind.has_feed()).map(|_| Route::Embed(i));
+        page.into_iter()
+            .chain(aliases)
+            .chain(embed)
+            .chain(ics)
+            .chain(calendar)
     }
 
     /// An HTML page (made by `render::pages`); otherwise a feed (made by `feeds`).
@@ -234,6 +242,7 @@ impl Route {
             Route::Archive(year) => format!("events/archive/{year}/"),
             Route::Entry(i) => site.rel_url(*i),
             Route::Alias { path, .. } => return alias_address(path),
+            Route::Embed(i) => format!("embed/{}", site.rel_url(*i)),
             Route::SiteCalendar => "calendar.ics".to_string(),
             Route::News => "atom.xml".to_string(),
             Route::Sitemap => "sitemap.xml".to_string(),
@@ -258,7 +267,7 @@ impl Route {
             Route::Legal(page) => Origin::Legal(page.name()),
             Route::Listing(kind) => Origin::Listing(*kind),
             Route::Archive(year) => Origin::Archive(*year),
-            Route::Entry(i) | Route::Calendar(i) | Route::EventIcs(i) => {
+            Route::Entry(i) | Route::Embed(i) | Route::Calendar(i) | Route::EventIcs(i) => {
                 Origin::Entry(site.entries[*i].source.clone())
             }
             Route::Alias { entry, path } => Origin::Alias {
@@ -275,7 +284,7 @@ impl Route {
     /// The entry whose file states this route, if any.
     pub fn entry(&self) -> Option<usize> {
         match self {
-            Route::Entry(i) | Route::Calendar(i) | Route::EventIcs(i) => Some(*i),
+            Route::Entry(i) | Route::Embed(i) | Route::Calendar(i) | Route::EventIcs(i) => Some(*i),
             Route::Alias { entry, .. } => Some(*entry),
             _ => None,
         }
@@ -324,7 +333,10 @@ impl Route {
                 Reads::Years,
                 Reads::Names,
             ],
-            Route::Entry(i) => vec![Reads::Site, Reads::Entry(*i), Reads::Related(*i)],
+            // An embed shows the entry's title and its events' cards, as its page does.
+            Route::Entry(i) | Route::Embed(i) => {
+                vec![Reads::Site, Reads::Entry(*i), Reads::Related(*i)]
+            }
             Route::Alias { entry, .. } => vec![Reads::Site, Reads::Entry(*entry)],
             Route::SiteCalendar => vec![
                 Reads::Site,

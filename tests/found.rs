@@ -236,6 +236,24 @@ fn a_microformats_parser_finds_every_event_with_its_name_dates_and_place() {
         );
     }
     assert!(checked >= 10, "{checked}");
+    // Embeds list events as h-events with the names and starts of their pages.
+    let embedded: Vec<&serde_json::Value> = items
+        .iter()
+        .filter(|i| i["page"].as_str().is_some_and(|p| p.starts_with("embed/")))
+        .collect();
+    assert!(embedded.len() >= 5, "{}", embedded.len());
+    for h in embedded {
+        let page = items
+            .iter()
+            .find(|i| {
+                i["type"] == "h-event"
+                    && i["url"] == h["url"]
+                    && i["page"].as_str().is_some_and(|p| p.starts_with("events/"))
+            })
+            .unwrap_or_else(|| panic!("{h}: no event page"));
+        assert_eq!(h["name"], page["name"], "{h}");
+        assert_eq!(h["type"], "h-event", "{h}");
+    }
     // Partners are h-cards, posts h-entries.
     assert!(items.iter().any(|i| i["type"] == "h-card"
         && i["page"] == "partners/provadis/index.html"
@@ -294,4 +312,79 @@ fn events_json_follows_its_schema_and_agrees_with_the_calendar_files() {
             Some(format!("https://example.org/events/{id}/").as_str())
         );
     }
+}
+
+/// The text of the first element matching `sel`.
+fn text_of(doc: &scraper::Html, sel: &str) -> Option<String> {
+    let sel = scraper::Selector::parse(sel).unwrap();
+    doc.select(&sel).next().map(|e| e.text().collect())
+}
+
+/// The `href`s of the event links in a list below `sel`.
+fn event_links(doc: &scraper::Html, sel: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(sel).unwrap();
+    doc.select(&sel)
+        .filter_map(|a| a.value().attr("href").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_network_partner_and_project_has_a_small_self_contained_embed() {
+    let site = Site::example();
+    site.build_out(&["--base-url", "https://example.org/sub/"])
+        .assert_ok();
+    let mut checked = 0;
+    let mut with_events = 0;
+    for folder in ["networks", "partners", "projects"] {
+        for e in std::fs::read_dir(site.out().join(folder)).unwrap() {
+            let e = e.unwrap();
+            if !e.path().is_dir() {
+                continue;
+            }
+            let id = e.file_name().to_string_lossy().into_owned();
+            let rel = format!("embed/{folder}/{id}/index.html");
+            let html = std::fs::read_to_string(site.out().join(&rel))
+                .unwrap_or_else(|_| panic!("no {rel}"));
+            // A few kB, nothing to run and nothing loaded from anywhere.
+            assert!(html.len() < 8 * 1024, "{rel}: {} bytes", html.len());
+            let lower = html.to_ascii_lowercase();
+            for no in [
+                "<script",
+                "<img",
+                "<iframe",
+                "<link rel=\"stylesheet",
+                " src=",
+            ] {
+                assert!(!lower.contains(no), "{rel}: {no}");
+            }
+            assert!(html.contains("<base target=\"_blank\">"), "{rel}");
+            assert!(html.contains("prefers-color-scheme:dark"), "{rel}");
+            // The same upcoming events as the entry's page, in its order,
+            // at most ten.
+            let embed = site.page(&rel);
+            let page = site.page(&format!("{folder}/{id}/index.html"));
+            let shown = event_links(&embed, "main li a.u-url");
+            let mut listed = event_links(&page, ".events-upcoming .event-card a.u-url");
+            listed.truncate(10);
+            assert_eq!(shown, listed, "{rel}");
+            if !shown.is_empty() {
+                with_events += 1;
+            } else {
+                assert!(text_of(&embed, "main p").is_some(), "{rel}: no empty note");
+            }
+            // The page offers the code to paste, pointing at the embed.
+            let code = text_of(&page, ".embed-snippet code")
+                .unwrap_or_else(|| panic!("{folder}/{id}: no embed code"));
+            let want =
+                format!("<iframe src=\"https://example.org/sub/embed/{folder}/{id}/\" title=\"");
+            assert!(code.starts_with(&want), "{code}");
+            assert!(code.ends_with("></iframe>"), "{code}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "{checked}");
+    assert!(with_events >= 3, "{with_events}");
+    // Embeds are for other sites, not for search engines or the sitemap.
+    let sitemap = std::fs::read_to_string(site.out().join("sitemap.xml")).unwrap();
+    assert!(!sitemap.contains("/embed/"));
 }

@@ -710,15 +710,19 @@ fn what_an_edit_changed_reaches_the_routes_that_read_it() {
     };
     assert_eq!(reached(&ch), vec![Route::Listing(Kind::Partner)]);
 
-    // A project's own fields: its page and calendar; the events' pages
-    // show it as a card (`related`), which is another change.
+    // A project's own fields: its page, embed and calendar; the events'
+    // pages show it as a card (`related`), which is another change.
     let ch = Changes {
         entries: [proj].into(),
         ..Changes::default()
     };
     assert_eq!(
         reached(&ch),
-        vec![Route::Entry(proj), Route::Calendar(proj)]
+        vec![
+            Route::Entry(proj),
+            Route::Embed(proj),
+            Route::Calendar(proj)
+        ]
     );
     assert!(!reached(&ch).contains(&Route::Calendar(sued)));
     assert!(!reached(&ch).contains(&Route::EventIcs(past)));

@@ -83,6 +83,7 @@ pub fn make<S: AsRef<str>>(
         | Route::Listing(_)
         | Route::Archive(_)
         | Route::Entry(_)
+        | Route::Embed(_)
         | Route::Alias { .. } => return None,
     })
 }

@@ -271,6 +271,15 @@ pub struct FeedLinks {
     webcal: String,
 }
 
+/// An entry's embed, as templates see it (`entry.embed`): `path` for
+/// links within the site, `url` and the `code` to paste for other sites.
+#[derive(serde::Serialize)]
+pub struct EmbedSnippet {
+    pub path: String,
+    pub url: String,
+    pub code: String,
+}
+
 /// The [`FeedLinks`] of `feed`.
 pub fn feed_links(site: &Site, labels: &Labels, feed: &Route) -> FeedLinks {
     let rel = &feed.address(site).unwrap_or_default();
@@ -619,6 +628,31 @@ impl<'a> Contexts<'a> {
         vars
     }
 
+    /// The embed of network, partner or project `i` (`embed/FOLDER/ID/`):
+    /// its address, and the `<iframe>` code a partner site pastes, made
+    /// here so that its title is escaped once as the pasted HTML needs.
+    fn embed_snippet(&self, i: usize) -> EmbedSnippet {
+        let site = self.site;
+        let rel = Route::Embed(i).address(site).unwrap_or_default();
+        let url = site.config.permalink(&rel);
+        let title = format!(
+            "{}: {}",
+            self.labels.get("upcoming_events"),
+            site.entries[i].title.trim()
+        );
+        let mut escaped = Vec::new();
+        let _ = super::theme::escape_html(&title, &mut escaped);
+        let code = format!(
+            r#"<iframe src="{url}" title="{}" width="100%" height="420" loading="lazy" style="border:0"></iframe>"#,
+            String::from_utf8_lossy(&escaped)
+        );
+        EmbedSnippet {
+            path: site.config.link(&rel),
+            url,
+            code,
+        }
+    }
+
     /// `status_label` of a card or date: the label of `s`, made once.
     fn status_label(&self, s: Status) -> &TValue {
         let at = Status::ALL.iter().position(|(_, x)| *x == s).unwrap_or(0);
@@ -948,6 +982,7 @@ impl<'a> Contexts<'a> {
         });
         if e.kind.has_feed() {
             m.set("feed", &feed_links(site, self.labels, &Route::Calendar(i)));
+            m.set("embed", &self.embed_snippet(i));
         }
         match &e.data {
             KindData::Network(n) => {

@@ -67,6 +67,34 @@ fn upcoming_events(site: &Site) -> Vec<usize> {
     list
 }
 
+/// How many upcoming events an embed shows: a partner's sidebar or page
+/// section, not an archive; the rest are a click away.
+pub const EMBED_EVENTS: usize = 10;
+
+/// The upcoming events of network, partner or project `i` that its embed
+/// shows, by the next date each still has (as the home page orders them).
+fn embedded_events(site: &Site, i: usize) -> Vec<usize> {
+    let now = site.config.now;
+    let mut next: Vec<(chrono::DateTime<chrono::Utc>, &str, usize)> = site.links[i]
+        .events
+        .iter()
+        .filter_map(|&ev| {
+            let start = site.entries[ev]
+                .event()?
+                .schedule
+                .upcoming(now)
+                .next()?
+                .start_utc;
+            Some((start, site.entries[ev].id.as_str(), ev))
+        })
+        .collect();
+    next.sort_unstable();
+    next.into_iter()
+        .take(EMBED_EVENTS)
+        .map(|(_, _, ev)| ev)
+        .collect()
+}
+
 fn template_for(theme: &Theme, preferred: &str, fallback: &str) -> String {
     if theme.has(preferred) {
         preferred.to_string()
@@ -300,6 +328,19 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
             (template_for(theme, "archive.html", "events.html"), c)
         }
         Route::Entry(i) => return Some(entry_context(ctx, *i, ctx.entry_page(*i))),
+        Route::Embed(i) => {
+            let mut c = ctx.page_base(&rel);
+            c.put("entry", ctx.card(*i).clone());
+            c.put("events", ctx.cards(&embedded_events(site, *i)));
+            c.insert("embed_limit", &EMBED_EVENTS);
+            c.insert("entry_permalink", &site.config.permalink(&site.rel_url(*i)));
+            c.insert(
+                "feed",
+                &super::context::feed_links(site, ctx.labels, &Route::Calendar(*i)),
+            );
+            c.insert("page_kind", "embed");
+            ("embed.html".to_string(), c)
+        }
         Route::Alias { entry, .. } => {
             let target = site.config.permalink(&site.rel_url(*entry));
             let rel_target = site.config.link(&site.rel_url(*entry));

@@ -25,6 +25,7 @@
 import { chromium } from 'playwright-core';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { serve } from './server.mjs';
 
@@ -143,6 +144,14 @@ async function discoverPages() {
   for (const h of legal) {
     const path = h.slice(new URL(site).pathname.length);
     if (!pages.some((q) => q.path === path)) pages.push({ name: `legal page ${path}`, path });
+  }
+  // The embeds of a network, a partner and a project, linked from their pages.
+  for (const kind of ['networks', 'partners', 'projects']) {
+    const p = pages.find((q) => q.path.startsWith(`${kind}/`) && q.path.length > kind.length + 1);
+    if (!p) continue;
+    await page.goto(url(p.path));
+    const h = await page.$eval('.embed-snippet a[href]', (a) => a.pathname).catch(() => null);
+    if (h) pages.push({ name: `embed of ${p.name}`, path: h.slice(new URL(site).pathname.length) });
   }
   pages.push({ name: '404 page', path: '404.html' });
   await context.close();
@@ -266,6 +275,7 @@ for (const p of pages) {
 }
 
 const darkPages = pages.filter((p) => p.path === '' || p.path === 'events/' || /^(events|projects)\/[^/]+\/$/.test(p.path)).slice(0, 4);
+darkPages.push(...pages.filter((p) => p.path.startsWith('embed/')).slice(0, 1));
 for (const p of darkPages) {
   await test(`a11y in dark mode: ${p.name}`, async () => {
     const { context } = await newContext({ colorScheme: 'dark' });
@@ -278,6 +288,52 @@ for (const p of darkPages) {
     assert(!v.length, describe(v));
   });
 }
+
+await test('an embed renders in an iframe of a page on another port, and opens events in a new tab', async () => {
+  const emb = pages.filter((p) => p.path.startsWith('embed/'));
+  assert(emb.length === 3, `embeds found: ${emb.map((p) => p.path).join(', ')}`);
+  const embedUrls = emb.map((p) => url(p.path));
+  // A partner's page, served from another port (another origin).
+  const partner = http.createServer((req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!DOCTYPE html><html lang="de"><head><title>Partner</title></head><body><h1>Partnerseite</h1>${embedUrls.map((u, i) => `<iframe src="${u}" title="Termine ${i}" width="100%" height="420" loading="lazy" style="border:0"></iframe>`).join('')}</body></html>`);
+  });
+  await new Promise((r) => partner.listen(0, '127.0.0.1', r));
+  const partnerOrigin = `http://127.0.0.1:${partner.address().port}`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const foreign = [];
+  await context.route('**/*', (route) => {
+    const u = route.request().url();
+    if (isLocal(u) || u.startsWith(partnerOrigin)) return route.continue();
+    foreign.push(u);
+    return route.abort('blockedbyclient');
+  });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${partnerOrigin}/`, { waitUntil: 'load' });
+    let withEvents = null;
+    for (let i = 0; i < embedUrls.length; i++) {
+      const frame = page.frameLocator('iframe').nth(i);
+      const heading = await frame.locator('main h1').textContent({ timeout: 5000 });
+      assert(heading && heading.trim().length > 0, `embed ${i}: no heading`);
+      const box = await page.locator('iframe').nth(i).boundingBox();
+      assert(box && box.height > 100, `embed ${i}: iframe not laid out`);
+      if (!withEvents && (await frame.locator('main li').count()) > 0) withEvents = frame;
+    }
+    assert(withEvents, 'no embed with events');
+    // An event link opens its page in a new tab, the partner's page stays.
+    const link = withEvents.locator('main li a').first();
+    const href = await link.evaluate((a) => a.href);
+    const [popup] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    await popup.waitForLoadState('load');
+    assert(popup.url() === href, `new tab at ${popup.url()}, not ${href}`);
+    assert(page.url() === `${partnerOrigin}/`, `the partner page went to ${page.url()}`);
+    assert(!foreign.length, `requests to other hosts: ${foreign.join(', ')}`);
+  } finally {
+    await context.close();
+    partner.close();
+  }
+});
 
 await test('pages are complete without JavaScript', async () => {
   const { context } = await newContext({ javaScriptEnabled: false });
