@@ -54,9 +54,15 @@ fn archive_links(ctx: &Contexts) -> Vec<Value> {
 }
 
 fn upcoming_events(site: &Site) -> Vec<usize> {
-    let now = site.config.now;
     let mut list = routes::events_by_past(site, false);
-    // Ordered by the next date each still has, so a series shows when it next meets.
+    by_next_date(site, &mut list);
+    list
+}
+
+/// Orders events by the next date each still has, so that a series shows
+/// when it next meets (then by id, for a fixed order).
+fn by_next_date(site: &Site, list: &mut [usize]) {
+    let now = site.config.now;
     list.sort_by_cached_key(|&i| {
         let e = site.entries[i].event();
         (
@@ -64,7 +70,6 @@ fn upcoming_events(site: &Site) -> Vec<usize> {
             site.entries[i].id.clone(),
         )
     });
-    list
 }
 
 /// How many upcoming events an embed shows: a partner's sidebar or page
@@ -75,24 +80,19 @@ pub const EMBED_EVENTS: usize = 10;
 /// shows, by the next date each still has (as the home page orders them).
 fn embedded_events(site: &Site, i: usize) -> Vec<usize> {
     let now = site.config.now;
-    let mut next: Vec<(chrono::DateTime<chrono::Utc>, &str, usize)> = site.links[i]
+    let mut list: Vec<usize> = site.links[i]
         .events
         .iter()
-        .filter_map(|&ev| {
-            let start = site.entries[ev]
-                .event()?
-                .schedule
-                .upcoming(now)
-                .next()?
-                .start_utc;
-            Some((start, site.entries[ev].id.as_str(), ev))
+        .copied()
+        .filter(|&ev| {
+            site.entries[ev]
+                .event()
+                .is_some_and(|e| e.schedule.upcoming(now).next().is_some())
         })
         .collect();
-    next.sort_unstable();
-    next.into_iter()
-        .take(EMBED_EVENTS)
-        .map(|(_, _, ev)| ev)
-        .collect()
+    by_next_date(site, &mut list);
+    list.truncate(EMBED_EVENTS);
+    list
 }
 
 fn template_for(theme: &Theme, preferred: &str, fallback: &str) -> String {
