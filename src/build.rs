@@ -417,6 +417,7 @@ pub fn render_site_keeping(
     // keeps them, neither the plain text nor the HTML of all bodies is
     // ever held together; only the news feed keeps the posts' HTML.
     let in_feeds = feed_events(site);
+    let search_on = site.config.search;
     let entries = |diags: &mut Diagnostics| {
         render_bodies_with(site, diags, keep, |i, body| {
             // An event's `event.ics` is written here, with its whole text;
@@ -439,13 +440,16 @@ pub fn render_site_keeping(
                 render(&Route::Entry(i), pages::entry_page_context(&ctx, i, body));
                 found.extend(routes::alias_findings(site, i));
             }
+            let record = search_on
+                .then(|| crate::search::record(&ctx, i, &body.plain))
+                .flatten();
             if !keep {
                 body.plain = String::new();
                 if site.entries[i].kind != Kind::Post {
                     body.html = String::new();
                 }
             }
-            vevent
+            (vevent, record)
         })
     };
     // The other pages (home, listings, archives, aliases) need only the
@@ -464,19 +468,36 @@ pub fn render_site_keeping(
         });
     };
     let ((bodies, made), ()) = rayon::join(|| entries(diags), other_pages);
-    let (vevents, body_findings): (Vec<Option<String>>, Vec<Vec<Diagnostic>>) =
+    let (made, body_findings): (Vec<_>, Vec<Vec<Diagnostic>>) = made.into_iter().unzip();
+    let (vevents, records): (Vec<Option<String>>, Vec<Option<crate::search::Record>>) =
         made.into_iter().unzip();
     timer.lap("pages");
+    // The search index is made while the feeds are written.
+    let records: Vec<crate::search::Record> = records.into_iter().flatten().collect();
+    let write_search = || {
+        if !search_on {
+            return;
+        }
+        for (path, bytes) in crate::search::files(&records) {
+            add(sink, site, &path, &bytes, &Origin::Search, &found);
+        }
+    };
     // Feeds last, from the VEVENTs made with the bodies. The cards and the
     // components rendered from them are freed meanwhile: freeing them
     // after the feeds would leave a core idle.
     let cards = if keep {
-        write_feeds(site, &bodies, &vevents, sink, &found);
+        rayon::join(
+            || write_feeds(site, &bodies, &vevents, sink, &found),
+            write_search,
+        );
         ctx.into_cards()
     } else {
         rayon::join(
             || write_feeds(site, &bodies, &vevents, sink, &found),
-            move || drop(ctx),
+            move || {
+                write_search();
+                drop(ctx)
+            },
         );
         Vec::new()
     };
@@ -686,6 +707,10 @@ fn source_of<'s>(site: &'s Site, origin: &Origin) -> Source<'s> {
         | Origin::News
         | Origin::Sitemap
         | Origin::EventsJson => made(format!("the {origin}, which tandem makes")),
+        Origin::Search => made(format!(
+            "the {origin} tandem writes into `{}/` (`search: false` in site.yaml leaves it out)",
+            crate::search::DATA
+        )),
     }
 }
 

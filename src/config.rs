@@ -103,6 +103,9 @@ pub struct Config {
     pub calendar: CalendarConfig,
     /// What the Impressum and the other legal pages say (spec §9).
     pub legal: Option<crate::legal::Legal>,
+    /// Whether to write the search page and its index (`search: false`
+    /// leaves both out).
+    pub search: bool,
     pub extra: serde_json::Value,
     /// Build drafts too (`--drafts`).
     pub drafts: bool,
@@ -132,6 +135,7 @@ const KEYS: KeySet = &[
     "description",
     "calendar",
     "legal",
+    "search",
     "extra",
 ];
 const CALENDAR_KEYS: KeySet = &[
@@ -245,6 +249,7 @@ impl Config {
             .unwrap_or(chrono_tz::Europe::Berlin);
         let theme = r.text(&fields, "theme").unwrap_or_else(|| "default".into());
         let description = r.prose(&fields, "description");
+        let search = r.bool(&fields, "search").unwrap_or(true);
         let extra = fields
             .get("extra")
             .map_or(serde_json::Value::Null, |n| n.to_json());
@@ -327,6 +332,7 @@ impl Config {
             description,
             calendar,
             legal,
+            search,
             extra,
             drafts: overrides.drafts,
             now,

@@ -47,6 +47,8 @@ pub enum Origin {
     News,
     Sitemap,
     EventsJson,
+    /// The search index (`pagefind/`).
+    Search,
 }
 
 impl std::fmt::Display for Origin {
@@ -65,6 +67,7 @@ impl std::fmt::Display for Origin {
             Origin::News => f.write_str("news feed"),
             Origin::Sitemap => f.write_str("sitemap"),
             Origin::EventsJson => f.write_str("events.json"),
+            Origin::Search => f.write_str("search index"),
         }
     }
 }
