@@ -26,6 +26,8 @@ pub enum Route {
     Home,
     /// `404.html`.
     NotFound,
+    /// `search/index.html`: the search page (unless `search: false`).
+    Search,
     /// `impressum/`, `datenschutz/`, `barrierefreiheit/`: written from
     /// `legal:` in `site.yaml` unless the site has its own page there.
     Legal(LegalPage),
@@ -160,6 +162,9 @@ impl Route {
     /// archives of `years` and the legal pages tandem writes.
     pub fn site_pages(site: &Site, years: &[i32]) -> Vec<Route> {
         let mut pages = vec![Route::Home, Route::NotFound];
+        if site.config.search {
+            pages.push(Route::Search);
+        }
         pages.extend(Kind::SECTIONS.into_iter().map(Route::Listing));
         pages.extend(years.iter().copied().map(Route::Archive));
         pages.extend(
@@ -237,6 +242,7 @@ impl Route {
         Some(match self {
             Route::Home => String::new(),
             Route::NotFound => "404.html".to_string(),
+            Route::Search => "search/".to_string(),
             Route::Legal(page) => page.address(),
             Route::Listing(kind) => format!("{}/", kind.folder()),
             Route::Archive(year) => format!("events/archive/{year}/"),
@@ -264,6 +270,7 @@ impl Route {
         match self {
             Route::Home => Origin::Home,
             Route::NotFound => Origin::NotFound,
+            Route::Search => Origin::Search,
             Route::Legal(page) => Origin::Legal(page.name()),
             Route::Listing(kind) => Origin::Listing(*kind),
             Route::Archive(year) => Origin::Archive(*year),
@@ -313,7 +320,7 @@ impl Route {
             ],
             // Its facts are settings; whether the site has its own page
             // there is which pages exist.
-            Route::NotFound | Route::Legal(_) => vec![Reads::Site],
+            Route::NotFound | Route::Legal(_) | Route::Search => vec![Reads::Site],
             Route::Listing(Kind::Event) => vec![
                 Reads::Site,
                 Reads::IndexText(Some(Kind::Event)),

@@ -65,7 +65,11 @@ pub fn record(ctx: &Contexts, i: usize, plain: &str) -> Option<Record> {
     };
     let mut networks = titles(&links.networks);
     let mut projects = titles(&links.projects);
-    projects.extend(links.project.map(|p| site.entries[p].title.trim().to_string()));
+    projects.extend(
+        links
+            .project
+            .map(|p| site.entries[p].title.trim().to_string()),
+    );
     match e.kind {
         Kind::Network => networks.push(e.title.trim().to_string()),
         Kind::Project => projects.push(e.title.trim().to_string()),
@@ -138,12 +142,13 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
 /// The distinct folded words of `texts`: each written word is folded
 /// once, however often it occurs.
 fn distinct(texts: &[&str]) -> Vec<String> {
-    let raw: std::collections::HashSet<&str> =
-        texts.iter().flat_map(|t| raw_words(t)).collect();
+    let raw: std::collections::HashSet<&str> = texts.iter().flat_map(|t| raw_words(t)).collect();
     let mut out: Vec<String> = raw
         .into_iter()
         .map(|w| {
-            if w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            if w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
                 w.to_string()
             } else {
                 fold(w)
@@ -412,9 +417,17 @@ mod tests {
         assert_eq!(p["werkstatten"][0], json!([0, 1]));
         let p = part(&files, "workshops");
         assert_eq!(p["workshops"][0], json!([2, 1]), "gaps: documents 2 and 3");
-        assert_eq!(p["workshop"][1], json!([2]), "in the title of document 2 only");
+        assert_eq!(
+            p["workshop"][1],
+            json!([2]),
+            "in the title of document 2 only"
+        );
         let docs: Value = serde_json::from_slice(
-            &files.iter().find(|(p, _)| p.ends_with("docs.json")).expect("docs").1,
+            &files
+                .iter()
+                .find(|(p, _)| p.ends_with("docs.json"))
+                .expect("docs")
+                .1,
         )
         .expect("json");
         assert_eq!(docs["docs"].as_array().map(Vec::len), Some(4));

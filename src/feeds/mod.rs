@@ -79,6 +79,7 @@ pub fn make<S: AsRef<str>>(
         )),
         Route::Home
         | Route::NotFound
+        | Route::Search
         | Route::Legal(_)
         | Route::Listing(_)
         | Route::Archive(_)

@@ -538,6 +538,7 @@ impl<'a> Contexts<'a> {
             "atom_permalink": c.permalink("atom.xml"),
             "style_url": c.link("style.css"),
             "script_url": c.link("tandem.js"),
+            "search_url": c.search.then(|| c.link("search/")),
             "extra": c.extra,
         });
         let mut base = tera::Context::new();

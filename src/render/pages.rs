@@ -352,6 +352,15 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
             c.insert("page_kind", "alias");
             ("alias.html".to_string(), c)
         }
+        Route::Search => {
+            let mut c = ctx.page_base(&rel);
+            c.insert("page_kind", "search");
+            c.insert(
+                "search_data",
+                &site.config.link(&format!("{}/", crate::search::DATA)),
+            );
+            ("search.html".to_string(), c)
+        }
         Route::NotFound => {
             let mut c = ctx.page_base(&rel);
             c.insert("page_kind", "404");
