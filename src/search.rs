@@ -12,7 +12,9 @@
 //! shows. Why not Pagefind itself: see the README's "Search" section.
 
 use crate::entry::{Kind, KindData};
+use crate::model::Site;
 use crate::render::context::Contexts;
+use crate::routes::Reads;
 use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
 use serde_json::{Value, json};
@@ -47,6 +49,27 @@ pub struct Record {
     pub place_filter: Option<String>,
     /// The body as plain text.
     pub text: String,
+}
+
+/// What the index is made from, in the terms `serve` tracks edits by: any
+/// entry's fields, text or relations, the networks' and projects' names
+/// (the filters), which entries and pages exist, and the labels.
+pub fn reads(site: &Site) -> Vec<Reads> {
+    let mut reads = vec![Reads::Site, Reads::Names, Reads::Pages];
+    reads.extend(Kind::SECTIONS.into_iter().map(Reads::List));
+    reads.extend((0..site.entries.len()).map(Reads::Entry));
+    reads
+}
+
+/// The records of every entry with a page, in the entries' order (the
+/// index numbers documents by it): `bodies[i]` is entry `i`'s rendered
+/// text. `build` makes them one by one as bodies are rendered and freed;
+/// `serve` keeps the bodies and makes them all again here.
+pub fn records(ctx: &Contexts, bodies: &[crate::render::markdown::Rendered]) -> Vec<Record> {
+    (0..ctx.site.entries.len())
+        .into_par_iter()
+        .filter_map(|i| record(ctx, i, bodies.get(i).map_or("", |b| b.plain.as_str())))
+        .collect()
 }
 
 /// The record of entry `i`, from its card and its body's plain text;

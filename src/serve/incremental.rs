@@ -172,6 +172,8 @@ struct Deferred {
     atom: bool,
     sitemap: bool,
     events_json: bool,
+    /// The search index (`search/data/`), made again from every record.
+    search: bool,
 }
 
 struct State {
@@ -391,6 +393,10 @@ impl Engine {
             routes.push(Route::EventsJson);
         }
         let mut out: Vec<String> = routes.iter().filter_map(|r| path_of(site, r)).collect();
+        if d.search {
+            let data = format!("{}/", crate::search::DATA);
+            out.extend(self.files.keys().filter(|p| p.starts_with(&data)).cloned());
+        }
         out.sort();
         out.dedup();
         out
@@ -454,7 +460,10 @@ impl Engine {
         };
         let d = std::mem::take(&mut st.deferred);
         let before = self.touched.len();
-        if write_deferred(st, &d, &mut self.files, &mut self.touched).is_err() {
+        if write_deferred(st, &d, &mut self.files, &mut self.touched)
+            .and_then(|()| write_search(st, &d, &mut self.files, &mut self.touched))
+            .is_err()
+        {
             self.full();
         }
         Finished {
@@ -1155,6 +1164,10 @@ impl Engine {
         ch.pages = structural || visibility_changed || updated_changed || archive_changed;
         d.sitemap |= ch.reaches(site, &Route::Sitemap);
         d.events_json |= ch.reaches(site, &Route::EventsJson);
+        d.search |= site.config.search
+            && crate::search::reads(site)
+                .iter()
+                .any(|r| ch.touches(site, r));
         d.splice = !structural
             && !visibility_changed
             && !d.site_calendar
@@ -2162,6 +2175,41 @@ fn write_deferred(
             let (path, bytes, origin) = make(feed)?;
             put(files, touched, path, bytes, origin)?;
         }
+    }
+    Ok(())
+}
+
+/// The search index of [`Deferred::search`]: every record made again from
+/// the kept bodies and cards (the index numbers documents in the entries'
+/// order, so one changed entry can shift every part), then only the files
+/// whose bytes changed are published; parts no word starts any more are
+/// removed.
+fn write_search(
+    st: &mut State,
+    d: &Deferred,
+    files: &mut HashMap<String, OutFile>,
+    touched: &mut HashSet<String>,
+) -> Result<(), Fallback> {
+    if !d.search || !st.site.config.search {
+        return Ok(());
+    }
+    let cards = std::mem::take(&mut st.cards);
+    let ctx = Contexts::with_cards(&st.site, &st.theme.labels, &st.bodies, cards);
+    let records = crate::search::records(&ctx, &st.bodies);
+    st.cards = ctx.into_cards();
+    let made = crate::search::files(&records);
+    let data = format!("{}/", crate::search::DATA);
+    let keep: HashSet<&str> = made.iter().map(|(p, _)| p.as_str()).collect();
+    let gone: Vec<String> = files
+        .keys()
+        .filter(|p| p.starts_with(&data) && !keep.contains(p.as_str()))
+        .cloned()
+        .collect();
+    for p in gone {
+        remove(files, touched, &p);
+    }
+    for (path, bytes) in made {
+        put(files, touched, path, bytes, Origin::Search)?;
     }
     Ok(())
 }
