@@ -257,8 +257,23 @@ pub fn files(records: &[Record]) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// The shortest part of a compound the index knows on its own ("netz" of
+/// "bildungsnetz"), and the shortest rest before it.
+const MIN_PART: usize = 4;
+const MIN_REST: usize = 3;
+
 /// Each word's postings joined with those of every word that shares its
-/// German or English stem (union-find over the sorted vocabulary).
+/// German or English stem (union-find over the sorted vocabulary), and
+/// with those of the compounds ending in it.
+///
+/// German writes compounds as one word: "Entwicklungswerkstätten" holds
+/// "Werkstatt", "Netzwerktreffen" holds "Treffen". A compound whose
+/// German stem ends in the stem of a word the site also uses on its own
+/// lends its documents to that word's group (not the other way round), so
+/// that "Werkstatt" finds the "Entwicklungswerkstatt" but
+/// "Entwicklungswerkstatt" does not find every "Werkstatt". Only stems of
+/// words of the site count as parts, which keeps the index from filling
+/// with every ending of every long word.
 fn group_by_stem(vocabulary: &[(String, Postings)]) -> Vec<Postings> {
     let stems: Vec<(String, String)> = vocabulary
         .par_iter()
@@ -307,6 +322,24 @@ fn group_by_stem(vocabulary: &[(String, Postings)]) -> Vec<Postings> {
         all.dedup();
         all
     };
+    // The compounds lending their documents to each group, by its root.
+    let lenders: Vec<(usize, usize)> = stems
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, (de, _))| {
+            de.char_indices()
+                .map(|(at, _)| at)
+                .filter(|&at| de[..at].chars().count() >= MIN_REST)
+                .filter(|&at| de[at..].chars().count() >= MIN_PART)
+                .filter_map(|at| first_de.get(&de[at..]))
+                .map(|&j| (roots[j], i))
+                .filter(|&(r, i)| r != roots[i])
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (r, i) in lenders {
+        members.entry(r).or_default().push(i);
+    }
     let groups: HashMap<usize, Postings> = members
         .par_iter()
         .filter(|(_, list)| list.len() > 1)
@@ -425,6 +458,25 @@ mod tests {
         assert_eq!(w, ["werkstatten", "tag", "strasse", "2027", "b2b"]);
         assert_eq!(part_name("werkstatt"), "7765");
         assert_eq!(part_name(&fold("Über")), part_name("uber"));
+    }
+
+    #[test]
+    fn a_word_finds_the_compounds_ending_in_it() {
+        let files = files(&[
+            rec("Werkstatt", "Offene Werkstatt."),
+            rec("Entwicklungswerkstätten", "Im Ganztag."),
+            rec("Netzwerktreffen", "Ein Treffen."),
+            rec("Werk", "Zu kurz, ein Teil zu sein."),
+        ]);
+        let p = part(&files, "werkstatt");
+        assert_eq!(p["werkstatt"][0], json!([0, 1]), "documents 0 and 1");
+        let p = part(&files, "treffen");
+        assert_eq!(p["treffen"][0], json!([2]));
+        assert_eq!(p["treffen"][1], json!([2]), "in the title of the compound");
+        let p = part(&files, "entwicklungswerkstatten");
+        assert_eq!(p["entwicklungswerkstatten"][0], json!([1]), "not every Werkstatt");
+        let p = part(&files, "werk");
+        assert_eq!(p["werk"][0], json!([3]), "a part is four letters or more, after three");
     }
 
     #[test]

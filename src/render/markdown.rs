@@ -20,8 +20,9 @@ pub struct LinkRef {
 #[derive(Clone, Debug, Default)]
 pub struct Rendered {
     pub html: String,
-    /// The body as plain text: paragraphs kept, no Markdown or HTML. Only
-    /// made for events: only calendar descriptions use it.
+    /// The body as plain text: paragraphs kept, no Markdown or HTML. Made
+    /// for events (calendar descriptions) and, with search on, for every
+    /// entry (the index).
     pub plain: String,
     /// The start of the body's text, for the meta description of an entry
     /// without a `summary` (see [`excerpt`]); empty when it has one.
@@ -50,10 +51,11 @@ impl Rendered {
 /// goes through here, so that a link means the same and is checked the
 /// same wherever it is written.
 pub fn render_in(site: &Site, e: &Entry, diags: &mut Vec<Diagnostic>) -> Rendered {
-    render(
+    render_with(
         e,
         &site.config.base_path,
         &|source| link_address(site, source),
+        e.kind == Kind::Event || site.config.search,
         diags,
     )
 }
@@ -80,10 +82,23 @@ pub fn link_address(site: &Site, source: &str) -> Option<String> {
 
 /// Renders `entry`'s body. `address` maps a source path to the target's
 /// site-absolute address; `base_path` prefixes other site-absolute links.
+/// The plain text is made for events (their calendar descriptions).
 pub fn render(
     entry: &Entry,
     base_path: &str,
     address: &dyn Fn(&str) -> Option<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
+    render_with(entry, base_path, address, entry.kind == Kind::Event, diags)
+}
+
+/// [`render`], with the plain text made when `plain` is set (every entry's,
+/// for the search index).
+pub fn render_with(
+    entry: &Entry,
+    base_path: &str,
+    address: &dyn Fn(&str) -> Option<String>,
+    plain: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let body = entry.body();
@@ -153,7 +168,7 @@ pub fn render(
         }
     }
 
-    if entry.kind == Kind::Event {
+    if plain {
         out.plain = plain_text(events.iter().map(|(e, _)| e), body.len());
     }
     if entry.summary.is_none() {
@@ -203,7 +218,7 @@ fn check_embed(
     }
 }
 
-/// The body as plain text for calendar descriptions.
+/// The body as plain text, for calendar descriptions and the search index.
 fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>, size: usize) -> String {
     let mut out = String::with_capacity(size);
     let mut list_depth = 0usize;
