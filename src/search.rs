@@ -474,9 +474,17 @@ mod tests {
         assert_eq!(p["treffen"][0], json!([2]));
         assert_eq!(p["treffen"][1], json!([2]), "in the title of the compound");
         let p = part(&files, "entwicklungswerkstatten");
-        assert_eq!(p["entwicklungswerkstatten"][0], json!([1]), "not every Werkstatt");
+        assert_eq!(
+            p["entwicklungswerkstatten"][0],
+            json!([1]),
+            "not every Werkstatt"
+        );
         let p = part(&files, "werk");
-        assert_eq!(p["werk"][0], json!([3]), "a part is four letters or more, after three");
+        assert_eq!(
+            p["werk"][0],
+            json!([3]),
+            "a part is four letters or more, after three"
+        );
     }
 
     #[test]

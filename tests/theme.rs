@@ -913,7 +913,23 @@ fn browser_tests_on_the_example_site_under_a_base_path() {
     let site = Site::example();
     site.build_out(&["--base-url", "https://example.org/sub/"])
         .assert_ok();
-    run_browser_tests(&site.out(), &["--base-path", "/sub/", "--quick"]);
+    run_browser_tests(
+        &site.out(),
+        &[
+            "--base-path",
+            "/sub/",
+            "--quick",
+            // Compounds: the project "Entwicklungswerkstätten", the event
+            // "Entwicklungswerkstatt …"; the word alone in the network's text.
+            "--search",
+            "Werkstatt=projects/entwicklungswerkstaetten/,\
+             events/entwicklungswerkstatt-ganztag-suedwestfalen/,\
+             networks/weiterbildungsverbund-hamm/",
+            // Stems: both say "Workshop", never "Workshops".
+            "--search",
+            "workshops=events/dine-transfer-workshop/,events/design-thinking-workshop-provadis/",
+        ],
+    );
 }
 
 /// The main navigation marks the section a page is in: its listing as the

@@ -10,13 +10,18 @@
 //      registration button disappears, without a rebuild (window.TANDEM_NOW
 //      and playwright's clock API, live while the page stays open);
 //   d) the events listing filter narrows by network, project and place;
+//   e) search (with --search): each query finds its pages, upcoming
+//      events first, and the filters of the last query's results narrow;
 //   and: pages are complete without JavaScript, 360 px without sideways
 //   scrolling, a visible skip link and focus, the print stylesheet.
 //
 // Usage: node tests/browser/run.mjs OUTPUT_DIR [--base-path /sub/] [--quick]
+//                [--search 'QUERY=PATH,PATH' ...]
 //   --base-path  the path part of the base URL the site was built with
 //   --quick      one entry page per kind (plus one series, one with
 //                sessions, one with a status) instead of three
+//   --search     a query and pages (relative to the site) it must find;
+//                the first is typed into the header's field
 // The site needs an upcoming event with a registration button (c) and at
 // least two networks, projects and places among its listed events (d), as
 // the example site and tests/browser/fixture have. Chromium is
@@ -35,9 +40,14 @@ const args = process.argv.slice(2);
 let outDir = null;
 let basePath = '/';
 let quick = false;
+const searches = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--base-path') basePath = args[++i];
   else if (args[i] === '--quick') quick = true;
+  else if (args[i] === '--search') {
+    const [q, want] = args[++i].split('=');
+    searches.push({ q, want: want.split(',').filter(Boolean) });
+  }
   else if (args[i] === '-h' || args[i] === '--help') {
     console.log('usage: node tests/browser/run.mjs OUTPUT_DIR [--base-path /sub/] [--quick]');
     process.exit(0);
@@ -153,6 +163,8 @@ async function discoverPages() {
     const h = await page.$eval('.embed-snippet a[href]', (a) => a.pathname).catch(() => null);
     if (h) pages.push({ name: `embed of ${p.name}`, path: h.slice(new URL(site).pathname.length) });
   }
+  // The search page, with results shown and its filters filled.
+  pages.push({ name: 'search page with results', path: 'search/?q=workshops' });
   pages.push({ name: '404 page', path: '404.html' });
   await context.close();
   return pages;
@@ -335,6 +347,94 @@ await test('an embed renders in an iframe of a page on another port, and opens e
   }
 });
 
+// ---------------------------------------------------------------- search
+/** Types `q` into the search page's field and waits for the results it shows. */
+async function searchFor(page, q) {
+  await page.evaluate(() => { document.querySelector('.search-status').textContent = ''; });
+  await page.fill('#search-q', q);
+  return searchResults(page);
+}
+async function searchResults(page) {
+  await page.waitForFunction(() => {
+    const s = document.querySelector('.search-status').textContent;
+    return s && s !== document.getElementById('search-labels').dataset.loading;
+  });
+  // Every result, not only the first page of them.
+  while (await page.isVisible('.search-more')) {
+    const n = await page.$$eval('.search-results li', (lis) => lis.length);
+    await page.click('.search-more');
+    await page.waitForFunction((k) => document.querySelectorAll('.search-results li').length > k, n);
+  }
+  return page.$$eval('.search-results li', (lis) => lis.map((li) => ({
+    path: li.querySelector('h2 a').pathname,
+    meta: li.querySelector('.search-meta').textContent,
+  })));
+}
+const inSite = (p) => new URL(p, site).pathname;
+
+for (const [n, { q, want }] of searches.entries()) {
+  await test(`search: "${q}" finds ${want.join(', ')}${n === 0 ? ' (typed into the header)' : ''}`, async () => {
+    const { context, requests, errors } = await newContext();
+    const page = await context.newPage();
+    let found;
+    if (n === 0) {
+      await page.goto(url('events/'));
+      await page.fill('#header-q', q);
+      await Promise.all([page.waitForURL(/\/search\/\?q=/), page.press('#header-q', 'Enter')]);
+      found = await searchResults(page);
+    } else {
+      await page.goto(url('search/'));
+      found = await searchFor(page, q);
+    }
+    const paths = found.map((r) => r.path);
+    for (const w of want) assert(paths.includes(inSite(w)), `"${q}" does not find ${w}: ${paths.join(' ')}`);
+    assert(found.every((r) => r.meta.length > 0), 'a result without kind, date or place');
+    const upcomingLabel = await page.$eval('#search-labels', (t) => t.dataset.upcoming);
+    const ranks = found.map((r) => r.meta.includes(`(${upcomingLabel})`));
+    assert(ranks.indexOf(false) === -1 || ranks.lastIndexOf(true) < ranks.indexOf(false), `an upcoming event after another result: ${ranks.join(',')}`);
+    assert(!requests.filter((u) => !isLocal(u)).length && !errors.length, `${requests.join(' ')} ${errors.join(' ')}`);
+    await context.close();
+  });
+}
+
+if (searches.length) await test('search: a word the site never uses finds nothing, and says so', async () => {
+  const { context } = await newContext();
+  const page = await context.newPage();
+  await page.goto(url('search/'));
+  assert((await searchFor(page, 'xyzzyqx')).length === 0, 'a word the site never uses finds something');
+  const none = await page.$eval('#search-labels', (t) => t.dataset.none);
+  assert((await page.textContent('.search-status')) === none, 'the status does not say that nothing was found');
+  await context.close();
+});
+
+if (searches.length) await test('search: filters by kind, network, project and place narrow the results', async () => {
+  const { context, errors } = await newContext();
+  const page = await context.newPage();
+  await page.goto(url('search/'));
+  const all = await searchFor(page, searches[searches.length - 1].q);
+  assert(all.length > 3, `the last query finds only ${all.length}`);
+  for (const name of ['kind', 'network', 'project', 'place']) {
+    const values = (await page.$$eval(`select[name=${name}] option`, (os) => os.map((o) => [o.value, o.textContent]))).filter(([v]) => v !== '');
+    assert(values.length > 0, `the ${name} filter offers nothing`);
+    let narrowed = false;
+    for (const [v, label] of values) {
+      await page.evaluate(() => { document.querySelector('.search-status').textContent = ''; });
+      await page.selectOption(`select[name=${name}]`, v);
+      const shown = await searchResults(page);
+      assert(shown.every((r) => all.some((a) => a.path === r.path)), `${name}=${label} shows a result the query did not find`);
+      if (name === 'kind') assert(shown.every((r) => r.meta.startsWith(label)), `kind=${label} shows another kind`);
+      if (name === 'place') assert(shown.every((r) => r.meta.includes(label)), `place=${label} shows a result elsewhere`);
+      if (shown.length > 0 && shown.length < all.length) narrowed = true;
+    }
+    assert(narrowed, `no ${name} choice narrows the ${all.length} results`);
+    await page.evaluate(() => { document.querySelector('.search-status').textContent = ''; });
+    await page.selectOption(`select[name=${name}]`, '');
+    assert((await searchResults(page)).length === all.length, `back to every ${name} does not show all results`);
+  }
+  assert(!errors.length, errors.join('\n'));
+  await context.close();
+});
+
 await test('pages are complete without JavaScript', async () => {
   const { context } = await newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
@@ -348,6 +448,10 @@ await test('pages are complete without JavaScript', async () => {
   const home = await page.$$eval('.events-upcoming .event-card:not([hidden])', (cs) => cs.length);
   const empty = await page.$eval('.events-upcoming .js-empty', (e) => !e.hidden).catch(() => false);
   assert(home > 0 || empty, 'the home page shows neither events nor "no events"');
+  // The search page says how to browse instead, and links the listings.
+  await page.goto(url('search/?q=workshops'));
+  const browse = await page.$$eval('main a[href]', (as) => as.filter((a) => a.offsetParent !== null).map((a) => a.pathname));
+  assert(browse.includes(inSite('events/')), `the search page without JavaScript links no listing: ${browse.join(' ')}`);
   await context.close();
 });
 

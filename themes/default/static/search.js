@@ -98,8 +98,10 @@
       || inTitle(b) - inTitle(a) || a - b);
     results = keep;
     shown = 0;
-    status.textContent = keep.length ? labels.count.replace('%n', keep.length) : labels.none;
     await showMore(mine);
+    // Said once the first results are in the list, so that a screen
+    // reader's announcement and the list agree.
+    if (mine === run) status.textContent = keep.length ? labels.count.replace('%n', keep.length) : labels.none;
   }
 
   async function showMore(mine) {
