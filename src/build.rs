@@ -440,9 +440,17 @@ pub fn render_site_keeping(
                 render(&Route::Entry(i), pages::entry_page_context(&ctx, i, body));
                 found.extend(routes::alias_findings(site, i));
             }
-            let record = search_on
-                .then(|| crate::search::record(&ctx, i, &body.plain))
-                .flatten();
+            // The index takes the plain text over unless serve keeps it.
+            let record = if search_on {
+                let plain = if keep {
+                    body.plain.clone()
+                } else {
+                    std::mem::take(&mut body.plain)
+                };
+                crate::search::record(&ctx, i, plain)
+            } else {
+                None
+            };
             if !keep {
                 body.plain = String::new();
                 if site.entries[i].kind != Kind::Post {

@@ -17,7 +17,9 @@ use crate::render::context::Contexts;
 use crate::routes::Reads;
 use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Value, json};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 /// Where the index goes, below the search page (`search/`).
@@ -47,8 +49,12 @@ pub struct Record {
     pub projects: Vec<String>,
     /// The place to filter by: a real place, not "Online".
     pub place_filter: Option<String>,
-    /// The body as plain text.
-    pub text: String,
+    /// The distinct folded words of title, summary, date, place and body,
+    /// sorted, one per line ([`words_of`]): made as the page is rendered,
+    /// so the body's text is not kept until the index is written.
+    pub words: String,
+    /// The same of the title alone.
+    pub title_words: String,
 }
 
 /// What the index is made from, in the terms `serve` tracks edits by: any
@@ -68,13 +74,19 @@ pub fn reads(site: &Site) -> Vec<Reads> {
 pub fn records(ctx: &Contexts, bodies: &[crate::render::markdown::Rendered]) -> Vec<Record> {
     (0..ctx.site.entries.len())
         .into_par_iter()
-        .filter_map(|i| record(ctx, i, bodies.get(i).map_or("", |b| b.plain.as_str())))
+        .filter_map(|i| {
+            record(
+                ctx,
+                i,
+                bodies.get(i).map(|b| b.plain.clone()).unwrap_or_default(),
+            )
+        })
         .collect()
 }
 
 /// The record of entry `i`, from its card and its body's plain text;
 /// `None` for an entry without a page (a draft not built).
-pub fn record(ctx: &Contexts, i: usize, plain: &str) -> Option<Record> {
+pub fn record(ctx: &Contexts, i: usize, plain: String) -> Option<Record> {
     let site = ctx.site;
     if !site.visible(i) {
         return None;
@@ -110,6 +122,7 @@ pub fn record(ctx: &Contexts, i: usize, plain: &str) -> Option<Record> {
         KindData::Network(_) => ("", ctx.card_text(i, "region")),
         KindData::Page => ("", ""),
     };
+    let summary = e.summary.as_deref().unwrap_or("").trim();
     let ends = (e.kind == Kind::Event)
         .then(|| e.event().and_then(|ev| ev.schedule.end_utc()))
         .flatten()
@@ -122,7 +135,7 @@ pub fn record(ctx: &Contexts, i: usize, plain: &str) -> Option<Record> {
         url: site.config.link(&site.rel_url(i)),
         title: e.title.trim().to_string(),
         kind: kind.to_string(),
-        summary: e.summary.as_deref().unwrap_or("").trim().to_string(),
+        summary: summary.to_string(),
         date: date.to_string(),
         place: place.to_string(),
         ends,
@@ -130,7 +143,8 @@ pub fn record(ctx: &Contexts, i: usize, plain: &str) -> Option<Record> {
         projects,
         place_filter: (!place.is_empty() && place != ctx.labels.get("online"))
             .then(|| place.to_string()),
-        text: plain.to_string(),
+        words: words_of(&[e.title.trim(), summary, date, place, &plain]),
+        title_words: words_of(&[e.title.trim()]),
     })
 }
 
@@ -138,6 +152,9 @@ pub fn record(ctx: &Contexts, i: usize, plain: &str) -> Option<Record> {
 /// case, German umlauts and `ß` spelled out plainly, so that a query
 /// typed without them matches.
 pub fn fold(word: &str) -> String {
+    if word.is_ascii() {
+        return word.to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(word.len());
     for c in word.chars().flat_map(char::to_lowercase) {
         match c {
@@ -157,30 +174,73 @@ pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     raw_words(text).map(fold)
 }
 
+/// Runs of letters and digits of `text`, two characters or longer: read
+/// byte by byte, decoding only the non-ASCII characters.
 fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.len() <= MAX_WORD && w.chars().nth(1).is_some())
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // Whether the character at `at` belongs to a word, and its length.
+    let class = move |at: usize| -> (bool, usize) {
+        match bytes[at] {
+            b if b < 0x80 => (b.is_ascii_alphanumeric(), 1),
+            _ => text[at..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
+        }
+    };
+    std::iter::from_fn(move || {
+        loop {
+            while at < bytes.len() {
+                let (word, len) = class(at);
+                if word {
+                    break;
+                }
+                at += len;
+            }
+            if at >= bytes.len() {
+                return None;
+            }
+            let start = at;
+            let mut chars = 0;
+            while at < bytes.len() {
+                let (word, len) = class(at);
+                if !word {
+                    break;
+                }
+                at += len;
+                chars += 1;
+            }
+            if chars >= 2 && at - start <= MAX_WORD {
+                return Some(&text[start..at]);
+            }
+        }
+    })
 }
 
-/// The distinct folded words of `texts`: each written word is folded
-/// once, however often it occurs.
-fn distinct(texts: &[&str]) -> Vec<String> {
-    let raw: std::collections::HashSet<&str> = texts.iter().flat_map(|t| raw_words(t)).collect();
-    let mut out: Vec<String> = raw
+/// The distinct folded words of `texts`, sorted, one per line: each
+/// written word is folded once, however often it occurs.
+pub fn words_of(texts: &[&str]) -> String {
+    // About one distinct word per 16 bytes of a short text, fewer of a long one.
+    let size: usize = texts.iter().map(|t| t.len()).sum();
+    let mut raw: FxHashSet<&str> =
+        FxHashSet::with_capacity_and_hasher((size / 16).min(4096), Default::default());
+    raw.extend(texts.iter().flat_map(|t| raw_words(t)));
+    let mut words: Vec<Cow<str>> = raw
         .into_iter()
         .map(|w| {
             if w.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             {
-                w.to_string()
+                Cow::Borrowed(w)
             } else {
-                fold(w)
+                Cow::Owned(fold(w))
             }
         })
         .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
+    words.sort_unstable();
+    words.dedup();
+    words.join("\n")
 }
 
 /// The index part a word belongs to: the hex of its first two characters'
@@ -202,58 +262,80 @@ struct Postings {
 
 /// The index files for `records`: each file's path below the output and
 /// its bytes, in a fixed order (the same site gives the same bytes).
-pub fn files(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-    // Each document's distinct words, in parallel.
-    let per_doc: Vec<(Vec<String>, Vec<String>)> = records
-        .par_iter()
-        .map(|r| {
-            let title = distinct(&[&r.title]);
-            let all = distinct(&[&r.title, &r.summary, &r.place, &r.date, &r.text]);
-            (all, title)
+pub fn files<'r>(records: &'r [Record]) -> Vec<(String, Vec<u8>)> {
+    let mut timer = crate::timing::Timer::new();
+    // Postings: each run of documents into a map of its own, in parallel,
+    // then the maps joined in the runs' order, which keeps every list of
+    // documents sorted.
+    let run = records
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1);
+    let lines = |t: &'r str| t.split('\n').filter(|w| !w.is_empty());
+    let maps: Vec<FxHashMap<&str, Postings>> = records
+        .par_chunks(run)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut map: FxHashMap<&str, Postings> = FxHashMap::default();
+            for (k, r) in chunk.iter().enumerate() {
+                let doc = (c * run + k) as u32;
+                for w in lines(&r.title_words) {
+                    map.entry(w).or_default().titles.push(doc);
+                }
+                for w in lines(&r.words) {
+                    map.entry(w).or_default().docs.push(doc);
+                }
+            }
+            map
         })
         .collect();
-    let mut postings: HashMap<String, Postings> = HashMap::new();
-    for (doc, (all, title)) in per_doc.into_iter().enumerate() {
-        let doc = doc as u32;
-        for w in title {
-            postings.entry(w).or_default().titles.push(doc);
-        }
-        for w in all {
-            postings.entry(w).or_default().docs.push(doc);
+    let mut maps = maps.into_iter();
+    let mut postings = maps.next().unwrap_or_default();
+    for map in maps {
+        for (w, p) in map {
+            let joined = postings.entry(w).or_default();
+            joined.docs.extend(p.docs);
+            joined.titles.extend(p.titles);
         }
     }
-    let mut vocabulary: Vec<(String, Postings)> = postings.into_iter().collect();
-    vocabulary.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut vocabulary: Vec<(&str, Postings)> = postings.into_iter().collect();
+    vocabulary.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    timer.lap("search: postings");
     let grouped = group_by_stem(&vocabulary);
+    timer.lap("search: stems and compounds");
 
-    // The parts, by the words' first two characters.
-    let mut parts: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
+    // The parts, by the words' first two characters, written straight
+    // from the lists (no JSON value per number).
+    let mut parts: BTreeMap<String, Vec<(&str, &Postings)>> = BTreeMap::new();
     for ((word, _), p) in vocabulary.iter().zip(&grouped) {
-        parts
-            .entry(part_name(word))
-            .or_default()
-            .insert(word.clone(), json!([deltas(&p.docs), deltas(&p.titles)]));
+        parts.entry(part_name(word)).or_default().push((word, p));
     }
+    let parts: Vec<(String, Vec<(&str, &Postings)>)> = parts.into_iter().collect();
     let mut out: Vec<(String, Vec<u8>)> = parts
-        .into_iter()
+        .par_iter()
         .map(|(name, words)| {
+            let words: BTreeMap<&str, (Vec<u32>, Vec<u32>)> = words
+                .iter()
+                .map(|(w, p)| (*w, (deltas(&p.docs), deltas(&p.titles))))
+                .collect();
             (
                 format!("{DATA}/w-{name}.json"),
-                serde_json::to_vec(&Value::Object(words)).unwrap_or_default(),
+                serde_json::to_vec(&words).unwrap_or_default(),
             )
         })
         .collect();
     out.push((format!("{DATA}/docs.json"), docs_table(records)));
     for (n, chunk) in records.chunks(META_CHUNK).enumerate() {
-        let meta: Vec<Value> = chunk
+        let meta: Vec<[&str; 6]> = chunk
             .iter()
-            .map(|r| json!([r.url, r.title, r.kind, r.date, r.place, r.summary]))
+            .map(|r| [&r.url, &r.title, &r.kind, &r.date, &r.place, &r.summary].map(String::as_str))
             .collect();
         out.push((
             format!("{DATA}/meta-{n}.json"),
             serde_json::to_vec(&meta).unwrap_or_default(),
         ));
     }
+    timer.lap("search: files");
     out
 }
 
@@ -274,7 +356,7 @@ const MIN_REST: usize = 3;
 /// "Entwicklungswerkstatt" does not find every "Werkstatt". Only stems of
 /// words of the site count as parts, which keeps the index from filling
 /// with every ending of every long word.
-fn group_by_stem(vocabulary: &[(String, Postings)]) -> Vec<Postings> {
+fn group_by_stem(vocabulary: &[(&str, Postings)]) -> Vec<Postings> {
     let stems: Vec<(String, String)> = vocabulary
         .par_iter()
         .map_init(
@@ -295,8 +377,8 @@ fn group_by_stem(vocabulary: &[(String, Postings)]) -> Vec<Postings> {
         }
         i
     }
-    let mut first_de: HashMap<&str, usize> = HashMap::new();
-    let mut first_en: HashMap<&str, usize> = HashMap::new();
+    let mut first_de: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut first_en: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, (de, en)) in stems.iter().enumerate() {
         for (seen, stem) in [(&mut first_de, de), (&mut first_en, en)] {
             let j = *seen.entry(stem.as_str()).or_insert(i);
@@ -309,7 +391,7 @@ fn group_by_stem(vocabulary: &[(String, Postings)]) -> Vec<Postings> {
     let roots: Vec<usize> = (0..vocabulary.len())
         .map(|i| root(&mut parent, i))
         .collect();
-    let mut members: HashMap<usize, Vec<usize>> = HashMap::new();
+    let mut members: FxHashMap<usize, Vec<usize>> = FxHashMap::default();
     for (i, &r) in roots.iter().enumerate() {
         members.entry(r).or_default().push(i);
     }
@@ -340,7 +422,7 @@ fn group_by_stem(vocabulary: &[(String, Postings)]) -> Vec<Postings> {
     for (r, i) in lenders {
         members.entry(r).or_default().push(i);
     }
-    let groups: HashMap<usize, Postings> = members
+    let groups: FxHashMap<usize, Postings> = members
         .par_iter()
         .filter(|(_, list)| list.len() > 1)
         .map(|(&r, list)| {
@@ -442,7 +524,8 @@ mod tests {
             networks: vec![],
             projects: vec![],
             place_filter: None,
-            text: text.into(),
+            words: words_of(&[title, text]),
+            title_words: words_of(&[title]),
         }
     }
 

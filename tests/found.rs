@@ -388,3 +388,217 @@ fn every_network_partner_and_project_has_a_small_self_contained_embed() {
     let sitemap = std::fs::read_to_string(site.out().join("sitemap.xml")).unwrap();
     assert!(!sitemap.contains("/embed/"));
 }
+
+// ------------------------------------------------------------------ search
+
+/// The search index of a built site, read back as the search page's script
+/// reads it (`search/data/`, see `src/search.rs`).
+struct SearchIndex {
+    out: std::path::PathBuf,
+    docs: serde_json::Value,
+    /// `[url, title, kind, date, place, summary]` of each document.
+    meta: Vec<serde_json::Value>,
+}
+
+impl SearchIndex {
+    fn read(out: &Path) -> SearchIndex {
+        let json = |rel: &str| -> serde_json::Value {
+            let bytes = std::fs::read(out.join("search/data").join(rel))
+                .unwrap_or_else(|e| panic!("search/data/{rel}: {e}"));
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        let docs = json("docs.json");
+        assert_eq!(docs["version"], 1);
+        let n = docs["docs"].as_array().unwrap().len();
+        let chunk = docs["meta_chunk"].as_u64().unwrap() as usize;
+        let meta: Vec<serde_json::Value> = (0..n.div_ceil(chunk))
+            .flat_map(|c| json(&format!("meta-{c}.json")).as_array().unwrap().clone())
+            .collect();
+        assert_eq!(meta.len(), n, "one result detail per document");
+        SearchIndex {
+            out: out.to_path_buf(),
+            docs,
+            meta,
+        }
+    }
+
+    /// The documents a folded word is indexed under, and those with it in
+    /// the title (the gaps added up).
+    fn postings(&self, word: &str) -> (Vec<u64>, Vec<u64>) {
+        let part: String = word
+            .chars()
+            .take(2)
+            .collect::<String>()
+            .bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let path = self.out.join(format!("search/data/w-{part}.json"));
+        let Ok(bytes) = std::fs::read(&path) else {
+            return (vec![], vec![]);
+        };
+        let part: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let undelta = |v: &serde_json::Value| -> Vec<u64> {
+            let mut at = 0;
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|g| {
+                    at += g.as_u64().unwrap();
+                    at
+                })
+                .collect()
+        };
+        match part.get(word) {
+            Some(p) => (undelta(&p[0]), undelta(&p[1])),
+            None => (vec![], vec![]),
+        }
+    }
+
+    fn urls(&self, docs: &[u64]) -> Vec<String> {
+        docs.iter()
+            .map(|&d| self.meta[d as usize][0].as_str().unwrap().to_string())
+            .collect()
+    }
+}
+
+/// Folded as the index folds words: lower case, umlauts plain, ß as ss.
+fn fold(w: &str) -> String {
+    w.to_lowercase()
+        .replace('ä', "a")
+        .replace('ö', "o")
+        .replace('ü', "u")
+        .replace('ß', "ss")
+}
+
+#[test]
+fn the_search_index_holds_every_page_once_and_finds_it_by_each_word_of_its_title() {
+    let site = Site::example();
+    site.build_out(&["--base-url", "https://example.org/sub/"])
+        .assert_ok();
+    let index = SearchIndex::read(&site.out());
+    let urls = index.urls(&(0..index.meta.len() as u64).collect::<Vec<_>>());
+    let mut unique = urls.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), urls.len(), "a page indexed twice");
+    // Every entry page of the sitemap is a document, and every document a page.
+    let sitemap = site.built("sitemap.xml");
+    let entry_pages: Vec<&str> = sitemap
+        .split("<loc>https://example.org")
+        .skip(1)
+        .filter_map(|l| l.split("</loc>").next())
+        .filter(|u| {
+            let rest = u.trim_start_matches("/sub/");
+            ["networks/", "partners/", "projects/", "events/", "posts/"]
+                .iter()
+                .any(|k| rest.starts_with(k) && rest.len() > k.len() && !rest.contains("archive/"))
+        })
+        .collect();
+    assert!(entry_pages.len() > 40, "{}", entry_pages.len());
+    for u in &entry_pages {
+        assert!(
+            urls.iter().any(|x| x == u),
+            "{u} is not in the search index"
+        );
+    }
+    for u in &urls {
+        let file = site
+            .out()
+            .join(u.trim_start_matches("/sub/"))
+            .join("index.html");
+        assert!(file.is_file(), "{u} is indexed but not built");
+    }
+    // Each word of each title finds its page, as a word of the title.
+    for (d, m) in index.meta.iter().enumerate() {
+        let title = m[1].as_str().unwrap();
+        for w in title
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() > 1)
+        {
+            let (docs, titles) = index.postings(&fold(w));
+            assert!(docs.contains(&(d as u64)), "{w:?} does not find {:?}", m[0]);
+            assert!(
+                titles.contains(&(d as u64)),
+                "{w:?} is not in the title of {:?}",
+                m[0]
+            );
+        }
+        // Kind, and for events date and place, shown with each result.
+        assert!(!m[2].as_str().unwrap().is_empty(), "{:?} has no kind", m[0]);
+        if m[0].as_str().unwrap().starts_with("/sub/events/") {
+            assert!(!m[3].as_str().unwrap().is_empty(), "{:?} has no date", m[0]);
+            assert!(
+                !m[4].as_str().unwrap().is_empty(),
+                "{:?} has no place",
+                m[0]
+            );
+        }
+    }
+    // German word forms: stems and compounds.
+    let found = |w: &str| index.urls(&index.postings(w).0);
+    let werkstatt = found("werkstatt");
+    for want in [
+        "/sub/projects/entwicklungswerkstaetten/",
+        "/sub/events/entwicklungswerkstatt-ganztag-suedwestfalen/",
+        "/sub/networks/weiterbildungsverbund-hamm/",
+    ] {
+        assert!(
+            werkstatt.iter().any(|u| u == want),
+            "werkstatt: {werkstatt:?}"
+        );
+    }
+    let workshops = found("workshops");
+    assert!(
+        workshops
+            .iter()
+            .any(|u| u == "/sub/events/dine-transfer-workshop/"),
+        "workshops: {workshops:?}"
+    );
+    // Text of the body, not only the title: a partner named only there.
+    let kolping = found("kolping");
+    assert!(
+        kolping
+            .iter()
+            .any(|u| u == "/sub/networks/weiterbildungsverbund-hamm/"),
+        "kolping: {kolping:?}"
+    );
+    // Filters: every network and project of the example is offered.
+    for (list, folder) in [("networks", "networks"), ("projects", "projects")] {
+        let offered = index.docs[list].as_array().unwrap().len();
+        let pages = std::fs::read_dir(site.out().join(folder))
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().join("index.html").is_file())
+            .count();
+        assert_eq!(offered, pages, "{list} to filter by");
+    }
+    // The search page and the header field that leads to it.
+    let page = site.page("search/index.html");
+    let form = select_all(&page, "form[data-search]");
+    assert_eq!(form.len(), 1);
+    assert_eq!(
+        form[0].value().attr("data-search"),
+        Some("/sub/search/data/")
+    );
+    let home = site.page("index.html");
+    let header = select_all(&home, "header form[role=search]");
+    assert_eq!(header[0].value().attr("action"), Some("/sub/search/"));
+}
+
+#[test]
+fn search_false_leaves_out_the_page_the_field_and_the_index() {
+    let site = Site::example();
+    let yaml = site.read("site.yaml");
+    let site = site.file("site.yaml", &format!("{yaml}\nsearch: false\n"));
+    site.build_out(&[]).assert_ok();
+    assert!(site.out().join("index.html").is_file());
+    assert!(!site.out().join("search").exists());
+    let home = site.built("index.html");
+    assert!(
+        !home.contains("role=\"search\""),
+        "a search field without search"
+    );
+    assert!(
+        !home.contains("/search/"),
+        "a link to the search page without search"
+    );
+}
