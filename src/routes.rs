@@ -18,6 +18,10 @@ use crate::model::Site;
 use crate::output::Origin;
 use std::collections::BTreeSet;
 
+/// The folder of the search index's files (`search::files`), below the
+/// search page [`Route::Search`].
+pub const SEARCH_DATA: &str = "search/data";
+
 /// One file of the built site.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Route {

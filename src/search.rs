@@ -22,8 +22,8 @@ use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
-/// Where the index goes, below the search page (`search/`).
-pub const DATA: &str = "search/data";
+/// Where the index goes (the table of addresses owns it).
+pub use crate::routes::SEARCH_DATA as DATA;
 /// Result details per file (`meta-N.json`).
 const META_CHUNK: usize = 500;
 /// Words longer than this are not indexed (hashes, run-together URLs).
