@@ -47,16 +47,21 @@ measure() {
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-declare -A T_WALL H_WALL T_MEM H_MEM
-printf '%-8s %-6s %10s %10s %12s %12s %12s\n' entries run tandem_s hugo_s tandem_MiB hugo_MiB "ratio(t/h)"
+declare -A T_WALL H_WALL T_MEM H_MEM N_WALL N_MEM
+printf '%-8s %-6s %10s %10s %12s %12s %12s %12s\n' entries run tandem_s hugo_s tandem_MiB hugo_MiB "ratio(t/h)" no_search_s
 for n in $PAGES; do
   site="$BASE/tandem-$n"; hsite="$BASE/hugo-$n"
   [ -f "$site/site.yaml" ] || "$GEN_SITE" --format tandem --pages "$n" --force "$site" >/dev/null
   [ -f "$hsite/config.toml" ] || "$GEN_SITE" --format hugo --pages "$n" --force "$hsite" >/dev/null
+  # The same site without the search index (`search: false`), to measure what the index adds.
+  nsite="$BASE/tandem-$n-no-search"
+  if [ ! -f "$nsite/site.yaml" ]; then
+    rm -rf "$nsite"; cp -r "$site" "$nsite"; printf '\nsearch: false\n' >>"$nsite/site.yaml"
+  fi
   # Warm-up of both (file cache, binaries).
   "$TANDEM" build --root "$site" --output "$BASE/warm-t" >/dev/null 2>&1; rm -rf "$BASE/warm-t"
   hugo --source "$hsite" --destination "$BASE/warm-h" --quiet >/dev/null 2>&1; rm -rf "$BASE/warm-h"
-  tw=(); hw=(); tm=(); hm=()
+  tw=(); hw=(); tm=(); hm=(); nw=(); nm=()
   for r in $(seq 1 "$RUNS"); do
     out=$(mktemp -u -d "$BASE/o.XXXX")
     read -r s m < <(measure "$TANDEM" build --root "$site" --output "$out"); rm -rf "$out"
@@ -64,10 +69,14 @@ for n in $PAGES; do
     out=$(mktemp -u -d "$BASE/o.XXXX")
     read -r hs hmm < <(measure hugo --source "$hsite" --destination "$out" --quiet); rm -rf "$out"
     hw+=("$hs"); hm+=("$hmm")
-    printf '%-8s %-6s %10s %10s %12d %12d %12.2f\n' "$n" "$r" "$s" "$hs" $((m/1024)) $((hmm/1024)) "$(calc "$s / $hs")"
+    out=$(mktemp -u -d "$BASE/o.XXXX")
+    read -r ns nmm < <(measure "$TANDEM" build --root "$nsite" --output "$out"); rm -rf "$out"
+    nw+=("$ns"); nm+=("$nmm")
+    printf '%-8s %-6s %10s %10s %12d %12d %12.2f %12s\n' "$n" "$r" "$s" "$hs" $((m/1024)) $((hmm/1024)) "$(calc "$s / $hs")" "$ns"
   done
   T_WALL[$n]=$(printf '%s\n' "${tw[@]}" | median); H_WALL[$n]=$(printf '%s\n' "${hw[@]}" | median)
   T_MEM[$n]=$(printf '%s\n' "${tm[@]}" | median); H_MEM[$n]=$(printf '%s\n' "${hm[@]}" | median)
+  N_WALL[$n]=$(printf '%s\n' "${nw[@]}" | median); N_MEM[$n]=$(printf '%s\n' "${nm[@]}" | median)
 done
 
 echo
@@ -77,6 +86,17 @@ for n in $PAGES; do
   printf '%-8s %10s %10s %10.2f %12d %12d %10.2f %14.0f\n' "$n" "${T_WALL[$n]}" "${H_WALL[$n]}" \
     "$(calc "${T_WALL[$n]} / ${H_WALL[$n]}")" $(( ${T_MEM[$n]%.*} / 1024 )) $(( ${H_MEM[$n]%.*} / 1024 )) \
     "$(calc "${T_MEM[$n]} / ${H_MEM[$n]}")" "$(calc "$n / ${T_WALL[$n]}")"
+done
+echo
+echo "what the search index adds (the same site with search: false, in the same runs)"
+printf '%-8s %12s %12s %10s %14s %12s %12s\n' entries no_search_s search_s "added s" no_search_MiB search_MiB "index MB"
+for n in $PAGES; do
+  out=$(mktemp -u -d "$BASE/o.XXXX")
+  "$TANDEM" build --root "$BASE/tandem-$n" --output "$out" >/dev/null 2>&1
+  index=$(du -sb "$out/search/data" | cut -f1); files=$(find "$out/search/data" -type f | wc -l); rm -rf "$out"
+  printf '%-8s %12s %12s %10.2f %14d %12d %12.1f  (%d files)\n' "$n" "${N_WALL[$n]}" "${T_WALL[$n]}" \
+    "$(calc "${T_WALL[$n]} - ${N_WALL[$n]}")" $(( ${N_MEM[$n]%.*} / 1024 )) $(( ${T_MEM[$n]%.*} / 1024 )) \
+    "$(calc "$index / 1000000")" "$files"
 done
 set -- $PAGES
 if [ $# -ge 2 ]; then
