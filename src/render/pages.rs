@@ -357,7 +357,9 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
             c.insert("page_kind", "search");
             c.insert(
                 "search_data",
-                &site.config.link(&format!("{}/", crate::routes::SEARCH_DATA)),
+                &site
+                    .config
+                    .link(&format!("{}/", crate::routes::SEARCH_DATA)),
             );
             ("search.html".to_string(), c)
         }
