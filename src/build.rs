@@ -486,6 +486,7 @@ pub fn render_site_keeping(
         if !search_on {
             return;
         }
+        let records: Vec<&crate::search::Record> = records.iter().collect();
         for (path, bytes) in crate::search::files(&records) {
             add(sink, site, &path, &bytes, &Origin::Search, &found);
         }

@@ -67,23 +67,6 @@ pub fn reads(site: &Site) -> Vec<Reads> {
     reads
 }
 
-/// The records of every entry with a page, in the entries' order (the
-/// index numbers documents by it): `bodies[i]` is entry `i`'s rendered
-/// text. `build` makes them one by one as bodies are rendered and freed;
-/// `serve` keeps the bodies and makes them all again here.
-pub fn records(ctx: &Contexts, bodies: &[crate::render::markdown::Rendered]) -> Vec<Record> {
-    (0..ctx.site.entries.len())
-        .into_par_iter()
-        .filter_map(|i| {
-            record(
-                ctx,
-                i,
-                bodies.get(i).map(|b| b.plain.clone()).unwrap_or_default(),
-            )
-        })
-        .collect()
-}
-
 /// The record of entry `i`, from its card and its body's plain text;
 /// `None` for an entry without a page (a draft not built).
 pub fn record(ctx: &Contexts, i: usize, plain: String) -> Option<Record> {
@@ -262,7 +245,7 @@ struct Postings {
 
 /// The index files for `records`: each file's path below the output and
 /// its bytes, in a fixed order (the same site gives the same bytes).
-pub fn files<'r>(records: &'r [Record]) -> Vec<(String, Vec<u8>)> {
+pub fn files<'r>(records: &[&'r Record]) -> Vec<(String, Vec<u8>)> {
     let mut timer = crate::timing::Timer::new();
     // Postings: each run of documents into a map of its own, in parallel,
     // then the maps joined in the runs' order, which keeps every list of
@@ -277,7 +260,7 @@ pub fn files<'r>(records: &'r [Record]) -> Vec<(String, Vec<u8>)> {
         .enumerate()
         .map(|(c, chunk)| {
             let mut map: FxHashMap<&str, Postings> = FxHashMap::default();
-            for (k, r) in chunk.iter().enumerate() {
+            for (k, &r) in chunk.iter().enumerate() {
                 let doc = (c * run + k) as u32;
                 for w in lines(&r.title_words) {
                     map.entry(w).or_default().titles.push(doc);
@@ -463,7 +446,7 @@ fn deltas(sorted: &[u32]) -> Vec<u32> {
 /// `docs.json`: the filter values once, and per document what ranking
 /// and filtering need without loading its details: kind, end, networks,
 /// projects, place (as numbers into the value lists).
-fn docs_table(records: &[Record]) -> Vec<u8> {
+fn docs_table(records: &[&Record]) -> Vec<u8> {
     let mut kinds = Values::default();
     let mut networks = Values::default();
     let mut projects = Values::default();
@@ -529,6 +512,10 @@ mod tests {
         }
     }
 
+    fn files_of(records: &[Record]) -> Vec<(String, Vec<u8>)> {
+        files(&records.iter().collect::<Vec<_>>())
+    }
+
     fn part(files: &[(String, Vec<u8>)], word: &str) -> Value {
         let name = format!("{DATA}/w-{}.json", part_name(word));
         let (_, bytes) = files.iter().find(|(p, _)| *p == name).expect("part");
@@ -545,7 +532,7 @@ mod tests {
 
     #[test]
     fn a_word_finds_the_compounds_ending_in_it() {
-        let files = files(&[
+        let files = files_of(&[
             rec("Werkstatt", "Offene Werkstatt."),
             rec("Entwicklungswerkstätten", "Im Ganztag."),
             rec("Netzwerktreffen", "Ein Treffen."),
@@ -572,7 +559,7 @@ mod tests {
 
     #[test]
     fn words_sharing_a_stem_share_their_documents() {
-        let files = files(&[
+        let files = files_of(&[
             rec("Werkstatt Digital", "Ein Tag in der Werkstatt."),
             rec("Zwei Werkstätten", "Offene Werkstätten im Herbst."),
             rec("Workshop Daten", "Ein Workshop."),

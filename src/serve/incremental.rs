@@ -118,6 +118,9 @@ struct Aux {
     targets: Vec<String>,
     /// The event's VEVENTs; `None` for other kinds and for drafts.
     vevents: Option<Arc<str>>,
+    /// The entry's search record once made (`Some(None)`: no page), so
+    /// that an edit makes again only the records it may change.
+    search: Option<Option<crate::search::Record>>,
 }
 
 /// Sources named by `@/` links, each with the sources of the entries whose
@@ -172,8 +175,12 @@ struct Deferred {
     atom: bool,
     sitemap: bool,
     events_json: bool,
-    /// The search index (`search/data/`), made again from every record.
+    /// The search index (`search/data/`), written again from the records.
     search: bool,
+    /// Every record is made again (labels or names changed).
+    search_all: bool,
+    /// The entries whose records are made again.
+    search_redo: BTreeSet<usize>,
 }
 
 struct State {
@@ -1164,10 +1171,17 @@ impl Engine {
         ch.pages = structural || visibility_changed || updated_changed || archive_changed;
         d.sitemap |= ch.reaches(site, &Route::Sitemap);
         d.events_json |= ch.reaches(site, &Route::EventsJson);
-        d.search |= site.config.search
+        if site.config.search
             && crate::search::reads(site)
                 .iter()
-                .any(|r| ch.touches(site, r));
+                .any(|r| ch.touches(site, r))
+        {
+            d.search = true;
+            // A record reads its entry, the names of its networks and
+            // projects, and the labels.
+            d.search_all |= ch.site || ch.names;
+            d.search_redo.extend(ch.entries.iter().copied());
+        }
         d.splice = !structural
             && !visibility_changed
             && !d.site_calendar
@@ -2179,11 +2193,12 @@ fn write_deferred(
     Ok(())
 }
 
-/// The search index of [`Deferred::search`]: every record made again from
-/// the kept bodies and cards (the index numbers documents in the entries'
-/// order, so one changed entry can shift every part), then only the files
-/// whose bytes changed are published; parts no word starts any more are
-/// removed.
+/// The search index of [`Deferred::search`]: the records an edit may have
+/// changed made again from the kept bodies and cards (the others are kept
+/// in [`Aux`]), the index written from all of them (it numbers documents
+/// in the entries' order, so one changed entry can shift every part), and
+/// only the files whose bytes changed published; parts no word starts any
+/// more are removed.
 fn write_search(
     st: &mut State,
     d: &Deferred,
@@ -2193,10 +2208,32 @@ fn write_search(
     if !d.search || !st.site.config.search {
         return Ok(());
     }
+    let n = st.site.entries.len();
+    let todo: Vec<usize> = (0..n)
+        .filter(|&i| d.search_all || d.search_redo.contains(&i) || st.aux[i].search.is_none())
+        .collect();
     let cards = std::mem::take(&mut st.cards);
     let ctx = Contexts::with_cards(&st.site, &st.theme.labels, &st.bodies, cards);
-    let records = crate::search::records(&ctx, &st.bodies);
+    let redone: Vec<(usize, Option<crate::search::Record>)> = todo
+        .par_iter()
+        .map(|&i| {
+            let plain = st
+                .bodies
+                .get(i)
+                .map(|b| b.plain.clone())
+                .unwrap_or_default();
+            (i, crate::search::record(&ctx, i, plain))
+        })
+        .collect();
     st.cards = ctx.into_cards();
+    for (i, r) in redone {
+        st.aux[i].search = Some(r);
+    }
+    let records: Vec<&crate::search::Record> = st
+        .aux
+        .iter()
+        .filter_map(|a| a.search.as_ref()?.as_ref())
+        .collect();
     let made = crate::search::files(&records);
     let data = format!("{}/", crate::search::DATA);
     let keep: HashSet<&str> = made.iter().map(|(p, _)| p.as_str()).collect();
