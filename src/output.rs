@@ -47,7 +47,7 @@ pub enum Origin {
     News,
     Sitemap,
     EventsJson,
-    /// The search index (`pagefind/`).
+    /// The search page (`search/`) and its index (`search/data/`).
     Search,
 }
 

@@ -9,7 +9,8 @@
 //! "Werkstätten" finds "Werkstatt" and "workshops" finds "Workshop". The
 //! index is split by each word's first two letters; a query loads only
 //! the parts its words start with, and the result details of the hits it
-//! shows. Why not Pagefind itself: see the README's "Search" section.
+//! shows. Why not Pagefind itself: see the README's Design notes, "Own
+//! search index, Pagefind's stemmers".
 
 use crate::entry::{Kind, KindData};
 use crate::model::Site;
@@ -149,12 +150,6 @@ pub fn fold(word: &str) -> String {
         }
     }
     out
-}
-
-/// The folded words of `text` that are indexed: runs of letters and
-/// digits, two characters or longer.
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    raw_words(text).map(fold)
 }
 
 /// Runs of letters and digits of `text`, two characters or longer: read
@@ -524,6 +519,7 @@ mod tests {
 
     #[test]
     fn words_are_folded_and_split_on_anything_but_letters_and_digits() {
+        let words = |text| raw_words(text).map(fold);
         let w: Vec<String> = words("Werkstätten-Tag: Straße, 2027 & a B2B").collect();
         assert_eq!(w, ["werkstatten", "tag", "strasse", "2027", "b2b"]);
         assert_eq!(part_name("werkstatt"), "7765");
