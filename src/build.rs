@@ -11,6 +11,7 @@ use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::entry::{Kind, KindData};
 use crate::feeds;
+use crate::images::Finding;
 use crate::lock::{LOCK_FILE, Lock};
 use crate::model::Site;
 use crate::output::{MemorySink, Origin, Output, Sink, Staging};
@@ -45,6 +46,11 @@ fn load_site_and_lock(
     timer.lap("load");
     let mut site = Site::new(config, loaded, diags);
     timer.lap("model");
+    site.images = std::sync::Arc::new(crate::images::Catalog::scan(
+        root,
+        overrides.image_cache.as_deref(),
+    ));
+    timer.lap("images");
     let next = want_lock.then(|| crate::feeds::calendar::next_lock(&site));
     site.cancelled = match &next {
         Some(next) => crate::feeds::calendar::cancelled_in(&site, next),
@@ -244,9 +250,30 @@ pub fn check_images_of(site: &Site, theme: &Theme, i: usize, diags: &mut Diagnos
         };
         // Images on other hosts were checked as links when read.
         let local = |img: &&crate::entry::Image| !crate::frontmatter::links::is_web_url(&img.src);
+        // A photo needs its own words; a logo without them says whose it is.
+        let photo = e.image.iter().map(|img| (img, "image"));
+        let logo_use = logo.map(|img| (img, "logo"));
+        for (img, field) in photo.chain(logo_use) {
+            let why = crate::images::empty_alt(&img.alt);
+            if let Some(why) = why.filter(|_| field == "image" || !img.alt.trim().is_empty()) {
+                diags.push(
+                    Diagnostic::warning(
+                        &e.source,
+                        img.pos,
+                        format!(
+                            "the {field} `{}` {why}: write `{field}: {{ src: {}, alt: … }}` with what the picture shows, for those who cannot see it",
+                            img.src, img.src
+                        ),
+                    )
+                    .with_source(&e.text),
+                );
+            }
+        }
         for img in e.image.iter().chain(logo).filter(local) {
             if let Some(problem) = static_image_problem(site, theme, &img.src) {
                 diags.push(Diagnostic::error(&e.source, img.pos, problem).with_source(&e.text));
+            } else if let Some(d) = site.images.finding(&img.src) {
+                diags.push(d.at(&e.source, img.pos).with_source(&e.text));
             }
         }
         if let KindData::Project(p) = &e.data {
@@ -314,6 +341,9 @@ fn check_funder_logos(
                 "the logo of funder `{}`: {problem} (tandem ships no funders' logos; put the file the funder provides there)",
                 f.name
             ));
+        } else if let Some(Finding::Error(m) | Finding::Warning(m)) = site.images.finding(&logo.src)
+        {
+            warn(format!("the logo of funder `{}`: {m}", f.name));
         }
     }
 }
@@ -390,7 +420,7 @@ pub fn render_site_keeping(
 ) -> Option<Kept> {
     let mut timer = crate::timing::Timer::new();
     let mut theme_findings = Diagnostics::new();
-    let theme = Theme::load(&site.config, &mut theme_findings);
+    let theme = Theme::load(&site.config, site.images.clone(), &mut theme_findings);
     let theme_findings = theme_findings.into_vec();
     diags.extend(theme_findings.iter().cloned());
     let theme = theme?;
@@ -817,7 +847,11 @@ pub enum Written {
     /// the previous output untouched.
     Failed,
     /// The new output is in place, with this many files.
-    Done(usize),
+    Done {
+        files: usize,
+        /// What the images of `static/` cost: made anew or from the cache.
+        images: crate::images::Stats,
+    },
     /// The output folder was refused or writing failed; the previous
     /// output is untouched.
     Output(crate::output::OutputError),
@@ -869,6 +903,7 @@ pub fn build_to_disk(
         return (diags, Written::Failed);
     }
     let files = staging.len();
+    let images = site.images.stats();
     let mut timer = crate::timing::Timer::new();
     let result = staging.commit();
     timer.lap("swap");
@@ -883,7 +918,7 @@ pub fn build_to_disk(
         return (diags, Written::Failed);
     }
     match result {
-        Ok(()) => (diags, Written::Done(files)),
+        Ok(()) => (diags, Written::Done { files, images }),
         Err(e) => (diags, Written::Output(e)),
     }
 }
@@ -941,6 +976,14 @@ pub fn static_files(
             let rel = content::rel_path(&static_dir, item.path());
             match std::fs::read(item.path()) {
                 Ok(b) => {
+                    let b = if rel.to_ascii_lowercase().ends_with(".svg") {
+                        match safe_svg(&rel, b, diags) {
+                            Some(b) => b,
+                            None => continue,
+                        }
+                    } else {
+                        b
+                    };
                     statics.insert(rel.clone(), (b, Origin::Static(rel.clone())));
                 }
                 Err(e) => diags.push(Diagnostic::io(
@@ -950,5 +993,51 @@ pub fn static_files(
             }
         }
     }
+    // The copies of its JPEGs and PNGs (see `crate::images`).
+    for (path, bytes, original) in site.images.files() {
+        statics.insert(
+            path.to_string(),
+            (bytes.to_vec(), Origin::Static(original.to_string())),
+        );
+    }
+    for (rel, why) in site.images.failures() {
+        diags.push(Diagnostic::warning(
+            format!("static/{rel}"),
+            Pos::START,
+            format!("{why}; it is published as it is, without smaller copies"),
+        ));
+    }
     statics
+}
+
+/// An SVG of `static/` without scripts (see [`crate::images::svg`]), with
+/// a warning naming what was removed; `None` (and an error) when it is not
+/// well-formed, as a browser would show nothing of it either.
+fn safe_svg(rel: &str, bytes: Vec<u8>, diags: &mut Diagnostics) -> Option<Vec<u8>> {
+    match crate::images::svg::sanitize(&bytes) {
+        Ok((clean, removed)) => {
+            if !removed.is_empty() {
+                diags.push(Diagnostic::warning(
+                    format!("static/{rel}"),
+                    Pos::START,
+                    format!(
+                        "removed {} from this SVG: it is published without them, as a script in an image would run with the site's rights",
+                        removed.join(", ")
+                    ),
+                ));
+            }
+            Some(clean)
+        }
+        Err((why, offset)) => {
+            let upto = String::from_utf8_lossy(&bytes[..(offset as usize).min(bytes.len())]);
+            let line = upto.matches('\n').count() + 1;
+            let col = upto.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            diags.push(Diagnostic::error(
+                format!("static/{rel}"),
+                Pos::new(line, col),
+                format!("this SVG is not well-formed XML ({why}), so tandem cannot remove scripts from it; fix the file or export it again"),
+            ));
+            None
+        }
+    }
 }

@@ -221,6 +221,7 @@ pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), E
                     base_url: None,
                     drafts,
                     now,
+                    image_cache: None,
                 },
             );
             if deny_warnings {
@@ -255,6 +256,7 @@ pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), E
                     base_url,
                     drafts,
                     now,
+                    image_cache: None,
                 },
                 &out_dir,
                 deny_warnings,
@@ -266,9 +268,19 @@ pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), E
             );
             diags.print();
             match written {
-                crate::build::Written::Done(files) => {
+                crate::build::Written::Done { files, images } => {
+                    let pictures = if images.made + images.cached > 0 {
+                        format!(
+                            " ({} images: {} made, {} from the cache)",
+                            images.made + images.cached,
+                            images.made,
+                            images.cached
+                        )
+                    } else {
+                        String::new()
+                    };
                     crate::to_stderr!(
-                        "built {files} files into {} in {} ms",
+                        "built {files} files into {} in {} ms{pictures}",
                         out_dir.display(),
                         started.elapsed().as_millis()
                     );

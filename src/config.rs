@@ -124,6 +124,9 @@ pub struct Overrides {
     /// by the binary with [`now_from_env`]): it is then also every
     /// `DTSTAMP`. `None`: the clock, read when the settings are loaded.
     pub now: Option<DateTime<Utc>>,
+    /// The image cache's folder (see [`crate::images`]); `None`: the
+    /// folder `TANDEM_CACHE_DIR` names, else `.tandem-cache/` in the site.
+    pub image_cache: Option<std::path::PathBuf>,
 }
 
 const KEYS: KeySet = &[

@@ -65,6 +65,8 @@ const INIT_FILES: &[(&str, &str)] = &[
         "---\ntitle: Unsere Seite ist online\ndate: 2027-01-15\nauthor: Redaktion\nabout: [networks/mein-netzwerk]\n---\nAb heute finden Sie hier alle Termine – auch als Kalender zum Abonnieren.\n",
     ),
     ("static/.keep", ""),
+    // The built site and the image cache are made from the rest.
+    (".gitignore", "/output/\n/output.*\n/.tandem-cache/\n"),
 ];
 
 /// Creates a new site in `dir` (default: the current folder).

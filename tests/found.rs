@@ -68,12 +68,20 @@ fn every_page_carries_absolute_open_graph_meta() {
             "{rel}: og:url {url}"
         );
         if let Some(img) = meta("og:image") {
-            assert!(img.starts_with("https://"), "{rel}: og:image {img}");
+            assert!(
+                img.starts_with("https://example.org/sub/"),
+                "{rel}: og:image {img}"
+            );
+            // A copy of at most 1280 pixels, never the original photo.
+            assert!(
+                img.ends_with("w.jpg") || img.ends_with("w.png") || img.ends_with(".svg"),
+                "{rel}: og:image {img}"
+            );
             images += 1;
         }
     }
-    // The example's entries have no `image`: pages share none.
-    assert_eq!(images, 0);
+    // Three entries of the example have an `image`, three partners a `logo`.
+    assert_eq!(images, 6);
     // An event's description names its date and place.
     let doc = site.page("events/netzwerktreffen-2027/index.html");
     let sel = scraper::Selector::parse("meta[property=\"og:description\"]").unwrap();

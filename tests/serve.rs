@@ -34,6 +34,7 @@ fn fixed_now() -> Overrides {
     let epoch: i64 = EPOCH.parse().unwrap();
     Overrides {
         now: chrono::DateTime::from_timestamp(epoch, 0),
+        image_cache: Some(common::shared_image_cache()),
         ..Overrides::default()
     }
 }
@@ -463,6 +464,43 @@ fn incremental_rebuilds_equal_full_builds() {
         "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
     );
     b.step("logo added", &[p]);
+    let p = site.write(
+        "static/logos/provadis.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" onload=\"alert(1)\"><script>alert(2)</script></svg>",
+    );
+    b.step("logo gets a script, published without it", &[p]);
+    assert!(has(&b, "static/logos/provadis.svg"));
+    let p = site.edit(
+        PARTNER,
+        "logo: logos/provadis.svg",
+        "logo: logos/provadis.png",
+    );
+    b.step("PNG logo missing", &[p]);
+    let png = |w: u32, h: u32| {
+        let img =
+            image::RgbaImage::from_fn(w, h, |x, _| image::Rgba([0, 80, 160, (x % 256) as u8]));
+        let mut out = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+            .unwrap();
+        out
+    };
+    let p = site.path("static/logos/provadis.png");
+    std::fs::write(&p, png(700, 200)).unwrap();
+    b.step(
+        "PNG logo added: copies in widths, srcset on the page",
+        std::slice::from_ref(&p),
+    );
+    assert!(b.engine.files().contains_key("logos/provadis-640w.webp"));
+    std::fs::write(&p, png(300, 100)).unwrap();
+    b.step("PNG logo narrower: fewer copies", std::slice::from_ref(&p));
+    assert!(!b.engine.files().contains_key("logos/provadis-640w.webp"));
+    std::fs::write(&p, b"not a PNG").unwrap();
+    b.step(
+        "PNG logo broken: an error at the field",
+        std::slice::from_ref(&p),
+    );
+    std::fs::write(&p, png(300, 100)).unwrap();
+    b.step("PNG logo mended", &[p]);
     let p = site.write("static/style.css", "body{}");
     b.step("site stylesheet over the theme's", &[p]);
     let p = site.delete("static/style.css");

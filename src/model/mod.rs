@@ -42,6 +42,7 @@ impl Site {
                 .collect(),
             lock,
             cancelled: Vec::new(),
+            images: Default::default(),
         };
         let duplicates = site.index_entries(diags);
         site.check_references(diags);

@@ -31,6 +31,9 @@ pub struct Site {
     /// the feeds carry them as cancelled (set by the build, from
     /// `feeds::calendar::cancelled`).
     pub cancelled: Vec<crate::lock::Record>,
+    /// The JPEGs and PNGs of `static/` with their published copies (see
+    /// [`crate::images`]); empty until the build scans them.
+    pub images: std::sync::Arc<crate::images::Catalog>,
 }
 
 impl Site {

@@ -369,25 +369,61 @@ pub fn feed_holds(cal: &crate::config::CalendarConfig, labels: &Labels) -> Strin
 }
 
 /// An `image` or `logo` as templates get it (keys in alphabetical order).
+/// For a JPEG or PNG of `static/`, `src` is its largest published copy,
+/// with `srcset`, `webp_srcset`, `width` and `height`; the theme's
+/// `picture()` function writes all of it.
 #[derive(serde::Serialize)]
 struct Image<'e> {
     alt: &'e str,
+    height: Option<u32>,
+    /// The path or address as the author gave it.
+    original: &'e str,
     src: String,
+    srcset: String,
     /// Absolute, for Open Graph and other readers outside the site.
     url: String,
+    webp_srcset: String,
+    width: Option<u32>,
 }
 
 impl<'e> Image<'e> {
-    fn new(site: &Site, alt: &'e str, src: &str) -> Image<'e> {
-        let url = if crate::frontmatter::links::is_web_url(src) {
-            src.to_string()
-        } else {
-            site.config.permalink(src)
+    fn new(site: &Site, alt: &'e str, src: &'e str) -> Image<'e> {
+        if crate::frontmatter::links::is_web_url(src) {
+            return Image {
+                alt,
+                height: None,
+                original: src,
+                src: src.to_string(),
+                srcset: String::new(),
+                url: src.to_string(),
+                webp_srcset: String::new(),
+                width: None,
+            };
+        }
+        let picture = site.images.get(src).and_then(|r| r.as_ref().ok());
+        let largest = picture.and_then(|p| p.largest());
+        let shown = largest.map_or(src, |v| v.path.as_str());
+        let srcset = |webp: bool| {
+            picture.map_or_else(String::new, |p| {
+                p.variants
+                    .iter()
+                    .map(|v| {
+                        let path = if webp { &v.webp_path } else { &v.path };
+                        format!("{} {}w", site.config.link(path), v.width)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
         };
         Image {
             alt,
-            src: image_src(site, src),
-            url,
+            height: largest.map(|v| v.height),
+            original: src,
+            src: site.config.link(shown),
+            srcset: srcset(false),
+            url: site.config.permalink(shown),
+            webp_srcset: srcset(true),
+            width: largest.map(|v| v.width),
         }
     }
 }
@@ -443,14 +479,6 @@ struct FunderValue<'a> {
     programme: Option<&'a str>,
     statement: Option<&'a str>,
     url: Option<&'a str>,
-}
-
-fn image_src(site: &Site, src: &str) -> String {
-    if crate::frontmatter::links::is_web_url(src) {
-        src.to_string()
-    } else {
-        site.config.link(src)
-    }
 }
 
 /// An author's link as templates get it: only a web address or `mailto:`

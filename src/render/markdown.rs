@@ -56,6 +56,7 @@ pub fn render_in(site: &Site, e: &Entry, diags: &mut Vec<Diagnostic>) -> Rendere
         &site.config.base_path,
         &|source| link_address(site, source),
         e.kind == Kind::Event || site.config.search,
+        &site.images,
         diags,
     )
 }
@@ -89,7 +90,15 @@ pub fn render(
     address: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    render_with(entry, base_path, address, entry.kind == Kind::Event, diags)
+    let no_images = crate::images::Catalog::default();
+    render_with(
+        entry,
+        base_path,
+        address,
+        entry.kind == Kind::Event,
+        &no_images,
+        diags,
+    )
 }
 
 /// [`render`], with the plain text made when `plain` is set (every entry's,
@@ -99,6 +108,7 @@ pub fn render_with(
     base_path: &str,
     address: &dyn Fn(&str) -> Option<String>,
     plain: bool,
+    images: &crate::images::Catalog,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
     let body = entry.body();
@@ -174,12 +184,95 @@ pub fn render_with(
     if entry.summary.is_none() {
         out.excerpt = excerpt(events.iter().map(|(e, _)| e), EXCERPT_CHARS);
     }
+    let has_images = events
+        .iter()
+        .any(|(e, _)| matches!(e, Event::Start(Tag::Image { .. })));
+    if has_images {
+        pictures(
+            &mut events,
+            entry,
+            base_path,
+            images,
+            &lines,
+            &file_pos,
+            diags,
+        );
+    }
     out.html.reserve(body.len() + body.len() / 4);
     pulldown_cmark::html::push_html(&mut out.html, events.into_iter().map(|(e, _)| e));
     // `serve` keeps every body and `build` the posts' (for the news
     // feed): no spare capacity.
     out.html.shrink_to_fit();
     out
+}
+
+/// Turns each Markdown image of a JPEG or PNG below `static/`
+/// (`![Tische](/bilder/werkstatt.jpg)`) into a `<picture>` of its copies,
+/// and tells the author about images without a useful alternative text.
+/// Runs after the links were made site addresses (`base_path` prefixed).
+fn pictures(
+    events: &mut Vec<(Event, std::ops::Range<usize>)>,
+    entry: &Entry,
+    base_path: &str,
+    images: &crate::images::Catalog,
+    lines: &LineIndex,
+    file_pos: &dyn Fn(usize) -> Pos,
+    diags: &mut Vec<Diagnostic>,
+) {
+    use crate::images::markup;
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Start(Tag::Image { dest_url, .. }) = &events[i].0 else {
+            i += 1;
+            continue;
+        };
+        let dest = dest_url.to_string();
+        let pos = file_pos(events[i].1.start);
+        // The alternative text is the text inside `![…]`.
+        let mut end = i + 1;
+        let mut alt = String::new();
+        while end < events.len() && !matches!(events[end].0, Event::End(TagEnd::Image)) {
+            if let Event::Text(t) | Event::Code(t) = &events[end].0 {
+                alt.push_str(t);
+            }
+            end += 1;
+        }
+        if let Some(why) = crate::images::empty_alt(&alt) {
+            diags.push(
+                Diagnostic::warning(
+                    &entry.source,
+                    pos,
+                    format!(
+                        "the image `{dest}` {why}: write `![what the picture shows]({dest})`, for those who cannot see it"
+                    ),
+                )
+                .with_source(lines),
+            );
+        }
+        let rel = dest
+            .strip_prefix(base_path)
+            .filter(|_| dest.starts_with('/'));
+        let picture = rel.and_then(|rel| {
+            if let Some(f) = images.finding(rel) {
+                diags.push(f.at(&entry.source, pos).with_source(lines));
+            }
+            images.get(rel)?.as_ref().ok()
+        });
+        if let (Some(pic), true) = (picture, end < events.len()) {
+            let mut html = String::new();
+            let link = |p: &str| format!("{base_path}{}", p.trim_start_matches('/'));
+            let u = markup::Use {
+                alt: &alt,
+                class: None,
+                sizes: None,
+                lazy: true,
+            };
+            markup::picture(&mut html, pic, &link, &u);
+            let range = events[i].1.clone();
+            events.splice(i..=end, [(Event::InlineHtml(CowStr::from(html)), range)]);
+        }
+        i += 1;
+    }
 }
 
 /// Warns about raw HTML that loads from another host: it leaks visitors'

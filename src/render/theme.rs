@@ -31,7 +31,13 @@ pub struct Theme {
 }
 
 impl Theme {
-    pub fn load(config: &Config, diags: &mut Diagnostics) -> Option<Theme> {
+    /// Loads the theme of `config`; its `picture()` function shows the
+    /// pictures of `images`.
+    pub fn load(
+        config: &Config,
+        images: Arc<crate::images::Catalog>,
+        diags: &mut Diagnostics,
+    ) -> Option<Theme> {
         let mut files: BTreeMap<String, (Vec<u8>, String)> = BTreeMap::new();
         let theme_dir = config.root.join("themes").join(&config.theme);
         if theme_dir.is_dir() {
@@ -97,6 +103,10 @@ impl Theme {
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.register_function(component_cache::FUNCTION, component_cache::function);
+        let base_path = config.base_path.clone();
+        tera.register_function("picture", move |kwargs: tera::Kwargs, _: &tera::State| {
+            picture_function(&images, &base_path, &kwargs)
+        });
         let mut origins = BTreeMap::new();
         let mut templates = Vec::new();
         let mut static_files = Vec::new();
@@ -277,6 +287,55 @@ fn without_controls(page: Vec<u8>) -> Vec<u8> {
 /// through here).
 pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     pulldown_cmark_escape::escape_html(pulldown_cmark_escape::IoWriter(out), input)
+}
+
+/// The template function `picture()`: the `<picture>` of an image value
+/// (`image=entry.image`) or of a file below `static/` (`src="logos/a.png"`),
+/// with `alt`, `class`, `sizes` and `lazy` (default true). A file tandem
+/// does not resize (SVG, GIF, a web address) gets a plain `<img>`.
+fn picture_function(
+    images: &crate::images::Catalog,
+    base_path: &str,
+    kwargs: &tera::Kwargs,
+) -> tera::TeraResult<tera::Value> {
+    use crate::images::markup;
+    let image: Option<&tera::Value> = kwargs.get("image")?;
+    let field = |k: &str| {
+        image
+            .and_then(|v| v.get_from_path(k))
+            .and_then(|v| v.as_str().map(str::to_string))
+    };
+    let src: String = match kwargs.get::<&str>("src")? {
+        Some(s) => s.to_string(),
+        None => match field("original") {
+            Some(s) => s,
+            None if image.is_some_and(|v| v.is_none()) => return Ok(tera::Value::safe_string("")),
+            None => {
+                return Err(tera::Error::message(
+                    "picture() needs `image` (an image value such as entry.image) or `src` (a path below static/)",
+                ));
+            }
+        },
+    };
+    let alt: String = match kwargs.get::<&str>("alt")? {
+        Some(a) => a.to_string(),
+        None => field("alt").unwrap_or_default(),
+    };
+    let u = markup::Use {
+        alt: &alt,
+        class: kwargs.get::<&str>("class")?,
+        sizes: kwargs.get::<&str>("sizes")?,
+        lazy: kwargs.get::<bool>("lazy")?.unwrap_or(true),
+    };
+    let web = crate::frontmatter::links::is_web_url(&src);
+    let link = |p: &str| format!("{base_path}{}", p.trim_start_matches('/'));
+    let mut out = String::new();
+    match images.get(&src) {
+        Some(Ok(pic)) if !web => markup::picture(&mut out, pic, &link, &u),
+        _ if web => markup::plain(&mut out, &src, &u),
+        _ => markup::plain(&mut out, &link(&src), &u),
+    }
+    Ok(tera::Value::safe_string(&out))
 }
 
 #[cfg(test)]

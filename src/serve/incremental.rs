@@ -278,6 +278,7 @@ impl Engine {
                 base_url: None,
                 drafts,
                 now,
+                image_cache: None,
             },
         );
         e.serve_origin = Some(origin.trim_end_matches('/').to_string());
@@ -552,6 +553,9 @@ impl Engine {
         match top {
             crate::config::CONFIG_FILE | crate::lock::LOCK_FILE => Change::Full,
             "templates" | "themes" => Change::Full,
+            // Pages show a JPEG's or PNG's size and copies, made when
+            // the site is loaded (see `crate::images`).
+            "static" if crate::images::is_resized(&rel) => Change::Full,
             "static" => Change::Static,
             "content" if rel == "content" => Change::Full,
             // A link may lead out of the site, where nothing is read but
@@ -610,6 +614,10 @@ impl Engine {
             }
         }
         let mut site = Site::new(config, loaded, &mut Diagnostics::new());
+        site.images = std::sync::Arc::new(crate::images::Catalog::scan(
+            &self.root,
+            self.overrides.image_cache.as_deref(),
+        ));
         site.cancelled = feeds::calendar::cancelled(&site);
         if site.index.len() != site.entries.len() || !site.duplicate_uids().is_empty() {
             // Two entries with one id or one imported uid: a full build

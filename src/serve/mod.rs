@@ -203,6 +203,7 @@ fn base_path_of(root: &Path, drafts: bool, now: Option<chrono::DateTime<chrono::
         base_url: None,
         drafts,
         now,
+        image_cache: None,
     };
     Config::load(root, &overrides, &mut Diagnostics::new())
         .map(|c| c.base_path)

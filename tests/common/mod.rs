@@ -55,6 +55,11 @@ legal:
   email: test@example.org
 ";
 
+/// The image cache the tests' commands share (see [`Site::command`]).
+pub fn shared_image_cache() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("image-cache")
+}
+
 /// A site folder under construction.
 pub struct Site {
     dir: tempfile::TempDir,
@@ -143,6 +148,7 @@ impl Site {
         std::fs::copy(repo.join("calendar.lock"), site.path("calendar.lock"))
             .expect("copy calendar.lock");
         copy_dir(&repo.join("content"), &site.path("content"));
+        copy_dir(&repo.join("static"), &site.path("static"));
         site
     }
 
@@ -262,6 +268,9 @@ impl Site {
             .current_dir(&self.root)
             .env("SOURCE_DATE_EPOCH", EPOCH)
             .env_remove("NO_COLOR")
+            // One image cache for every test's site (the example's photos
+            // are made once per run); tests of the cache itself unset it.
+            .env("TANDEM_CACHE_DIR", shared_image_cache())
             .stdin(Stdio::null());
         for (k, v) in &self.env {
             match v {
