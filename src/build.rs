@@ -62,6 +62,10 @@ fn load_site_and_lock(
     Some((site, next))
 }
 
+/// From how many entries a build shows the progress of its pages (on a
+/// terminal): about two seconds of work.
+const PROGRESS_FROM: usize = 5_000;
+
 /// Renders every entry's Markdown and checks every `@/` link and anchor.
 pub fn render_bodies(site: &Site, diags: &mut Diagnostics) -> Vec<Rendered> {
     render_bodies_with(site, diags, false, |_, _| ()).0
@@ -76,14 +80,27 @@ fn render_bodies_with<T: Send>(
     keep: bool,
     then: impl Fn(usize, &mut Rendered) -> T + Sync,
 ) -> (Vec<Rendered>, Vec<(T, Vec<Diagnostic>)>) {
-    let results: Vec<(Rendered, Vec<Diagnostic>, T)> = (0..site.entries.len())
+    // A large site's pages take seconds: a bar on a terminal says how far.
+    let n = site.entries.len();
+    let bar = if n >= PROGRESS_FROM {
+        crate::progress::bar(n as u64, "pages")
+    } else {
+        None
+    };
+    let results: Vec<(Rendered, Vec<Diagnostic>, T)> = (0..n)
         .into_par_iter()
         .map(|i| {
             let (mut r, d) = render_body(site, i);
             let made = then(i, &mut r);
+            if let Some(bar) = &bar {
+                bar.inc(1);
+            }
             (r, d, made)
         })
         .collect();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let mut bodies = Vec::with_capacity(results.len());
     let mut made = Vec::with_capacity(results.len());
     for (r, d, m) in results {

@@ -299,3 +299,57 @@ fn a_theme_calls_picture_for_any_file_of_static() {
         Some("https://example.com/a.png")
     );
 }
+
+/// The progress bar: drawn on a terminal, never into a pipe or with
+/// `NO_COLOR`. `script` (util-linux, on every Debian) gives the build a
+/// terminal.
+#[test]
+fn a_terminal_sees_the_progress_of_images_and_a_pipe_does_not() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("TANDEM_REQUIRE_BROWSER").is_none(),
+            "`script` (util-linux) is needed for this test in CI"
+        );
+        eprintln!("skipped: no `script` to give the build a terminal");
+        return;
+    }
+    let site = site();
+    let on_terminal = |no_color: bool, cache: &str| {
+        let command = format!(
+            "{} build --root {} --output {}",
+            env!("CARGO_BIN_EXE_tandem"),
+            site.root().display(),
+            site.out().with_file_name(cache).display()
+        );
+        let mut cmd = std::process::Command::new("script");
+        cmd.args(["-qec", &command, "/dev/null"])
+            .env("SOURCE_DATE_EPOCH", common::EPOCH)
+            .env(
+                "TANDEM_CACHE_DIR",
+                site.out().with_file_name(format!("{cache}-cache")),
+            )
+            .env_remove("CI")
+            .env_remove("NO_COLOR");
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        }
+        let out = cmd.output().expect("run script");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_terminal(false, "a");
+    assert!(shown.contains(" images ["), "{shown:?}");
+    let quiet = on_terminal(true, "b");
+    assert!(!quiet.contains(" images ["), "{quiet:?}");
+    // Piped (as every other test runs it): only the findings and the summary.
+    let run = site.env("TANDEM_CACHE_DIR", None).build_out(&[]);
+    assert!(!run.stderr.contains(" images ["), "{}", run.stderr);
+}
