@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
 done
 GEN_SITE=${GEN_SITE:-../shared/bench/gen-site}
 python3 -c "import PIL" 2>/dev/null || python3 -m pip install --quiet pillow
-cargo build --release --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 TANDEM=$PWD/target/release/tandem
 export SOURCE_DATE_EPOCH=1795000000
 site="$BASE/images-$N"

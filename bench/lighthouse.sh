@@ -23,7 +23,7 @@ fi
 if [ ! -x "$LH_DIR/node_modules/.bin/lighthouse" ]; then
   npm install --prefix "$LH_DIR" --no-audit --no-fund --loglevel=error "lighthouse@$LH_VERSION" >&2
 fi
-cargo build --release --quiet
+[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
 WORK=$(mktemp -d)
 [ -n "${KEEP:-}" ] || trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 target/release/tandem build --output "$WORK/site" >/dev/null 2>&1

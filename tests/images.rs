@@ -151,6 +151,15 @@ fn pages_offer_srcset_width_and_height_and_load_lower_pictures_lazily() {
         (Some("600"), Some("200"))
     );
 
+    // On the partners' cards, beside the name: a small lazy picture whose
+    // alternative text would only repeat the name.
+    let page = site.page("partners/index.html");
+    let logo = select_all(&page, ".card-partner picture img.card-logo");
+    let logo = logo[0].value();
+    assert_eq!(logo.attr("alt"), Some(""));
+    assert_eq!(logo.attr("loading"), Some("lazy"));
+    assert_eq!(logo.attr("src"), Some("/logos/verein-600w.png"));
+
     // A Markdown image in the text: a lazy picture.
     let page = site.page("posts/bericht/index.html");
     let img = select_all(&page, ".prose picture img");

@@ -761,6 +761,12 @@ impl<'a> Contexts<'a> {
             KindData::Partner(p) => {
                 m.set("short_name", &p.short_name);
                 m.set("city", &p.city);
+                // Beside the partner's name: its alternative text would
+                // only repeat the name.
+                m.set(
+                    "logo",
+                    &p.logo.as_ref().map(|img| Image::new(site, "", &img.src)),
+                );
             }
             KindData::Network(n) => {
                 m.set("region", &n.region);
