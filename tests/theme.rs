@@ -931,7 +931,11 @@ fn browser_tests_on_the_example_site_under_a_base_path() {
             "Werkstatt=projects/entwicklungswerkstaetten/,\
              events/entwicklungswerkstatt-ganztag-suedwestfalen/,\
              networks/weiterbildungsverbund-hamm/",
-            // Stems: both say "Workshop", never "Workshops".
+            // Typed without umlauts: "Beratungsbuero" for "Beratungsbüro".
+            "--search",
+            "Beratungsbuero=events/eroeffnung-beratungsbuero-hamm/,networks/weiterbildungsverbund-hamm/",
+            // Stems: both say "Workshop", never "Workshops" (the last query:
+            // the filters test narrows its results).
             "--search",
             "workshops=events/dine-transfer-workshop/,events/design-thinking-workshop-provadis/",
         ],

@@ -28,7 +28,18 @@
   const hex = (w) => [...new TextEncoder().encode([...w].slice(0, 2).join(''))].map((b) => b.toString(16).padStart(2, '0')).join('');
   const undelta = (gaps) => { let d = 0; return gaps.map((g) => (d += g)); };
 
+  // Typed without umlauts ("Buero" for "Büro"): the index folds "ü" to
+  // "u", so a word with "ae", "oe" or "ue" is looked up that way too.
   async function matches(word) {
+    const plain = word.replace(/ae/g, 'a').replace(/oe/g, 'o').replace(/ue/g, 'u');
+    if (plain === word || [...plain].length < 2) return matchesAsWritten(word);
+    const [a, b] = await Promise.all([matchesAsWritten(word), matchesAsWritten(plain)]);
+    b.docs.forEach((d) => a.docs.add(d));
+    b.titles.forEach((d) => a.titles.add(d));
+    return a;
+  }
+
+  async function matchesAsWritten(word) {
     const part = (await load(`w-${hex(word)}.json`)) || {};
     let hits = Object.keys(part).filter((w) => w.startsWith(word));
     if (!hits.length) {
