@@ -40,49 +40,49 @@ pub fn picture(out: &mut String, pic: &Picture, link: &dyn Fn(&str) -> String, u
     escape(out, &srcset(true));
     out.push_str("\" sizes=\"");
     escape(out, sizes);
-    out.push_str("\"><img");
-    if let Some(class) = u.class {
-        out.push_str(" class=\"");
-        escape(out, class);
-        out.push('"');
-    }
-    out.push_str(" src=\"");
-    escape(out, &link(&largest.path));
-    out.push_str("\" srcset=\"");
-    escape(out, &srcset(false));
-    out.push_str("\" sizes=\"");
-    escape(out, sizes);
-    out.push_str("\" width=\"");
-    out.push_str(&largest.width.to_string());
-    out.push_str("\" height=\"");
-    out.push_str(&largest.height.to_string());
-    out.push_str("\" alt=\"");
-    escape(out, u.alt);
-    out.push('"');
-    if u.lazy {
-        out.push_str(" loading=\"lazy\"");
-    }
+    out.push_str("\">");
+    let (width, height) = (largest.width.to_string(), largest.height.to_string());
+    let srcset = srcset(false);
+    let extra = [
+        ("srcset", srcset.as_str()),
+        ("sizes", sizes),
+        ("width", &width),
+        ("height", &height),
+    ];
+    img(out, &link(&largest.path), &extra, u);
     out.push_str(" decoding=\"async\"></picture>");
 }
 
 /// A plain `<img>`, for a picture tandem does not resize (a web address,
 /// an SVG, a GIF).
 pub fn plain(out: &mut String, src: &str, u: &Use) {
+    img(out, src, &[], u);
+    out.push('>');
+}
+
+/// `<img` with its class, `src`, the `extra` attributes, `alt` and
+/// `loading`, left open for the caller's last attributes.
+fn img(out: &mut String, src: &str, extra: &[(&str, &str)], u: &Use) {
     out.push_str("<img");
     if let Some(class) = u.class {
-        out.push_str(" class=\"");
-        escape(out, class);
-        out.push('"');
+        attr(out, "class", class);
     }
-    out.push_str(" src=\"");
-    escape(out, src);
-    out.push_str("\" alt=\"");
-    escape(out, u.alt);
-    out.push('"');
+    attr(out, "src", src);
+    for (name, value) in extra {
+        attr(out, name, value);
+    }
+    attr(out, "alt", u.alt);
     if u.lazy {
         out.push_str(" loading=\"lazy\"");
     }
-    out.push('>');
+}
+
+fn attr(out: &mut String, name: &str, value: &str) {
+    out.push(' ');
+    out.push_str(name);
+    out.push_str("=\"");
+    escape(out, value);
+    out.push('"');
 }
 
 fn escape(out: &mut String, s: &str) {
