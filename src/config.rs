@@ -350,8 +350,15 @@ impl Config {
 
     /// Site-absolute link of a site-relative path: `/bildung/events/x/`.
     pub fn link(&self, rel: &str) -> String {
-        format!("{}{}", self.base_path, rel.trim_start_matches('/'))
+        link_under(&self.base_path, rel)
     }
+}
+
+/// The site address of `rel` (a path below the output) under the base
+/// path `base_path` (`/` or `/bildung/`): what [`Config::link`] does, for
+/// code that holds only the base path.
+pub fn link_under(base_path: &str, rel: &str) -> String {
+    format!("{base_path}{}", rel.trim_start_matches('/'))
 }
 
 /// Position of a top-level key in a file on disk (for settings found wrong

@@ -76,6 +76,13 @@ pub fn shown_size(bytes: &[u8], format: Format) -> Result<(u32, u32), String> {
     Ok(if turns(o) { (h, w) } else { (w, h) })
 }
 
+/// The height of the copy `w` pixels wide of a picture of `width` ×
+/// `height`, rounded to the nearest pixel (at least one): the pages'
+/// `height` attributes and the encoded copies use this one rule.
+pub fn height_at(width: u32, height: u32, w: u32) -> u32 {
+    ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width)).max(1) as u32
+}
+
 /// One copy: (bytes in the original's format, WebP bytes).
 pub type Copy = (Vec<u8>, Vec<u8>);
 
@@ -102,7 +109,7 @@ pub fn copies(bytes: &[u8], format: Format, widths: &[u32]) -> Result<Vec<Copy>,
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Lanczos3));
     let mut out = Vec::with_capacity(widths.len());
     for &dw in widths {
-        let dh = ((u64::from(h) * u64::from(dw) + u64::from(w) / 2) / u64::from(w)).max(1) as u32;
+        let dh = height_at(w, h, dw);
         let resized: Vec<u8> = if dw == w && dh == h {
             pixels.clone()
         } else {

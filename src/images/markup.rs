@@ -26,23 +26,13 @@ pub fn picture(out: &mut String, pic: &Picture, link: &dyn Fn(&str) -> String, u
         return;
     };
     let sizes = u.sizes.unwrap_or(DEFAULT_SIZES);
-    let srcset = |webp: bool| {
-        pic.variants
-            .iter()
-            .map(|v| {
-                let p = if webp { &v.webp_path } else { &v.path };
-                format!("{} {}w", link(p), v.width)
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     out.push_str("<picture><source type=\"image/webp\" srcset=\"");
-    escape(out, &srcset(true));
+    escape(out, &pic.srcset(true, link));
     out.push_str("\" sizes=\"");
     escape(out, sizes);
     out.push_str("\">");
     let (width, height) = (largest.width.to_string(), largest.height.to_string());
-    let srcset = srcset(false);
+    let srcset = pic.srcset(false, link);
     let extra = [
         ("srcset", srcset.as_str()),
         ("sizes", sizes),

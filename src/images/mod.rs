@@ -143,10 +143,6 @@ impl Catalog {
         let (width, height) = encode::shown_size(&bytes, format)?;
         let widths = widths_for(width);
         let ext = format.ext();
-        let height_at = |w: u32| {
-            ((u64::from(height) * u64::from(w) + u64::from(width) / 2) / u64::from(width)).max(1)
-                as u32
-        };
         let cached = cache.get(&key, &widths, ext);
         let copies = match cached {
             Some(c) => {
@@ -165,7 +161,7 @@ impl Catalog {
             .zip(copies)
             .map(|(&w, (bytes, webp))| Variant {
                 width: w,
-                height: height_at(w),
+                height: encode::height_at(width, height, w),
                 path: variant_path(rel, w, ext),
                 webp_path: variant_path(rel, w, "webp"),
                 bytes,
@@ -271,6 +267,20 @@ impl Picture {
         } else {
             None
         }
+    }
+
+    /// The `srcset` of its copies (`/b/f-320w.jpg 320w, …`), in the
+    /// original's format or as WebP; `link` makes a site address of an
+    /// output path.
+    pub fn srcset(&self, webp: bool, link: &dyn Fn(&str) -> String) -> String {
+        self.variants
+            .iter()
+            .map(|v| {
+                let path = if webp { &v.webp_path } else { &v.path };
+                format!("{} {}w", link(path), v.width)
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The largest copy: the `src` of `<img>`.

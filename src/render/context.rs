@@ -403,18 +403,8 @@ impl<'e> Image<'e> {
         let picture = site.images.get(src).and_then(|r| r.as_ref().ok());
         let largest = picture.and_then(|p| p.largest());
         let shown = largest.map_or(src, |v| v.path.as_str());
-        let srcset = |webp: bool| {
-            picture.map_or_else(String::new, |p| {
-                p.variants
-                    .iter()
-                    .map(|v| {
-                        let path = if webp { &v.webp_path } else { &v.path };
-                        format!("{} {}w", site.config.link(path), v.width)
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-        };
+        let link = |path: &str| site.config.link(path);
+        let srcset = |webp: bool| picture.map_or_else(String::new, |p| p.srcset(webp, &link));
         Image {
             alt,
             height: largest.map(|v| v.height),

@@ -260,7 +260,7 @@ fn pictures(
         });
         if let (Some(pic), true) = (picture, end < events.len()) {
             let mut html = String::new();
-            let link = |p: &str| format!("{base_path}{}", p.trim_start_matches('/'));
+            let link = |p: &str| crate::config::link_under(base_path, p);
             let u = markup::Use {
                 alt: &alt,
                 class: None,

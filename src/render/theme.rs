@@ -327,13 +327,14 @@ fn picture_function(
         sizes: kwargs.get::<&str>("sizes")?,
         lazy: kwargs.get::<bool>("lazy")?.unwrap_or(true),
     };
-    let web = crate::frontmatter::links::is_web_url(&src);
-    let link = |p: &str| format!("{base_path}{}", p.trim_start_matches('/'));
+    let link = |p: &str| crate::config::link_under(base_path, p);
     let mut out = String::new();
-    match images.get(&src) {
-        Some(Ok(pic)) if !web => markup::picture(&mut out, pic, &link, &u),
-        _ if web => markup::plain(&mut out, &src, &u),
-        _ => markup::plain(&mut out, &link(&src), &u),
+    if crate::frontmatter::links::is_web_url(&src) {
+        markup::plain(&mut out, &src, &u);
+    } else if let Some(Ok(pic)) = images.get(&src) {
+        markup::picture(&mut out, pic, &link, &u);
+    } else {
+        markup::plain(&mut out, &link(&src), &u);
     }
     Ok(tera::Value::safe_string(&out))
 }
