@@ -429,7 +429,51 @@ pub struct Kept {
 /// [`render_site_into`]; with `observe`, every page's context is shown
 /// to it, the bodies are kept whole, and what `serve` keeps is returned.
 /// `None` without `observe`, or when the theme cannot be loaded.
+///
+/// A site in several languages is rendered once per language, by the
+/// same steps: the further languages from [`Site::in_language`], into
+/// their folder (`en/`). `serve` keeps what the main language made (and
+/// rebuilds such a site in full on every edit).
 pub fn render_site_keeping(
+    site: &Site,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+    observe: Option<&Observe>,
+) -> Option<Kept> {
+    let kept = render_language(site, sink, diags, observe);
+    if site.config.languages.len() > 1 {
+        render_translations(site, sink, diags);
+    }
+    kept
+}
+
+/// The further languages of `site` (see [`render_site_keeping`]).
+fn render_translations(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
+    let mut timer = crate::timing::Timer::new();
+    // The `SEQUENCE` and `LAST-MODIFIED` the main language's feeds carry:
+    // the other languages' feeds carry the same (see `feeds::calendar`).
+    let stamps = Lock {
+        records: crate::feeds::calendar::lock_records(site)
+            .into_iter()
+            .map(|r| (r.uid.clone(), r))
+            .collect(),
+    };
+    timer.lap("languages: stamps");
+    for &lang in &site.config.languages[1..] {
+        let mut translated = site.in_language(lang);
+        translated.lock = Some(stamps.clone());
+        timer.lap("languages: model");
+        let folder = crate::output::InFolder {
+            sink,
+            folder: site.config.language_folder(lang),
+        };
+        render_language(&translated, &folder, diags, None);
+        std::thread::spawn(move || drop(translated));
+    }
+}
+
+/// One language of the site: [`render_site_keeping`] without the others.
+fn render_language(
     site: &Site,
     sink: &dyn Sink,
     diags: &mut Diagnostics,
@@ -441,7 +485,12 @@ pub fn render_site_keeping(
     let theme_findings = theme_findings.into_vec();
     diags.extend(theme_findings.iter().cloned());
     let theme = theme?;
-    check_images(site, &theme, diags);
+    // What the files say, as opposed to the words: checked once, with
+    // the main language.
+    let main = !site.config.is_translation();
+    if main {
+        check_images(site, &theme, diags);
+    }
     timer.lap("theme");
     let ctx = Contexts::new(site, &theme.labels, &[]);
     timer.lap("contexts");
@@ -485,7 +534,9 @@ pub fn render_site_keeping(
             });
             if site.visible(i) {
                 render(&Route::Entry(i), pages::entry_page_context(&ctx, i, body));
-                found.extend(routes::alias_findings(site, i));
+                if main {
+                    found.extend(routes::alias_findings(site, i));
+                }
             }
             // The index takes the plain text over unless serve keeps it.
             let record = if search_on {
@@ -560,7 +611,12 @@ pub fn render_site_keeping(
     timer.lap("feeds");
 
     let mut read = Diagnostics::new();
-    let statics = static_files(site, &theme, &mut read);
+    // Once, at the site's root, for every language.
+    let statics = if main {
+        static_files(site, &theme, &mut read)
+    } else {
+        BTreeMap::new()
+    };
     for (rel, (bytes, origin)) in &statics {
         add(sink, site, rel, bytes, origin, &found);
     }

@@ -16,10 +16,25 @@ pub enum Language {
 }
 
 impl Language {
+    pub const ALL: [Language; 2] = [Language::De, Language::En];
+
     pub fn code(self) -> &'static str {
         match self {
             Language::De => "de",
             Language::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The language's name in itself, as a language switcher shows it to
+    /// those who read it.
+    pub fn own_name(self) -> &'static str {
+        match self {
+            Language::De => "Deutsch",
+            Language::En => "English",
         }
     }
 }
@@ -96,7 +111,21 @@ pub struct Config {
     pub base_url: String,
     /// The path part of `base_url`, starting and ending with `/`.
     pub base_path: String,
+    /// The address of the site's root, where its static files are: the
+    /// same in every language. `base_url` and `base_path` are the root of
+    /// this build's language (`…/en/` for English when German comes
+    /// first), where its pages and feeds are.
+    pub site_url: String,
+    pub site_path: String,
+    /// The language this build writes: labels, dates, and which text of
+    /// each entry it shows.
     pub language: Language,
+    /// Every language of the site, the main one (at the site root) first;
+    /// `[language]` for a site in one language.
+    pub languages: Vec<Language>,
+    /// `translations: required`: an untranslated entry is a warning,
+    /// not only listed by `check`.
+    pub translations_required: bool,
     pub timezone: Tz,
     pub theme: String,
     pub description: Option<String>,
@@ -133,6 +162,8 @@ const KEYS: KeySet = &[
     "title",
     "base_url",
     "language",
+    "languages",
+    "translations",
     "timezone",
     "theme",
     "description",
@@ -238,13 +269,28 @@ impl Config {
             .or_else(|| r.text(&fields, "base_url"))
             .unwrap_or_else(|| "http://localhost:1111/".to_string());
         let language = match r.text(&fields, "language").as_deref() {
-            None | Some("de") => Language::De,
-            Some("en") => Language::En,
-            Some(other) => {
+            None => None,
+            Some(code) => Language::from_code(code).or_else(|| {
                 let pos = fields.get("language").map_or(node.pos, |n| n.pos);
-                r.error(pos, format!("unknown language `{other}`; use `de` or `en`"));
-                Language::De
-            }
+                r.error(pos, format!("unknown language `{code}`; use `de` or `en`"));
+                None
+            }),
+        };
+        let languages = read_languages(&mut r, &fields, language);
+        let language = languages[0];
+        let translations_required = match fields.get("translations") {
+            None => false,
+            Some(n) => match n.as_text().as_deref() {
+                Some("required") => true,
+                Some("optional") => false,
+                _ => {
+                    r.error(
+                        n.pos,
+                        "`translations` is `required` (an untranslated entry is a warning) or `optional` (the default: `tandem check` lists them)",
+                    );
+                    false
+                }
+            },
         };
         let timezone = fields
             .get("timezone")
@@ -327,9 +373,13 @@ impl Config {
         Some(Config {
             root: root.to_path_buf(),
             title: title.unwrap_or_default(),
+            site_url: base_url.clone(),
+            site_path: base_path.clone(),
             base_url,
             base_path,
             language,
+            languages,
+            translations_required,
             timezone,
             theme,
             description,
@@ -352,6 +402,106 @@ impl Config {
     pub fn link(&self, rel: &str) -> String {
         link_under(&self.base_path, rel)
     }
+
+    /// Site-absolute link of a static file (`style.css`, an image of
+    /// `static/`): below the site's root in every language.
+    pub fn static_link(&self, rel: &str) -> String {
+        link_under(&self.site_path, rel)
+    }
+
+    /// Absolute URL of a static file (see [`Config::static_link`]).
+    pub fn static_permalink(&self, rel: &str) -> String {
+        format!("{}{}", self.site_url, rel.trim_start_matches('/'))
+    }
+
+    /// The main language, built at the site root.
+    pub fn main_language(&self) -> Language {
+        self.languages[0]
+    }
+
+    /// Whether this build writes a further language (below `LANG/`).
+    pub fn is_translation(&self) -> bool {
+        self.language != self.main_language()
+    }
+
+    /// The folder of `lang`'s pages below the site root: "" for the main
+    /// language, `en/` for English when German comes first.
+    pub fn language_folder(&self, lang: Language) -> String {
+        if lang == self.main_language() {
+            String::new()
+        } else {
+            format!("{}/", lang.code())
+        }
+    }
+
+    /// These settings for a build of `lang`: its labels and dates, and its
+    /// pages and feeds below [`Config::language_folder`]. The UIDs of the
+    /// calendar stay those of the site (`calendar.uid_domain` was worked
+    /// out from the site's root), so that an event is the same event in
+    /// every language's feed.
+    pub fn for_language(&self, lang: Language) -> Config {
+        let folder = self.language_folder(lang);
+        Config {
+            language: lang,
+            base_url: format!("{}{folder}", self.site_url),
+            base_path: format!("{}{folder}", self.site_path),
+            ..self.clone()
+        }
+    }
+}
+
+/// `languages: [de, en]`, or the one `language`: never empty, the main
+/// language first. Both given must agree on the main language.
+fn read_languages(
+    r: &mut FieldReader,
+    fields: &crate::frontmatter::fields::Fields,
+    language: Option<Language>,
+) -> Vec<Language> {
+    let Some(node) = fields.get("languages") else {
+        return vec![language.unwrap_or(Language::De)];
+    };
+    let yaml::Value::Seq(items) = &node.value else {
+        r.error(
+            node.pos,
+            "`languages` is a list, the main language first: `languages: [de, en]`",
+        );
+        return vec![language.unwrap_or(Language::De)];
+    };
+    let mut out: Vec<Language> = Vec::new();
+    for item in items {
+        match item
+            .as_text()
+            .as_deref()
+            .map(|c| (c, Language::from_code(c)))
+        {
+            Some((_, Some(l))) if !out.contains(&l) => out.push(l),
+            Some((code, Some(_))) => r.error(item.pos, format!("`{code}` is listed twice")),
+            Some((code, None)) => r.error(
+                item.pos,
+                format!("unknown language `{code}`: tandem's labels and dates know `de` and `en`"),
+            ),
+            None => r.error(item.pos, "a language is a code such as `de` or `en`"),
+        }
+    }
+    if out.is_empty() {
+        r.error(
+            node.pos,
+            "`languages` needs at least one language, the main one first",
+        );
+        return vec![language.unwrap_or(Language::De)];
+    }
+    if let Some(l) = language.filter(|l| *l != out[0]) {
+        let pos = fields.key_pos("language").unwrap_or(node.pos);
+        r.error(
+            pos,
+            format!(
+                "`language: {}` and `languages` (main language `{}`) disagree: keep `languages` alone, the main language first",
+                l.code(),
+                out[0].code()
+            ),
+        );
+    }
+    out
 }
 
 /// The site address of `rel` (a path below the output) under the base

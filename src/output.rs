@@ -229,6 +229,21 @@ pub trait Sink: Sync {
     fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Claimed>;
 }
 
+/// Hands every file to another sink below a folder: a further
+/// language's pages and feeds below `en/`.
+pub struct InFolder<'s> {
+    pub sink: &'s dyn Sink,
+    /// Ends in `/`.
+    pub folder: String,
+}
+
+impl Sink for InFolder<'_> {
+    fn put_parts(&self, path: &str, parts: &[&[u8]], origin: &Origin) -> Result<(), Claimed> {
+        self.sink
+            .put_parts(&format!("{}{path}", self.folder), parts, origin)
+    }
+}
+
 /// Collects the output in memory.
 #[derive(Default)]
 pub struct MemorySink(std::sync::Mutex<Output>);

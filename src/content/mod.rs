@@ -1,6 +1,10 @@
 //! Loading a site's Markdown files: front matter per kind, typed and checked.
 
-use crate::config::Config;
+pub mod translation;
+
+pub use translation::Translation;
+
+use crate::config::{Config, Language};
 use crate::diagnostics::{Diagnostic, Diagnostics, Pos};
 use crate::entry::*;
 use crate::frontmatter::fields::{FieldReader, Fields, is_valid_id};
@@ -81,6 +85,8 @@ pub struct Loaded {
     pub rejected: Vec<Rejected>,
     /// `calendar.lock` at the site root, if there is one.
     pub lock: Option<crate::lock::Lock>,
+    /// `NAME.LANG.md` files: the words of entries in further languages.
+    pub translations: Vec<Translation>,
 }
 
 /// A file that names an entry (`content/partners/x.md` is partner `x`) but
@@ -110,6 +116,7 @@ enum Outcome {
     Entry(Entry),
     Section(Entry),
     Home(Entry),
+    Translation(Translation),
     Rejected(Rejected),
     Nothing,
 }
@@ -145,6 +152,8 @@ struct Found {
     kind: Kind,
     id: String,
     role: Role,
+    /// For a translation, its language and the file it translates.
+    translates: Option<(Language, String)>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -185,7 +194,7 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
             }
             let source = rel_path(&config.root, item.path());
             let inner = rel_path(&content, item.path());
-            let Some(f) = classify(source, &inner, diags) else {
+            let Some(f) = classify(source, &inner, &config.languages, diags) else {
                 continue;
             };
             let n = found;
@@ -193,8 +202,21 @@ pub fn load(config: &Config, diags: &mut Diagnostics) -> Loaded {
             let done = &done;
             scope.spawn(move |_| {
                 let mut d = Diagnostics::new();
-                let read = read_entry(config, &f, &mut d);
-                let outcome = Outcome::of(f, read);
+                let outcome = if f.translates.is_some() {
+                    match std::fs::read(config.root.join(&f.source)) {
+                        Ok(bytes) => match text_of(&f, bytes, &mut d) {
+                            Some(text) => translation_of(&f, text, &mut d),
+                            None => Outcome::Nothing,
+                        },
+                        Err(e) => {
+                            d.push(Diagnostic::io(&f.source, format!("cannot read: {e}")));
+                            Outcome::Nothing
+                        }
+                    }
+                } else {
+                    let read = read_entry(config, &f, &mut d);
+                    Outcome::of(f, read)
+                };
                 done.lock()
                     .unwrap_or_else(|p| p.into_inner())
                     .push((n, (outcome, d)));
@@ -228,12 +250,20 @@ pub fn load_from_memory(
         if !inner.ends_with(".md") || inner.split('/').any(|p| p.is_empty() || p == "..") {
             continue;
         }
-        let Some(f) = classify(path.clone(), inner, diags) else {
+        let Some(f) = classify(path.clone(), inner, &config.languages, diags) else {
             continue;
         };
         let mut d = Diagnostics::new();
-        let read = entry_from_bytes(config, &f, bytes.clone(), None, &mut d);
-        results.push((Outcome::of(f, read), d));
+        let outcome = if f.translates.is_some() {
+            match text_of(&f, bytes.clone(), &mut d) {
+                Some(text) => translation_of(&f, text, &mut d),
+                None => Outcome::Nothing,
+            }
+        } else {
+            let read = entry_from_bytes(config, &f, bytes.clone(), None, &mut d);
+            Outcome::of(f, read)
+        };
+        results.push((outcome, d));
     }
     collect(results, diags)
 }
@@ -246,6 +276,7 @@ fn collect(results: Vec<(Outcome, Diagnostics)>, diags: &mut Diagnostics) -> Loa
             Outcome::Entry(e) => loaded.entries.push(e),
             Outcome::Section(e) => loaded.sections.push(e),
             Outcome::Home(e) => loaded.home = Some(e),
+            Outcome::Translation(t) => loaded.translations.push(t),
             Outcome::Rejected(r) => loaded.rejected.push(r),
             Outcome::Nothing => {}
         }
@@ -350,10 +381,48 @@ pub fn rel_path(root: &Path, p: &Path) -> String {
 
 /// Decides what the file at `source` (relative to the site root) becomes;
 /// `inner` is its path below `content/`.
-fn classify(source: String, inner: &str, diags: &mut Diagnostics) -> Option<Found> {
+fn classify(
+    source: String,
+    inner: &str,
+    languages: &[Language],
+    diags: &mut Diagnostics,
+) -> Option<Found> {
     let stem = inner.strip_suffix(".md").unwrap_or(inner);
     let mut parts: Vec<&str> = stem.split('/').collect();
-    let file = parts.pop().unwrap_or_default();
+    let mut file = parts.pop().unwrap_or_default();
+    let mut translates = None;
+    if let Some((name, code)) = translation::split_language(file) {
+        let of = format!(
+            "{}{name}.md",
+            source
+                .strip_suffix(&format!("{file}.md"))
+                .unwrap_or_default()
+        );
+        let lang = Language::from_code(code).unwrap_or(Language::De);
+        let problem = if languages.len() < 2 {
+            Some(format!(
+                "`{file}.md` reads as the {} translation of `{name}.md`, but the site has one language: list them in site.yaml, the main language first (`languages: [{}, {code}]`), or rename the file",
+                lang.own_name(),
+                languages[0].code()
+            ))
+        } else if lang == languages[0] {
+            Some(format!(
+                "`{code}` is the site's main language: its text is `{name}.md` itself, not a translation (rename the file to `{name}.md`)"
+            ))
+        } else if !languages.contains(&lang) {
+            Some(format!(
+                "`{code}` is not one of the site's `languages` in site.yaml: add it there, or rename the file"
+            ))
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            diags.push(Diagnostic::error(source, Pos::START, message));
+            return None;
+        }
+        file = name;
+        translates = Some((lang, of));
+    }
     let kind = parts.first().and_then(|f| Kind::from_folder(f));
     let (kind, id, role) = match kind {
         Some(kind) if file == "_index" && parts.len() == 1 => (kind, String::new(), Role::Section),
@@ -401,7 +470,42 @@ fn classify(source: String, inner: &str, diags: &mut Diagnostics) -> Option<Foun
         kind,
         id,
         role,
+        translates,
     })
+}
+
+/// The text of a file, normalised; `None` (and an error) when it is not
+/// UTF-8.
+fn text_of(f: &Found, raw: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
+    match String::from_utf8(raw) {
+        Ok(t) => Some(normalise(t)),
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            diags.push(Diagnostic::error(
+                &f.source,
+                Pos::new(line, 1),
+                "the file is not UTF-8 text: save it as UTF-8",
+            ));
+            None
+        }
+    }
+}
+
+/// A translation file read (see [`translation::parse`]).
+fn translation_of(f: &Found, text: String, diags: &mut Diagnostics) -> Outcome {
+    let Some((language, of)) = &f.translates else {
+        return Outcome::Nothing;
+    };
+    let kind = if f.role == Role::Entry {
+        f.kind
+    } else {
+        Kind::Page
+    };
+    match translation::parse(kind, *language, of, &f.source, text, diags) {
+        Some(t) => Outcome::Translation(t),
+        None => Outcome::Nothing,
+    }
 }
 
 fn read_entry(config: &Config, f: &Found, diags: &mut Diagnostics) -> Read {
@@ -558,6 +662,7 @@ pub fn parse_entry(
         mtime: None,
         data,
         text,
+        text_lang: None,
     })
 }
 

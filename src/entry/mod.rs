@@ -395,6 +395,10 @@ pub struct Entry {
     /// Modification time of the file, the last resort for `DTSTAMP`.
     pub mtime: Option<std::time::SystemTime>,
     pub data: KindData,
+    /// The language code of its words when a page in another language
+    /// shows them, for want of a translation (`Site::in_language`);
+    /// `None` when they are in the page's language.
+    pub text_lang: Option<&'static str>,
 }
 
 impl Entry {

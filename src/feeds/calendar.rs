@@ -421,7 +421,15 @@ fn seen<'v>(site: &Site, entry: &Entry, tz: Tz, v: &VEvent<'v>) -> Seen<'v> {
     let link = at.link.filter(|l| crate::frontmatter::links::is_web_url(l));
     let facts = facts(entry, tz, v, &at, link);
     let dtstamp = dtstamp(site, entry);
-    let stamp = Lock::stamp(site.lock.as_ref(), &v.uid, &facts, site.config.now, dtstamp);
+    // A further language's feeds take the main language's stamps, which
+    // its lock holds (see `build`): its words differ, the facts do not.
+    let stamp = match site.lock.as_ref().and_then(|l| l.records.get(&v.uid)) {
+        Some(r) if site.config.is_translation() => crate::lock::Stamp {
+            sequence: r.sequence,
+            modified: r.modified.clone(),
+        },
+        _ => Lock::stamp(site.lock.as_ref(), &v.uid, &facts, site.config.now, dtstamp),
+    };
     Seen {
         at,
         link,

@@ -62,6 +62,11 @@ impl<'n> Fields<'n> {
     pub fn contains(&self, key: &str) -> bool {
         self.get(key).is_some()
     }
+
+    /// The keys given, in the order written, with where each is.
+    pub fn keys(&self) -> impl Iterator<Item = (&'n str, Pos)> + '_ {
+        self.entries.iter().map(|(k, p, _)| (*k, *p))
+    }
 }
 
 pub struct FieldReader<'a> {

@@ -4,6 +4,7 @@
 pub mod graph;
 pub mod legal;
 pub mod site;
+mod translate;
 
 pub use site::Site;
 
@@ -26,6 +27,7 @@ impl Site {
             home,
             rejected,
             lock,
+            translations,
         } = loaded;
         let mut site = Site {
             config,
@@ -43,6 +45,7 @@ impl Site {
             lock,
             cancelled: Vec::new(),
             images: Default::default(),
+            translations: Vec::new(),
         };
         let duplicates = site.index_entries(diags);
         site.check_references(diags);
@@ -53,6 +56,7 @@ impl Site {
         site.links = graph::compute(&site);
         site.of_kind = graph::listing_order(&site);
         site.check_uids(diags);
+        site.take_translations(translations, diags);
         site
     }
 
@@ -276,6 +280,7 @@ impl Site {
     /// echoes of its errors (a wrong date "outside the funding period").
     pub fn lint(&self, diags: &mut Diagnostics) {
         diags.extend(legal::findings(self));
+        self.lint_translations(diags);
         let with_errors: std::collections::HashSet<String> = diags
             .iter()
             .filter(|d| d.is_error())

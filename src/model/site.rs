@@ -34,6 +34,9 @@ pub struct Site {
     /// The JPEGs and PNGs of `static/` with their published copies (see
     /// [`crate::images`]); empty until the build scans them.
     pub images: std::sync::Arc<crate::images::Catalog>,
+    /// The words of entries in the further languages of `config.languages`
+    /// (see [`Site::in_language`]).
+    pub translations: Vec<crate::content::Translation>,
 }
 
 impl Site {

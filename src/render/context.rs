@@ -403,15 +403,15 @@ impl<'e> Image<'e> {
         let picture = site.images.get(src).and_then(|r| r.as_ref().ok());
         let largest = picture.and_then(|p| p.largest());
         let shown = largest.map_or(src, |v| v.path.as_str());
-        let link = |path: &str| site.config.link(path);
+        let link = |path: &str| site.config.static_link(path);
         let srcset = |webp: bool| picture.map_or_else(String::new, |p| p.srcset(webp, &link));
         Image {
             alt,
             height: largest.map(|v| v.height),
             original: src,
-            src: site.config.link(shown),
+            src: site.config.static_link(shown),
             srcset: srcset(false),
-            url: site.config.permalink(shown),
+            url: site.config.static_permalink(shown),
             webp_srcset: srcset(true),
             width: largest.map(|v| v.width),
         }
@@ -554,8 +554,9 @@ impl<'a> Contexts<'a> {
             "calendar": { "name": c.calendar.name, "feed": feed_links(site, labels, &Route::SiteCalendar) },
             "atom_url": c.link("atom.xml"),
             "atom_permalink": c.permalink("atom.xml"),
-            "style_url": c.link("style.css"),
-            "script_url": c.link("tandem.js"),
+            "style_url": c.static_link("style.css"),
+            "script_url": c.static_link("tandem.js"),
+            "static_path": c.site_path,
             "search_url": c.search.then(|| c.link("search/")),
             "extra": c.extra,
         });

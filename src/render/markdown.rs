@@ -53,7 +53,9 @@ impl Rendered {
 pub fn render_in(site: &Site, e: &Entry, diags: &mut Vec<Diagnostic>) -> Rendered {
     render_with(
         e,
-        &site.config.base_path,
+        // `/x` in Markdown is an address below the site's root, the same
+        // in every language (images, files); `@/` links follow the language.
+        &site.config.site_path,
         &|source| link_address(site, source),
         e.kind == Kind::Event || site.config.search,
         &site.images,
@@ -463,6 +465,7 @@ mod tests {
             extra: serde_json::Value::Null,
             mtime: None,
             data: KindData::Page,
+            text_lang: None,
         }
     }
 

@@ -103,7 +103,7 @@ impl Theme {
         tera.autoescape_on([".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.register_function(component_cache::FUNCTION, component_cache::function);
-        let base_path = config.base_path.clone();
+        let base_path = config.site_path.clone();
         tera.register_function("picture", move |kwargs: tera::Kwargs, _: &tera::State| {
             picture_function(&images, &base_path, &kwargs)
         });

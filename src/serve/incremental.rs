@@ -603,6 +603,11 @@ impl Engine {
         }
         let mut base = Diagnostics::new();
         let config = Config::load(&self.root, &self.overrides, &mut base).ok_or(Fallback)?;
+        if config.languages.len() > 1 {
+            // An edit of either language's file reaches both languages'
+            // pages; a site in several languages is rebuilt in full.
+            return Err(Fallback);
+        }
         let mut load_diags = Diagnostics::new();
         let loaded = content::load(&config, &mut load_diags);
         let mut file_diags: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
