@@ -75,6 +75,7 @@ pub fn make<S: AsRef<str>>(
         Route::EventsJson => Made::Text(events_json::events_json(site)),
         Route::Sitemap => Made::Text(sitemap::sitemap(
             &site.config.base_url,
+            &sitemap::languages(&site.config),
             &sitemap::pages(site),
         )),
         Route::Home

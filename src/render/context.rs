@@ -534,7 +534,7 @@ impl<'a> Contexts<'a> {
             .into_iter()
             .flatten()
             .filter(|i| !own_legal.contains(i))
-            .map(|&i| json!({ "title": site.entries[i].title, "url": c.link(&site.rel_url(i)) }))
+            .map(|&i| json!({ "title": site.entries[i].title, "url": c.link(&site.rel_url(i)), "text_lang": site.entries[i].text_lang }))
             .collect();
         let legal: Vec<Value> = legal
             .into_iter()
@@ -645,6 +645,31 @@ impl<'a> Contexts<'a> {
         vars.insert("nav_current", &nav);
         vars.insert("current_url", &url);
         vars.insert("current_permalink", &self.site.config.permalink(page_rel));
+        let c = &self.site.config;
+        if c.languages.len() > 1 {
+            // Every page exists in every language (an untranslated entry
+            // shows its main-language words): the same address below
+            // each language's folder.
+            let translations: Vec<Value> = c
+                .languages
+                .iter()
+                .map(|&l| {
+                    let rel = format!(
+                        "{}{}",
+                        c.language_folder(l),
+                        page_rel.trim_start_matches('/')
+                    );
+                    json!({
+                        "code": l.code(),
+                        "name": l.own_name(),
+                        "url": c.static_link(&rel),
+                        "permalink": c.static_permalink(&rel),
+                        "current": l == c.language,
+                    })
+                })
+                .collect();
+            vars.insert("translations", &translations);
+        }
         vars
     }
 
@@ -747,6 +772,9 @@ impl<'a> Contexts<'a> {
         m.set("title", &e.title);
         m.set("url", &url);
         m.set("summary", &e.summary);
+        // The language of the title, summary and text when they are not
+        // in the page's (an untranslated entry): templates mark them.
+        m.set("text_lang", &e.text_lang);
         m.set("tags", &e.tags);
         match &e.data {
             KindData::Partner(p) => {
@@ -1286,6 +1314,7 @@ impl<'a> Contexts<'a> {
                     Status::Postponed => "https://schema.org/EventPostponed",
                     Status::MovedOnline => "https://schema.org/EventMovedOnline",
                 },
+                in_language: e.text_lang.unwrap_or(site.config.language.code()),
                 location,
                 name: &e.title,
                 organizer: organizer.clone(),
@@ -1361,6 +1390,8 @@ mod json_ld {
         pub attendance_mode: &'static str,
         #[serde(rename = "eventStatus")]
         pub status: &'static str,
+        #[serde(rename = "inLanguage")]
+        pub in_language: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         pub location: Option<OneOrMore<Place<'a>>>,
         pub name: &'a str,

@@ -168,6 +168,7 @@ fn section_value(ctx: &Contexts, kind: Kind) -> Value {
         "title": title,
         "summary": index.and_then(|e| e.summary.clone()),
         "content": content,
+        "text_lang": index.and_then(|e| e.text_lang),
         "url": site.config.link(&format!("{}/", kind.folder())),
     })
 }
@@ -270,7 +271,7 @@ pub fn page_context(ctx: &Contexts, theme: &Theme, route: &Route) -> Option<Page
             let home = site.home.as_ref().map(|h| {
                 // Its findings are the build's (`build::check_index_bodies`).
                 let html = super::markdown::render_in(site, h, &mut Vec::new()).html;
-                json!({"title": h.title, "summary": h.summary, "content": html})
+                json!({"title": h.title, "summary": h.summary, "content": html, "text_lang": h.text_lang})
             });
             c.insert("home", &home);
             c.insert(
