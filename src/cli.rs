@@ -34,6 +34,10 @@ pub enum Command {
     Init {
         /// Folder to create (default: the current folder, which must be empty)
         dir: Option<PathBuf>,
+        /// The site's languages, the main one first: `de,en` makes a
+        /// bilingual site with some entries translated
+        #[arg(long, value_delimiter = ',', default_value = "de")]
+        languages: Vec<String>,
     },
     /// Build the site into the output folder
     #[command(after_help = "\
@@ -97,12 +101,17 @@ with --deny-warnings a warning counts as an error), 1 on errors, 2 on wrong usag
         #[arg(long)]
         deny_warnings: bool,
     },
-    /// Create a new entry file from the kind's template
+    /// Create a new entry file from the kind's template, or a translation
     #[command(after_help = "\
 Writes content/KIND/SLUG.md, SLUG made from the title (ä→ae, ö→oe, ü→ue, ß→ss,
 other characters to -), and prints its path. An existing file is never
 overwritten. Example: tandem new event \"Größe & Übermut\" writes
-content/events/groesse-uebermut.md.")]
+content/events/groesse-uebermut.md.
+
+With --lang, writes the translation of the existing entry ID instead:
+tandem new event \"Expert workshop\" --lang en digit-ready-2-koeln writes
+content/events/digit-ready-2-koeln.en.md with the fields a translation holds,
+the main file's words beside them to translate.")]
     New {
         /// The site folder
         #[arg(long, default_value = ".")]
@@ -111,6 +120,11 @@ content/events/groesse-uebermut.md.")]
         kind: String,
         /// The title; the file name is made from it
         title: String,
+        /// Write a translation into this language (one of `languages` in site.yaml)
+        #[arg(long, requires = "id")]
+        lang: Option<String>,
+        /// With --lang: the id of the entry to translate (its file name without .md)
+        id: Option<String>,
     },
     /// Make entries from an existing calendar (.ics) or table (.csv)
     #[command(subcommand)]
@@ -188,11 +202,25 @@ not be read, 2 wrong usage, 3 a file could not be read or written.")]
 /// SIGTERM ends the process.
 pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), Error> {
     match cli.command {
-        Command::Init { dir } => crate::scaffold::init(dir.as_deref()),
-        Command::New { root, kind, title } => {
-            let today = now.unwrap_or_else(chrono::Utc::now).date_naive();
-            crate::scaffold::new_entry(&root, &kind, &title, today)
-        }
+        Command::Init { dir, languages } => crate::scaffold::init(dir.as_deref(), &languages),
+        Command::New {
+            root,
+            kind,
+            title,
+            lang,
+            id,
+        } => match (lang, id) {
+            (Some(lang), Some(id)) => {
+                crate::scaffold::new_translation(&root, &kind, &title, &lang, &id)
+            }
+            (None, Some(id)) => Err(Error::Usage(format!(
+                "`{id}`: an id after the title names the entry to translate, with --lang (e.g. `--lang en {id}`)"
+            ))),
+            _ => {
+                let today = now.unwrap_or_else(chrono::Utc::now).date_naive();
+                crate::scaffold::new_entry(&root, &kind, &title, today)
+            }
+        },
         Command::Schema { kind } => schema(kind.as_deref()),
         Command::Import(ImportCommand::Ics { root, force, file }) => {
             require_site(&root)?;
@@ -228,6 +256,11 @@ pub fn run(cli: Cli, now: Option<chrono::DateTime<chrono::Utc>>) -> Result<(), E
                 built.diags.deny_warnings();
             }
             built.diags.print();
+            if let Some(site) = &built.site {
+                for line in site.untranslated_report() {
+                    crate::to_stderr!("{line}");
+                }
+            }
             if built.diags.has_io_errors() {
                 Err(Error::ReportedIo)
             } else if built.diags.has_errors() {

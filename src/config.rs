@@ -29,6 +29,14 @@ impl Language {
         Language::ALL.into_iter().find(|l| l.code() == code)
     }
 
+    /// The language's name in English, for messages.
+    pub fn english_name(self) -> &'static str {
+        match self {
+            Language::De => "German",
+            Language::En => "English",
+        }
+    }
+
     /// The language's name in itself, as a language switcher shows it to
     /// those who read it.
     pub fn own_name(self) -> &'static str {

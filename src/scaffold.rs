@@ -69,9 +69,38 @@ const INIT_FILES: &[(&str, &str)] = &[
     (".gitignore", "/output/\n/output.*\n/.tandem-cache/\n"),
 ];
 
-/// Creates a new site in `dir` (default: the current folder).
-pub fn init(dir: Option<&Path>) -> Result<(), Error> {
+/// The English words of a bilingual `tandem init`: the home page and the
+/// first event; the other entries show the fallback.
+const INIT_ENGLISH: &[(&str, &str)] = &[
+    (
+        "content/_index.en.md",
+        "---\ntitle: Welcome\n---\nThis is our network: its partners, its projects and the next events.\n",
+    ),
+    (
+        "content/events/auftakt.en.md",
+        "---\ntitle: Kick-off event\nsummary: The start of the example project.\nlocation: { name: Town hall }\n---\n## Programme\n\nWelcome, presentation of the project, exchange.\n",
+    ),
+];
+
+/// Creates a new site in `dir` (default: the current folder), in
+/// `languages` (codes, the main one first; `de` and `en` are known).
+pub fn init(dir: Option<&Path>, languages: &[String]) -> Result<(), Error> {
     let dir = dir.unwrap_or_else(|| Path::new("."));
+    let langs: Vec<&str> = languages.iter().map(|l| l.trim()).collect();
+    if let Some(bad) = langs
+        .iter()
+        .find(|l| crate::config::Language::from_code(l).is_none())
+    {
+        return Err(Error::Usage(format!(
+            "unknown language `{bad}`: tandem's labels and dates know `de` and `en` (e.g. `--languages de,en`)"
+        )));
+    }
+    let bilingual = langs.len() > 1;
+    if bilingual && langs[..2] != ["de", "en"] {
+        return Err(Error::Usage(
+            "the example content of `tandem init` is German, with English translations: use `--languages de,en`, or `de` alone".into(),
+        ));
+    }
     if dir.exists() {
         let empty = std::fs::read_dir(dir)
             .map(|mut d| d.next().is_none())
@@ -83,7 +112,14 @@ pub fn init(dir: Option<&Path>) -> Result<(), Error> {
             )));
         }
     }
-    for (rel, text) in INIT_FILES {
+    let site_yaml = INIT_SITE_YAML.replace("language: de\n", "languages: [de, en]\n");
+    let english = INIT_ENGLISH.iter().filter(|_| bilingual);
+    for (rel, text) in INIT_FILES.iter().chain(english) {
+        let text = if bilingual && *rel == "site.yaml" {
+            site_yaml.as_str()
+        } else {
+            text
+        };
         let path = dir.join(rel);
         let written = path
             .parent()
@@ -172,4 +208,137 @@ pub fn new_entry(
     })?;
     crate::to_stdout!("{}", path.display());
     Ok(())
+}
+
+/// `tandem new KIND "Title" --lang LANG ID`: writes the translation
+/// `content/KIND/ID.LANG.md` of the existing entry `ID`, with the fields a
+/// translation holds and the main file's words beside them (as comments)
+/// to translate; never over a file.
+pub fn new_translation(
+    root: &Path,
+    kind: &str,
+    title: &str,
+    lang: &str,
+    id: &str,
+) -> Result<(), Error> {
+    let Some(kind) = Kind::from_name(kind).or_else(|| Kind::from_folder(kind)) else {
+        return Err(Error::Usage(format!(
+            "unknown kind `{kind}`; use network, partner, project, event or post"
+        )));
+    };
+    let mut diags = crate::diagnostics::Diagnostics::new();
+    let config =
+        crate::config::Config::load(root, &Default::default(), &mut diags).ok_or_else(|| {
+            Error::Usage(format!(
+                "{} has no usable site.yaml; pass the site folder with --root",
+                root.display()
+            ))
+        })?;
+    let language = crate::config::Language::from_code(lang)
+        .filter(|l| config.languages[1..].contains(l))
+        .ok_or_else(|| {
+            let further: Vec<&str> = config.languages[1..].iter().map(|l| l.code()).collect();
+            Error::Usage(if further.is_empty() {
+                format!("the site has one language: list them in site.yaml first, the main one first (`languages: [{}, {lang}]`)", config.languages[0].code())
+            } else {
+                format!("`{lang}` is not a further language of the site (site.yaml lists {})", further.join(", "))
+            })
+        })?;
+    let source = format!("content/{}/{id}.md", kind.folder());
+    let main_text = std::fs::read_to_string(root.join(&source)).map_err(|_| {
+        Error::Usage(format!(
+            "there is no {source} to translate: give the id of an existing {} (its file name without .md)",
+            kind.name()
+        ))
+    })?;
+    let main = crate::content::parse_entry(
+        kind,
+        id,
+        &source,
+        crate::content::normalise(main_text),
+        config.timezone,
+        &mut diags,
+    )
+    .map_err(|_| Error::Usage(format!("{source} has errors; run `tandem check` first")))?;
+    let path = root
+        .join("content")
+        .join(kind.folder())
+        .join(format!("{id}.{}.md", language.code()));
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "{} exists already; it was left as it is",
+            path.display()
+        )));
+    }
+    let text = translation_template(&main, &source, title, language);
+    let written = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|_| {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+        })
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
+    written.map_err(|source| Error::Write {
+        path: path.clone(),
+        source,
+    })?;
+    crate::to_stdout!("{}", path.display());
+    Ok(())
+}
+
+/// The text of a new translation of `main`: its title, and each other
+/// field a translation may hold that `main` has, commented out with the
+/// main file's words; the main text as an HTML comment to translate.
+pub fn translation_template(
+    main: &crate::entry::Entry,
+    source: &str,
+    title: &str,
+    language: crate::config::Language,
+) -> String {
+    use crate::import::yaml_text;
+    let mut out = format!(
+        "---\n# The {} words of {source}: dates, places, links and relations come\n# from that file. Translate each commented field you want, and remove its `#`.\ntitle: {}\n",
+        language.english_name(),
+        yaml_text(title)
+    );
+    if let Some(s) = &main.summary {
+        out.push_str(&format!("# summary: {}\n", yaml_text(s)));
+    }
+    if let Some(img) = main.image.as_ref().filter(|i| !i.alt.is_empty()) {
+        out.push_str(&format!("# image: {{ alt: {} }}\n", yaml_text(&img.alt)));
+    }
+    match &main.data {
+        crate::entry::KindData::Partner(p) => {
+            if let Some(logo) = p.logo.as_ref().filter(|i| !i.alt.is_empty()) {
+                out.push_str(&format!("# logo: {{ alt: {} }}\n", yaml_text(&logo.alt)));
+            }
+        }
+        crate::entry::KindData::Event(ev) => {
+            if let Some(loc) = &ev.location {
+                let words: Vec<String> = [("name", &loc.name), ("address", &loc.address)]
+                    .into_iter()
+                    .filter_map(|(k, v)| Some(format!("{k}: {}", yaml_text(v.as_deref()?))))
+                    .collect();
+                if !words.is_empty() {
+                    out.push_str(&format!("# location: {{ {} }}\n", words.join(", ")));
+                }
+            }
+            if let Some(r) = &ev.registration {
+                out.push_str(&format!("# registration: {r}\n"));
+            }
+        }
+        _ => {}
+    }
+    out.push_str("---\n\n");
+    let body = main.body().trim();
+    if !body.is_empty() {
+        out.push_str(&format!(
+            "<!-- The text of {source}, to translate (then remove this comment):\n\n{}\n\n-->\n",
+            body.replace("-->", "-- >")
+        ));
+    }
+    out
 }

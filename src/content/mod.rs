@@ -402,7 +402,7 @@ fn classify(
         let problem = if languages.len() < 2 {
             Some(format!(
                 "`{file}.md` reads as the {} translation of `{name}.md`, but the site has one language: list them in site.yaml, the main language first (`languages: [{}, {code}]`), or rename the file",
-                lang.own_name(),
+                lang.english_name(),
                 languages[0].code()
             ))
         } else if lang == languages[0] {

@@ -109,6 +109,41 @@ impl Site {
             .collect()
     }
 
+    /// What `tandem check` says of the entries each further language
+    /// lacks (unless `translations: required` made them warnings): how
+    /// many, and which files, twenty at most.
+    pub fn untranslated_report(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.config.translations_required {
+            return lines;
+        }
+        for &lang in self.config.languages.iter().skip(1) {
+            let missing = self.untranslated(lang);
+            let visible = (0..self.entries.len()).filter(|&i| self.visible(i)).count();
+            if missing.is_empty() {
+                lines.push(format!(
+                    "info: every entry has its {} translation",
+                    lang.english_name()
+                ));
+                continue;
+            }
+            lines.push(format!(
+                "info: {} of {visible} entries have no {} translation (their pages below {}/ show the {} text, marked as such); `translations: required` in site.yaml makes each a warning:",
+                missing.len(),
+                lang.english_name(),
+                lang.code(),
+                self.config.main_language().english_name(),
+            ));
+            for &i in missing.iter().take(20) {
+                lines.push(format!("  {}", self.entries[i].source));
+            }
+            if missing.len() > 20 {
+                lines.push(format!("  … and {} more", missing.len() - 20));
+            }
+        }
+        lines
+    }
+
     /// With `translations: required`, a warning for each entry a further
     /// language lacks; and placeholder text left in a translation.
     pub(super) fn lint_translations(&self, diags: &mut Diagnostics) {
@@ -137,7 +172,7 @@ impl Site {
                     Pos::START,
                     format!(
                         "no {} translation: write `{stem}.{}.md` beside this file (`tandem new {} --lang {} {}`), or set `translations: optional` in site.yaml",
-                        lang.own_name(),
+                        lang.english_name(),
                         lang.code(),
                         e.kind.name(),
                         lang.code(),

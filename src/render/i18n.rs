@@ -183,6 +183,30 @@ impl Labels {
                 ));
             }
         }
+        Ok(Labels::from_map(map))
+    }
+
+    /// These labels, with those of `fallback` where these have none;
+    /// and the keys that were taken from it.
+    pub fn or(self, fallback: &Labels) -> (Labels, Vec<String>) {
+        let missing: Vec<String> = fallback
+            .map
+            .keys()
+            .filter(|k| !self.map.contains_key(*k))
+            .cloned()
+            .collect();
+        if missing.is_empty() {
+            return (self, missing);
+        }
+        let mut map = self.map;
+        for k in &missing {
+            map.insert(k.clone(), fallback.map[k].clone());
+        }
+        (Labels::from_map(map), missing)
+    }
+
+    /// Labels from checked `key: text` pairs (see [`Labels::parse`]).
+    fn from_map(map: BTreeMap<String, String>) -> Labels {
         let locale = map
             .get("locale")
             .and_then(|l| Locale::try_from(l.as_str()).ok())
@@ -204,14 +228,14 @@ impl Labels {
                 Some((k.clone(), pieces?))
             })
             .collect();
-        Ok(Labels {
+        Labels {
             map,
             locale,
             patterns,
             pieces,
             names: Names::of(locale),
             time_names: Names::of(Locale::POSIX),
-        })
+        }
     }
 
     pub fn get<'s>(&'s self, key: &'s str) -> &'s str {

@@ -14,6 +14,89 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 }
 
+/// The labels of `config.language` from the theme's `i18n/LANG.yaml`. A
+/// label the file lacks (or the whole file) comes from tandem's own
+/// labels of that language, else from the theme's English ones, else
+/// from tandem's English ones, with a warning naming what was missing:
+/// never an empty string or a template error on a page.
+fn theme_labels(
+    config: &crate::config::Config,
+    files: &BTreeMap<String, (Vec<u8>, String)>,
+    diags: &mut Diagnostics,
+) -> Option<Labels> {
+    let code = config.language.code();
+    let read = |rel: &str, bytes: &[u8], origin: &str, diags: &mut Diagnostics| {
+        let text = String::from_utf8_lossy(bytes);
+        Labels::parse(&text)
+            .map_err(|(pos, e)| {
+                diags.push(
+                    Diagnostic::error(
+                        origin.to_string(),
+                        pos,
+                        format!("cannot read the translations of `{rel}`: {e}"),
+                    )
+                    .with_source(&text),
+                );
+            })
+            .ok()
+    };
+    let own_file = format!("i18n/{code}.yaml");
+    let own = match files.get(&own_file) {
+        Some((bytes, origin)) => Some(read(&own_file, bytes, origin, diags)?),
+        None => None,
+    };
+    let built_in = |rel: &str| {
+        embedded::FILES
+            .iter()
+            .find(|(p, _)| *p == rel)
+            .and_then(|(_, b)| Labels::parse(&String::from_utf8_lossy(b)).ok())
+    };
+    let theme_en = (code != "en")
+        .then(|| files.get("i18n/en.yaml"))
+        .flatten()
+        .and_then(|(b, o)| read("i18n/en.yaml", b, o, diags));
+    let fallbacks = [
+        (built_in(&own_file), "tandem's own"),
+        (theme_en, "the theme's English"),
+        (built_in("i18n/en.yaml"), "tandem's English"),
+    ];
+    let where_ = files
+        .get(&own_file)
+        .map_or_else(|| format!("themes/{}", config.theme), |(_, o)| o.clone());
+    let mut labels = own;
+    let mut notes = Vec::new();
+    for (fallback, name) in fallbacks {
+        let Some(fallback) = fallback else { continue };
+        let (merged, missing) = match labels {
+            Some(l) => l.or(&fallback),
+            None => (fallback, vec!["*".to_string()]),
+        };
+        labels = Some(merged);
+        if !missing.is_empty() {
+            notes.push((name, missing));
+        }
+    }
+    for (name, missing) in notes {
+        let what = if missing == ["*"] {
+            format!("the theme has no `{own_file}`: {name} labels stand in")
+        } else {
+            let shown: Vec<String> = missing.iter().take(5).map(|k| format!("`{k}`")).collect();
+            let more = missing.len().saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            format!(
+                "`{own_file}` of the theme has no label {}{more}: {name} labels stand in; add them to the file",
+                shown.join(", ")
+            )
+        };
+        diags.push(Diagnostic::warning(where_.clone(), Pos::START, what));
+    }
+    labels
+}
+
 /// The default theme's files, as built into the binary.
 pub fn default_theme_files() -> &'static [(&'static str, &'static [u8])] {
     embedded::FILES
@@ -70,34 +153,7 @@ impl Theme {
             }
         }
 
-        let lang_file = format!("i18n/{}.yaml", config.language.code());
-        let labels = match files.get(&lang_file) {
-            Some((bytes, origin)) => {
-                let text = String::from_utf8_lossy(bytes);
-                match Labels::parse(&text) {
-                    Ok(l) => l,
-                    Err((pos, e)) => {
-                        diags.push(
-                            Diagnostic::error(
-                                origin.clone(),
-                                pos,
-                                format!("cannot read the translations: {e}"),
-                            )
-                            .with_source(&text),
-                        );
-                        return None;
-                    }
-                }
-            }
-            None => {
-                diags.push(Diagnostic::error(
-                    format!("themes/{}", config.theme),
-                    Pos::START,
-                    format!("the theme has no translation file `{lang_file}`"),
-                ));
-                return None;
-            }
-        };
+        let labels = theme_labels(config, &files, diags)?;
 
         let mut tera = tera::Tera::default();
         tera.autoescape_on([".html", ".xml"]);
