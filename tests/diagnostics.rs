@@ -675,7 +675,7 @@ fn template_runtime_error_points_at_the_template_line_and_column() {
         2,
         Some(42),
         "error",
-        "template error in `event.html`: Field `no_such_field` is not defined. Available fields: about, add_links, all_day, contact, content, date, dates_count, day, description, draft, end, ends_at, events_past, events_upcoming, extra, has_sessions, hybrid, ics_url, id, image, is_series, json_ld, kind, lead, location, month, month_label, month_short, more_dates, network_ids, networks, next_dates, occurrences, online, organizers, other_zone, partners, past, permalink, place, posts, project, project_id, project_title, projects, registration, registration_open, show_timezone, skipped_dates, source, start, status, status_label, summary, tags, timezone, title, toc, updated, url, weekday, when, when_long, year",
+        "template error in `event.html`: Field `no_such_field` is not defined. Available fields: about, add_links, all_day, contact, content, date, dates_count, day, description, draft, end, ends_at, events_past, events_upcoming, extra, has_sessions, hybrid, ics_url, id, image, is_series, json_ld, kind, lead, location, month, month_label, month_short, more_dates, network_ids, networks, next_dates, occurrences, online, organizers, other_zone, partners, past, permalink, place, posts, project, project_id, project_title, projects, registration, registration_open, show_timezone, skipped_dates, source, start, status, status_label, summary, tags, text_lang, timezone, title, toc, updated, url, weekday, when, when_long, year",
     );
     assert!(d.text.contains("no_such_field"), "{}", d.text);
     insta::assert_snapshot!("template_runtime_error", run.findings_text());
@@ -717,7 +717,7 @@ fn error_inside_a_cached_component_points_into_the_component() {
         2,
         Some(6),
         "error",
-        "template error in `parts.html`: Field `no_such_field` is not defined. Available fields: about, add_links, all_day, contact, content, date, dates_count, day, description, draft, end, ends_at, events_past, events_upcoming, extra, has_sessions, hybrid, ics_url, id, image, is_series, json_ld, kind, lead, location, month, month_label, month_short, more_dates, network_ids, networks, next_dates, occurrences, online, organizers, other_zone, partners, past, permalink, place, posts, project, project_id, project_title, projects, registration, registration_open, show_timezone, skipped_dates, source, start, status, status_label, summary, tags, timezone, title, toc, updated, url, weekday, when, when_long, year",
+        "template error in `parts.html`: Field `no_such_field` is not defined. Available fields: about, add_links, all_day, contact, content, date, dates_count, day, description, draft, end, ends_at, events_past, events_upcoming, extra, has_sessions, hybrid, ics_url, id, image, is_series, json_ld, kind, lead, location, month, month_label, month_short, more_dates, network_ids, networks, next_dates, occurrences, online, organizers, other_zone, partners, past, permalink, place, posts, project, project_id, project_title, projects, registration, registration_open, show_timezone, skipped_dates, source, start, status, status_label, summary, tags, text_lang, timezone, title, toc, updated, url, weekday, when, when_long, year",
     );
     assert!(d.text.contains("no_such_field"), "{}", d.text);
     assert!(d.text.contains("called from event.html:3:"), "{}", d.text);

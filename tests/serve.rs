@@ -132,7 +132,7 @@ const POST: &str = "content/posts/dine-transfer-workshop.md";
 
 #[test]
 fn incremental_rebuilds_equal_full_builds() {
-    let site = Site::example();
+    let site = Site::example_in_german();
     let root = site.root();
     let mut b = Bench::new(root);
 
@@ -543,7 +543,7 @@ fn incremental_rebuilds_equal_full_builds() {
 fn random_edits_equal_full_builds() {
     let site = match std::env::var_os("TANDEM_RANDOM_SITE") {
         Some(other) => Site::copy_of(other),
-        None => Site::example(),
+        None => Site::example_in_german(),
     };
     let steps: usize = std::env::var("TANDEM_RANDOM_STEPS")
         .ok()
@@ -977,7 +977,7 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
 
 #[test]
 fn serves_edits_deletions_and_errors_over_http() {
-    let site = Site::example();
+    let site = Site::example_in_german();
     let mut server = Server::start(&site, &[]);
     let page = "/events/netzwerktreffen-2027/";
 
@@ -1492,4 +1492,32 @@ fn serve_keeps_the_feed_budget_as_the_build_does() {
         .map(|k| site.delete(&format!("content/events/mehr{k}.md")))
         .collect();
     b.step("back within the budget", &removed);
+}
+
+/// A site in two languages (the example) is rebuilt in full on an edit
+/// of either language's file: both languages' pages follow, and the
+/// output is a full build's.
+#[test]
+fn an_edit_of_either_language_reaches_both() {
+    let site = Site::example();
+    let root = site.root();
+    let mut b = Bench::new(root);
+    const EN: &str = "content/events/digit-ready-2-koeln.en.md";
+    let p = site.edit(
+        EN,
+        "title: Organisational development",
+        "title: Organisational change",
+    );
+    assert!(!b.step("English title", &[p]), "a full rebuild");
+    let page = |rel: &str| String::from_utf8_lossy(&b.engine.files()[rel].bytes[..]).into_owned();
+    assert!(page("en/events/digit-ready-2-koeln/index.html").contains("Organisational change"));
+    assert!(
+        page("events/digit-ready-2-koeln/index.html").contains("Organisationsentwicklung für MSO")
+    );
+    // A fact in the German file shows in both languages.
+    let p = site.edit(PAST_EVENT, "start: 2022-03-19", "start: 2022-03-18");
+    b.step("German date", &[p]);
+    let page = |rel: &str| String::from_utf8_lossy(&b.engine.files()[rel].bytes[..]).into_owned();
+    assert!(page("en/events/digit-ready-2-koeln/index.html").contains("18 March 2022"));
+    assert!(page("events/digit-ready-2-koeln/index.html").contains("18. März 2022"));
 }

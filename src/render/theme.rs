@@ -33,7 +33,7 @@ fn theme_labels(
                     Diagnostic::error(
                         origin.to_string(),
                         pos,
-                        format!("cannot read the translations of `{rel}`: {e}"),
+                        format!("cannot read the translations: {e}"),
                     )
                     .with_source(&text),
                 );

@@ -234,6 +234,9 @@ pub struct Engine {
     /// of `base_url` (its path part is kept).
     serve_origin: Option<String>,
     state: Option<State>,
+    /// The base path of the site a plain build made, when the engine
+    /// keeps no state (see [`Engine::fallback`]).
+    built_base_path: Option<String>,
     files: HashMap<String, OutFile>,
     diags: Vec<Diagnostic>,
     /// Paths written or removed since the last [`Engine::take_publish`].
@@ -256,6 +259,7 @@ impl Engine {
             overrides,
             serve_origin: None,
             state: None,
+            built_base_path: None,
             files: HashMap::new(),
             diags: Vec::new(),
             touched: HashSet::new(),
@@ -303,7 +307,10 @@ impl Engine {
     /// The path part of the site's `base_url` (`/` or `/bildung/`), under
     /// which the server answers.
     pub fn base_path(&self) -> Option<String> {
-        self.state.as_ref().map(|s| s.site.config.base_path.clone())
+        match &self.state {
+            Some(s) => Some(s.site.config.base_path.clone()),
+            None => self.built_base_path.clone(),
+        }
     }
 
     /// Rebuilds everything.
@@ -731,6 +738,7 @@ impl Engine {
     fn fallback(&mut self) {
         let built = build::build_in_memory(&self.root, &self.overrides);
         self.state = None;
+        self.built_base_path = built.site.as_ref().map(|s| s.config.base_path.clone());
         self.files = shared(built.output);
         self.diags = built.diags.into_vec();
     }

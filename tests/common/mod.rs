@@ -152,6 +152,28 @@ impl Site {
         site
     }
 
+    /// [`Site::example`] in German alone: `languages` made `language: de`
+    /// and the English translations (`*.en.md`) left out. `serve` follows
+    /// edits of a site in one language incrementally (a site in several
+    /// is rebuilt in full), and its tests hold that path to full builds.
+    pub fn example_in_german() -> Site {
+        let site = Site::example();
+        let yaml = site.read("site.yaml");
+        let at = yaml
+            .find("\nlanguages: ")
+            .expect("the example lists its languages")
+            + 1;
+        let end = yaml[at..].find('\n').map_or(yaml.len(), |e| at + e);
+        let yaml = format!("{}language: de{}", &yaml[..at], &yaml[end..]);
+        for item in walkdir::WalkDir::new(site.path("content")) {
+            let item = item.expect("walk content/");
+            if item.file_name().to_string_lossy().ends_with(".en.md") {
+                std::fs::remove_file(item.path()).expect("remove a translation");
+            }
+        }
+        site.file("site.yaml", &yaml)
+    }
+
     /// A generated site of about `pages` entries ([`generated_site`]):
     /// made here rather than by an outside tool, so that the tests read
     /// the same input on every machine.
