@@ -25,7 +25,7 @@ fn theme_labels(
     diags: &mut Diagnostics,
 ) -> Option<Labels> {
     let code = config.language.code();
-    let read = |rel: &str, bytes: &[u8], origin: &str, diags: &mut Diagnostics| {
+    let read = |bytes: &[u8], origin: &str, diags: &mut Diagnostics| {
         let text = String::from_utf8_lossy(bytes);
         Labels::parse(&text)
             .map_err(|(pos, e)| {
@@ -42,7 +42,7 @@ fn theme_labels(
     };
     let own_file = format!("i18n/{code}.yaml");
     let own = match files.get(&own_file) {
-        Some((bytes, origin)) => Some(read(&own_file, bytes, origin, diags)?),
+        Some((bytes, origin)) => Some(read(bytes, origin, diags)?),
         None => None,
     };
     let built_in = |rel: &str| {
@@ -54,7 +54,7 @@ fn theme_labels(
     let theme_en = (code != "en")
         .then(|| files.get("i18n/en.yaml"))
         .flatten()
-        .and_then(|(b, o)| read("i18n/en.yaml", b, o, diags));
+        .and_then(|(b, o)| read(b, o, diags));
     let fallbacks = [
         (built_in(&own_file), "tandem's own"),
         (theme_en, "the theme's English"),
