@@ -195,7 +195,25 @@ fn check_links(
             continue;
         }
         if let Some(anchor) = &link.anchor {
-            check_anchor(e, lines(), link, anchor, &bodies[t].anchors, diags);
+            // In a further language the target's text may be its
+            // translation's, whose headings the message then names.
+            let target = &site.entries[t].source;
+            let named = (*target != link.target).then(|| {
+                format!(
+                    "{target} (the {} text of {})",
+                    site.config.language.english_name(),
+                    link.target
+                )
+            });
+            check_anchor_named(
+                e,
+                lines(),
+                link,
+                named.as_deref(),
+                anchor,
+                &bodies[t].anchors,
+                diags,
+            );
         }
     }
 }
@@ -206,6 +224,20 @@ fn check_anchor(
     e: &crate::entry::Entry,
     lines: &crate::diagnostics::LineIndex,
     link: &markdown::LinkRef,
+    anchor: &str,
+    known: &[String],
+    diags: &mut Diagnostics,
+) {
+    check_anchor_named(e, lines, link, None, anchor, known, diags);
+}
+
+/// [`check_anchor`], the target named `target` in the message (else
+/// by the link's file).
+fn check_anchor_named(
+    e: &crate::entry::Entry,
+    lines: &crate::diagnostics::LineIndex,
+    link: &markdown::LinkRef,
+    target: Option<&str>,
     anchor: &str,
     known: &[String],
     diags: &mut Diagnostics,
@@ -240,7 +272,7 @@ fn check_anchor(
             link.pos,
             format!(
                 "broken anchor `#{anchor}`: {} has no heading with that id{hint}",
-                link.target
+                target.unwrap_or(&link.target)
             ),
         )
         .with_source(lines),

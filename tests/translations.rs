@@ -631,3 +631,21 @@ fn a_theme_without_labels_for_a_language_falls_back_with_a_warning() {
         Some("Language")
     );
 }
+
+#[test]
+fn an_anchor_is_checked_against_the_text_of_the_page_language() {
+    // The English network drops the German heading's id.
+    let site = bilingual().file(
+        "content/networks/netz.en.md",
+        "---\ntitle: Ruhr Learning Network\n---\n## Aims\n\nLearning together.\n",
+    );
+    let run = site.build_out_at(EPOCH, &[]);
+    run.assert_code(1);
+    run.diag(
+        "content/projects/projekt.en.md",
+        4,
+        Some(22),
+        "error",
+        "broken anchor `#ziele`: content/networks/netz.en.md (the English text of content/networks/netz.md) has no heading with that id; its headings are `#aims`",
+    );
+}

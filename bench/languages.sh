@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# What a second language costs: cold full builds of the same generated site
+# in one language and with `languages: [de, en]` (no translations, so every
+# English page shows the German words), alternating, in the same run. The
+# ratio is what counts (the machines are shared and noisy).
+#
+#   bench/languages.sh                    # 10,000 entries, 3 runs each, on tmpfs
+#   bench/languages.sh --pages 1000 --runs 5
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PAGES=10000
+RUNS=3
+BASE=/dev/shm/tandem-bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pages) PAGES=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --dir) BASE=$2; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+GEN_SITE=${GEN_SITE:-../shared/bench/gen-site}
+if [ ! -x "$GEN_SITE" ]; then
+  echo "gen-site not found at $GEN_SITE (set GEN_SITE=/path/to/gen-site)" >&2
+  exit 2
+fi
+cargo build --release --quiet
+TANDEM=$PWD/target/release/tandem
+export SOURCE_DATE_EPOCH=1795000000
+mkdir -p "$BASE"
+one="$BASE/tandem-$PAGES"
+two="$BASE/tandem-$PAGES-bilingual"
+[ -f "$one/site.yaml" ] || "$GEN_SITE" --format tandem --pages "$PAGES" --force "$one" >/dev/null
+if [ ! -f "$two/site.yaml" ]; then
+  rm -rf "$two"; cp -r "$one" "$two"
+  sed -i 's/^language: .*/languages: [de, en]/' "$two/site.yaml"
+  grep -q '^languages:' "$two/site.yaml" || printf '\nlanguages: [de, en]\n' >>"$two/site.yaml"
+fi
+
+measure() {
+  local f; f=$(mktemp)
+  /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; }
+  tail -1 "$f"; rm -f "$f"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+printf '%-4s %12s %12s %12s %12s\n' run one_s two_s one_MiB two_MiB
+O_WALL=(); T_WALL=(); O_MEM=(); T_MEM=()
+for r in $(seq 1 "$RUNS"); do
+  rm -rf "$BASE/out-one" "$BASE/out-two"
+  read -r ow om < <(measure "$TANDEM" build --root "$one" --output "$BASE/out-one")
+  read -r tw tm < <(measure "$TANDEM" build --root "$two" --output "$BASE/out-two")
+  O_WALL+=("$ow"); T_WALL+=("$tw"); O_MEM+=("$om"); T_MEM+=("$tm")
+  printf '%-4s %12s %12s %12d %12d\n' "$r" "$ow" "$tw" $((om / 1024)) $((tm / 1024))
+done
+ow=$(printf '%s\n' "${O_WALL[@]}" | median); tw=$(printf '%s\n' "${T_WALL[@]}" | median)
+om=$(printf '%s\n' "${O_MEM[@]}" | median); tm=$(printf '%s\n' "${T_MEM[@]}" | median)
+files_one=$(find "$BASE/out-one" -type f | wc -l); files_two=$(find "$BASE/out-two" -type f | wc -l)
+awk -v ow="$ow" -v tw="$tw" -v om="$om" -v tm="$tm" -v n="$PAGES" -v f1="$files_one" -v f2="$files_two" 'BEGIN {
+  printf "%d entries, medians: one language %.2f s, %d MiB, %d files; two languages %.2f s, %d MiB, %d files\n", n, ow, om / 1024, f1, tw, tm / 1024, f2
+  printf "two languages / one: wall %.2f, peak memory %.2f\n", tw / ow, tm / om
+}'
+rm -rf "$BASE/out-one" "$BASE/out-two"
