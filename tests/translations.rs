@@ -649,3 +649,30 @@ fn an_anchor_is_checked_against_the_text_of_the_page_language() {
         "broken anchor `#ziele`: content/networks/netz.en.md (the English text of content/networks/netz.md) has no heading with that id; its headings are `#aims`",
     );
 }
+
+#[test]
+fn each_language_has_its_own_search_index() {
+    let site = bilingual();
+    build(&site);
+    let meta = |lang: &str| {
+        let dir = site.out().join(lang).join("search/data");
+        let mut all = String::new();
+        for item in std::fs::read_dir(&dir).unwrap() {
+            let path = item.unwrap().path();
+            if path.file_name().unwrap().to_string_lossy().starts_with("meta-") {
+                all.push_str(&std::fs::read_to_string(path).unwrap());
+            }
+        }
+        all
+    };
+    let (de, en) = (meta(""), meta("en"));
+    assert!(en.contains("Learning Workshop") && en.contains("/en/events/werkstatt/"), "{en}");
+    assert!(!en.contains("Lernwerkstatt"), "{en}");
+    assert!(de.contains("Lernwerkstatt") && !de.contains("/en/"), "{de}");
+    // The English words are in the English index: "learning" from
+    // "Learning Workshop", under its first two letters ("le").
+    let words = site.built("en/search/data/w-6c65.json");
+    assert!(words.contains("learn"), "{words}");
+    let page = site.page("en/search/index.html");
+    assert_eq!(attr(&page, "form[data-search]", "data-search").as_deref(), Some("/en/search/data/"));
+}
