@@ -472,15 +472,26 @@ pub fn render_site_keeping(
     diags: &mut Diagnostics,
     observe: Option<&Observe>,
 ) -> Option<Kept> {
-    let kept = render_language(site, sink, diags, observe);
+    let (kept, feeds_kept) = render_language(site, sink, diags, observe);
     if site.config.languages.len() > 1 {
-        render_translations(site, sink, diags);
+        render_translations(site, sink, diags, feeds_kept);
     }
     kept
 }
 
-/// The further languages of `site` (see [`render_site_keeping`]).
-fn render_translations(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
+/// How many events each subscription feed holds, by owner (see
+/// [`Site::feeds_kept`]).
+type FeedsKept = std::collections::HashMap<Option<usize>, usize>;
+
+/// The further languages of `site` (see [`render_site_keeping`]), whose
+/// feeds hold as many events as `feeds_kept` says the main language's do.
+fn render_translations(
+    site: &Site,
+    sink: &dyn Sink,
+    diags: &mut Diagnostics,
+    feeds_kept: FeedsKept,
+) {
+    let feeds_kept = std::sync::Arc::new(feeds_kept);
     let mut timer = crate::timing::Timer::new();
     // The `SEQUENCE` and `LAST-MODIFIED` the main language's feeds carry:
     // the other languages' feeds carry the same (see `feeds::calendar`).
@@ -494,6 +505,7 @@ fn render_translations(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     for &lang in &site.config.languages[1..] {
         let mut translated = site.in_language(lang);
         translated.lock = Some(stamps.clone());
+        translated.feeds_kept = Some(feeds_kept.clone());
         timer.lap("languages: model");
         let folder = crate::output::InFolder {
             sink,
@@ -504,19 +516,22 @@ fn render_translations(site: &Site, sink: &dyn Sink, diags: &mut Diagnostics) {
     }
 }
 
-/// One language of the site: [`render_site_keeping`] without the others.
+/// One language of the site: [`render_site_keeping`] without the others;
+/// and how many events its subscription feeds hold.
 fn render_language(
     site: &Site,
     sink: &dyn Sink,
     diags: &mut Diagnostics,
     observe: Option<&Observe>,
-) -> Option<Kept> {
+) -> (Option<Kept>, FeedsKept) {
     let mut timer = crate::timing::Timer::new();
     let mut theme_findings = Diagnostics::new();
     let theme = Theme::load(&site.config, site.images.clone(), &mut theme_findings);
     let theme_findings = theme_findings.into_vec();
     diags.extend(theme_findings.iter().cloned());
-    let theme = theme?;
+    let Some(theme) = theme else {
+        return (None, FeedsKept::new());
+    };
     // What the files say, as opposed to the words: checked once, with
     // the main language.
     let main = !site.config.is_translation();
@@ -532,6 +547,7 @@ fn render_language(
         page_errors: keep.then(Default::default),
         collisions: AtomicUsize::new(0),
         over_budget: AtomicBool::new(false),
+        feeds_kept: Mutex::new(FeedsKept::new()),
     };
     let render = |route: &Route, pc: pages::PageContext| {
         if let Some(observe) = observe {
@@ -656,11 +672,13 @@ fn render_language(
     diags.extend(static_findings.iter().cloned());
     diags.extend(found.diags.into_inner().unwrap_or_else(|p| p.into_inner()));
     timer.lap("static");
+    let feeds_kept =
+        std::mem::take(&mut *found.feeds_kept.lock().unwrap_or_else(|p| p.into_inner()));
     if !keep {
         rayon::join(move || drop(vevents), move || drop(bodies));
-        return None;
+        return (None, feeds_kept);
     }
-    Some(Kept {
+    let kept = Kept {
         theme,
         theme_findings,
         bodies,
@@ -675,7 +693,8 @@ fn render_language(
         static_findings,
         collisions: found.collisions.into_inner(),
         over_budget: found.over_budget.into_inner(),
-    })
+    };
+    (Some(kept), feeds_kept)
 }
 
 /// What the parallel parts of a build found: findings, and for `serve`
@@ -685,6 +704,7 @@ struct Found {
     page_errors: Option<Mutex<BTreeMap<String, Diagnostic>>>,
     collisions: AtomicUsize,
     over_budget: AtomicBool,
+    feeds_kept: Mutex<FeedsKept>,
 }
 
 impl Found {
@@ -894,6 +914,14 @@ fn write_feeds(
         else {
             return;
         };
+        if let feeds::Made::Parts(parts) = &made {
+            let owner = match feed {
+                Route::Calendar(i) => Some(*i),
+                _ => None,
+            };
+            let mut kept = found.feeds_kept.lock().unwrap_or_else(|p| p.into_inner());
+            kept.insert(owner, parts.kept);
+        }
         if let feeds::Made::Parts(parts) = &made
             && let Some(left_out) = &parts.left_out
         {

@@ -659,14 +659,22 @@ fn each_language_has_its_own_search_index() {
         let mut all = String::new();
         for item in std::fs::read_dir(&dir).unwrap() {
             let path = item.unwrap().path();
-            if path.file_name().unwrap().to_string_lossy().starts_with("meta-") {
+            if path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("meta-")
+            {
                 all.push_str(&std::fs::read_to_string(path).unwrap());
             }
         }
         all
     };
     let (de, en) = (meta(""), meta("en"));
-    assert!(en.contains("Learning Workshop") && en.contains("/en/events/werkstatt/"), "{en}");
+    assert!(
+        en.contains("Learning Workshop") && en.contains("/en/events/werkstatt/"),
+        "{en}"
+    );
     assert!(!en.contains("Lernwerkstatt"), "{en}");
     assert!(de.contains("Lernwerkstatt") && !de.contains("/en/"), "{de}");
     // The English words are in the English index: "learning" from
@@ -674,5 +682,49 @@ fn each_language_has_its_own_search_index() {
     let words = site.built("en/search/data/w-6c65.json");
     assert!(words.contains("learn"), "{words}");
     let page = site.page("en/search/index.html");
-    assert_eq!(attr(&page, "form[data-search]", "data-search").as_deref(), Some("/en/search/data/"));
+    assert_eq!(
+        attr(&page, "form[data-search]", "data-search").as_deref(),
+        Some("/en/search/data/")
+    );
+}
+
+/// A feed over its byte budget keeps the same events in every language,
+/// however long the translated words are.
+#[test]
+fn every_language_keeps_the_same_events_within_the_budget() {
+    let mut site = Site::weekly_events("  max_bytes: 10000\n", 40, 0);
+    let yaml = site
+        .read("site.yaml")
+        .replace("language: en\n", "languages: [de, en]\n");
+    site = site.file("site.yaml", &yaml);
+    let long = "A very long English title that says the same thing in many more words ".repeat(4);
+    for k in 0..40 {
+        site = site.file(
+            &format!("content/events/e{k:03}.en.md"),
+            &format!("---\ntitle: {long}{k}\n---\nText.\n"),
+        );
+    }
+    let run = site.build_out_at(EPOCH, &[]);
+    run.assert_ok();
+    for feed in ["calendar.ics", "networks/netz/calendar.ics"] {
+        let de = vevents(&site.built(feed));
+        let en = vevents(&site.built(&format!("en/{feed}")));
+        assert!(
+            de.len() < 40,
+            "{feed}: the budget leaves events out ({})",
+            de.len()
+        );
+        assert_eq!(
+            de.keys().collect::<Vec<_>>(),
+            en.keys().collect::<Vec<_>>(),
+            "{feed}"
+        );
+    }
+    // The warning is the main language's, once per feed.
+    let warned: Vec<_> = run
+        .warnings()
+        .into_iter()
+        .filter(|d| d.message.starts_with("the subscription feed"))
+        .collect();
+    assert_eq!(warned.len(), 2, "{}", run.stderr);
 }

@@ -882,7 +882,7 @@ pub fn calendar<S: AsRef<str>>(
     events: &[usize],
     vevents: &dyn Fn(usize) -> S,
 ) -> String {
-    calendar_parts(site, name, events, &[], vevents).into_string()
+    calendar_parts(site, name, events, &[], vevents, None).into_string()
 }
 
 /// A calendar as the parts it is written from: its own head (properties
@@ -895,6 +895,8 @@ pub struct Parts<S> {
     own: Vec<String>,
     /// Set when the upcoming events alone did not fit the budget.
     pub left_out: Option<LeftOut>,
+    /// How many events (and cancellations) it holds.
+    pub kept: usize,
 }
 
 impl<S: AsRef<str>> Parts<S> {
@@ -924,13 +926,16 @@ impl<S: AsRef<str>> Parts<S> {
 
 /// [`calendar`] as [`Parts`], within the feed's [budget](within_budget),
 /// with the VEVENTs of `cancelled` (events gone from the content, see
-/// [`cancelled`]) after the others.
+/// [`cancelled`]) after the others. `same_as`: the number of events the
+/// main language's feed kept, which a further language's feed keeps too,
+/// so that every language's feed holds the same events.
 pub fn calendar_parts<S: AsRef<str>>(
     site: &Site,
     name: &str,
     events: &[usize],
     cancelled: &[&Record],
     vevents: &dyn Fn(usize) -> S,
+    same_as: Option<usize>,
 ) -> Parts<S> {
     let now = site.config.now;
     let events = feed_events(site, events);
@@ -965,7 +970,11 @@ pub fn calendar_parts<S: AsRef<str>>(
         end: None,
         size: size(v),
     }));
-    let (keep, left_out) = within_budget(site, &candidates, fixed);
+    let (keep, left_out) = match same_as {
+        Some(n) => (first_ranked(&candidates, n), None),
+        None => within_budget(site, &candidates, fixed),
+    };
+    let count = keep.iter().filter(|k| **k).count();
     let (keep_events, keep_gone) = keep.split_at(bodies.len());
     let kept: Vec<(usize, S)> = bodies
         .into_iter()
@@ -984,6 +993,7 @@ pub fn calendar_parts<S: AsRef<str>>(
         events: kept.into_iter().map(|(_, v)| v).collect(),
         own: gone.into_iter().map(|(_, v)| v).collect(),
         left_out,
+        kept: count,
     }
 }
 
@@ -1037,6 +1047,35 @@ pub struct LeftOut {
     pub from: DateTime<Utc>,
 }
 
+/// The order in which a feed keeps `candidates`, as (past?, key,
+/// position): upcoming by their next start, soonest first, then past ones
+/// by their end, latest first.
+fn ranked(candidates: &[Candidate]) -> Vec<(bool, i64, usize)> {
+    let mut rank: Vec<(bool, i64, usize)> = candidates
+        .iter()
+        .enumerate()
+        .map(|(at, c)| match c.next {
+            Some(next) => (false, next.timestamp(), at),
+            None => {
+                let end = c.end.map_or(i64::MIN, |e| e.timestamp());
+                (true, end.saturating_neg(), at)
+            }
+        })
+        .collect();
+    rank.sort_unstable();
+    rank
+}
+
+/// The first `n` of `candidates` in the order a feed keeps them (see
+/// [`within_budget`]).
+fn first_ranked(candidates: &[Candidate], n: usize) -> Vec<bool> {
+    let mut keep = vec![false; candidates.len()];
+    for &(_, _, at) in ranked(candidates).iter().take(n) {
+        keep[at] = true;
+    }
+    keep
+}
+
 /// One VEVENT (or the VEVENTs of one event) a feed could hold.
 pub struct Candidate {
     /// The start of its next date, if one is not over.
@@ -1063,20 +1102,7 @@ pub fn within_budget(
     if candidates.len() <= cal.max_events && total <= cal.max_bytes {
         return (vec![true; candidates.len()], None);
     }
-    // (past?, key, position): upcoming by their next start, past by
-    // their end, latest first.
-    let mut rank: Vec<(bool, i64, usize)> = candidates
-        .iter()
-        .enumerate()
-        .map(|(at, c)| match c.next {
-            Some(next) => (false, next.timestamp(), at),
-            None => {
-                let end = c.end.map_or(i64::MIN, |e| e.timestamp());
-                (true, end.saturating_neg(), at)
-            }
-        })
-        .collect();
-    rank.sort_unstable();
+    let rank = ranked(candidates);
     let mut keep = vec![false; candidates.len()];
     let (mut bytes, mut count) = (fixed, 0);
     let mut first_out = None;

@@ -59,7 +59,12 @@ pub fn make<S: AsRef<str>>(
             let name = crate::routes::feed_name(site, None);
             let gone: Vec<&crate::lock::Record> = site.cancelled.iter().collect();
             Made::Parts(calendar::calendar_parts(
-                site, &name, events, &gone, vevents,
+                site,
+                &name,
+                events,
+                &gone,
+                vevents,
+                site.kept_in_feeds(None),
             ))
         }
         Route::Calendar(i) => {
@@ -67,7 +72,12 @@ pub fn make<S: AsRef<str>>(
             let events = &site.links[i].events;
             let gone = calendar::cancelled_for(site, i);
             Made::Parts(calendar::calendar_parts(
-                site, &name, events, &gone, vevents,
+                site,
+                &name,
+                events,
+                &gone,
+                vevents,
+                site.kept_in_feeds(Some(i)),
             ))
         }
         Route::EventIcs(i) => Made::Text(calendar::event_ics(site, i, vevents(i).as_ref())),

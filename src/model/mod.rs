@@ -46,6 +46,7 @@ impl Site {
             cancelled: Vec::new(),
             images: Default::default(),
             translations: Vec::new(),
+            feeds_kept: None,
         };
         let duplicates = site.index_entries(diags);
         site.check_references(diags);

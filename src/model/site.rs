@@ -37,6 +37,11 @@ pub struct Site {
     /// The words of entries in the further languages of `config.languages`
     /// (see [`Site::in_language`]).
     pub translations: Vec<crate::content::Translation>,
+    /// In a further language: how many events each subscription feed of
+    /// the main language holds (by owner: `None` for the site's
+    /// calendar), so that every language's feed holds the same ones
+    /// whatever the length of its words (see `build`).
+    pub feeds_kept: Option<std::sync::Arc<HashMap<Option<usize>, usize>>>,
 }
 
 impl Site {
@@ -50,6 +55,11 @@ impl Site {
 
     pub fn resolve(&self, r: &Ref) -> Option<usize> {
         self.lookup(r.kind, &r.id)
+    }
+
+    /// See [`Site::feeds_kept`].
+    pub fn kept_in_feeds(&self, owner: Option<usize>) -> Option<usize> {
+        self.feeds_kept.as_ref()?.get(&owner).copied()
     }
 }
 

@@ -93,6 +93,7 @@ impl Site {
             cancelled: self.cancelled.clone(),
             images: self.images.clone(),
             translations: Vec::new(),
+            feeds_kept: None,
         }
     }
 
