@@ -488,6 +488,13 @@ fn a_field_that_is_not_words_is_an_error_at_its_line() {
         "error",
         "`start` is not translated: it comes from `content/events/werkstatt.md`, the same in every language; remove it here (a translation holds only `title`, `summary`, `image`, `location`, `registration`, `extra`)",
     );
+    // Beside where the main file states it.
+    assert!(
+        run.stderr
+            .contains("note: content/events/werkstatt.md:6:1: `start` as the main file states it"),
+        "{}",
+        run.stderr
+    );
     run.diag(
         "content/events/werkstatt.en.md",
         4,

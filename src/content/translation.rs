@@ -15,6 +15,9 @@ use crate::frontmatter::{links, schema};
 #[derive(Clone, Debug)]
 pub struct Translation {
     pub language: Language,
+    /// The kind whose fields it was read with (a plain page's for an
+    /// `_index`).
+    pub kind: Kind,
     /// The file it translates: `content/events/kickoff.md`.
     pub of: String,
     /// Its own file: `content/events/kickoff.en.md`.
@@ -34,6 +37,10 @@ pub struct Translation {
     pub registration: Option<String>,
     /// `extra`: its keys replace those of the main file's.
     pub extra: serde_json::Value,
+    /// Fields that are not words (`start:`), with where they are: errors
+    /// that the model reports beside the main file's line of the same
+    /// field (see `Site::take_translations`).
+    pub stray: Vec<(String, Pos)>,
 }
 
 /// The fields a translation may hold for an entry of `kind`.
@@ -93,21 +100,11 @@ pub fn parse(
         &format!("a field of {}", with_article(kind.name())),
     );
     let words = translatable(kind);
-    for (key, pos) in f.keys() {
-        if !words.contains(&key) {
-            r.error(
-                pos,
-                format!(
-                    "`{key}` is not translated: it comes from `{of}`, the same in every language; remove it here (a translation holds only {})",
-                    words
-                        .iter()
-                        .map(|w| format!("`{w}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            );
-        }
-    }
+    let stray: Vec<(String, Pos)> = f
+        .keys()
+        .filter(|(key, _)| !words.contains(key))
+        .map(|(key, pos)| (key.to_string(), pos))
+        .collect();
     let title = r.required_prose(&f, "title", f.pos);
     let summary = r.prose(&f, "summary");
     let image_alt = f
@@ -129,9 +126,16 @@ pub fn parse(
         }
         n.to_json()
     });
-    let title = title?;
+    let Some(title) = title else {
+        // Not kept: its stray fields are reported here.
+        for (key, pos) in &stray {
+            r.error(*pos, stray_message(kind, key, of));
+        }
+        return None;
+    };
     Some(Translation {
         language,
+        kind,
         of: of.to_string(),
         source: source.to_string(),
         title,
@@ -143,8 +147,21 @@ pub fn parse(
         logo_alt,
         registration,
         extra,
+        stray,
         text,
     })
+}
+
+/// The error of a field `key` in a translation of `of` that is not words.
+pub fn stray_message(kind: Kind, key: &str, of: &str) -> String {
+    format!(
+        "`{key}` is not translated: it comes from `{of}`, the same in every language; remove it here (a translation holds only {})",
+        translatable(kind)
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 /// `image: { alt: … }`: the file is the main file's, only its words are

@@ -27,6 +27,23 @@ impl Site {
                 .map(|&i| &self.entries[i])
                 .or_else(|| self.sections.values().find(|s| s.source == t.of))
                 .or(self.home.as_ref().filter(|h| h.source == t.of));
+            // A field that is not words, beside where the main file states it.
+            let kind = t.kind;
+            for (key, pos) in &t.stray {
+                let mut d = Diagnostic::error(
+                    &t.source,
+                    *pos,
+                    crate::content::translation::stray_message(kind, key, &t.of),
+                )
+                .with_source(&t.text);
+                if let Some(at) = main.and_then(|m| crate::frontmatter::find_key(&m.text, key)) {
+                    d = d.with_note(format!(
+                        "{}:{}:{}: `{key}` as the main file states it",
+                        t.of, at.line, at.col
+                    ));
+                }
+                diags.push(d);
+            }
             let Some(main) = main else {
                 if !self.rejected.contains_key(&t.of) {
                     diags.push(
