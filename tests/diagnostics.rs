@@ -1065,8 +1065,26 @@ mod mutated_sites {
                     }
                 }
             }
+            // In two languages, with English words for a few entries,
+            // so that mutations reach the translations' reader too.
+            let english: Vec<(String, Vec<u8>)> = files
+                .iter()
+                .filter(|(rel, _)| rel.ends_with(".md") && !rel.ends_with("_index.md"))
+                .take(4)
+                .map(|(rel, _)| {
+                    let text = "---\ntitle: In English\nsummary: Words.\nextra: { note: x }\n---\n## Heading\n\nText with a [link](#heading).\n";
+                    (rel.replace(".md", ".en.md"), text.as_bytes().to_vec())
+                })
+                .collect();
+            files.extend(english);
             files.sort();
-            (site.read("site.yaml"), files)
+            let yaml = site.read("site.yaml");
+            let yaml = if yaml.contains("\nlanguage: ") {
+                yaml.replace("\nlanguage: de", "\nlanguages: [de, en]")
+            } else {
+                format!("{yaml}languages: [de, en]\n")
+            };
+            (yaml, files)
         })
     }
 
@@ -1279,6 +1297,9 @@ mod mutated_sites {
         let site = tandem::model::load_site_from_memory(&yaml, &files, &mut diags);
         if let Some(site) = &site {
             tandem::build::render_bodies(site, &mut diags);
+            for &lang in site.config.languages.iter().skip(1) {
+                tandem::build::render_bodies(&site.in_language(lang), &mut diags);
+            }
         }
         diags.sort();
         for d in diags.iter() {
@@ -1321,6 +1342,9 @@ mod mutated_sites {
         assert!(site.is_some());
         assert!(!diags.has_errors(), "{:?}", diags.iter().next());
         assert!(files.len() > 15);
+        let site = site.unwrap();
+        assert_eq!(site.config.languages.len(), 2);
+        assert_eq!(site.translations.len(), 4);
     }
 }
 

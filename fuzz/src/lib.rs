@@ -63,6 +63,9 @@ fn load_here(data: &[u8]) {
     let mut diags = tandem::diagnostics::Diagnostics::new();
     if let Some(site) = tandem::model::load_site_from_memory(&site_yaml, &files, &mut diags) {
         tandem::build::render_bodies(&site, &mut diags);
+        for &lang in site.config.languages.iter().skip(1) {
+            tandem::build::render_bodies(&site.in_language(lang), &mut diags);
+        }
     }
     diags.sort();
     for d in diags.iter() {
