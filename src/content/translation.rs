@@ -3,13 +3,14 @@
 //! relations, status and ids are facts the main file states once for
 //! every language (content format §3, "Translations").
 
-use super::{split_front_matter, with_article};
 use crate::config::Language;
 use crate::diagnostics::{Diagnostics, Pos};
 use crate::entry::Kind;
 use crate::frontmatter::fields::FieldReader;
+use crate::frontmatter::split::split_front_matter;
 use crate::frontmatter::yaml::{self, Node, Value};
 use crate::frontmatter::{links, schema};
+use crate::text::with_article;
 
 /// The words of one entry, plain page or `_index.md` in another language.
 #[derive(Clone, Debug)]
@@ -93,7 +94,7 @@ pub fn parse(
         }
     };
     let mut r = FieldReader::new(source, &text, diags);
-    let keys = super::keys_of(kind);
+    let keys: Vec<&str> = schema::fields_of(kind).map(|f| f.name).collect();
     let f = r.map_fields(
         &node,
         &keys,

@@ -7,6 +7,7 @@ pub mod event;
 pub mod fields;
 pub mod links;
 pub mod schema;
+pub mod split;
 pub mod yaml;
 
 use crate::diagnostics::Pos;
