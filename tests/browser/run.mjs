@@ -166,6 +166,15 @@ async function discoverPages() {
   // The search page, with results shown and its filters filled.
   pages.push({ name: 'search page with results', path: 'search/?q=workshops' });
   pages.push({ name: '404 page', path: '404.html' });
+  // A site in several languages: the home page and an entry in the other
+  // language, reached through the language switcher (on the example site
+  // the home page is translated, the first partner is not).
+  const partner = pages.find((q) => q.path.startsWith('partners/') && q.path.length > 'partners/'.length);
+  for (const p of [{ name: 'home', path: '' }, partner].filter(Boolean)) {
+    await page.goto(url(p.path));
+    const other = await page.$eval('nav.lang-switch a:not([aria-current])', (a) => a.pathname).catch(() => null);
+    if (other) pages.push({ name: `${p.name} in the other language`, path: other.slice(new URL(site).pathname.length) });
+  }
   await context.close();
   return pages;
 }
