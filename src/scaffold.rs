@@ -184,6 +184,12 @@ pub fn new_entry(
         .join("content")
         .join(kind.folder())
         .join(format!("{slug}.md"));
+    write_new(&path, &template(kind, title, today))
+}
+
+/// Writes a new file at `path` (its folders too) and prints its path;
+/// never over a file, even one made meanwhile.
+fn write_new(path: &Path, text: &str) -> Result<(), Error> {
     if path.exists() {
         return Err(Error::Usage(format!(
             "{} exists already; it was left as it is",
@@ -197,13 +203,11 @@ pub fn new_entry(
             std::fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .open(&path)
+                .open(path)
         })
-        .and_then(|mut f| {
-            std::io::Write::write_all(&mut f, template(kind, title, today).as_bytes())
-        });
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
     written.map_err(|source| Error::Write {
-        path: path.clone(),
+        path: path.to_path_buf(),
         source,
     })?;
     crate::to_stdout!("{}", path.display());
@@ -264,29 +268,10 @@ pub fn new_translation(
         .join("content")
         .join(kind.folder())
         .join(format!("{id}.{}.md", language.code()));
-    if path.exists() {
-        return Err(Error::Usage(format!(
-            "{} exists already; it was left as it is",
-            path.display()
-        )));
-    }
-    let text = translation_template(&main, &source, title, language);
-    let written = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|_| {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-        })
-        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()));
-    written.map_err(|source| Error::Write {
-        path: path.clone(),
-        source,
-    })?;
-    crate::to_stdout!("{}", path.display());
-    Ok(())
+    write_new(
+        &path,
+        &translation_template(&main, &source, title, language),
+    )
 }
 
 /// The text of a new translation of `main`: its title, and each other

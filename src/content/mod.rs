@@ -420,10 +420,19 @@ fn classify(
     })
 }
 
-/// The text of a file, normalised; `None` (and an error) when it is not
-/// UTF-8.
+/// The text of a file, normalised; `None` (and an error at the first
+/// bad byte's line) when it is not UTF-8.
 fn text_of(f: &Found, raw: Vec<u8>, diags: &mut Diagnostics) -> Option<String> {
-    match String::from_utf8(raw) {
+    // simdutf8 checks the common case, valid text, several times faster
+    // than the standard library (German text leaves its ASCII fast path at
+    // every umlaut); invalid text takes the standard check for its place.
+    let checked = if simdutf8::basic::from_utf8(&raw).is_ok() {
+        // SAFETY: `raw` was just checked to be UTF-8.
+        Ok(unsafe { String::from_utf8_unchecked(raw) })
+    } else {
+        String::from_utf8(raw)
+    };
+    match checked {
         Ok(t) => Some(normalise(t)),
         Err(e) => {
             let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
@@ -482,41 +491,15 @@ fn entry_from_bytes(
     mtime: Option<std::time::SystemTime>,
     diags: &mut Diagnostics,
 ) -> Read {
-    // simdutf8 checks the common case, valid text, several times faster
-    // than the standard library (German text leaves its ASCII fast path at
-    // every umlaut); invalid text takes the standard check for its place.
-    let checked = if simdutf8::basic::from_utf8(&raw).is_ok() {
-        // SAFETY: `raw` was just checked to be UTF-8.
-        Ok(unsafe { String::from_utf8_unchecked(raw) })
-    } else {
-        String::from_utf8(raw)
-    };
-    let text = match checked {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            diags.push(Diagnostic::error(
-                &f.source,
-                Pos::new(line, 1),
-                "the file is not UTF-8 text: save it as UTF-8",
-            ));
-            return Err(None);
-        }
+    let Some(text) = text_of(f, raw, diags) else {
+        return Err(None);
     };
     let kind = if f.role == Role::Entry {
         f.kind
     } else {
         Kind::Page
     };
-    let mut entry = parse_entry(
-        kind,
-        &f.id,
-        &f.source,
-        normalise(text),
-        config.timezone,
-        diags,
-    )?;
+    let mut entry = parse_entry(kind, &f.id, &f.source, text, config.timezone, diags)?;
     entry.kind = f.kind;
     entry.mtime = mtime;
     Ok(entry)
