@@ -562,6 +562,16 @@ fn render_language(
     // ever held together; only the news feed keeps the posts' HTML.
     let in_feeds = feed_events(site);
     let search_on = site.config.search;
+    // The index's postings, one set per thread of the pool (and one for
+    // a caller outside it), so that each stays in its core's cache.
+    let doc_numbers = if search_on {
+        crate::search::doc_numbers(site)
+    } else {
+        Vec::new()
+    };
+    let threads = rayon::current_num_threads();
+    let indexes: Vec<Mutex<crate::search::Index>> =
+        (0..=threads).map(|_| Mutex::default()).collect();
     let entries = |diags: &mut Diagnostics| {
         render_bodies_with(site, diags, keep, |i, body| {
             // An event's `event.ics` is written here, with its whole text;
@@ -586,16 +596,13 @@ fn render_language(
                     found.extend(routes::alias_findings(site, i));
                 }
             }
-            // The index takes the plain text over unless serve keeps it.
-            let record = if search_on {
-                let plain = if keep {
-                    body.plain.clone()
-                } else {
-                    std::mem::take(&mut body.plain)
-                };
-                crate::search::record(&ctx, i, plain)
-            } else {
-                None
+            let record = match doc_numbers.get(i).copied().flatten() {
+                Some(doc) => crate::search::record(&ctx, i).inspect(|record| {
+                    let own = rayon::current_thread_index().map_or(threads, |t| t.min(threads));
+                    let mut index = indexes[own].lock().unwrap_or_else(|p| p.into_inner());
+                    index.add(doc, record, &body.plain);
+                }),
+                None => None,
             };
             if !keep {
                 body.plain = String::new();
@@ -633,7 +640,11 @@ fn render_language(
             return;
         }
         let records: Vec<&crate::search::Record> = records.iter().collect();
-        for (path, bytes) in crate::search::files(&records) {
+        let indexes = indexes
+            .iter()
+            .map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|p| p.into_inner())))
+            .collect();
+        for (path, bytes) in crate::search::files(&records, indexes) {
             add(sink, site, &path, &bytes, &Origin::Search, &found);
         }
     };

@@ -18,7 +18,7 @@ use crate::render::context::Contexts;
 use crate::routes::Reads;
 use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde_json::{Value, json};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
@@ -50,12 +50,14 @@ pub struct Record {
     pub projects: Vec<String>,
     /// The place to filter by: a real place, not "Online".
     pub place_filter: Option<String>,
-    /// The distinct folded words of title, summary, date, place and body,
-    /// sorted, one per line ([`words_of`]): made as the page is rendered,
-    /// so the body's text is not kept until the index is written.
-    pub words: String,
-    /// The same of the title alone.
-    pub title_words: String,
+}
+
+impl Record {
+    /// The texts whose words find the record: title, summary, date, place
+    /// and the body's plain text.
+    fn texts<'t>(&'t self, plain: &'t str) -> [&'t str; 5] {
+        [&self.title, &self.summary, &self.date, &self.place, plain]
+    }
 }
 
 /// What the index is made from, in the terms `serve` tracks edits by: any
@@ -68,9 +70,9 @@ pub fn reads(site: &Site) -> Vec<Reads> {
     reads
 }
 
-/// The record of entry `i`, from its card and its body's plain text;
-/// `None` for an entry without a page (a draft not built).
-pub fn record(ctx: &Contexts, i: usize, plain: String) -> Option<Record> {
+/// The record of entry `i`, from its card; `None` for an entry without a
+/// page (a draft not built). Its words go to an [`Index`].
+pub fn record(ctx: &Contexts, i: usize) -> Option<Record> {
     let site = ctx.site;
     if !site.visible(i) {
         return None;
@@ -127,9 +129,22 @@ pub fn record(ctx: &Contexts, i: usize, plain: String) -> Option<Record> {
         projects,
         place_filter: (!place.is_empty() && place != ctx.labels.get("online"))
             .then(|| place.to_string()),
-        words: words_of(&[e.title.trim(), summary, date, place, &plain]),
-        title_words: words_of(&[e.title.trim()]),
     })
+}
+
+/// The document number of each entry in the index: entries with a page
+/// ([`record`] gives `Some`), numbered in the entries' order. A build adds
+/// documents as their pages are rendered, in any order, under these numbers.
+pub fn doc_numbers(site: &Site) -> Vec<Option<u32>> {
+    let mut next = 0;
+    (0..site.entries.len())
+        .map(|i| {
+            site.visible(i).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
 }
 
 /// A word as the index and the search page's script compare it: lower
@@ -196,40 +211,109 @@ fn raw_words(text: &str) -> impl Iterator<Item = &str> + '_ {
     })
 }
 
-/// The distinct folded words of `texts`, one per line: each written word
-/// is folded once, however often it occurs. Not sorted: the postings need
-/// only each word once, and sorting every page's words cost a tenth of a
-/// large build. The order is the hash set's, the same on every run.
-pub fn words_of(texts: &[&str]) -> String {
-    // About one distinct word per 16 bytes of a short text, fewer of a long one.
-    let size: usize = texts.iter().map(|t| t.len()).sum();
-    let mut raw: FxHashSet<&str> =
-        FxHashSet::with_capacity_and_hasher((size / 16).min(4096), Default::default());
-    raw.extend(texts.iter().flat_map(|t| raw_words(t)));
-    // Two written forms may fold into one ("Büro", "büro").
-    let mut words: FxHashSet<Cow<str>> =
-        FxHashSet::with_capacity_and_hasher(raw.len(), Default::default());
-    let mut len = 0;
-    for w in raw {
-        let w = if w
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        {
-            Cow::Borrowed(w)
-        } else {
-            Cow::Owned(fold(w))
-        };
-        len += w.len() + 1;
-        words.insert(w);
-    }
-    let mut out = String::with_capacity(len);
-    for w in &words {
-        if !out.is_empty() {
-            out.push('\n');
+/// A document's distinct words as written, one per line, for `serve`,
+/// which keeps them per entry and indexes them again after an edit
+/// without the entries' text. A build does not make them: it adds each
+/// page's words to an [`Index`] straight from the text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Words {
+    all: String,
+    title: String,
+}
+
+impl Words {
+    pub fn of(record: &Record, plain: &str) -> Words {
+        Words {
+            all: distinct(&record.texts(plain)),
+            title: distinct(&[&record.title]),
         }
-        out.push_str(w);
+    }
+}
+
+/// The distinct words of `texts` as written, one per line.
+fn distinct(texts: &[&str]) -> String {
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    let mut out = String::new();
+    for w in texts.iter().flat_map(|t| raw_words(t)) {
+        if seen.insert(w) {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(w);
+        }
     }
     out
+}
+
+/// Postings of one word: the documents it occurs in, and those with it in the title.
+#[derive(Default, Clone)]
+struct Postings {
+    docs: Vec<u32>,
+    titles: Vec<u32>,
+}
+
+/// A word's postings while documents are added, with the last document
+/// added to `docs` beside them: most occurrences of a word repeat it
+/// within a page, and this finds so without reading the list.
+#[derive(Default)]
+struct Adding {
+    postings: Postings,
+    /// The last document in `postings.docs`, plus one (0: none yet).
+    last: u32,
+}
+
+impl Adding {
+    fn doc(&mut self, doc: u32) {
+        if self.last != doc + 1 {
+            self.last = doc + 1;
+            self.postings.docs.push(doc);
+        }
+    }
+
+    fn title(&mut self, doc: u32) {
+        if self.postings.titles.last() != Some(&doc) {
+            self.postings.titles.push(doc);
+        }
+    }
+}
+
+/// Postings by word as written ("Werkstätten", "werkstätten"), for the
+/// documents added to it: one per thread while a build renders its pages,
+/// so that each word occurrence costs one lookup and nothing of a page's
+/// text is kept; the words are folded once each in [`files`]. A document's
+/// words are added together, which keeps each document once per word.
+#[derive(Default)]
+pub struct Index {
+    words: hashbrown::HashMap<String, Adding, FxBuildHasher>,
+}
+
+impl Index {
+    /// Adds document `doc`: the words of `record`'s texts and `plain`.
+    pub fn add(&mut self, doc: u32, record: &Record, plain: &str) {
+        for w in raw_words(&record.title) {
+            self.entry(w).title(doc);
+        }
+        for text in record.texts(plain) {
+            for w in raw_words(text) {
+                self.entry(w).doc(doc);
+            }
+        }
+    }
+
+    /// Adds document `doc` from words kept by `serve`.
+    pub fn add_words(&mut self, doc: u32, words: &Words) {
+        for w in words.title.split('\n').filter(|w| !w.is_empty()) {
+            self.entry(w).title(doc);
+        }
+        for w in words.all.split('\n').filter(|w| !w.is_empty()) {
+            self.entry(w).doc(doc);
+        }
+    }
+
+    fn entry(&mut self, word: &str) -> &mut Adding {
+        // One lookup per occurrence; a new word is copied once.
+        self.words.entry_ref(word).or_default()
+    }
 }
 
 /// The index part a word belongs to: the hex of its first two characters'
@@ -242,53 +326,38 @@ pub fn part_name(word: &str) -> String {
         .collect()
 }
 
-/// Postings of one word: the documents it occurs in, and those with it in the title.
-#[derive(Default, Clone)]
-struct Postings {
-    docs: Vec<u32>,
-    titles: Vec<u32>,
-}
-
-/// The index files for `records`: each file's path below the output and
-/// its bytes, in a fixed order (the same site gives the same bytes).
-pub fn files<'r>(records: &[&'r Record]) -> Vec<(String, Vec<u8>)> {
+/// The index files for `records`, whose words `indexes` hold under the
+/// records' positions as document numbers: each file's path below the
+/// output and its bytes, in a fixed order (the same site gives the same
+/// bytes, however the documents were shared among the indexes).
+pub fn files(records: &[&Record], indexes: Vec<Index>) -> Vec<(String, Vec<u8>)> {
     let mut timer = crate::timing::Timer::new();
-    // Postings: each run of documents into a map of its own, in parallel,
-    // then the maps joined in the runs' order, which keeps every list of
-    // documents sorted.
-    let run = records
-        .len()
-        .div_ceil(4 * rayon::current_num_threads())
-        .max(1);
-    let lines = |t: &'r str| t.split('\n').filter(|w| !w.is_empty());
-    let maps: Vec<FxHashMap<&str, Postings>> = records
-        .par_chunks(run)
-        .enumerate()
-        .map(|(c, chunk)| {
-            let mut map: FxHashMap<&str, Postings> = FxHashMap::default();
-            for (k, &r) in chunk.iter().enumerate() {
-                let doc = (c * run + k) as u32;
-                for w in lines(&r.title_words) {
-                    map.entry(w).or_default().titles.push(doc);
-                }
-                for w in lines(&r.words) {
-                    map.entry(w).or_default().docs.push(doc);
-                }
-            }
-            map
-        })
-        .collect();
-    let mut maps = maps.into_iter();
-    let mut postings = maps.next().unwrap_or_default();
-    for map in maps {
-        for (w, p) in map {
-            let joined = postings.entry(w).or_default();
-            joined.docs.extend(p.docs);
-            joined.titles.extend(p.titles);
+    // Each written form folded once; forms folding into one word, and the
+    // indexes' runs of documents, joined and put in order.
+    let mut postings: FxHashMap<Cow<str>, Postings> = FxHashMap::default();
+    for index in &indexes {
+        for (w, Adding { postings: p, .. }) in &index.words {
+            let folded = if w
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            {
+                Cow::Borrowed(&**w)
+            } else {
+                Cow::Owned(fold(w))
+            };
+            let joined = postings.entry(folded).or_default();
+            joined.docs.extend_from_slice(&p.docs);
+            joined.titles.extend_from_slice(&p.titles);
         }
     }
-    let mut vocabulary: Vec<(&str, Postings)> = postings.into_iter().collect();
-    vocabulary.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut vocabulary: Vec<(Cow<str>, Postings)> = postings.into_iter().collect();
+    vocabulary.par_iter_mut().for_each(|(_, p)| {
+        for list in [&mut p.docs, &mut p.titles] {
+            list.sort_unstable();
+            list.dedup();
+        }
+    });
+    vocabulary.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     timer.lap("search: postings");
     let grouped = group_by_stem(&vocabulary);
     timer.lap("search: stems and compounds");
@@ -297,6 +366,7 @@ pub fn files<'r>(records: &[&'r Record]) -> Vec<(String, Vec<u8>)> {
     // from the lists (no JSON value per number).
     let mut parts: BTreeMap<String, Vec<(&str, &Postings)>> = BTreeMap::new();
     for ((word, _), p) in vocabulary.iter().zip(&grouped) {
+        let word: &str = word;
         parts.entry(part_name(word)).or_default().push((word, p));
     }
     let parts: Vec<(String, Vec<(&str, &Postings)>)> = parts.into_iter().collect();
@@ -345,7 +415,7 @@ const MIN_REST: usize = 3;
 /// "Entwicklungswerkstatt" does not find every "Werkstatt". Only stems of
 /// words of the site count as parts, which keeps the index from filling
 /// with every ending of every long word.
-fn group_by_stem(vocabulary: &[(&str, Postings)]) -> Vec<Postings> {
+fn group_by_stem(vocabulary: &[(Cow<str>, Postings)]) -> Vec<Postings> {
     let stems: Vec<(String, String)> = vocabulary
         .par_iter()
         .map_init(
@@ -501,8 +571,8 @@ impl Values {
 mod tests {
     use super::*;
 
-    fn rec(title: &str, text: &str) -> Record {
-        Record {
+    fn rec(title: &str, text: &str) -> (Record, String) {
+        let record = Record {
             url: format!("/{}/", fold(title)),
             title: title.into(),
             kind: "Termin".into(),
@@ -513,13 +583,30 @@ mod tests {
             networks: vec![],
             projects: vec![],
             place_filter: None,
-            words: words_of(&[title, text]),
-            title_words: words_of(&[title]),
-        }
+        };
+        (record, text.to_string())
     }
 
-    fn files_of(records: &[Record]) -> Vec<(String, Vec<u8>)> {
-        files(&records.iter().collect::<Vec<_>>())
+    /// The files of `docs` added to two indexes, as two threads of a
+    /// build would, and again from the words `serve` keeps: both the same.
+    fn files_of(docs: &[(Record, String)]) -> Vec<(String, Vec<u8>)> {
+        let records: Vec<&Record> = docs.iter().map(|(r, _)| r).collect();
+        let mut odd = Index::default();
+        let mut even = Index::default();
+        let mut kept = Index::default();
+        for (doc, (record, text)) in docs.iter().enumerate().rev() {
+            let into = if doc % 2 == 0 { &mut even } else { &mut odd };
+            into.add(doc as u32, record, text);
+        }
+        for (doc, (record, text)) in docs.iter().enumerate() {
+            kept.add_words(doc as u32, &Words::of(record, text));
+        }
+        let built = files(&records, vec![odd, even]);
+        assert!(
+            built == files(&records, vec![kept]),
+            "serve's index differs"
+        );
+        built
     }
 
     fn part(files: &[(String, Vec<u8>)], word: &str) -> Value {

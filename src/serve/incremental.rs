@@ -120,7 +120,7 @@ struct Aux {
     vevents: Option<Arc<str>>,
     /// The entry's search record once made (`Some(None)`: no page), so
     /// that an edit makes again only the records it may change.
-    search: Option<Option<crate::search::Record>>,
+    search: Option<Option<(crate::search::Record, crate::search::Words)>>,
 }
 
 /// Sources named by `@/` links, each with the sources of the entries whose
@@ -2235,27 +2235,33 @@ fn write_search(
         .collect();
     let cards = std::mem::take(&mut st.cards);
     let ctx = Contexts::with_cards(&st.site, &st.theme.labels, &st.bodies, cards);
-    let redone: Vec<(usize, Option<crate::search::Record>)> = todo
+    type Made = Option<(crate::search::Record, crate::search::Words)>;
+    let redone: Vec<(usize, Made)> = todo
         .par_iter()
         .map(|&i| {
-            let plain = st
-                .bodies
-                .get(i)
-                .map(|b| b.plain.clone())
-                .unwrap_or_default();
-            (i, crate::search::record(&ctx, i, plain))
+            let plain = st.bodies.get(i).map_or("", |b| b.plain.as_str());
+            let made = crate::search::record(&ctx, i).map(|record| {
+                let words = crate::search::Words::of(&record, plain);
+                (record, words)
+            });
+            (i, made)
         })
         .collect();
     st.cards = ctx.into_cards();
     for (i, r) in redone {
         st.aux[i].search = Some(r);
     }
-    let records: Vec<&crate::search::Record> = st
+    let kept: Vec<&(crate::search::Record, crate::search::Words)> = st
         .aux
         .iter()
         .filter_map(|a| a.search.as_ref()?.as_ref())
         .collect();
-    let made = crate::search::files(&records);
+    let mut index = crate::search::Index::default();
+    for (doc, (_, words)) in kept.iter().enumerate() {
+        index.add_words(doc as u32, words);
+    }
+    let records: Vec<&crate::search::Record> = kept.iter().map(|(r, _)| r).collect();
+    let made = crate::search::files(&records, vec![index]);
     let data = format!("{}/", crate::search::DATA);
     let keep: HashSet<&str> = made.iter().map(|(p, _)| p.as_str()).collect();
     let gone: Vec<String> = files
