@@ -164,7 +164,7 @@ fn check_links(
         if link.target == e.source {
             // Within the text itself (an `_index.md` has no entry).
             if let Some(anchor) = &link.anchor {
-                check_anchor(e, lines(), link, anchor, &body.anchors, diags);
+                check_anchor(e, lines(), link, None, anchor, &body.anchors, diags);
             }
             continue;
         }
@@ -176,7 +176,7 @@ fn check_links(
                 .get(&link.target)
                 .and_then(|r| r.anchors.as_ref());
             if let (Some(known), Some(anchor)) = (known, &link.anchor) {
-                check_anchor(e, lines(), link, anchor, known, diags);
+                check_anchor(e, lines(), link, None, anchor, known, diags);
             }
             continue;
         };
@@ -205,7 +205,7 @@ fn check_links(
                     link.target
                 )
             });
-            check_anchor_named(
+            check_anchor(
                 e,
                 lines(),
                 link,
@@ -219,21 +219,9 @@ fn check_links(
 }
 
 /// Reports `anchor` of `link` in entry `e` unless it is one of `known`,
-/// with the nearest ones.
-fn check_anchor(
-    e: &crate::entry::Entry,
-    lines: &crate::diagnostics::LineIndex,
-    link: &markdown::LinkRef,
-    anchor: &str,
-    known: &[String],
-    diags: &mut Diagnostics,
-) {
-    check_anchor_named(e, lines, link, None, anchor, known, diags);
-}
-
-/// [`check_anchor`], the target named `target` in the message (else
+/// with the nearest ones; the target named `target` in the message (else
 /// by the link's file).
-fn check_anchor_named(
+fn check_anchor(
     e: &crate::entry::Entry,
     lines: &crate::diagnostics::LineIndex,
     link: &markdown::LinkRef,

@@ -442,6 +442,19 @@ impl Config {
         }
     }
 
+    /// Site-absolute link and absolute URL of site-relative path `rel` in
+    /// language `lang`: the same page below that language's folder (as
+    /// [`Config::link`] and [`Config::permalink`] of
+    /// [`Config::for_language`]`(lang)` would give).
+    pub fn link_in(&self, lang: Language, rel: &str) -> (String, String) {
+        let rel = format!(
+            "{}{}",
+            self.language_folder(lang),
+            rel.trim_start_matches('/')
+        );
+        (self.static_link(&rel), self.static_permalink(&rel))
+    }
+
     /// These settings for a build of `lang`: its labels and dates, and its
     /// pages and feeds below [`Config::language_folder`]. The UIDs of the
     /// calendar stay those of the site (`calendar.uid_domain` was worked

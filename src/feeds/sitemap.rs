@@ -50,12 +50,7 @@ pub fn languages(config: &crate::config::Config) -> Vec<(&'static str, String)> 
     config
         .languages
         .iter()
-        .map(|&l| {
-            (
-                l.code(),
-                config.static_permalink(&config.language_folder(l)),
-            )
-        })
+        .map(|&l| (l.code(), config.link_in(l, "").1))
         .collect()
 }
 

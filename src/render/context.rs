@@ -654,16 +654,12 @@ impl<'a> Contexts<'a> {
                 .languages
                 .iter()
                 .map(|&l| {
-                    let rel = format!(
-                        "{}{}",
-                        c.language_folder(l),
-                        page_rel.trim_start_matches('/')
-                    );
+                    let (url, permalink) = c.link_in(l, page_rel);
                     json!({
                         "code": l.code(),
                         "name": l.own_name(),
-                        "url": c.static_link(&rel),
-                        "permalink": c.static_permalink(&rel),
+                        "url": url,
+                        "permalink": permalink,
                         "current": l == c.language,
                     })
                 })
