@@ -24,28 +24,14 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-GEN_SITE=${GEN_SITE:-../shared/bench/gen-site}
+. bench/lib.sh
 if ! command -v hugo >/dev/null 2>&1; then
   echo "hugo is not installed: the comparison needs it. Install it with: apt-get install hugo" >&2
   exit 2
 fi
-if [ ! -x "$GEN_SITE" ]; then
-  echo "gen-site not found at $GEN_SITE (set GEN_SITE=/path/to/gen-site)" >&2
-  exit 2
-fi
-cargo build --release --quiet
-TANDEM=$PWD/target/release/tandem
-export SOURCE_DATE_EPOCH=1795000000
+need_gen_site
+release_tandem
 mkdir -p "$BASE"
-
-# Prints "seconds peak_kib" for one run of the command.
-measure() {
-  local f; f=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; }
-  tail -1 "$f"; rm -f "$f"
-}
-calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 declare -A T_WALL H_WALL T_MEM H_MEM N_WALL N_MEM
 printf '%-8s %-6s %10s %10s %12s %12s %12s %12s\n' entries run tandem_s hugo_s tandem_MiB hugo_MiB "ratio(t/h)" no_search_s

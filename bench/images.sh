@@ -23,11 +23,10 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-GEN_SITE=${GEN_SITE:-../shared/bench/gen-site}
+. bench/lib.sh
+need_gen_site
 python3 -c "import PIL" 2>/dev/null || python3 -m pip install --quiet pillow
-[ -n "${NO_BUILD:-}" ] || cargo build --release --quiet
-TANDEM=$PWD/target/release/tandem
-export SOURCE_DATE_EPOCH=1795000000
+release_tandem
 site="$BASE/images-$N"
 plain="$BASE/images-$N-none"
 if [ ! -f "$site/.complete" ]; then

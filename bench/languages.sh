@@ -20,14 +20,9 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
-GEN_SITE=${GEN_SITE:-../shared/bench/gen-site}
-if [ ! -x "$GEN_SITE" ]; then
-  echo "gen-site not found at $GEN_SITE (set GEN_SITE=/path/to/gen-site)" >&2
-  exit 2
-fi
-cargo build --release --quiet
-TANDEM=$PWD/target/release/tandem
-export SOURCE_DATE_EPOCH=1795000000
+. bench/lib.sh
+need_gen_site
+release_tandem
 mkdir -p "$BASE"
 one="$BASE/tandem-$PAGES"
 two="$BASE/tandem-$PAGES-bilingual"
@@ -37,13 +32,6 @@ if [ ! -f "$two/site.yaml" ]; then
   sed -i 's/^language: .*/languages: [de, en]/' "$two/site.yaml"
   grep -q '^languages:' "$two/site.yaml" || printf '\nlanguages: [de, en]\n' >>"$two/site.yaml"
 fi
-
-measure() {
-  local f; f=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; }
-  tail -1 "$f"; rm -f "$f"
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 printf '%-4s %12s %12s %12s %12s\n' run one_s two_s one_MiB two_MiB
 O_WALL=(); T_WALL=(); O_MEM=(); T_MEM=()
