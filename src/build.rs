@@ -593,7 +593,11 @@ fn render_language(
                 None => None,
             };
             if !keep {
+                // What only the entry's own page shows; the anchors and
+                // links stay for checking the other bodies' links.
                 body.plain = String::new();
+                body.excerpt = String::new();
+                body.toc = Vec::new();
                 if site.entries[i].kind != Kind::Post {
                     body.html = String::new();
                 }
@@ -632,13 +636,14 @@ fn render_language(
             .iter()
             .map(|m| std::mem::take(&mut *m.lock().unwrap_or_else(|p| p.into_inner())))
             .collect();
-        for (path, bytes) in crate::search::files(&records, indexes) {
+        crate::search::write(&records, indexes, &|path, bytes| {
             add(sink, site, &path, &bytes, &Origin::Search, &found);
-        }
+        });
     };
     // Feeds last, from the VEVENTs made with the bodies. The cards and the
-    // components rendered from them are freed meanwhile: freeing them
-    // after the feeds would leave a core idle.
+    // components rendered from them are freed meanwhile (freeing them
+    // after the feeds would leave a core idle), before the index is made,
+    // so that the two are never held together.
     let cards = if keep {
         rayon::join(
             || write_feeds(site, &bodies, &vevents, sink, &found),
@@ -649,8 +654,8 @@ fn render_language(
         rayon::join(
             || write_feeds(site, &bodies, &vevents, sink, &found),
             move || {
-                write_search();
-                drop(ctx)
+                drop(ctx);
+                write_search()
             },
         );
         Vec::new()

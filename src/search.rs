@@ -20,7 +20,7 @@ use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde_json::{Value, json};
-use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 /// Where the index goes (the table of addresses owns it).
@@ -326,31 +326,55 @@ pub fn part_name(word: &str) -> String {
         .collect()
 }
 
-/// The index files for `records`, whose words `indexes` hold under the
-/// records' positions as document numbers: each file's path below the
-/// output and its bytes, in a fixed order (the same site gives the same
-/// bytes, however the documents were shared among the indexes).
+/// The index files for `records` ([`write`]), each file's path below the
+/// output and its bytes, sorted by path.
 pub fn files(records: &[&Record], indexes: Vec<Index>) -> Vec<(String, Vec<u8>)> {
+    let made = std::sync::Mutex::new(Vec::new());
+    write(records, indexes, &|path, bytes| {
+        made.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((path, bytes));
+    });
+    let mut made = made.into_inner().unwrap_or_else(|p| p.into_inner());
+    made.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    made
+}
+
+/// Makes the index files for `records`, whose words `indexes` hold under
+/// the records' positions as document numbers, and hands each to `put`
+/// (its path below the output, its bytes) as soon as it is made, from
+/// any thread: at 100,000 entries the index is 100 MB, never held whole.
+/// The same site gives the same bytes, however the documents were shared
+/// among the indexes.
+pub fn write(records: &[&Record], indexes: Vec<Index>, put: &(dyn Fn(String, Vec<u8>) + Sync)) {
     let mut timer = crate::timing::Timer::new();
     // Each written form folded once; forms folding into one word, and the
-    // indexes' runs of documents, joined and put in order.
-    let mut postings: FxHashMap<Cow<str>, Postings> = FxHashMap::default();
-    for index in &indexes {
-        for (w, Adding { postings: p, .. }) in &index.words {
+    // indexes' runs of documents, joined and put in order. The lists move
+    // rather than being copied: at 100,000 entries they are 100 MB.
+    let mut postings: FxHashMap<String, Postings> = FxHashMap::default();
+    for index in indexes {
+        for (w, Adding { postings: p, .. }) in index.words {
             let folded = if w
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             {
-                Cow::Borrowed(&**w)
+                w
             } else {
-                Cow::Owned(fold(w))
+                fold(&w)
             };
-            let joined = postings.entry(folded).or_default();
-            joined.docs.extend_from_slice(&p.docs);
-            joined.titles.extend_from_slice(&p.titles);
+            match postings.entry(folded) {
+                Entry::Vacant(v) => {
+                    v.insert(p);
+                }
+                Entry::Occupied(mut o) => {
+                    let joined = o.get_mut();
+                    joined.docs.extend_from_slice(&p.docs);
+                    joined.titles.extend_from_slice(&p.titles);
+                }
+            }
         }
     }
-    let mut vocabulary: Vec<(Cow<str>, Postings)> = postings.into_iter().collect();
+    let mut vocabulary: Vec<(String, Postings)> = postings.into_iter().collect();
     vocabulary.par_iter_mut().for_each(|(_, p)| {
         for list in [&mut p.docs, &mut p.titles] {
             list.sort_unstable();
@@ -359,43 +383,44 @@ pub fn files(records: &[&Record], indexes: Vec<Index>) -> Vec<(String, Vec<u8>)>
     });
     vocabulary.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     timer.lap("search: postings");
-    let grouped = group_by_stem(&vocabulary);
+    let joined = group_by_stem(&vocabulary);
     timer.lap("search: stems and compounds");
 
     // The parts, by the words' first two characters, written straight
-    // from the lists (no JSON value per number).
+    // from the lists (no JSON value per number, no copy of a list).
     let mut parts: BTreeMap<String, Vec<(&str, &Postings)>> = BTreeMap::new();
-    for ((word, _), p) in vocabulary.iter().zip(&grouped) {
-        let word: &str = word;
+    for (i, (word, own)) in vocabulary.iter().enumerate() {
+        let p = joined.of(i, own);
         parts.entry(part_name(word)).or_default().push((word, p));
     }
     let parts: Vec<(String, Vec<(&str, &Postings)>)> = parts.into_iter().collect();
-    let mut out: Vec<(String, Vec<u8>)> = parts
-        .par_iter()
-        .map(|(name, words)| {
-            let words: BTreeMap<&str, (Vec<u32>, Vec<u32>)> = words
-                .iter()
-                .map(|(w, p)| (*w, (deltas(&p.docs), deltas(&p.titles))))
-                .collect();
-            (
-                format!("{DATA}/w-{name}.json"),
-                serde_json::to_vec(&words).unwrap_or_default(),
-            )
-        })
-        .collect();
-    out.push((format!("{DATA}/docs.json"), docs_table(records)));
-    for (n, chunk) in records.chunks(META_CHUNK).enumerate() {
-        let meta: Vec<[&str; 6]> = chunk
+    parts.par_iter().for_each(|(name, words)| {
+        let words: BTreeMap<&str, (Gaps, Gaps)> = words
             .iter()
-            .map(|r| [&r.url, &r.title, &r.kind, &r.date, &r.place, &r.summary].map(String::as_str))
+            .map(|(w, p)| (*w, (Gaps(&p.docs), Gaps(&p.titles))))
             .collect();
-        out.push((
-            format!("{DATA}/meta-{n}.json"),
-            serde_json::to_vec(&meta).unwrap_or_default(),
-        ));
-    }
+        put(
+            format!("{DATA}/w-{name}.json"),
+            serde_json::to_vec(&words).unwrap_or_default(),
+        );
+    });
+    put(format!("{DATA}/docs.json"), docs_table(records));
+    records
+        .par_chunks(META_CHUNK)
+        .enumerate()
+        .for_each(|(n, chunk)| {
+            let meta: Vec<[&str; 6]> = chunk
+                .iter()
+                .map(|r| {
+                    [&r.url, &r.title, &r.kind, &r.date, &r.place, &r.summary].map(String::as_str)
+                })
+                .collect();
+            put(
+                format!("{DATA}/meta-{n}.json"),
+                serde_json::to_vec(&meta).unwrap_or_default(),
+            );
+        });
     timer.lap("search: files");
-    out
 }
 
 /// The shortest part of a compound the index knows on its own ("netz" of
@@ -415,7 +440,7 @@ const MIN_REST: usize = 3;
 /// "Entwicklungswerkstatt" does not find every "Werkstatt". Only stems of
 /// words of the site count as parts, which keeps the index from filling
 /// with every ending of every long word.
-fn group_by_stem(vocabulary: &[(Cow<str>, Postings)]) -> Vec<Postings> {
+fn group_by_stem(vocabulary: &[(String, Postings)]) -> Joined {
     let stems: Vec<(String, String)> = vocabulary
         .par_iter()
         .map_init(
@@ -494,29 +519,38 @@ fn group_by_stem(vocabulary: &[(Cow<str>, Postings)]) -> Vec<Postings> {
             )
         })
         .collect();
-    roots
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            groups
-                .get(r)
-                .cloned()
-                .unwrap_or_else(|| vocabulary[i].1.clone())
-        })
-        .collect()
+    Joined { roots, groups }
 }
 
-/// Sorted document numbers as gaps (`[3, 5, 9]` → `[3, 2, 4]`): shorter JSON.
-fn deltas(sorted: &[u32]) -> Vec<u32> {
-    let mut last = 0;
-    sorted
-        .iter()
-        .map(|&d| {
-            let gap = d - last;
+/// What [`group_by_stem`] found: each word's group, and the joined
+/// postings of the groups of more than one word.
+struct Joined {
+    roots: Vec<usize>,
+    groups: FxHashMap<usize, Postings>,
+}
+
+impl Joined {
+    /// The postings of word `i`: its group's, else `own`.
+    fn of<'p>(&'p self, i: usize, own: &'p Postings) -> &'p Postings {
+        self.groups.get(&self.roots[i]).unwrap_or(own)
+    }
+}
+
+/// Sorted document numbers written as gaps (`[3, 5, 9]` → `[3, 2, 4]`):
+/// shorter JSON, made while it is written.
+struct Gaps<'p>(&'p [u32]);
+
+impl serde::Serialize for Gaps<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        let mut last = 0;
+        for &d in self.0 {
+            seq.serialize_element(&(d - last))?;
             last = d;
-            gap
-        })
-        .collect()
+        }
+        seq.end()
+    }
 }
 
 /// `docs.json`: the filter values once, and per document what ranking
