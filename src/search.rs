@@ -252,27 +252,12 @@ struct Postings {
     titles: Vec<u32>,
 }
 
-/// A word's postings while documents are added, with the last document
-/// added to `docs` beside them: most occurrences of a word repeat it
-/// within a page, and this finds so without reading the list.
-#[derive(Default)]
-struct Adding {
-    postings: Postings,
-    /// The last document in `postings.docs`, plus one (0: none yet).
-    last: u32,
-}
-
-impl Adding {
-    fn doc(&mut self, doc: u32) {
-        if self.last != doc + 1 {
-            self.last = doc + 1;
-            self.postings.docs.push(doc);
-        }
-    }
-
-    fn title(&mut self, doc: u32) {
-        if self.postings.titles.last() != Some(&doc) {
-            self.postings.titles.push(doc);
+impl Postings {
+    /// Adds `doc` to `list` unless it is the last one there: a document's
+    /// words are added together, so this keeps each document once.
+    fn add(list: &mut Vec<u32>, doc: u32) {
+        if list.last() != Some(&doc) {
+            list.push(doc);
         }
     }
 }
@@ -280,22 +265,21 @@ impl Adding {
 /// Postings by word as written ("Werkstätten", "werkstätten"), for the
 /// documents added to it: one per thread while a build renders its pages,
 /// so that each word occurrence costs one lookup and nothing of a page's
-/// text is kept; the words are folded once each in [`files`]. A document's
-/// words are added together, which keeps each document once per word.
+/// text is kept; the words are folded once each in [`write`].
 #[derive(Default)]
 pub struct Index {
-    words: hashbrown::HashMap<String, Adding, FxBuildHasher>,
+    words: hashbrown::HashMap<String, Postings, FxBuildHasher>,
 }
 
 impl Index {
     /// Adds document `doc`: the words of `record`'s texts and `plain`.
     pub fn add(&mut self, doc: u32, record: &Record, plain: &str) {
         for w in raw_words(&record.title) {
-            self.entry(w).title(doc);
+            Postings::add(&mut self.entry(w).titles, doc);
         }
         for text in record.texts(plain) {
             for w in raw_words(text) {
-                self.entry(w).doc(doc);
+                Postings::add(&mut self.entry(w).docs, doc);
             }
         }
     }
@@ -303,14 +287,14 @@ impl Index {
     /// Adds document `doc` from words kept by `serve`.
     pub fn add_words(&mut self, doc: u32, words: &Words) {
         for w in words.title.split('\n').filter(|w| !w.is_empty()) {
-            self.entry(w).title(doc);
+            Postings::add(&mut self.entry(w).titles, doc);
         }
         for w in words.all.split('\n').filter(|w| !w.is_empty()) {
-            self.entry(w).doc(doc);
+            Postings::add(&mut self.entry(w).docs, doc);
         }
     }
 
-    fn entry(&mut self, word: &str) -> &mut Adding {
+    fn entry(&mut self, word: &str) -> &mut Postings {
         // One lookup per occurrence; a new word is copied once.
         self.words.entry_ref(word).or_default()
     }
@@ -353,7 +337,7 @@ pub fn write(records: &[&Record], indexes: Vec<Index>, put: &(dyn Fn(String, Vec
     // rather than being copied: at 100,000 entries they are 100 MB.
     let mut postings: FxHashMap<String, Postings> = FxHashMap::default();
     for index in indexes {
-        for (w, Adding { postings: p, .. }) in index.words {
+        for (w, p) in index.words {
             let folded = if w
                 .bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
