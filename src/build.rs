@@ -547,8 +547,12 @@ fn render_language(
     // from the plain text (once for every feed that lists the event), and
     // the entry's page is rendered and written at once. Unless `serve`
     // keeps them, neither the plain text nor the HTML of all bodies is
-    // ever held together; only the news feed keeps the posts' HTML.
+    // ever held together; only the HTML of the posts the news feed carries is kept.
     let in_feeds = feed_events(site);
+    let mut in_atom = vec![false; site.entries.len()];
+    for i in feeds::atom::posts(site) {
+        in_atom[i] = true;
+    }
     let search_on = site.config.search;
     // The index's postings, one set per thread of the pool (and one for
     // a caller outside it), so that each stays in its core's cache.
@@ -598,7 +602,7 @@ fn render_language(
                 body.plain = String::new();
                 body.excerpt = String::new();
                 body.toc = Vec::new();
-                if site.entries[i].kind != Kind::Post {
+                if !in_atom[i] {
                     body.html = String::new();
                 }
             }

@@ -17,16 +17,21 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-pub fn atom(site: &Site, bodies: &[Rendered]) -> String {
-    let c = &site.config;
-    let posts: Vec<usize> = site
-        .of_kind
+/// The posts the feed carries, newest first: a build keeps the HTML of
+/// these bodies only, not of every post.
+pub fn posts(site: &Site) -> Vec<usize> {
+    site.of_kind
         .get(&Kind::Post)
         .into_iter()
         .flatten()
         .copied()
         .take(ATOM_ENTRIES)
-        .collect();
+        .collect()
+}
+
+pub fn atom(site: &Site, bodies: &[Rendered]) -> String {
+    let c = &site.config;
+    let posts = posts(site);
     let updated_of = |i: usize| {
         let e = &site.entries[i];
         let date = match &e.data {
