@@ -20,7 +20,6 @@ use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde_json::{Value, json};
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 /// Where the index goes (the table of addresses owns it).
@@ -252,14 +251,68 @@ struct Postings {
     titles: Vec<u32>,
 }
 
-impl Postings {
-    /// Adds `doc` to `list` unless it is the last one there: a document's
-    /// words are added together, so this keeps each document once.
-    fn add(list: &mut Vec<u32>, doc: u32) {
-        if list.last() != Some(&doc) {
-            list.push(doc);
+/// A list of document numbers as it grows while the pages are rendered:
+/// each number as its difference from the one before, in a variable
+/// number of bytes (zigzag LEB128; a thread may take up an earlier page
+/// after a later one, so a difference may be negative). A word's
+/// documents are mostly close together, so a number takes one or two
+/// bytes instead of four: at 100,000 entries the lists are the largest
+/// thing a build holds besides the content itself.
+#[derive(Default)]
+struct Growing {
+    bytes: Vec<u8>,
+    /// The last number added; `None` before the first.
+    last: Option<u32>,
+}
+
+impl Growing {
+    /// Adds `doc` unless it is the last one added: a document's words are
+    /// added together, so this keeps each document once.
+    fn add(&mut self, doc: u32) {
+        if self.last == Some(doc) {
+            return;
         }
+        let diff = i64::from(doc) - i64::from(self.last.unwrap_or(0));
+        let mut zigzag = ((diff << 1) ^ (diff >> 63)) as u64;
+        loop {
+            let byte = (zigzag & 0x7f) as u8;
+            zigzag >>= 7;
+            if zigzag == 0 {
+                self.bytes.push(byte);
+                break;
+            }
+            self.bytes.push(byte | 0x80);
+        }
+        self.last = Some(doc);
     }
+
+    /// The numbers in the order they were added.
+    fn numbers(&self) -> impl Iterator<Item = u32> + '_ {
+        let mut at = 0;
+        let mut last: i64 = 0;
+        std::iter::from_fn(move || {
+            let mut zigzag: u64 = 0;
+            let mut shift = 0;
+            loop {
+                let byte = *self.bytes.get(at)?;
+                at += 1;
+                zigzag |= u64::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte & 0x80 == 0 {
+                    break;
+                }
+            }
+            last += ((zigzag >> 1) as i64) ^ -((zigzag & 1) as i64);
+            u32::try_from(last).ok()
+        })
+    }
+}
+
+/// [`Postings`] while the pages are rendered (see [`Growing`]).
+#[derive(Default)]
+struct GrowingPostings {
+    docs: Growing,
+    titles: Growing,
 }
 
 /// Postings by word as written ("Werkstätten", "werkstätten"), for the
@@ -268,18 +321,18 @@ impl Postings {
 /// text is kept; the words are folded once each in [`write`].
 #[derive(Default)]
 pub struct Index {
-    words: hashbrown::HashMap<String, Postings, FxBuildHasher>,
+    words: hashbrown::HashMap<String, GrowingPostings, FxBuildHasher>,
 }
 
 impl Index {
     /// Adds document `doc`: the words of `record`'s texts and `plain`.
     pub fn add(&mut self, doc: u32, record: &Record, plain: &str) {
         for w in raw_words(&record.title) {
-            Postings::add(&mut self.entry(w).titles, doc);
+            self.entry(w).titles.add(doc);
         }
         for text in record.texts(plain) {
             for w in raw_words(text) {
-                Postings::add(&mut self.entry(w).docs, doc);
+                self.entry(w).docs.add(doc);
             }
         }
     }
@@ -287,14 +340,14 @@ impl Index {
     /// Adds document `doc` from words kept by `serve`.
     pub fn add_words(&mut self, doc: u32, words: &Words) {
         for w in words.title.split('\n').filter(|w| !w.is_empty()) {
-            Postings::add(&mut self.entry(w).titles, doc);
+            self.entry(w).titles.add(doc);
         }
         for w in words.all.split('\n').filter(|w| !w.is_empty()) {
-            Postings::add(&mut self.entry(w).docs, doc);
+            self.entry(w).docs.add(doc);
         }
     }
 
-    fn entry(&mut self, word: &str) -> &mut Postings {
+    fn entry(&mut self, word: &str) -> &mut GrowingPostings {
         // One lookup per occurrence; a new word is copied once.
         self.words.entry_ref(word).or_default()
     }
@@ -333,8 +386,8 @@ pub fn files(records: &[&Record], indexes: Vec<Index>) -> Vec<(String, Vec<u8>)>
 pub fn write(records: &[&Record], indexes: Vec<Index>, put: &(dyn Fn(String, Vec<u8>) + Sync)) {
     let mut timer = crate::timing::Timer::new();
     // Each written form folded once; forms folding into one word, and the
-    // indexes' runs of documents, joined and put in order. The lists move
-    // rather than being copied: at 100,000 entries they are 100 MB.
+    // indexes' runs of documents, joined and put in order. Each index's
+    // compact lists are freed as they are read.
     let mut postings: FxHashMap<String, Postings> = FxHashMap::default();
     for index in indexes {
         for (w, p) in index.words {
@@ -346,16 +399,9 @@ pub fn write(records: &[&Record], indexes: Vec<Index>, put: &(dyn Fn(String, Vec
             } else {
                 fold(&w)
             };
-            match postings.entry(folded) {
-                Entry::Vacant(v) => {
-                    v.insert(p);
-                }
-                Entry::Occupied(mut o) => {
-                    let joined = o.get_mut();
-                    joined.docs.extend_from_slice(&p.docs);
-                    joined.titles.extend_from_slice(&p.titles);
-                }
-            }
+            let joined = postings.entry(folded).or_default();
+            joined.docs.extend(p.docs.numbers());
+            joined.titles.extend(p.titles.numbers());
         }
     }
     let mut vocabulary: Vec<(String, Postings)> = postings.into_iter().collect();
@@ -588,6 +634,42 @@ impl Values {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn growing_lists_give_back_every_number_in_the_order_added() {
+        // Rising, falling (a thread taking up an earlier page), repeated
+        // (dropped when it follows itself), and the extremes.
+        let added = [
+            7,
+            7,
+            8,
+            300,
+            2,
+            2,
+            0,
+            u32::MAX,
+            0,
+            70_000,
+            69_999,
+            u32::MAX - 1,
+        ];
+        let mut list = Growing::default();
+        for n in added {
+            list.add(n);
+        }
+        let back: Vec<u32> = list.numbers().collect();
+        assert_eq!(
+            back,
+            [7, 8, 300, 2, 0, u32::MAX, 0, 70_000, 69_999, u32::MAX - 1]
+        );
+        // Close numbers take one byte each.
+        let mut close = Growing::default();
+        for n in 1000..1100 {
+            close.add(n);
+        }
+        assert_eq!(close.bytes.len(), 2 + 99);
+        assert_eq!(close.numbers().count(), 100);
+    }
 
     fn rec(title: &str, text: &str) -> (Record, String) {
         let record = Record {
