@@ -547,7 +547,8 @@ fn render_language(
     // from the plain text (once for every feed that lists the event), and
     // the entry's page is rendered and written at once. Unless `serve`
     // keeps them, neither the plain text nor the HTML of all bodies is
-    // ever held together; only the HTML of the posts the news feed carries is kept.
+    // ever held together; only the HTML of the posts the news feed
+    // carries is kept.
     let in_feeds = feed_events(site);
     let mut in_atom = vec![false; site.entries.len()];
     for i in feeds::atom::posts(site) {
