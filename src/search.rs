@@ -9,7 +9,8 @@
 //! "Werkstätten" finds "Werkstatt" and "workshops" finds "Workshop". The
 //! index is split by each word's first two letters; a query loads only
 //! the parts its words start with, and the result details of the hits it
-//! shows. Why not Pagefind itself: see the README's Design notes, "Own
+//! shows. The forms of a stem that fall into one part share one written
+//! list: the first has it, the others name that first form. Why not Pagefind itself: see the README's Design notes, "Own
 //! search index, Pagefind's stemmers".
 
 use crate::entry::{Kind, KindData};
@@ -20,6 +21,7 @@ use pagefind_stem::{Algorithm, Stemmer};
 use rayon::prelude::*;
 use rustc_hash::{FxBuildHasher, FxHashMap, FxHashSet};
 use serde_json::{Value, json};
+use std::collections::hash_map::Entry as MapEntry;
 use std::collections::{BTreeMap, HashMap};
 
 /// Where the index goes (the table of addresses owns it).
@@ -425,9 +427,18 @@ pub fn write(records: &[&Record], indexes: Vec<Index>, put: &(dyn Fn(String, Vec
     }
     let parts: Vec<(String, Vec<(&str, &Postings)>)> = parts.into_iter().collect();
     parts.par_iter().for_each(|(name, words)| {
-        let words: BTreeMap<&str, (Gaps, Gaps)> = words
+        // The forms of one stem share their lists: the first form (in
+        // the part's order) has them, the others name it.
+        let mut first: FxHashMap<*const Postings, &str> = FxHashMap::default();
+        let words: BTreeMap<&str, PartEntry> = words
             .iter()
-            .map(|(w, p)| (*w, (Gaps(&p.docs), Gaps(&p.titles))))
+            .map(|&(w, p)| match first.entry(std::ptr::from_ref(p)) {
+                MapEntry::Occupied(o) => (w, PartEntry::SameAs(o.get())),
+                MapEntry::Vacant(v) => {
+                    v.insert(w);
+                    (w, PartEntry::Lists(Gaps(&p.docs), Gaps(&p.titles)))
+                }
+            })
             .collect();
         put(
             format!("{DATA}/w-{name}.json"),
@@ -563,6 +574,24 @@ impl Joined {
     /// The postings of word `i`: its group's, else `own`.
     fn of<'p>(&'p self, i: usize, own: &'p Postings) -> &'p Postings {
         self.groups.get(&self.roots[i]).unwrap_or(own)
+    }
+}
+
+/// A word of an index part: its documents and those with it in the title
+/// (`[docs, titles]`), or the word before it in the part whose lists
+/// they are (`"werkstatt"` for "werkstatten"): a stem's forms share one
+/// list, written once.
+enum PartEntry<'p> {
+    Lists(Gaps<'p>, Gaps<'p>),
+    SameAs(&'p str),
+}
+
+impl serde::Serialize for PartEntry<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            PartEntry::Lists(docs, titles) => (docs, titles).serialize(s),
+            PartEntry::SameAs(word) => word.serialize(s),
+        }
     }
 }
 
@@ -709,10 +738,32 @@ mod tests {
         built
     }
 
-    fn part(files: &[(String, Vec<u8>)], word: &str) -> Value {
+    /// The part of `word` as written.
+    fn raw_part(files: &[(String, Vec<u8>)], word: &str) -> Value {
         let name = format!("{DATA}/w-{}.json", part_name(word));
         let (_, bytes) = files.iter().find(|(p, _)| *p == name).expect("part");
         serde_json::from_slice(bytes).expect("json")
+    }
+
+    /// The part of `word` with every word's own lists, as `search.js`
+    /// reads them: a word that names another has that word's lists.
+    fn part(files: &[(String, Vec<u8>)], word: &str) -> Value {
+        let raw = raw_part(files, word);
+        let Value::Object(words) = &raw else {
+            panic!("a part is an object: {raw}")
+        };
+        let resolved = words.iter().map(|(w, v)| {
+            let lists = match v {
+                Value::String(other) => {
+                    let target = &words[other];
+                    assert!(target.is_array(), "`{w}` names `{other}`, which has lists");
+                    target.clone()
+                }
+                _ => v.clone(),
+            };
+            (w.clone(), lists)
+        });
+        Value::Object(resolved.collect())
     }
 
     #[test]
@@ -762,6 +813,11 @@ mod tests {
         let p = part(&files, "werkstatt");
         assert_eq!(p["werkstatt"][0], json!([0, 1]));
         assert_eq!(p["werkstatten"][0], json!([0, 1]));
+        assert_eq!(
+            raw_part(&files, "werkstatt")["werkstatten"],
+            json!("werkstatt"),
+            "the shared lists are written once"
+        );
         let p = part(&files, "workshops");
         assert_eq!(p["workshops"][0], json!([2, 1]), "gaps: documents 2 and 3");
         assert_eq!(

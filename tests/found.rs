@@ -457,7 +457,12 @@ impl SearchIndex {
                 })
                 .collect()
         };
-        match part.get(word) {
+        // A form of a stem names the word whose lists it shares.
+        let lists = match part.get(word) {
+            Some(serde_json::Value::String(other)) => part.get(other.as_str()),
+            p => p,
+        };
+        match lists {
             Some(p) => (undelta(&p[0]), undelta(&p[1])),
             None => (vec![], vec![]),
         }

@@ -49,9 +49,11 @@
     }
     const docs = new Set();
     const titles = new Set();
-    for (const w of hits) {
-      undelta(part[w][0]).forEach((d) => docs.add(d));
-      undelta(part[w][1]).forEach((d) => titles.add(d));
+    // A form of a stem names the word whose lists it shares.
+    const lists = new Set(hits.map((w) => (typeof part[w] === 'string' ? part[part[w]] : part[w])));
+    for (const [d, t] of lists) {
+      undelta(d).forEach((n) => docs.add(n));
+      undelta(t).forEach((n) => titles.add(n));
     }
     return { docs, titles };
   }
