@@ -10,8 +10,9 @@
 //! index is split by each word's first two letters; a query loads only
 //! the parts its words start with, and the result details of the hits it
 //! shows. The forms of a stem that fall into one part share one written
-//! list: the first has it, the others name that first form. Why not Pagefind itself: see the README's Design notes, "Own
-//! search index, Pagefind's stemmers".
+//! list: the first has it, the others name that first form. Why not
+//! Pagefind itself: see the README's Design notes, "Own search index,
+//! Pagefind's stemmers".
 
 use crate::entry::{Kind, KindData};
 use crate::model::Site;
