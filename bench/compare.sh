@@ -2,7 +2,10 @@
 # Cold full builds of tandem and Hugo on the same synthetic content, side by
 # side: wall time, entries per second and peak memory, as ratios taken in
 # the same run (the machines are shared and noisy, so seconds alone say
-# little). Sites come from ../shared/bench/gen-site (or $GEN_SITE).
+# little). Sites come from ../shared/bench/gen-site (or $GEN_SITE). Last,
+# it writes each tool's finished output again from memory
+# (bench/write-floor.py): what creating those folders and files costs by
+# itself, a floor under any build that makes them.
 #
 #   bench/compare.sh                      # 1,000 and 10,000 entries, 3 runs each, on tmpfs
 #   bench/compare.sh --pages "1000" --runs 5
@@ -20,7 +23,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --disk) BASE=${TMPDIR:-/tmp}/tandem-bench; shift ;;
     --dir) BASE=$2; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -83,6 +86,30 @@ for n in $PAGES; do
   printf '%-8s %12s %12s %10.2f %14d %12d %12.1f  (%d files)\n' "$n" "${N_WALL[$n]}" "${T_WALL[$n]}" \
     "$(calc "${T_WALL[$n]} - ${N_WALL[$n]}")" $(( ${N_MEM[$n]%.*} / 1024 )) $(( ${T_MEM[$n]%.*} / 1024 )) \
     "$(calc "$index / 1000000")" "$files"
+done
+echo
+echo "writing the output alone: each tool's finished output written again from memory, one thread"
+echo "(bench/write-floor.py: mkdir, open, write, close; median of $RUNS)"
+printf '%-8s %-7s %8s %10s %10s %10s %22s\n' entries output files MB write_s system_s "write / Hugo's build"
+for n in $PAGES; do
+  for tool in tandem hugo; do
+    built="$BASE/floor-$tool"; rm -rf "$built"
+    if [ "$tool" = tandem ]; then
+      "$TANDEM" build --root "$BASE/tandem-$n" --output "$built" >/dev/null 2>&1
+    else
+      hugo --source "$BASE/hugo-$n" --destination "$built" --quiet >/dev/null 2>&1
+    fi
+    ww=(); ws=()
+    for r in $(seq 1 "$RUNS"); do
+      read -r files bytes w sys < <(python3 bench/write-floor.py "$built" "$BASE/floor-copy")
+      rm -rf "$BASE/floor-copy"
+      ww+=("$w"); ws+=("$sys")
+    done
+    rm -rf "$built"
+    w=$(printf '%s\n' "${ww[@]}" | median); sys=$(printf '%s\n' "${ws[@]}" | median)
+    printf '%-8s %-7s %8d %10.1f %10s %10s %22.2f\n' "$n" "$tool" "$files" "$(calc "$bytes / 1000000")" "$w" "$sys" \
+      "$(calc "$w / ${H_WALL[$n]}")"
+  done
 done
 set -- $PAGES
 if [ $# -ge 2 ]; then
