@@ -5,7 +5,8 @@
 # little). Sites come from ../shared/bench/gen-site (or $GEN_SITE). Last,
 # it writes each tool's finished output again from memory
 # (bench/write-floor.py): what creating those folders and files costs by
-# itself, a floor under any build that makes them.
+# itself, a floor under any build that makes them; and it times
+# `tandem check`, the whole build in memory with no file written.
 #
 #   bench/compare.sh                      # 1,000 and 10,000 entries, 3 runs each, on tmpfs
 #   bench/compare.sh --pages "1000" --runs 5
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --disk) BASE=${TMPDIR:-/tmp}/tandem-bench; shift ;;
     --dir) BASE=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +37,7 @@ need_gen_site
 release_tandem
 mkdir -p "$BASE"
 
-declare -A T_WALL H_WALL T_MEM H_MEM N_WALL N_MEM
+declare -A T_WALL H_WALL T_MEM H_MEM N_WALL N_MEM C_WALL
 printf '%-8s %-6s %10s %10s %12s %12s %12s %12s\n' entries run tandem_s hugo_s tandem_MiB hugo_MiB "ratio(t/h)" no_search_s
 for n in $PAGES; do
   site="$BASE/tandem-$n"; hsite="$BASE/hugo-$n"
@@ -50,7 +51,7 @@ for n in $PAGES; do
   # Warm-up of both (file cache, binaries).
   "$TANDEM" build --root "$site" --output "$BASE/warm-t" >/dev/null 2>&1; rm -rf "$BASE/warm-t"
   hugo --source "$hsite" --destination "$BASE/warm-h" --quiet >/dev/null 2>&1; rm -rf "$BASE/warm-h"
-  tw=(); hw=(); tm=(); hm=(); nw=(); nm=()
+  tw=(); hw=(); tm=(); hm=(); nw=(); nm=(); cw=()
   for r in $(seq 1 "$RUNS"); do
     out=$(mktemp -u -d "$BASE/o.XXXX")
     read -r s m < <(measure "$TANDEM" build --root "$site" --output "$out"); rm -rf "$out"
@@ -61,11 +62,15 @@ for n in $PAGES; do
     out=$(mktemp -u -d "$BASE/o.XXXX")
     read -r ns nmm < <(measure "$TANDEM" build --root "$nsite" --output "$out"); rm -rf "$out"
     nw+=("$ns"); nm+=("$nmm")
+    # `check` renders everything as `build` does, into memory: no file is written.
+    read -r cs _ < <(measure "$TANDEM" check --root "$site")
+    cw+=("$cs")
     printf '%-8s %-6s %10s %10s %12d %12d %12.2f %12s\n' "$n" "$r" "$s" "$hs" $((m/1024)) $((hmm/1024)) "$(calc "$s / $hs")" "$ns"
   done
   T_WALL[$n]=$(printf '%s\n' "${tw[@]}" | median); H_WALL[$n]=$(printf '%s\n' "${hw[@]}" | median)
   T_MEM[$n]=$(printf '%s\n' "${tm[@]}" | median); H_MEM[$n]=$(printf '%s\n' "${hm[@]}" | median)
   N_WALL[$n]=$(printf '%s\n' "${nw[@]}" | median); N_MEM[$n]=$(printf '%s\n' "${nm[@]}" | median)
+  C_WALL[$n]=$(printf '%s\n' "${cw[@]}" | median)
 done
 
 echo
@@ -86,6 +91,12 @@ for n in $PAGES; do
   printf '%-8s %12s %12s %10.2f %14d %12d %12.1f  (%d files)\n' "$n" "${N_WALL[$n]}" "${T_WALL[$n]}" \
     "$(calc "${T_WALL[$n]} - ${N_WALL[$n]}")" $(( ${N_MEM[$n]%.*} / 1024 )) $(( ${T_MEM[$n]%.*} / 1024 )) \
     "$(calc "$index / 1000000")" "$files"
+done
+echo
+echo "the build without its files: tandem check renders everything into memory and writes nothing"
+printf '%-8s %10s %10s %22s\n' entries check_s build_s "check / Hugo's build"
+for n in $PAGES; do
+  printf '%-8s %10s %10s %22.2f\n' "$n" "${C_WALL[$n]}" "${T_WALL[$n]}" "$(calc "${C_WALL[$n]} / ${H_WALL[$n]}")"
 done
 echo
 echo "writing the output alone: each tool's finished output written again from memory, one thread"
