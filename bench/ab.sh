@@ -20,10 +20,8 @@ trap 'rm -rf "$OUT"' EXIT
 
 # Prints "wall_s cpu_s peak_kib" for one build.
 run() {
-  local f; f=$(mktemp)
-  /usr/bin/time -f "%e %U %S %M" -o "$f" "$1" build --root "$SITE" --output "$2" >/dev/null 2>&1 \
-    || { echo "failed: $1" >&2; cat "$f" >&2; }
-  tail -1 "$f" | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'; rm -f "$f"
+  measure_as "%e %U %S %M" "$1" build --root "$SITE" --output "$2" \
+    | awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }'
 }
 
 for b in "$OLD" "$NEW"; do "$b" build --root "$SITE" --output "$OUT/warm" >/dev/null 2>&1 || true; rm -rf "$OUT/warm"; done

@@ -85,9 +85,10 @@ echo
 echo "what the search index adds (the same site with search: false, in the same runs)"
 printf '%-8s %12s %12s %10s %14s %12s %12s\n' entries no_search_s search_s "added s" no_search_MiB search_MiB "index MB"
 for n in $PAGES; do
-  out=$(mktemp -u -d "$BASE/o.XXXX")
+  # Kept for writing it again below.
+  out="$BASE/built-tandem-$n"; rm -rf "$out"
   "$TANDEM" build --root "$BASE/tandem-$n" --output "$out" >/dev/null 2>&1
-  index=$(du -sb "$out/search/data" | cut -f1); files=$(find "$out/search/data" -type f | wc -l); rm -rf "$out"
+  index=$(du -sb "$out/search/data" | cut -f1); files=$(find "$out/search/data" -type f | wc -l)
   printf '%-8s %12s %12s %10.2f %14d %12d %12.1f  (%d files)\n' "$n" "${N_WALL[$n]}" "${T_WALL[$n]}" \
     "$(calc "${T_WALL[$n]} - ${N_WALL[$n]}")" $(( ${N_MEM[$n]%.*} / 1024 )) $(( ${T_MEM[$n]%.*} / 1024 )) \
     "$(calc "$index / 1000000")" "$files"
@@ -104,11 +105,9 @@ echo "(bench/write-floor.py: mkdir, open, write, close; median of $RUNS)"
 printf '%-8s %-7s %8s %10s %10s %10s %22s\n' entries output files MB write_s system_s "write / Hugo's build"
 for n in $PAGES; do
   for tool in tandem hugo; do
-    built="$BASE/floor-$tool"; rm -rf "$built"
-    if [ "$tool" = tandem ]; then
-      "$TANDEM" build --root "$BASE/tandem-$n" --output "$built" >/dev/null 2>&1
-    else
-      hugo --source "$BASE/hugo-$n" --destination "$built" --quiet >/dev/null 2>&1
+    built="$BASE/built-$tool-$n"
+    if [ "$tool" = hugo ]; then
+      rm -rf "$built"; hugo --source "$BASE/hugo-$n" --destination "$built" --quiet >/dev/null 2>&1
     fi
     ww=(); ws=()
     for r in $(seq 1 "$RUNS"); do

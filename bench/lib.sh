@@ -19,9 +19,12 @@ release_tandem() {
 }
 
 # Prints "seconds peak_kib" for one run of the command (its output dropped).
-measure() {
-  local f; f=$(mktemp)
-  /usr/bin/time -f "%e %M" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; }
+measure() { measure_as "%e %M" "$@"; }
+
+# Prints what /usr/bin/time's FORMAT says of one run of the command.
+measure_as() {
+  local format=$1 f; shift; f=$(mktemp)
+  /usr/bin/time -f "$format" -o "$f" "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; cat "$f" >&2; }
   tail -1 "$f"; rm -f "$f"
 }
 
