@@ -6,11 +6,13 @@
 # it writes each tool's finished output again from memory
 # (bench/write-floor.py): what creating those folders and files costs by
 # itself, a floor under any build that makes them; and it times
-# `tandem check`, the whole build in memory with no file written.
+# `tandem check`, the whole build in memory with no file written, and a
+# build whose site templates write only each page's body (what the build
+# costs with next to no template work).
 #
 #   bench/compare.sh                      # 1,000 and 10,000 entries, 3 runs each, on tmpfs
 #   bench/compare.sh --pages "1000" --runs 5
-#   bench/compare.sh --disk               # sources and output on disk instead of /dev/shm
+#   bench/compare.sh --disk               # sources and output on disk (see bench/disk.sh)
 #
 # Hugo comes from Debian's package: apt-get install hugo.
 set -euo pipefail
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift 2 ;;
     --disk) BASE=${TMPDIR:-/tmp}/tandem-bench; shift ;;
     --dir) BASE=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,7 +39,7 @@ need_gen_site
 release_tandem
 mkdir -p "$BASE"
 
-declare -A T_WALL H_WALL T_MEM H_MEM N_WALL N_MEM C_WALL
+declare -A T_WALL H_WALL T_MEM H_MEM N_WALL N_MEM C_WALL B_WALL
 printf '%-8s %-6s %10s %10s %12s %12s %12s %12s\n' entries run tandem_s hugo_s tandem_MiB hugo_MiB "ratio(t/h)" no_search_s
 for n in $PAGES; do
   site="$BASE/tandem-$n"; hsite="$BASE/hugo-$n"
@@ -48,10 +50,21 @@ for n in $PAGES; do
   if [ ! -f "$nsite/site.yaml" ]; then
     rm -rf "$nsite"; cp -r "$site" "$nsite"; printf '\nsearch: false\n' >>"$nsite/site.yaml"
   fi
+  # The same site with templates that write only each page's body, so
+  # that Tera does next to nothing: what the rest of the build costs.
+  bsite="$BASE/tandem-$n-bare"
+  if [ ! -d "$bsite/templates" ]; then
+    rm -rf "$bsite"; cp -r "$site" "$bsite"; mkdir -p "$bsite/templates"
+    for t in themes/default/templates/*.html; do
+      [ "$(basename "$t")" = components.html ] && continue
+      echo '<!DOCTYPE html><title>x</title>{% if entry and entry.content %}{{ entry.content | safe }}{% endif %}' \
+        >"$bsite/templates/$(basename "$t")"
+    done
+  fi
   # Warm-up of both (file cache, binaries).
   "$TANDEM" build --root "$site" --output "$BASE/warm-t" >/dev/null 2>&1; rm -rf "$BASE/warm-t"
   hugo --source "$hsite" --destination "$BASE/warm-h" --quiet >/dev/null 2>&1; rm -rf "$BASE/warm-h"
-  tw=(); hw=(); tm=(); hm=(); nw=(); nm=(); cw=()
+  tw=(); hw=(); tm=(); hm=(); nw=(); nm=(); cw=(); bw=()
   for r in $(seq 1 "$RUNS"); do
     out=$(mktemp -u -d "$BASE/o.XXXX")
     read -r s m < <(measure "$TANDEM" build --root "$site" --output "$out"); rm -rf "$out"
@@ -65,12 +78,16 @@ for n in $PAGES; do
     # `check` renders everything as `build` does, into memory: no file is written.
     read -r cs _ < <(measure "$TANDEM" check --root "$site")
     cw+=("$cs")
+    out=$(mktemp -u -d "$BASE/o.XXXX")
+    read -r bs _ < <(measure "$TANDEM" build --root "$bsite" --output "$out"); rm -rf "$out"
+    bw+=("$bs")
     printf '%-8s %-6s %10s %10s %12d %12d %12.2f %12s\n' "$n" "$r" "$s" "$hs" $((m/1024)) $((hmm/1024)) "$(calc "$s / $hs")" "$ns"
   done
   T_WALL[$n]=$(printf '%s\n' "${tw[@]}" | median); H_WALL[$n]=$(printf '%s\n' "${hw[@]}" | median)
   T_MEM[$n]=$(printf '%s\n' "${tm[@]}" | median); H_MEM[$n]=$(printf '%s\n' "${hm[@]}" | median)
   N_WALL[$n]=$(printf '%s\n' "${nw[@]}" | median); N_MEM[$n]=$(printf '%s\n' "${nm[@]}" | median)
   C_WALL[$n]=$(printf '%s\n' "${cw[@]}" | median)
+  B_WALL[$n]=$(printf '%s\n' "${bw[@]}" | median)
 done
 
 echo
@@ -94,10 +111,12 @@ for n in $PAGES; do
     "$(calc "$index / 1000000")" "$files"
 done
 echo
-echo "the build without its files: tandem check renders everything into memory and writes nothing"
-printf '%-8s %10s %10s %22s\n' entries check_s build_s "check / Hugo's build"
+echo "the build without its files (tandem check: everything rendered into memory, nothing written)"
+echo "and with templates that write only each page's body (Tera does next to nothing)"
+printf '%-8s %10s %10s %22s %10s %22s\n' entries build_s check_s "check / Hugo's build" bare_s "bare / Hugo's build"
 for n in $PAGES; do
-  printf '%-8s %10s %10s %22.2f\n' "$n" "${C_WALL[$n]}" "${T_WALL[$n]}" "$(calc "${C_WALL[$n]} / ${H_WALL[$n]}")"
+  printf '%-8s %10s %10s %22.2f %10s %22.2f\n' "$n" "${T_WALL[$n]}" "${C_WALL[$n]}" "$(calc "${C_WALL[$n]} / ${H_WALL[$n]}")" \
+    "${B_WALL[$n]}" "$(calc "${B_WALL[$n]} / ${H_WALL[$n]}")"
 done
 echo
 echo "writing the output alone: each tool's finished output written again from memory, one thread"
