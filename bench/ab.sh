@@ -34,8 +34,7 @@ for r in $(seq 1 "$RUNS"); do
   fi
   rm -rf "$OUT/old" "$OUT/new"
 done
-med() { printf '%s\n' "$@" | median; }
 printf '%-4s %10s %10s %12s   (medians of %s runs)\n' "" wall_s cpu_s peak_MiB "$RUNS"
-printf '%-4s %10s %10s %12d\n' old "$(med "${OW[@]}")" "$(med "${OC[@]}")" $(( $(med "${OM[@]}" | cut -d. -f1) / 1024 ))
-printf '%-4s %10s %10s %12d\n' new "$(med "${NW[@]}")" "$(med "${NC[@]}")" $(( $(med "${NM[@]}" | cut -d. -f1) / 1024 ))
+printf '%-4s %10s %10s %12d\n' old "$(median "${OW[@]}")" "$(median "${OC[@]}")" $(( $(median "${OM[@]}" | cut -d. -f1) / 1024 ))
+printf '%-4s %10s %10s %12d\n' new "$(median "${NW[@]}")" "$(median "${NC[@]}")" $(( $(median "${NM[@]}" | cut -d. -f1) / 1024 ))
 echo "outputs: $same"

@@ -83,11 +83,11 @@ for n in $PAGES; do
     bw+=("$bs")
     printf '%-8s %-6s %10s %10s %12d %12d %12.2f %12s\n' "$n" "$r" "$s" "$hs" $((m/1024)) $((hmm/1024)) "$(calc "$s / $hs")" "$ns"
   done
-  T_WALL[$n]=$(printf '%s\n' "${tw[@]}" | median); H_WALL[$n]=$(printf '%s\n' "${hw[@]}" | median)
-  T_MEM[$n]=$(printf '%s\n' "${tm[@]}" | median); H_MEM[$n]=$(printf '%s\n' "${hm[@]}" | median)
-  N_WALL[$n]=$(printf '%s\n' "${nw[@]}" | median); N_MEM[$n]=$(printf '%s\n' "${nm[@]}" | median)
-  C_WALL[$n]=$(printf '%s\n' "${cw[@]}" | median)
-  B_WALL[$n]=$(printf '%s\n' "${bw[@]}" | median)
+  T_WALL[$n]=$(median "${tw[@]}"); H_WALL[$n]=$(median "${hw[@]}")
+  T_MEM[$n]=$(median "${tm[@]}"); H_MEM[$n]=$(median "${hm[@]}")
+  N_WALL[$n]=$(median "${nw[@]}"); N_MEM[$n]=$(median "${nm[@]}")
+  C_WALL[$n]=$(median "${cw[@]}")
+  B_WALL[$n]=$(median "${bw[@]}")
 done
 
 echo
@@ -135,7 +135,7 @@ for n in $PAGES; do
       ww+=("$w"); ws+=("$sys")
     done
     rm -rf "$built"
-    w=$(printf '%s\n' "${ww[@]}" | median); sys=$(printf '%s\n' "${ws[@]}" | median)
+    w=$(median "${ww[@]}"); sys=$(median "${ws[@]}")
     printf '%-8s %-7s %8d %10.1f %10s %10s %22.2f\n' "$n" "$tool" "$files" "$(calc "$bytes / 1000000")" "$w" "$sys" \
       "$(calc "$w / ${H_WALL[$n]}")"
   done

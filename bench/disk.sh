@@ -6,7 +6,7 @@
 # files right after deleting many is slow for a while (README, "Speed").
 #
 #   bench/disk.sh                 # the 10,000-entry sites, 3 runs each, in $TMPDIR or /tmp
-#   bench/disk.sh --pages 1000 --runs 5
+#   bench/disk.sh --pages 1000 --runs 5 --gap 60   # seconds between runs (30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=10000
@@ -50,8 +50,8 @@ for kind in new rebuild; do
     hw+=("$(run hugo "$BASE/out-hugo-$i")")
     printf '%-8s %-4s tandem %6s s  hugo %6s s\n' "$kind" "$r" "${tw[-1]}" "${hw[-1]}"
   done
-  WALL[$kind-tandem]=$(printf '%s\n' "${tw[@]}" | median)
-  WALL[$kind-hugo]=$(printf '%s\n' "${hw[@]}" | median)
+  WALL[$kind-tandem]=$(median "${tw[@]}")
+  WALL[$kind-hugo]=$(median "${hw[@]}")
 done
 echo
 echo "medians, $N entries, on $(df --output=source,fstype "$BASE" | tail -1)"

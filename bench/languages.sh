@@ -42,8 +42,8 @@ for r in $(seq 1 "$RUNS"); do
   O_WALL+=("$ow"); T_WALL+=("$tw"); O_MEM+=("$om"); T_MEM+=("$tm")
   printf '%-4s %12s %12s %12d %12d\n' "$r" "$ow" "$tw" $((om / 1024)) $((tm / 1024))
 done
-ow=$(printf '%s\n' "${O_WALL[@]}" | median); tw=$(printf '%s\n' "${T_WALL[@]}" | median)
-om=$(printf '%s\n' "${O_MEM[@]}" | median); tm=$(printf '%s\n' "${T_MEM[@]}" | median)
+ow=$(median "${O_WALL[@]}"); tw=$(median "${T_WALL[@]}")
+om=$(median "${O_MEM[@]}"); tm=$(median "${T_MEM[@]}")
 files_one=$(find "$BASE/out-one" -type f | wc -l); files_two=$(find "$BASE/out-two" -type f | wc -l)
 awk -v ow="$ow" -v tw="$tw" -v om="$om" -v tm="$tm" -v n="$PAGES" -v f1="$files_one" -v f2="$files_two" 'BEGIN {
   printf "%d entries, medians: one language %.2f s, %d MiB, %d files; two languages %.2f s, %d MiB, %d files\n", n, ow, om / 1024, f1, tw, tm / 1024, f2

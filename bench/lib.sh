@@ -30,5 +30,5 @@ measure_as() {
 
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 
-# The median of the numbers on standard input, one per line.
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+# The median of the numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
